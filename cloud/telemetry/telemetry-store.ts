@@ -1,0 +1,57 @@
+import type { EventItem, ReadingItem } from '../../shared/contract/index.js';
+
+/** Who sent a batch and when the cloud received it; the estate comes from the registry. */
+export interface BatchOrigin {
+  gatewayId: string;
+  estateId: string;
+  /** Epoch ms at the cloud. */
+  receivedAt: number;
+}
+
+export interface StoredEvent extends EventItem {
+  gateway_id: string;
+  estate_id: string;
+}
+
+export interface StoredReading extends ReadingItem {
+  gateway_id: string;
+  estate_id: string;
+}
+
+export interface TimeRange {
+  /** Inclusive, epoch ms of event time. */
+  from: number;
+  /** Exclusive, epoch ms of event time. */
+  to: number;
+}
+
+export interface EventQuery extends TimeRange {
+  gatewayId?: string;
+  deviceId?: string;
+  type?: string;
+  limit?: number;
+}
+
+export interface ReadingQuery extends TimeRange {
+  gatewayId?: string;
+  deviceId?: string;
+  point?: string;
+  limit?: number;
+}
+
+/**
+ * Where events and readings are kept. Writes are idempotent: writing the same item twice (a QoS 1
+ * redelivery, an outbox replay) leaves one copy. Queries return items ordered by event time.
+ */
+export interface TelemetryStore {
+  readonly backend: 'sql' | 'influxdb';
+  /** Creates the database, tables or retention policy the store needs; safe to call again. */
+  init(): Promise<void>;
+  writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void>;
+  writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void>;
+  queryEvents(query: EventQuery): Promise<StoredEvent[]>;
+  queryReadings(query: ReadingQuery): Promise<StoredReading[]>;
+  /** True when the store answers; used by /healthz and by ingest to pause while it is down. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import type { Channel } from './topics.js';
+import {
+  AlertsMessageSchema,
+  ConfigMessageSchema,
+  EventsMessageSchema,
+  StatusMessageSchema,
+  TelemetryMessageSchema,
+} from './envelope.js';
+
+interface ChannelSpec<S extends z.ZodType> {
+  schema: S;
+  qos: 0 | 1;
+  retain: boolean;
+  /** Lower drains first from the gateway's outbox: alerts before events before telemetry. */
+  priority: number;
+}
+
+/** The typed map from channel to payload schema and delivery rules: the MQTT contract in one place. */
+export const CHANNEL_SPECS = {
+  alerts: { schema: AlertsMessageSchema, qos: 1, retain: false, priority: 0 },
+  events: { schema: EventsMessageSchema, qos: 1, retain: false, priority: 1 },
+  telemetry: { schema: TelemetryMessageSchema, qos: 1, retain: false, priority: 2 },
+  status: { schema: StatusMessageSchema, qos: 1, retain: true, priority: 0 },
+  config: { schema: ConfigMessageSchema, qos: 1, retain: true, priority: 0 },
+} as const satisfies { [C in Channel]: ChannelSpec<z.ZodType> };
+
+export type ChannelMessage<C extends Channel> = z.infer<(typeof CHANNEL_SPECS)[C]['schema']>;

@@ -1,0 +1,45 @@
+import { SLUG_PATTERN, type GatewayId } from './identifiers.js';
+
+/** Topic layout of wire contract v1: estatecare/v1/gw/{gatewayId}/{channel}. */
+export const TOPIC_ROOT = 'estatecare/v1/gw';
+
+export const CHANNELS = ['alerts', 'events', 'telemetry', 'status', 'config'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Channels a gateway publishes; config flows the other way. */
+export const UPLINK_CHANNELS = ['alerts', 'events', 'telemetry', 'status'] as const;
+export type UplinkChannel = (typeof UPLINK_CHANNELS)[number];
+
+export function topicFor(gatewayId: GatewayId, channel: Channel): string {
+  return `${TOPIC_ROOT}/${gatewayId}/${channel}`;
+}
+
+export interface ParsedTopic {
+  gatewayId: GatewayId;
+  channel: Channel;
+}
+
+/** Returns null for any topic outside the contract, so callers can count and reject it. */
+export function parseTopic(topic: string): ParsedTopic | null {
+  if (!topic.startsWith(`${TOPIC_ROOT}/`)) return null;
+  const rest = topic.slice(TOPIC_ROOT.length + 1).split('/');
+  if (rest.length !== 2) return null;
+  const [gatewayId, channel] = rest as [string, string];
+  if (!SLUG_PATTERN.test(gatewayId)) return null;
+  if (!(CHANNELS as readonly string[]).includes(channel)) return null;
+  return { gatewayId, channel: channel as Channel };
+}
+
+/**
+ * The subscription the cloud uses for one channel of every gateway. With a share group, several
+ * ingest instances split the load [MQTT-4.8.2 shared subscriptions, "$share/{group}/{filter}"].
+ */
+export function subscriptionFor(channel: Channel, shareGroup?: string): string {
+  const filter = `${TOPIC_ROOT}/+/${channel}`;
+  return shareGroup ? `$share/${shareGroup}/${filter}` : filter;
+}
+
+/** Topic filter of everything one gateway may publish; the broker ACL grants exactly this. */
+export function gatewayPublishFilter(gatewayId: GatewayId): string {
+  return `${TOPIC_ROOT}/${gatewayId}/#`;
+}
