@@ -5,7 +5,9 @@ export type WireRejection =
   | 'not_json'
   | 'schema_violation'
   | 'gateway_mismatch'
-  | 'unknown_gateway';
+  | 'unknown_gateway'
+  /** The cloud's stores answered but refused the message several times over. */
+  | 'store_rejected';
 
 export class WireError extends Error {
   constructor(

@@ -51,3 +51,8 @@ export class ComponentGroup implements Component {
     }
   }
 }
+
+/** A component made of two functions, for steps of a composition root that hold no state of their own. */
+export function componentOf(name: string, start: () => Promise<void>, stop: () => Promise<void> = async () => {}): Component {
+  return { name, start, stop };
+}

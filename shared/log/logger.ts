@@ -3,9 +3,15 @@ import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
 export type Logger = PinoLogger;
 export type LogLevel = LevelWithSilent;
 
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** File descriptor to write JSON lines to: 1 (stdout, the default) or 2 (stderr, for the demo). */
+  fd?: 1 | 2;
+}
+
 /** One JSON logger per process; components take children of it named after themselves. */
-export function createLogger(name: string, level: LogLevel = 'info'): Logger {
-  return pino({ name, level, base: { service: name } });
+export function createLogger(name: string, options: LoggerOptions = {}): Logger {
+  return pino({ name, level: options.level ?? 'info', base: { service: name } }, pino.destination({ fd: options.fd ?? 1, sync: false }));
 }
 
 /** For tests and embedded use where nothing should be printed. */

@@ -1,0 +1,47 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from '../../shared/log/logger.js';
+import { SOFTWARE_VERSION } from '../../shared/version.js';
+import { installErrorHandler } from './errors.js';
+import { ticketRoutes, type TicketDesk } from './routes/tickets.js';
+import { healthRoutes, type HealthProbes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import type { CloudMetrics } from '../metrics/cloud-metrics.js';
+
+export interface AppDependencies {
+  tickets: TicketDesk;
+  health: HealthProbes;
+  metrics: CloudMetrics;
+  logger: Logger;
+}
+
+/** Request bodies are small JSON documents; anything larger is refused with 413. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * The HTTP API as a fastify instance: external plugins (OpenAPI), then the error handler, then routes,
+ * one plugin per resource. Tests call inject() on it; server.ts-style listening is the caller's job.
+ */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  // pino's Logger is a FastifyBaseLogger; naming the wider type keeps the instance type the plugins expect.
+  const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' });
+  const app = Fastify({ loggerInstance, bodyLimit: BODY_LIMIT_BYTES, disableRequestLogging: true });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'estatecare API', description: 'Tickets, registry and health of the estatecare cloud', version: SOFTWARE_VERSION },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(ticketRoutes(deps.tickets), { prefix: '/api/v1' });
+  await app.register(healthRoutes(deps.health));
+  await app.register(metricsRoutes(deps.metrics.registry));
+  return app;
+}

@@ -1,0 +1,12 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Registry } from 'prom-client';
+
+/** Prometheus text exposition of the instance's counters. */
+export const metricsRoutes =
+  (registry: Registry): FastifyPluginAsync =>
+  async (app) => {
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.header('content-type', registry.contentType);
+      return registry.metrics();
+    });
+  };

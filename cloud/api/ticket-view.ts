@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { AlertCategorySchema, AlertSeveritySchema, AlertStateSchema, EvidenceSchema, SubjectKindSchema } from '../../shared/contract/index.js';
+import { OutcomeCodeSchema, TicketPrioritySchema, TicketStatusSchema, type Ticket, type TicketAuditEntry } from '../tickets/ticket.js';
+
+const Time = z.iso.datetime();
+const OptionalTime = Time.nullable();
+
+/** A ticket as the API shows it: snake_case keys and ISO 8601 times, like the MQTT contract. */
+export const TicketViewSchema = z.object({
+  id: z.string(),
+  episode_id: z.string(),
+  estate_id: z.string(),
+  gateway_id: z.string(),
+  type: AlertCategorySchema,
+  priority: TicketPrioritySchema,
+  status: TicketStatusSchema,
+  rule: z.string(),
+  subject: z.object({ kind: SubjectKindSchema, id: z.string() }),
+  severity: AlertSeveritySchema,
+  reason: z.object({ zh: z.string(), en: z.string() }),
+  evidence: EvidenceSchema,
+  alert_state: AlertStateSchema,
+  raised_at: Time,
+  opened_at: Time,
+  ack_due_at: Time,
+  on_site_due_at: Time,
+  acknowledged_at: OptionalTime,
+  acknowledged_by: z.string().nullable(),
+  on_site_at: OptionalTime,
+  resolved_at: OptionalTime,
+  resolved_by: z.string().nullable(),
+  outcome_code: OutcomeCodeSchema.nullable(),
+  outcome_note: z.string().nullable(),
+  alert_cleared_at: OptionalTime,
+  updated_at: Time,
+});
+export type TicketView = z.infer<typeof TicketViewSchema>;
+
+export const AuditEntryViewSchema = z.object({
+  at: Time,
+  actor: z.string(),
+  action: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export function toTicketView(ticket: Ticket): TicketView {
+  return {
+    id: ticket.id,
+    episode_id: ticket.episodeId,
+    estate_id: ticket.estateId,
+    gateway_id: ticket.gatewayId,
+    type: ticket.type,
+    priority: ticket.priority,
+    status: ticket.status,
+    rule: ticket.rule,
+    subject: { kind: ticket.subjectKind, id: ticket.subjectId },
+    severity: ticket.severity,
+    reason: { zh: ticket.reasonZh, en: ticket.reasonEn },
+    evidence: ticket.evidence,
+    alert_state: ticket.alertState,
+    raised_at: iso(ticket.raisedAt),
+    opened_at: iso(ticket.openedAt),
+    ack_due_at: iso(ticket.ackDueAt),
+    on_site_due_at: iso(ticket.onSiteDueAt),
+    acknowledged_at: isoOrNull(ticket.acknowledgedAt),
+    acknowledged_by: ticket.acknowledgedBy,
+    on_site_at: isoOrNull(ticket.onSiteAt),
+    resolved_at: isoOrNull(ticket.resolvedAt),
+    resolved_by: ticket.resolvedBy,
+    outcome_code: ticket.outcomeCode,
+    outcome_note: ticket.outcomeNote,
+    alert_cleared_at: isoOrNull(ticket.alertClearedAt),
+    updated_at: iso(ticket.updatedAt),
+  };
+}
+
+export function toAuditEntryView(entry: TicketAuditEntry): z.infer<typeof AuditEntryViewSchema> {
+  return { at: iso(entry.at), actor: entry.actor, action: entry.action, details: entry.details };
+}

@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { ComponentGroup, componentOf, type Component } from '../shared/lifecycle/component.js';
+import type { Logger } from '../shared/log/logger.js';
+import { systemClock, type Clock } from '../shared/time/clock.js';
+import type { CloudConfig } from './config/cloud-config.js';
+import { openDatabase } from './db/open-database.js';
+import { migrate } from './db/migrate.js';
+import type { SqlDatabase } from './db/sql-database.js';
+import { EmbeddedCloudBroker, SERVICE_USERNAME } from './broker/embedded-cloud-broker.js';
+import { IngestService, type IngestConnection } from './ingest/ingest-service.js';
+import { MessageRouter } from './ingest/message-router.js';
+import { CloudMetrics } from './metrics/cloud-metrics.js';
+import { buildApp } from './api/app.js';
+import { createTelemetryStore } from './telemetry/create-telemetry-store.js';
+import type { TelemetryStore } from './telemetry/telemetry-store.js';
+import { RegistryRepository } from './registry/registry-repository.js';
+import { seedRegistry } from './registry/seed-registry.js';
+import { SqlTicketRepository } from './tickets/sql-ticket-repository.js';
+import { TicketService } from './tickets/ticket-service.js';
+import type { Ticket } from './tickets/ticket.js';
+import { TicketDeskAdapter } from './api/ticket-desk-adapter.js';
+
+export interface CloudOptions {
+  logger: Logger;
+  clock?: Clock;
+}
+
+/**
+ * The cloud's composition root. Start order: database (migrated, registry seeded), telemetry store,
+ * broker (when embedded), ingest, API; stop runs in reverse, so ingest stops taking messages before
+ * the stores close.
+ */
+export class Cloud implements Component {
+  readonly name = 'cloud';
+  readonly metrics = new CloudMetrics({ processMetrics: true });
+  private readonly clock: Clock;
+  private readonly group: ComponentGroup;
+  private readonly ticketOpenedListeners = new Set<(ticket: Ticket) => void>();
+  private db: SqlDatabase | null = null;
+  private telemetry: TelemetryStore | null = null;
+  private broker: EmbeddedCloudBroker | null = null;
+  private ingest: IngestService | null = null;
+  private app: FastifyInstance | null = null;
+  private boundApiUrl = '';
+
+  constructor(
+    private readonly config: CloudConfig,
+    private readonly options: CloudOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    const logger = options.logger;
+    this.group = new ComponentGroup(
+      'cloud',
+      [
+        componentOf('database', () => this.startDatabase(), () => this.stopDatabase()),
+        componentOf('telemetry-store', () => this.startTelemetry(), () => this.stopTelemetry()),
+        componentOf('broker', () => this.startBroker(), () => this.stopBroker()),
+        componentOf('ingest', () => this.startIngest(), () => this.stopIngest()),
+        componentOf('api', () => this.startApi(), () => this.stopApi()),
+      ],
+      logger,
+    );
+  }
+
+  /** Base URL of the HTTP API once started, e.g. http://127.0.0.1:8470. */
+  get apiUrl(): string {
+    return this.boundApiUrl;
+  }
+
+  /** URL of the cloud broker the gateways connect to. */
+  get brokerUrl(): string {
+    return this.config.broker.embedded ? (this.broker?.url ?? '') : this.config.broker.url;
+  }
+
+  /** Called once per ticket opened, after it is stored. */
+  onTicketOpened(listener: (ticket: Ticket) => void): () => void {
+    this.ticketOpenedListeners.add(listener);
+    return () => this.ticketOpenedListeners.delete(listener);
+  }
+
+  start(): Promise<void> {
+    return this.group.start();
+  }
+
+  stop(): Promise<void> {
+    return this.group.stop();
+  }
+
+  private async startDatabase(): Promise<void> {
+    const { database } = this.config;
+    this.db = await openDatabase(database.url ? { url: database.url } : { pglite_dir: database.pglite_dir }, this.options.logger);
+    await migrate(this.db, this.options.logger);
+    await seedRegistry(new RegistryRepository(this.db), this.config.registry.estates);
+  }
+
+  private async stopDatabase(): Promise<void> {
+    await this.db?.close();
+    this.db = null;
+  }
+
+  private async startTelemetry(): Promise<void> {
+    this.telemetry = createTelemetryStore(this.config.telemetry, this.requireDb());
+    await this.telemetry.init();
+  }
+
+  private async stopTelemetry(): Promise<void> {
+    await this.telemetry?.close();
+    this.telemetry = null;
+  }
+
+  private async startBroker(): Promise<void> {
+    if (!this.config.broker.embedded) return;
+    const registry = new RegistryRepository(this.requireDb());
+    this.broker = new EmbeddedCloudBroker(
+      { host: this.config.broker.host, port: this.config.broker.port },
+      registry,
+      this.options.logger.child({ component: 'cloud-broker' }),
+    );
+    await this.broker.start();
+  }
+
+  private async stopBroker(): Promise<void> {
+    await this.broker?.stop();
+    this.broker = null;
+  }
+
+  private async startIngest(): Promise<void> {
+    const db = this.requireDb();
+    const telemetry = this.requireTelemetry();
+    const logger = this.options.logger.child({ component: 'ingest' });
+    const tickets = this.ticketService();
+    tickets.onTicketOpened((ticket) => {
+      this.metrics.ticketsOpened.inc({ type: ticket.type });
+      for (const listener of this.ticketOpenedListeners) listener(ticket);
+    });
+    const router = new MessageRouter(new RegistryRepository(db), tickets, telemetry, this.metrics, this.clock, logger);
+    const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
+    this.ingest = new IngestService(this.ingestConnection(), router, { storesUp }, this.metrics, logger);
+    await this.ingest.start();
+  }
+
+  private async stopIngest(): Promise<void> {
+    await this.ingest?.stop();
+    this.ingest = null;
+  }
+
+  private async startApi(): Promise<void> {
+    const db = this.requireDb();
+    const telemetry = this.requireTelemetry();
+    this.app = await buildApp({
+      tickets: new TicketDeskAdapter(this.ticketService(), new SqlTicketRepository(db)),
+      health: {
+        database: () => databaseAnswers(db),
+        telemetry: () => telemetry.ping(),
+        broker: () => this.ingest?.connected ?? false,
+      },
+      metrics: this.metrics,
+      logger: this.options.logger,
+    });
+    const { host, port } = this.config.api;
+    await this.app.listen({ host, port });
+    const address = this.app.server.address();
+    const boundPort = typeof address === 'object' && address ? address.port : port;
+    this.boundApiUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
+  }
+
+  private async stopApi(): Promise<void> {
+    await this.app?.close();
+    this.app = null;
+  }
+
+  private ticketService(): TicketService {
+    return new TicketService(new SqlTicketRepository(this.requireDb()), { clock: this.clock });
+  }
+
+  private ingestConnection(): IngestConnection {
+    const broker = this.config.broker;
+    if (broker.embedded) {
+      return {
+        url: this.brokerUrl,
+        username: SERVICE_USERNAME,
+        password: this.broker?.servicePassword,
+        clientId: `estatecare-cloud-ingest-${randomBytes(4).toString('hex')}`,
+        shareGroup: null,
+      };
+    }
+    return {
+      url: broker.url,
+      username: broker.username,
+      password: broker.password,
+      clientId: broker.client_id,
+      shareGroup: broker.share_group,
+    };
+  }
+
+  private requireDb(): SqlDatabase {
+    if (!this.db) throw new Error('the database is not open');
+    return this.db;
+  }
+
+  private requireTelemetry(): TelemetryStore {
+    if (!this.telemetry) throw new Error('the telemetry store is not open');
+    return this.telemetry;
+  }
+}
+
+async function databaseAnswers(db: SqlDatabase): Promise<boolean> {
+  try {
+    await db.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { GatewayIdSchema, LocalIdSchema } from '../../shared/contract/index.js';
+import type { EnvOverrides } from '../../shared/config/load-config.js';
+
+/** Port of the embedded cloud broker: away from Mosquitto's 1883 so both can run on one machine. */
+export const DEFAULT_EMBEDDED_BROKER_PORT = 18830;
+/** Port of the HTTP API and console. */
+export const DEFAULT_API_PORT = 8470;
+export const DEFAULT_PGLITE_DIR = '.estatecare/cloud/db';
+/** Share group of the ingest subscriptions, so several cloud instances split one broker's load. */
+export const DEFAULT_SHARE_GROUP = 'estatecare-ingest';
+
+const EmbeddedBrokerSchema = z.object({
+  embedded: z.literal(true),
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(DEFAULT_EMBEDDED_BROKER_PORT),
+});
+
+const ExternalBrokerSchema = z.object({
+  embedded: z.literal(false),
+  url: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// or mqtts:// URL'),
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  client_id: z.string().min(1).default('estatecare-cloud-ingest'),
+  /** Omit to subscribe without a share group (a broker without $share support). */
+  share_group: z.string().regex(/^[A-Za-z0-9_-]+$/).nullable().default(DEFAULT_SHARE_GROUP),
+});
+
+const InfluxSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  database: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  retention_policy: z.string().optional(),
+});
+
+const TelemetrySchema = z.discriminatedUnion('backend', [
+  z.object({ backend: z.literal('sql') }),
+  z.object({ backend: z.literal('influxdb'), influxdb: InfluxSchema }),
+]);
+
+const GatewayEntrySchema = z.object({
+  id: GatewayIdSchema,
+  name: z.string().min(1).optional(),
+  /** The gateway's MQTT password; only the embedded broker checks it (Mosquitto has its own file). */
+  password: z.string().min(8).optional(),
+});
+
+const EstateEntrySchema = z.object({
+  id: LocalIdSchema,
+  name: z.string().min(1),
+  gateways: z.array(GatewayEntrySchema).default([]),
+});
+
+export const CloudConfigSchema = z
+  .object({
+    broker: z.discriminatedUnion('embedded', [EmbeddedBrokerSchema, ExternalBrokerSchema]),
+    database: z
+      .object({
+        /** PostgreSQL connection string; when set it wins over pglite_dir. */
+        url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+        /** Folder of the embedded PGlite database. */
+        pglite_dir: z.string().min(1).default(DEFAULT_PGLITE_DIR),
+      })
+      .default({ pglite_dir: DEFAULT_PGLITE_DIR }),
+    telemetry: TelemetrySchema.default({ backend: 'sql' }),
+    api: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(DEFAULT_API_PORT),
+      })
+      .default({ host: '127.0.0.1', port: DEFAULT_API_PORT }),
+    /** Estates and their gateways, registered (upserted) at start. */
+    registry: z.object({ estates: z.array(EstateEntrySchema).default([]) }).default({ estates: [] }),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.registry.estates.forEach((estate, e) =>
+      estate.gateways.forEach((gateway, g) => {
+        if (seen.has(gateway.id)) {
+          ctx.addIssue({ code: 'custom', path: ['registry', 'estates', e, 'gateways', g, 'id'], message: `gateway "${gateway.id}" is listed twice` });
+        }
+        seen.add(gateway.id);
+      }),
+    );
+  });
+
+export type CloudConfig = z.infer<typeof CloudConfigSchema>;
+export type CloudConfigInput = z.input<typeof CloudConfigSchema>;
+
+/** Secrets an operator keeps out of the YAML file. */
+export const CLOUD_ENV_OVERRIDES: EnvOverrides = {
+  'database.url': 'ESTATECARE_DATABASE_URL',
+  'broker.password': 'ESTATECARE_BROKER_PASSWORD',
+  'telemetry.influxdb.password': 'ESTATECARE_INFLUX_PASSWORD',
+};

@@ -1,0 +1,119 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { UPLINK_CHANNELS, subscriptionFor } from '../../shared/contract/index.js';
+import type { Component } from '../../shared/lifecycle/component.js';
+import type { Logger } from '../../shared/log/logger.js';
+import type { CloudMetrics } from '../metrics/cloud-metrics.js';
+import type { MessageRouter } from './message-router.js';
+
+export interface IngestConnection {
+  url: string;
+  username?: string;
+  password?: string;
+  clientId: string;
+  /** null subscribes without $share (the embedded aedes broker has no shared subscriptions). */
+  shareGroup: string | null;
+}
+
+export interface StoreHealth {
+  /** True when every store ingest writes to answers. */
+  storesUp(): Promise<boolean>;
+}
+
+/** First wait after a store failure; doubles up to MAX_RETRY_DELAY_MS. */
+const FIRST_RETRY_DELAY_MS = 250;
+const MAX_RETRY_DELAY_MS = 5_000;
+/** A message that fails this often while every store answers is treated as poison, not as an outage. */
+const MAX_FAILURES_WITH_STORES_UP = 3;
+
+/**
+ * Subscribes to every gateway's uplink channels and hands each message to the router. The PUBACK is
+ * sent only after the router has stored the message (MQTT.js sends it when handleMessage calls back,
+ * one message at a time), so while a store is down ingest stops taking messages and the broker keeps
+ * them; nothing is acknowledged that was not stored.
+ */
+export class IngestService implements Component {
+  readonly name = 'ingest';
+  private client: MqttClient | null = null;
+  private stopping = false;
+
+  constructor(
+    private readonly connection: IngestConnection,
+    private readonly router: MessageRouter,
+    private readonly health: StoreHealth,
+    private readonly metrics: CloudMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const client = mqtt.connect(this.connection.url, {
+      clientId: this.connection.clientId,
+      username: this.connection.username,
+      password: this.connection.password,
+      // A persistent session: messages published while ingest is away wait in the broker for it.
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: 1_000,
+      manualConnect: true,
+    });
+    client.handleMessage = (packet, done) => {
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      this.process(packet.topic, payload).then(
+        () => done(),
+        (error: unknown) => done(error as Error),
+      );
+    };
+    client.on('error', (error) => this.logger.warn({ err: error }, 'cloud broker connection error'));
+    client.on('offline', () => this.logger.warn('cloud broker unreachable; retrying'));
+    this.client = client;
+    const connected = new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    client.connect();
+    await connected;
+    await client.subscribeAsync(
+      UPLINK_CHANNELS.map((channel) => subscriptionFor(channel, this.connection.shareGroup ?? undefined)),
+      { qos: 1 },
+    );
+    this.logger.info({ url: this.connection.url }, 'ingest subscribed to gateway channels');
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const client = this.client;
+    this.client = null;
+    if (client) await client.endAsync();
+  }
+
+  private async process(topic: string, payload: Buffer): Promise<void> {
+    let delay = FIRST_RETRY_DELAY_MS;
+    let failuresWithStoresUp = 0;
+    for (;;) {
+      try {
+        await this.router.route(topic, payload);
+        return;
+      } catch (error) {
+        if (this.stopping) throw error;
+        const storesUp = await this.health.storesUp();
+        if (storesUp && ++failuresWithStoresUp >= MAX_FAILURES_WITH_STORES_UP) {
+          this.metrics.rejected('store_rejected');
+          this.logger.error({ err: error, topic }, 'message dropped: the stores answer but keep refusing it');
+          return;
+        }
+        this.metrics.storageRetries.inc();
+        this.logger.warn({ err: error, topic, retryInMs: delay, storesUp }, 'store unavailable; holding the message');
+        await sleep(delay);
+        delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
+      }
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

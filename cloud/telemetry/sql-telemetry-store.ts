@@ -1,0 +1,172 @@
+import {
+  toWireTime,
+  type EventAttributes,
+  type EventItem,
+  type EventType,
+  type ReadingItem,
+  type SubjectKind,
+  type Unit,
+} from '../../shared/contract/index.js';
+import { migrate } from '../db/migrate.js';
+import type { SqlDatabase } from '../db/sql-database.js';
+import { SqlParams, whereClause } from '../db/sql-params.js';
+import { epochMs, jsonParam, timestampParam } from '../db/sql-values.js';
+import { queryLimit } from './query-limit.js';
+import type {
+  BatchOrigin,
+  EventQuery,
+  ReadingQuery,
+  StoredEvent,
+  StoredReading,
+  TelemetryStore,
+  TimeRange,
+} from './telemetry-store.js';
+
+interface EventRow {
+  id: string;
+  gateway_id: string;
+  estate_id: string;
+  device_id: string;
+  subject_kind: string;
+  subject_id: string;
+  type: string;
+  event_time: Date;
+  attributes: EventAttributes;
+}
+
+interface ReadingRow {
+  id: string;
+  gateway_id: string;
+  estate_id: string;
+  device_id: string;
+  point: string;
+  value: number;
+  unit: string;
+  event_time: Date;
+}
+
+/**
+ * Telemetry in the cloud's SQL database: the embedded default. A batch is one INSERT over unnest()ed
+ * arrays (one round trip however many items); ON CONFLICT DO NOTHING makes a redelivered item, or the
+ * same item twice in one batch, leave one row.
+ */
+export class SqlTelemetryStore implements TelemetryStore {
+  readonly backend = 'sql' as const;
+
+  constructor(private readonly db: SqlDatabase) {}
+
+  /** The tables belong to the schema migrations; running them again is harmless. */
+  async init(): Promise<void> {
+    await migrate(this.db);
+  }
+
+  async writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.query(
+      `INSERT INTO events (gateway_id, estate_id, received_at, id, device_id, subject_kind, subject_id, type, event_time, attributes)
+       SELECT $1::text, $2::text, $3::timestamptz, u.*
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[])
+         AS u (id, device_id, subject_kind, subject_id, type, event_time, attributes)
+       ON CONFLICT (gateway_id, id) DO NOTHING`,
+      [
+        origin.gatewayId,
+        origin.estateId,
+        timestampParam(origin.receivedAt),
+        events.map((e) => e.id),
+        events.map((e) => e.device_id),
+        events.map((e) => e.subject.kind),
+        events.map((e) => e.subject.id),
+        events.map((e) => e.type),
+        events.map((e) => e.event_time),
+        events.map((e) => jsonParam(e.attributes)),
+      ],
+    );
+  }
+
+  async writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
+    if (readings.length === 0) return;
+    await this.db.query(
+      `INSERT INTO readings (gateway_id, estate_id, received_at, id, device_id, point, value, unit, event_time)
+       SELECT $1::text, $2::text, $3::timestamptz, u.*
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[])
+         AS u (id, device_id, point, value, unit, event_time)
+       ON CONFLICT (gateway_id, id) DO NOTHING`,
+      [
+        origin.gatewayId,
+        origin.estateId,
+        timestampParam(origin.receivedAt),
+        readings.map((r) => r.id),
+        readings.map((r) => r.device_id),
+        readings.map((r) => r.point),
+        readings.map((r) => r.value),
+        readings.map((r) => r.unit),
+        readings.map((r) => r.event_time),
+      ],
+    );
+  }
+
+  async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
+    const params = new SqlParams();
+    const where = timeConditions(params, query);
+    if (query.gatewayId !== undefined) where.push(`gateway_id = ${params.add(query.gatewayId)}`);
+    if (query.deviceId !== undefined) where.push(`device_id = ${params.add(query.deviceId)}`);
+    if (query.type !== undefined) where.push(`type = ${params.add(query.type)}`);
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT id, gateway_id, estate_id, device_id, subject_kind, subject_id, type, event_time, attributes
+       FROM events${whereClause(where)} ORDER BY event_time, id COLLATE "C" LIMIT ${params.add(queryLimit(query.limit))}`,
+      params.values,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      gateway_id: row.gateway_id,
+      estate_id: row.estate_id,
+      device_id: row.device_id,
+      subject: { kind: row.subject_kind as SubjectKind, id: row.subject_id },
+      type: row.type as EventType,
+      event_time: toWireTime(epochMs(row.event_time)),
+      attributes: row.attributes,
+    }));
+  }
+
+  async queryReadings(query: ReadingQuery): Promise<StoredReading[]> {
+    const params = new SqlParams();
+    const where = timeConditions(params, query);
+    if (query.gatewayId !== undefined) where.push(`gateway_id = ${params.add(query.gatewayId)}`);
+    if (query.deviceId !== undefined) where.push(`device_id = ${params.add(query.deviceId)}`);
+    if (query.point !== undefined) where.push(`point = ${params.add(query.point)}`);
+    const { rows } = await this.db.query<ReadingRow>(
+      `SELECT id, gateway_id, estate_id, device_id, point, value, unit, event_time
+       FROM readings${whereClause(where)} ORDER BY event_time, id COLLATE "C" LIMIT ${params.add(queryLimit(query.limit))}`,
+      params.values,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      gateway_id: row.gateway_id,
+      estate_id: row.estate_id,
+      device_id: row.device_id,
+      point: row.point,
+      value: row.value,
+      unit: row.unit as Unit,
+      event_time: toWireTime(epochMs(row.event_time)),
+    }));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.db.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The database belongs to whoever opened it (it also holds tickets and the registry); it stays open. */
+  async close(): Promise<void> {}
+}
+
+function timeConditions(params: SqlParams, range: TimeRange): string[] {
+  return [
+    `event_time >= ${params.add(timestampParam(range.from))}::timestamptz`,
+    `event_time < ${params.add(timestampParam(range.to))}::timestamptz`,
+  ];
+}

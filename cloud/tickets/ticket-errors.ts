@@ -1,0 +1,29 @@
+import type { TicketStatus } from './ticket.js';
+
+/** A staff action on a ticket: the transitions of the lifecycle open > acknowledged > on_site > resolved. */
+export type TicketAction = 'acknowledge' | 'on_site' | 'resolve';
+
+/** No ticket has this id; the API answers 404 with the code. */
+export class TicketNotFoundError extends Error {
+  readonly code = 'ticket_not_found';
+
+  constructor(readonly ticketId: string) {
+    super(`no ticket with id ${ticketId}`);
+    this.name = 'TicketNotFoundError';
+  }
+}
+
+/** The action is not allowed from the ticket's current status; the API answers 409 with the code. */
+export class TicketTransitionError extends Error {
+  readonly code = 'invalid_transition';
+
+  constructor(
+    readonly ticketId: string,
+    readonly action: TicketAction,
+    readonly currentStatus: TicketStatus,
+    detail?: string,
+  ) {
+    super(`cannot ${action.replace('_', ' ')} ticket ${ticketId}: it is ${currentStatus}${detail ? ` (${detail})` : ''}`);
+    this.name = 'TicketTransitionError';
+  }
+}

@@ -1,0 +1,95 @@
+import type { AlertCategory, AlertItem } from '../../shared/contract/index.js';
+import type { OutcomeCode, Ticket, TicketAuditEntry, TicketStatus } from './ticket.js';
+
+/** What opening a ticket needs: everything but the lifecycle fields, which start empty. */
+export type NewTicket = Pick<
+  Ticket,
+  | 'id'
+  | 'episodeId'
+  | 'estateId'
+  | 'gatewayId'
+  | 'type'
+  | 'priority'
+  | 'rule'
+  | 'subjectKind'
+  | 'subjectId'
+  | 'severity'
+  | 'reasonZh'
+  | 'reasonEn'
+  | 'evidence'
+  | 'alertState'
+  | 'alertRevision'
+  | 'raisedAt'
+  | 'openedAt'
+  | 'ackDueAt'
+  | 'onSiteDueAt'
+  | 'alertClearedAt'
+>;
+
+/** Who caused a change from the edge, for the audit trail. */
+export interface AlertSource {
+  /** 'gateway:{id}' */
+  actor: string;
+  /** Idempotency id of the alert item. */
+  alertId: AlertItem['id'];
+}
+
+/** A later (or late) change of an alert episode from the edge. */
+export interface AlertChange extends AlertSource {
+  episodeId: string;
+  revision: number;
+  state: AlertItem['state'];
+  severity: AlertItem['severity'];
+  reasonZh: string;
+  reasonEn: string;
+  evidence: AlertItem['evidence'];
+  /** Event time of this change on the estate. */
+  eventTime: number;
+  /** When the cloud applies it. */
+  at: number;
+}
+
+export interface TicketFilter {
+  estateId?: string;
+  statuses?: readonly TicketStatus[];
+  type?: AlertCategory;
+  /** DEFAULT_LIST_LIMIT when omitted; at most MAX_LIST_LIMIT. */
+  limit?: number;
+  offset?: number;
+}
+
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 500;
+
+export interface OpenResult {
+  ticket: Ticket;
+  /** False when a ticket for the episode already existed; that ticket is returned unchanged. */
+  created: boolean;
+}
+
+/**
+ * Where tickets live. One ticket per alert episode; every change writes an audit entry in the same
+ * transaction. Staff actions throw TicketNotFoundError for an unknown id and TicketTransitionError
+ * for an action the current status does not allow. Repeating an acknowledgement by the same person,
+ * or recording arrival on site again, returns the ticket unchanged and adds no audit entry.
+ */
+export interface TicketRepository {
+  /** Opens the episode's ticket unless it has one (INSERT ... ON CONFLICT (episode_id) DO NOTHING). */
+  openForAlert(ticket: NewTicket, source: AlertSource): Promise<OpenResult>;
+  /**
+   * Applies an edge change to the episode's ticket; null when the episode has no ticket. A revision
+   * at or below the stored one changes no alert field (stale); a change whose event time precedes
+   * raisedAt moves raisedAt and the due times earlier (the raise arrived after a later change).
+   * cleared records alertClearedAt but leaves the status alone: a person resolves the ticket.
+   */
+  applyAlertChange(change: AlertChange): Promise<Ticket | null>;
+  get(id: string): Promise<Ticket | null>;
+  /** Newest first (opened_at, then id, descending). */
+  list(filter?: TicketFilter): Promise<Ticket[]>;
+  acknowledge(id: string, by: string, at: number): Promise<Ticket>;
+  /** From open it also records the acknowledgement: whoever is on site has the ticket in hand. */
+  markOnSite(id: string, by: string, at: number): Promise<Ticket>;
+  resolve(id: string, by: string, at: number, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket>;
+  /** Oldest first; empty for an unknown id. */
+  auditTrail(id: string): Promise<TicketAuditEntry[]>;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { EnvOverrides } from '../../shared/config/load-config.js';
+import { GatewayIdSchema, LocalIdSchema } from '../../shared/contract/index.js';
+
+/** MQTT keepalive towards the cloud broker, in seconds [MQTT-3.1.2-24: the broker drops us after 1.5x]. */
+export const DEFAULT_UPLINK_KEEPALIVE_S = 30;
+/** How often the retained online status is refreshed, in seconds. */
+export const DEFAULT_STATUS_INTERVAL_S = 60;
+/** Wait between reconnect attempts to the cloud broker, in milliseconds. */
+export const DEFAULT_RECONNECT_PERIOD_MS = 2000;
+/** Port of the embedded local broker: beside the cloud's 18830 and away from Mosquitto's 1883. */
+export const DEFAULT_LOCAL_BROKER_PORT = 18831;
+export const DEFAULT_LOCAL_BROKER_HOST = '127.0.0.1';
+export const DEFAULT_PROFILES_DIR = 'device-profiles';
+/** Where the durable outbox and rule state will live (not used by the walking skeleton yet). */
+export const DEFAULT_DATA_DIR = '.estatecare/gateway';
+
+/** Secrets an operator keeps out of the YAML file: config path -> environment variable. */
+export const GATEWAY_ENV_OVERRIDES: EnvOverrides = {
+  'uplink.password': 'ESTATECARE_UPLINK_PASSWORD',
+};
+
+const MqttUrlSchema = z.string().regex(/^mqtts?:\/\/[^/\s]+/, 'must be an mqtt:// or mqtts:// URL');
+
+const UplinkSchema = z.object({
+  url: MqttUrlSchema,
+  /** Defaults to the gateway id (DESIGN.md: a gateway's MQTT username is its id); filled in below. */
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  keepalive_s: z.number().int().min(5).max(3600).default(DEFAULT_UPLINK_KEEPALIVE_S),
+  status_interval_s: z.number().min(1).max(3600).default(DEFAULT_STATUS_INTERVAL_S),
+  reconnect_period_ms: z.number().int().min(100).max(600_000).default(DEFAULT_RECONNECT_PERIOD_MS),
+});
+
+const EmbeddedLocalBrokerSchema = z.object({
+  embedded: z.literal(true),
+  host: z.string().min(1).default(DEFAULT_LOCAL_BROKER_HOST),
+  /** 0 asks the OS for a free port (tests); the gateway reports the bound one. */
+  port: z.number().int().min(0).max(65535).default(DEFAULT_LOCAL_BROKER_PORT),
+});
+
+const ExternalLocalBrokerSchema = z.object({
+  embedded: z.literal(false),
+  url: MqttUrlSchema,
+});
+
+/** MQTT topics a device publishes on may not contain wildcards [MQTT-3.3.2-2]. */
+const DeviceTopicSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((topic) => !/[+#]/.test(topic), 'a device topic may not contain the wildcards "+" or "#"');
+
+/**
+ * One device instance. The common part names the model (profile) and what the device is about
+ * (subject); each driver owns one optional section with the instance's address on its protocol
+ * (`mqtt:` now; `modbus:` and the like later). Which section a device needs follows from its
+ * profile's driver and is checked when the gateway is built (edge/drivers/bind-devices.ts).
+ */
+export const DeviceConfigSchema = z.object({
+  id: LocalIdSchema,
+  profile: z.string().min(1),
+  subject: z.object({
+    kind: z.enum(['asset', 'unit']),
+    id: LocalIdSchema,
+  }),
+  mqtt: z.object({ topic: DeviceTopicSchema }).optional(),
+});
+export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
+
+export const GatewayConfigSchema = z
+  .object({
+    gateway: z.object({ id: GatewayIdSchema }),
+    uplink: UplinkSchema,
+    local_broker: z
+      .discriminatedUnion('embedded', [EmbeddedLocalBrokerSchema, ExternalLocalBrokerSchema])
+      .default({ embedded: true, host: DEFAULT_LOCAL_BROKER_HOST, port: DEFAULT_LOCAL_BROKER_PORT }),
+    profiles_dir: z.string().min(1).default(DEFAULT_PROFILES_DIR),
+    data_dir: z.string().min(1).default(DEFAULT_DATA_DIR),
+    devices: z.array(DeviceConfigSchema).default([]),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((config) => ({
+    ...config,
+    uplink: { ...config.uplink, username: config.uplink.username ?? config.gateway.id },
+  }));
+
+/** The input shape (what YAML may omit) and the parsed shape (defaults filled in). */
+export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
+export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

@@ -1,0 +1,63 @@
+import type { Component } from '../../shared/lifecycle/component.js';
+import type { DeviceConfig } from '../config/gateway-config.js';
+import type { CanonicalEvent, DeviceRef, ReadingFrame } from '../model/device-data.js';
+import type { DeviceProfile, DriverName } from '../profiles/device-profile.js';
+
+/**
+ * The one seam every protocol driver plugs into (conventions.md: one Driver interface, one folder per
+ * protocol under edge/drivers/, only that folder imports its protocol library). A driver turns what
+ * its devices send into canonical events and reading frames and hands them to a DeviceSink; it never
+ * sees rules, the outbox or the uplink.
+ */
+export interface Driver extends Component {
+  readonly protocol: DriverName;
+  /** Starts serving a device; allowed before and after start(). Throws if the device is unusable. */
+  addDevice(device: DriverDevice): void;
+  removeDevice(deviceId: string): void;
+}
+
+/** A device instance as a driver receives it: its model and the driver's own config section. */
+export interface DriverDevice extends DeviceRef {
+  profile: DeviceProfile;
+  config: DeviceConfig;
+}
+
+export type Availability = { online: true } | { online: false; reason: OfflineReason };
+
+/** Why a device is considered offline; counter and status labels. */
+export type OfflineReason = 'local_broker_unreachable' | 'no_response' | 'bus_unavailable';
+
+/**
+ * Why device data was refused (the whole message) or partly ignored (one field of it). Each code is
+ * a counter label in the gateway's stats.
+ */
+export type DeviceDataProblemCode =
+  // the whole message is refused
+  | 'too_large'
+  | 'not_json'
+  | 'not_object'
+  | 'missing_field'
+  | 'bad_field'
+  | 'no_content'
+  // one part is ignored, the rest is used
+  | 'bad_time'
+  | 'bad_value'
+  | 'bad_attribute'
+  | 'unmapped_code';
+
+export interface DeviceDataProblem {
+  code: DeviceDataProblemCode;
+  /** Names the field and the value at fault, for the log. */
+  message: string;
+}
+
+/** How drivers feed the rest of the gateway. Calls never throw back into the driver. */
+export interface DeviceSink {
+  event(event: CanonicalEvent): void;
+  readings(frame: ReadingFrame): void;
+  availability(deviceId: string, availability: Availability): void;
+  /** A message of the device was refused as a whole. */
+  rejected(deviceId: string, problem: DeviceDataProblem): void;
+  /** Part of a message was ignored; what remained was delivered. */
+  ignored(deviceId: string, problem: DeviceDataProblem): void;
+}

@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { ConfigError, type ConfigProblem } from '../../shared/config/load-config.js';
+import { DeviceProfileSchema, type DeviceProfile } from './device-profile.js';
+
+export type ProfileCatalogue = ReadonlyMap<string, DeviceProfile>;
+
+export interface ProfileFile {
+  /** File name, e.g. "lift_monitor_gbt24476.yaml"; problems name it. */
+  file: string;
+  text: string;
+}
+
+const PROFILE_EXTENSIONS = new Set(['.yaml', '.yml']);
+
+/**
+ * Reads every *.yaml / *.yml profile of a folder and validates all of them. Throws one ConfigError
+ * listing every problem of every file, each as "{file}#{dotted.path}", so an operator fixes the
+ * whole catalogue in one pass.
+ */
+export function loadProfiles(dir: string): ProfileCatalogue {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => PROFILE_EXTENSIONS.has(extname(name))).sort();
+  } catch (error) {
+    throw new ConfigError(dir, [{ path: '(folder)', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+  }
+  const files = names.map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+  return parseProfiles(files, dir);
+}
+
+/** Validates profile texts (the loader's core, usable without a folder). */
+export function parseProfiles(files: readonly ProfileFile[], source: string): ProfileCatalogue {
+  const catalogue = new Map<string, DeviceProfile>();
+  const problems: ConfigProblem[] = [];
+  for (const { file, text } of files) {
+    const result = parseProfile(file, text);
+    if (!result.ok) {
+      problems.push(...result.problems);
+      continue;
+    }
+    if (catalogue.has(result.profile.id)) {
+      problems.push({ path: `${file}#id`, message: `profile id "${result.profile.id}" is defined twice` });
+      continue;
+    }
+    catalogue.set(result.profile.id, result.profile);
+  }
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return catalogue;
+}
+
+export type ParsedProfile = { ok: true; profile: DeviceProfile } | { ok: false; problems: ConfigProblem[] };
+
+/** One profile file: YAML syntax, schema, and file name = id. */
+export function parseProfile(file: string, text: string): ParsedProfile {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      problems: document.errors.map((e) => ({
+        path: `${file}#(file)`,
+        message: `YAML ${e.code} at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`,
+      })),
+    };
+  }
+  const result = DeviceProfileSchema.safeParse(document.toJS() ?? {});
+  if (!result.success) {
+    return {
+      ok: false,
+      problems: result.error.issues.map((issue) => ({
+        path: `${file}#${issue.path.length ? issue.path.map(String).join('.') : '(root)'}`,
+        message: issue.message,
+      })),
+    };
+  }
+  const expected = basename(file, extname(file));
+  if (result.data.id !== expected) {
+    return { ok: false, problems: [{ path: `${file}#id`, message: `id "${result.data.id}" must equal the file name "${expected}"` }] };
+  }
+  return { ok: true, profile: result.data };
+}

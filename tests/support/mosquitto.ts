@@ -1,0 +1,74 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitForPort } from './net.js';
+
+const DEPLOY_CONF = new URL('../../deploy/mosquitto/estatecare.conf', import.meta.url);
+const DEPLOY_ACL = new URL('../../deploy/mosquitto/estatecare.acl', import.meta.url);
+
+export interface MosquittoInstance {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a private Mosquitto with the production config and ACL of deploy/mosquitto, on a free
+ * loopback port, with the given users in its password file. Each test file gets its own broker, so
+ * ACL behaviour is tested as deployed and parallel tests never see each other's traffic.
+ */
+export async function startMosquitto(users: Record<string, string>): Promise<MosquittoInstance> {
+  assertInstalled();
+  const dir = mkdtempSync(join(tmpdir(), 'estatecare-mosquitto-'));
+  const port = await freePort();
+  const passwordFile = join(dir, 'passwd');
+  const aclFile = join(dir, 'acl');
+  writeFileSync(passwordFile, '');
+  for (const [user, password] of Object.entries(users)) {
+    execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
+  }
+  writeFileSync(aclFile, readFileSync(DEPLOY_ACL));
+  const conf = readFileSync(DEPLOY_CONF, 'utf8')
+    .replace(/^password_file .*$/m, `password_file ${passwordFile}`)
+    .replace(/^acl_file .*$/m, `acl_file ${aclFile}`)
+    .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
+    .replace(/^persistence .*$/m, 'persistence false');
+  const confFile = join(dir, 'mosquitto.conf');
+  writeFileSync(confFile, conf);
+  // Started as root, Mosquitto drops to its own user before it reads the password and ACL files.
+  chmodSync(dir, 0o755);
+  for (const file of [passwordFile, aclFile, confFile]) chmodSync(file, 0o644);
+  const child: ChildProcess = spawn('mosquitto', ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    await waitForPort(port, 10_000);
+  } catch {
+    child.kill('SIGKILL');
+    throw new Error(`Mosquitto did not start on port ${port}: ${stderr.trim() || 'no output'}`);
+  }
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function assertInstalled(): void {
+  try {
+    execFileSync('mosquitto', ['-h'], { stdio: 'ignore' });
+  } catch (error) {
+    // mosquitto -h exits 3 after printing help; only a missing binary throws ENOENT.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('mosquitto is not installed. Run: bash deploy/dev/ensure-services.sh (as root)');
+    }
+  }
+}
