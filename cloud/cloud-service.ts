@@ -19,7 +19,6 @@ import { seedRegistry } from './registry/seed-registry.js';
 import { SqlTicketRepository } from './tickets/sql-ticket-repository.js';
 import { TicketService } from './tickets/ticket-service.js';
 import type { Ticket } from './tickets/ticket.js';
-import { TicketDeskAdapter } from './api/ticket-desk-adapter.js';
 
 export interface CloudOptions {
   logger: Logger;
@@ -38,6 +37,8 @@ export class Cloud implements Component {
   private readonly group: ComponentGroup;
   private readonly ticketOpenedListeners = new Set<(ticket: Ticket) => void>();
   private db: SqlDatabase | null = null;
+  private registry: RegistryRepository | null = null;
+  private tickets: TicketService | null = null;
   private telemetry: TelemetryStore | null = null;
   private broker: EmbeddedCloudBroker | null = null;
   private ingest: IngestService | null = null;
@@ -91,12 +92,20 @@ export class Cloud implements Component {
     const { database } = this.config;
     this.db = await openDatabase(database.url ? { url: database.url } : { pglite_dir: database.pglite_dir }, this.options.logger);
     await migrate(this.db, this.options.logger);
-    await seedRegistry(new RegistryRepository(this.db), this.config.registry.estates);
+    this.registry = new RegistryRepository(this.db);
+    await seedRegistry(this.registry, this.config.registry.estates);
+    this.tickets = new TicketService(new SqlTicketRepository(this.db), { clock: this.clock });
+    this.tickets.onTicketOpened((ticket) => {
+      this.metrics.ticketsOpened.inc({ type: ticket.type });
+      for (const listener of this.ticketOpenedListeners) listener(ticket);
+    });
   }
 
   private async stopDatabase(): Promise<void> {
     await this.db?.close();
     this.db = null;
+    this.registry = null;
+    this.tickets = null;
   }
 
   private async startTelemetry(): Promise<void> {
@@ -111,10 +120,9 @@ export class Cloud implements Component {
 
   private async startBroker(): Promise<void> {
     if (!this.config.broker.embedded) return;
-    const registry = new RegistryRepository(this.requireDb());
     this.broker = new EmbeddedCloudBroker(
       { host: this.config.broker.host, port: this.config.broker.port },
-      registry,
+      this.requireRegistry(),
       this.options.logger.child({ component: 'cloud-broker' }),
     );
     await this.broker.start();
@@ -129,12 +137,7 @@ export class Cloud implements Component {
     const db = this.requireDb();
     const telemetry = this.requireTelemetry();
     const logger = this.options.logger.child({ component: 'ingest' });
-    const tickets = this.ticketService();
-    tickets.onTicketOpened((ticket) => {
-      this.metrics.ticketsOpened.inc({ type: ticket.type });
-      for (const listener of this.ticketOpenedListeners) listener(ticket);
-    });
-    const router = new MessageRouter(new RegistryRepository(db), tickets, telemetry, this.metrics, this.clock, logger);
+    const router = new MessageRouter(this.requireRegistry(), this.requireTickets(), telemetry, this.metrics, this.clock, logger);
     const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
     this.ingest = new IngestService(this.ingestConnection(), router, { storesUp }, this.metrics, logger);
     await this.ingest.start();
@@ -149,7 +152,7 @@ export class Cloud implements Component {
     const db = this.requireDb();
     const telemetry = this.requireTelemetry();
     this.app = await buildApp({
-      tickets: new TicketDeskAdapter(this.ticketService(), new SqlTicketRepository(db)),
+      tickets: this.requireTickets(),
       health: {
         database: () => databaseAnswers(db),
         telemetry: () => telemetry.ping(),
@@ -170,8 +173,14 @@ export class Cloud implements Component {
     this.app = null;
   }
 
-  private ticketService(): TicketService {
-    return new TicketService(new SqlTicketRepository(this.requireDb()), { clock: this.clock });
+  private requireRegistry(): RegistryRepository {
+    if (!this.registry) throw new Error('the registry is not open');
+    return this.registry;
+  }
+
+  private requireTickets(): TicketService {
+    if (!this.tickets) throw new Error('the ticket service is not open');
+    return this.tickets;
   }
 
   private ingestConnection(): IngestConnection {

@@ -27,7 +27,7 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   // pino's Logger is a FastifyBaseLogger; naming the wider type keeps the instance type the plugins expect.
   const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' });
-  const app = Fastify({ loggerInstance, bodyLimit: BODY_LIMIT_BYTES, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance, bodyLimit: BODY_LIMIT_BYTES });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);

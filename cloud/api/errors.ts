@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ErrorBodySchema } from './error-body.js';
+import { TicketNotFoundError, TicketTransitionError } from '../tickets/ticket-errors.js';
 
 /** Coded errors the API answers with; the code is stable, the message is for people. */
 export class ApiError extends Error {
@@ -36,6 +37,13 @@ export function installErrorHandler(app: FastifyInstance): void {
         fields,
       };
       return reply.code(400).send(body);
+    }
+    if (error instanceof TicketNotFoundError) {
+      return reply.code(404).send({ error: error.code, message: error.message } satisfies ErrorBody);
+    }
+    if (error instanceof TicketTransitionError) {
+      const body: ErrorBody = { error: error.code, message: error.message, details: { status: error.currentStatus, action: error.action } };
+      return reply.code(409).send(body);
     }
     if (error instanceof ApiError) {
       const body: ErrorBody = { error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };

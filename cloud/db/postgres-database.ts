@@ -4,9 +4,12 @@ import type { QueryResult, SqlDatabase, SqlExecutor } from './sql-database.js';
 
 /** Connections the pool opens at most; PostgreSQL's own default limit is 100 for the whole server. */
 export const DEFAULT_POOL_SIZE = 10;
+/** How long to wait for a connection (new or from the pool) before the query fails; pg waits forever by default. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 export interface PostgresDatabaseOptions {
   maxConnections?: number;
+  connectTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -17,7 +20,11 @@ export class PostgresDatabase implements SqlDatabase {
   private closed = false;
 
   constructor(connectionString: string, options: PostgresDatabaseOptions = {}) {
-    this.pool = new pg.Pool({ connectionString, max: options.maxConnections ?? DEFAULT_POOL_SIZE });
+    this.pool = new pg.Pool({
+      connectionString,
+      max: options.maxConnections ?? DEFAULT_POOL_SIZE,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    });
     // An idle client that loses its connection emits 'error' on the pool; unhandled, it ends the process.
     this.pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));
   }

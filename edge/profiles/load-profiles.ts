@@ -52,15 +52,20 @@ export function parseProfiles(files: readonly ProfileFile[], source: string): Pr
 
 export type ParsedProfile = { ok: true; profile: DeviceProfile } | { ok: false; problems: ConfigProblem[] };
 
-/** One profile file: YAML syntax, schema, and file name = id. */
+/**
+ * One profile file: YAML syntax, schema, and file name = id. Shape problems are all reported at
+ * once; the cross-field checks (duplicate codes, required attributes, events a kind may emit) run
+ * once the shape is right, so a badly broken file may need two passes.
+ */
 export function parseProfile(file: string, text: string): ParsedProfile {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // uniqueKeys: a code listed twice (90 and 0x5A read as the same integer) is a YAML error already.
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     return {
       ok: false,
       problems: document.errors.map((e) => ({
         path: `${file}#(file)`,
-        message: `YAML ${e.code} at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`,
+        message: `YAML ${e.code}: ${e.message.split('\n')[0]?.replace(/:$/, '')}`,
       })),
     };
   }
@@ -70,7 +75,8 @@ export function parseProfile(file: string, text: string): ParsedProfile {
       ok: false,
       problems: result.error.issues.map((issue) => ({
         path: `${file}#${issue.path.length ? issue.path.map(String).join('.') : '(root)'}`,
-        message: issue.message,
+        // zod reports a bad record key as "Invalid key in record"; the key schema's own message says why.
+        message: issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join('; ') : issue.message,
       })),
     };
   }

@@ -1,23 +1,19 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AlertCategorySchema } from '../../../shared/contract/index.js';
-import { OutcomeCodeSchema, TicketStatusSchema, type Ticket, type TicketAuditEntry, type OutcomeCode, type TicketStatus } from '../../tickets/ticket.js';
+import { OutcomeCodeSchema, TicketStatusSchema } from '../../tickets/ticket.js';
+import type { TicketService } from '../../tickets/ticket-service.js';
+import { MAX_LIST_LIMIT as MAX_PAGE_SIZE, DEFAULT_LIST_LIMIT as DEFAULT_PAGE_SIZE } from '../../tickets/ticket-repository.js';
 import { AuditEntryViewSchema, TicketViewSchema, toAuditEntryView, toTicketView } from '../ticket-view.js';
 import { ApiError } from '../errors.js';
 import { ErrorBodySchema } from '../error-body.js';
 
-/** What the ticket routes need from the ticket service; "now" comes from the service's clock. */
-export interface TicketDesk {
-  list(filter: { estateId?: string; statuses?: TicketStatus[]; type?: Ticket['type']; limit: number; offset: number }): Promise<Ticket[]>;
-  get(id: string): Promise<Ticket | null>;
-  auditTrail(id: string): Promise<TicketAuditEntry[]>;
-  acknowledge(id: string, by: string): Promise<Ticket>;
-  markOnSite(id: string, by: string): Promise<Ticket>;
-  resolve(id: string, by: string, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket>;
-}
+/**
+ * What the ticket routes need from the ticket service; "now" comes from the service's clock. Unknown
+ * ids and illegal transitions throw the coded errors of tickets/ticket-errors.ts (404 and 409).
+ */
+export type TicketDesk = Pick<TicketService, 'list' | 'get' | 'auditTrail' | 'acknowledge' | 'markOnSite' | 'resolve'>;
 
-export const MAX_PAGE_SIZE = 200;
-const DEFAULT_PAGE_SIZE = 50;
 
 const TicketIdParams = z.object({ id: z.uuid({ message: 'ticket id must be a UUID' }) });
 const StaffId = z.string().trim().min(1, 'name who is acting').max(64);

@@ -95,8 +95,9 @@ export class MqttDriver implements Driver {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client) await client.endAsync();
+    // Cleared first: a deliberate stop is not the devices going offline.
     this.online.clear();
+    if (client) await client.endAsync();
   }
 
   private onMessage(topic: string, payload: Buffer): void {

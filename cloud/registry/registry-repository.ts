@@ -1,0 +1,136 @@
+import type { GatewayStatus } from '../../shared/contract/index.js';
+import { fromWireTime } from '../../shared/contract/index.js';
+import type { SqlDatabase } from '../db/sql-database.js';
+import { SqlParams, whereClause } from '../db/sql-params.js';
+import { epochMsOrNull, jsonParam, timestampParam, timestampParamOrNull } from '../db/sql-values.js';
+import { hashPassword, verifyPassword } from './password-hash.js';
+
+export interface EstateInput {
+  id: string;
+  name: string;
+}
+
+export interface GatewayInput {
+  id: string;
+  estateId: string;
+  name: string;
+  /** Stored as a scrypt hash; when omitted, a stored password is kept as it is. */
+  password?: string;
+}
+
+export interface GatewayRecord {
+  id: string;
+  estateId: string;
+  name: string;
+}
+
+/** A gateway and the last status it reported; status fields are null until it has reported one. */
+export interface GatewayStatusRecord extends GatewayRecord {
+  online: boolean;
+  status: GatewayStatus | null;
+  /** Everything with an event time up to this instant has been delivered (epoch ms). */
+  watermark: number | null;
+  lastSeenAt: number | null;
+  updatedAt: number | null;
+}
+
+interface GatewayStatusRow {
+  id: string;
+  estate_id: string;
+  name: string;
+  online: boolean | null;
+  status: GatewayStatus | null;
+  watermark: Date | null;
+  last_seen_at: Date | null;
+  updated_at: Date | null;
+}
+
+/**
+ * Estates, their gateways and each gateway's last status. Ingest learns a gateway's estate here: the
+ * estate always comes from the registry, never from what the gateway says.
+ */
+export class RegistryRepository {
+  constructor(private readonly db: SqlDatabase) {}
+
+  async upsertEstate(estate: EstateInput): Promise<void> {
+    await this.db.query(
+      `INSERT INTO estates (id, name) VALUES ($1, $2)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
+      [estate.id, estate.name],
+    );
+  }
+
+  async upsertGateway(gateway: GatewayInput): Promise<void> {
+    const passwordHash = gateway.password === undefined ? null : await hashPassword(gateway.password);
+    await this.db.query(
+      `INSERT INTO gateways (id, estate_id, name, password_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET
+         estate_id = EXCLUDED.estate_id,
+         name = EXCLUDED.name,
+         password_hash = COALESCE(EXCLUDED.password_hash, gateways.password_hash)`,
+      [gateway.id, gateway.estateId, gateway.name, passwordHash],
+    );
+  }
+
+  async getGateway(id: string): Promise<GatewayRecord | null> {
+    const { rows } = await this.db.query<{ id: string; estate_id: string; name: string }>(
+      'SELECT id, estate_id, name FROM gateways WHERE id = $1',
+      [id],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, estateId: row.estate_id, name: row.name } : null;
+  }
+
+  /** False for an unknown gateway or one registered without a password. */
+  async verifyGatewayPassword(id: string, password: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ password_hash: string | null }>(
+      'SELECT password_hash FROM gateways WHERE id = $1',
+      [id],
+    );
+    const stored = rows[0]?.password_hash;
+    return stored ? verifyPassword(password, stored) : false;
+  }
+
+  /**
+   * Keeps the gateway's latest status. The retained status message can arrive again or late, so a
+   * status received before the stored one is ignored. An offline status (the last will) carries no
+   * watermark; the last known one is kept. The gateway must be registered (foreign key).
+   */
+  async recordStatus(gatewayId: string, status: GatewayStatus, receivedAt: number): Promise<void> {
+    const watermark = status.online && status.watermark !== null ? fromWireTime(status.watermark) : null;
+    await this.db.query(
+      `INSERT INTO gateway_status (gateway_id, online, status, watermark, last_seen_at, updated_at)
+       VALUES ($1, $2, $3::jsonb, $4::timestamptz, $5::timestamptz, $5::timestamptz)
+       ON CONFLICT (gateway_id) DO UPDATE SET
+         online = EXCLUDED.online,
+         status = EXCLUDED.status,
+         watermark = CASE WHEN EXCLUDED.online THEN EXCLUDED.watermark ELSE gateway_status.watermark END,
+         last_seen_at = EXCLUDED.last_seen_at,
+         updated_at = EXCLUDED.updated_at
+       WHERE gateway_status.last_seen_at <= EXCLUDED.last_seen_at`,
+      [gatewayId, status.online, jsonParam(status), timestampParamOrNull(watermark), timestampParam(receivedAt)],
+    );
+  }
+
+  /** Every registered gateway (optionally of one estate) with its last status, ordered by estate and id. */
+  async listGatewayStatus(filter: { estateId?: string } = {}): Promise<GatewayStatusRecord[]> {
+    const params = new SqlParams();
+    const where = filter.estateId === undefined ? [] : [`g.estate_id = ${params.add(filter.estateId)}`];
+    const { rows } = await this.db.query<GatewayStatusRow>(
+      `SELECT g.id, g.estate_id, g.name, s.online, s.status, s.watermark, s.last_seen_at, s.updated_at
+       FROM gateways g LEFT JOIN gateway_status s ON s.gateway_id = g.id${whereClause(where)}
+       ORDER BY g.estate_id, g.id`,
+      params.values,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      estateId: row.estate_id,
+      name: row.name,
+      online: row.online ?? false,
+      status: row.status,
+      watermark: epochMsOrNull(row.watermark),
+      lastSeenAt: epochMsOrNull(row.last_seen_at),
+      updatedAt: epochMsOrNull(row.updated_at),
+    }));
+  }
+}

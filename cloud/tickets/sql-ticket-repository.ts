@@ -1,0 +1,155 @@
+import type { SqlDatabase, SqlExecutor } from '../db/sql-database.js';
+import { SqlParams, whereClause } from '../db/sql-params.js';
+import { jsonParam, timestampParam } from '../db/sql-values.js';
+import { planAlertChange, planStaffAction, type Resolution, type TicketChange } from './ticket-changes.js';
+import { TicketNotFoundError, type TicketAction } from './ticket-errors.js';
+import {
+  DEFAULT_LIST_LIMIT,
+  MAX_LIST_LIMIT,
+  type AlertChange,
+  type AlertSource,
+  type NewTicket,
+  type OpenResult,
+  type TicketFilter,
+  type TicketRepository,
+} from './ticket-repository.js';
+import {
+  PATCH_COLUMNS,
+  columnParam,
+  newTicketValues,
+  toAuditEntry,
+  toTicket,
+  type AuditRow,
+  type TicketRow,
+} from './ticket-row.js';
+import type { OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
+
+/**
+ * TicketRepository on PostgreSQL or PGlite. Each change reads the ticket FOR UPDATE, decides in
+ * ticket-changes.ts, then writes the patch and its audit entries in the same transaction, so
+ * concurrent actions on one ticket apply one after the other against fresh state.
+ */
+export class SqlTicketRepository implements TicketRepository {
+  constructor(private readonly db: SqlDatabase) {}
+
+  openForAlert(ticket: NewTicket, source: AlertSource): Promise<OpenResult> {
+    const values = newTicketValues(ticket);
+    const params = new SqlParams();
+    const placeholders = values.map(([, value]) => params.add(value));
+    return this.db.transaction(async (tx) => {
+      // The UNIQUE (episode_id) constraint decides between concurrent redeliveries: the loser's
+      // INSERT waits for the winner's commit, then does nothing.
+      const inserted = await tx.query<TicketRow>(
+        `INSERT INTO tickets (${values.map(([column]) => column).join(', ')})
+         VALUES (${placeholders.join(', ')})
+         ON CONFLICT (episode_id) DO NOTHING
+         RETURNING *`,
+        params.values,
+      );
+      const row = inserted.rows[0];
+      if (row) {
+        await insertAudit(tx, row.id, ticket.openedAt, [
+          {
+            actor: source.actor,
+            action: 'opened',
+            details: { alert_id: source.alertId, revision: ticket.alertRevision, state: ticket.alertState },
+          },
+        ]);
+        return { ticket: toTicket(row), created: true };
+      }
+      const existing = await tx.query<TicketRow>('SELECT * FROM tickets WHERE episode_id = $1', [ticket.episodeId]);
+      return { ticket: toTicket(existing.rows[0]!), created: false };
+    });
+  }
+
+  applyAlertChange(change: AlertChange): Promise<Ticket | null> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<TicketRow>('SELECT * FROM tickets WHERE episode_id = $1 FOR UPDATE', [change.episodeId]);
+      if (!rows[0]) return null;
+      const ticket = toTicket(rows[0]);
+      const planned = planAlertChange(ticket, change);
+      return planned ? writeChange(tx, ticket.id, change.at, planned) : ticket;
+    });
+  }
+
+  async get(id: string): Promise<Ticket | null> {
+    const { rows } = await this.db.query<TicketRow>('SELECT * FROM tickets WHERE id = $1', [id]);
+    return rows[0] ? toTicket(rows[0]) : null;
+  }
+
+  async list(filter: TicketFilter = {}): Promise<Ticket[]> {
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (filter.estateId !== undefined) where.push(`estate_id = ${params.add(filter.estateId)}`);
+    if (filter.statuses !== undefined) where.push(`status = ANY(${params.add([...filter.statuses])}::text[])`);
+    if (filter.type !== undefined) where.push(`type = ${params.add(filter.type)}`);
+    const limit = Math.max(1, Math.min(MAX_LIST_LIMIT, Math.floor(filter.limit ?? DEFAULT_LIST_LIMIT)));
+    const offset = Math.max(0, Math.floor(filter.offset ?? 0));
+    const { rows } = await this.db.query<TicketRow>(
+      `SELECT * FROM tickets${whereClause(where)}
+       ORDER BY opened_at DESC, id DESC
+       LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
+      params.values,
+    );
+    return rows.map(toTicket);
+  }
+
+  acknowledge(id: string, by: string, at: number): Promise<Ticket> {
+    return this.staffAction(id, 'acknowledge', by, at);
+  }
+
+  markOnSite(id: string, by: string, at: number): Promise<Ticket> {
+    return this.staffAction(id, 'on_site', by, at);
+  }
+
+  resolve(id: string, by: string, at: number, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket> {
+    return this.staffAction(id, 'resolve', by, at, { outcomeCode, note });
+  }
+
+  async auditTrail(id: string): Promise<TicketAuditEntry[]> {
+    const { rows } = await this.db.query<AuditRow>('SELECT * FROM ticket_audit WHERE ticket_id = $1 ORDER BY id', [id]);
+    return rows.map(toAuditEntry);
+  }
+
+  private staffAction(id: string, action: TicketAction, by: string, at: number, resolution?: Resolution): Promise<Ticket> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<TicketRow>('SELECT * FROM tickets WHERE id = $1 FOR UPDATE', [id]);
+      if (!rows[0]) throw new TicketNotFoundError(id);
+      const ticket = toTicket(rows[0]);
+      const planned = planStaffAction(ticket, action, by, at, resolution);
+      return planned ? writeChange(tx, id, at, planned) : ticket;
+    });
+  }
+}
+
+async function writeChange(tx: SqlExecutor, id: string, at: number, change: TicketChange): Promise<Ticket> {
+  const params = new SqlParams();
+  const assignments = Object.entries(change.patch).map(([field, value]) => {
+    const column = PATCH_COLUMNS[field as keyof typeof PATCH_COLUMNS];
+    return `${column.name} = ${params.add(columnParam(column, value))}::${column.sqlType}`;
+  });
+  assignments.push(`updated_at = ${params.add(timestampParam(at))}::timestamptz`);
+  const { rows } = await tx.query<TicketRow>(
+    `UPDATE tickets SET ${assignments.join(', ')} WHERE id = ${params.add(id)} RETURNING *`,
+    params.values,
+  );
+  await insertAudit(tx, id, at, change.audit);
+  return toTicket(rows[0]!);
+}
+
+async function insertAudit(tx: SqlExecutor, ticketId: string, at: number, entries: TicketChange['audit']): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.query(
+    `INSERT INTO ticket_audit (ticket_id, at, actor, action, details)
+     SELECT $1::text, $2::timestamptz, u.actor, u.action, u.details
+     FROM unnest($3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS u (actor, action, details, n)
+     ORDER BY u.n`,
+    [
+      ticketId,
+      timestampParam(at),
+      entries.map((e) => e.actor),
+      entries.map((e) => e.action),
+      entries.map((e) => jsonParam(e.details)),
+    ],
+  );
+}

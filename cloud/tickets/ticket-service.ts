@@ -1,0 +1,132 @@
+import { fromWireTime, type AlertItem } from '../../shared/contract/index.js';
+import { newId } from '../../shared/ids.js';
+import type { Logger } from '../../shared/log/logger.js';
+import { systemClock, type Clock } from '../../shared/time/clock.js';
+import type { BatchOrigin } from '../telemetry/telemetry-store.js';
+import { DEFAULT_TICKET_POLICY, dueTimes, type TicketPolicy } from './ticket-policy.js';
+import type { AlertSource, OpenResult, TicketFilter, TicketRepository } from './ticket-repository.js';
+import type { OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
+
+/** Who sent an alert and when the cloud received it; the estate comes from the registry. */
+export type AlertOrigin = BatchOrigin;
+
+/** Called once per ticket opened, after it is stored (not for redeliveries of its episode). */
+export type TicketOpenedListener = (ticket: Ticket) => void;
+
+export interface TicketServiceOptions {
+  clock?: Clock;
+  /** The policy of one estate: the defaults, or the defaults with the estate's override laid over them. */
+  policyFor?: (estateId: string) => TicketPolicy;
+  logger?: Logger;
+}
+
+/**
+ * Turns alerts into tickets and carries staff actions to the repository with the service's clock as
+ * "now". The first delivery of any change of an episode opens its ticket, whether it is the raise or
+ * a later change that overtook it; every other delivery is applied as a change. Due times count from
+ * the raise's event time (see slaStart in ticket-policy.ts), not from when the ticket was opened.
+ */
+export class TicketService {
+  private readonly clock: Clock;
+  private readonly policyFor: (estateId: string) => TicketPolicy;
+  private readonly listeners = new Set<TicketOpenedListener>();
+
+  constructor(
+    private readonly repository: TicketRepository,
+    private readonly options: TicketServiceOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.policyFor = options.policyFor ?? (() => DEFAULT_TICKET_POLICY);
+  }
+
+  async handleAlert(origin: AlertOrigin, alert: AlertItem): Promise<OpenResult> {
+    const now = this.clock.now();
+    const eventTime = fromWireTime(alert.event_time);
+    const source: AlertSource = { actor: `gateway:${origin.gatewayId}`, alertId: alert.id };
+    const policy = this.policyFor(origin.estateId)[alert.category];
+    const opened = await this.repository.openForAlert(
+      {
+        id: newId(),
+        episodeId: alert.episode_id,
+        estateId: origin.estateId,
+        gatewayId: origin.gatewayId,
+        type: alert.category,
+        priority: policy.priority,
+        rule: alert.rule,
+        subjectKind: alert.subject.kind,
+        subjectId: alert.subject.id,
+        severity: alert.severity,
+        reasonZh: alert.reason.zh,
+        reasonEn: alert.reason.en,
+        evidence: alert.evidence,
+        alertState: alert.state,
+        alertRevision: alert.revision,
+        // For an update or clear that overtook its raise, its own event time is the best bound
+        // until the raise arrives and moves raisedAt earlier.
+        raisedAt: eventTime,
+        openedAt: now,
+        ...dueTimes(policy, eventTime, now),
+        alertClearedAt: alert.state === 'cleared' ? eventTime : null,
+      },
+      source,
+    );
+    if (opened.created) {
+      this.notifyOpened(opened.ticket);
+      return opened;
+    }
+    const changed = await this.repository.applyAlertChange({
+      ...source,
+      episodeId: alert.episode_id,
+      revision: alert.revision,
+      state: alert.state,
+      severity: alert.severity,
+      reasonZh: alert.reason.zh,
+      reasonEn: alert.reason.en,
+      evidence: alert.evidence,
+      eventTime,
+      at: now,
+    });
+    return { ticket: changed ?? opened.ticket, created: false };
+  }
+
+  /** Registers a listener for every ticket opened; returns the function that removes it. */
+  onTicketOpened(listener: TicketOpenedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(id: string): Promise<Ticket | null> {
+    return this.repository.get(id);
+  }
+
+  list(filter: TicketFilter = {}): Promise<Ticket[]> {
+    return this.repository.list(filter);
+  }
+
+  auditTrail(id: string): Promise<TicketAuditEntry[]> {
+    return this.repository.auditTrail(id);
+  }
+
+  acknowledge(id: string, by: string): Promise<Ticket> {
+    return this.repository.acknowledge(id, by, this.clock.now());
+  }
+
+  markOnSite(id: string, by: string): Promise<Ticket> {
+    return this.repository.markOnSite(id, by, this.clock.now());
+  }
+
+  resolve(id: string, by: string, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket> {
+    return this.repository.resolve(id, by, this.clock.now(), outcomeCode, note);
+  }
+
+  /** A failing listener is logged and never stops the others or the alert that opened the ticket. */
+  private notifyOpened(ticket: Ticket): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(ticket);
+      } catch (error) {
+        this.options.logger?.error({ err: error, ticketId: ticket.id }, 'ticket_opened listener failed');
+      }
+    }
+  }
+}

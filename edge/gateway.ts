@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+import type { AlertItem } from '../shared/contract/index.js';
+import { ComponentGroup, type Component } from '../shared/lifecycle/component.js';
+import type { Logger } from '../shared/log/logger.js';
+import { systemClock, type Clock } from '../shared/time/clock.js';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { bindDevices } from './drivers/bind-devices.js';
+import { createDriver } from './drivers/create-driver.js';
+import type { Driver } from './drivers/driver.js';
+import { EmbeddedBroker } from './local-broker/embedded-broker.js';
+import { MemoryOutbox } from './outbox/memory-outbox.js';
+import { DevicePipeline } from './pipeline/device-pipeline.js';
+import type { GatewayStats } from './pipeline/gateway-stats.js';
+import { loadProfiles } from './profiles/load-profiles.js';
+import type { DriverName } from './profiles/device-profile.js';
+import { createDefaultRules } from './rules/default-rules.js';
+import { RuleEngine } from './rules/rule-engine.js';
+import { EnvelopeFactory } from './uplink/envelope-factory.js';
+import { StatusReporter } from './uplink/status-reporter.js';
+import { UplinkClient } from './uplink/uplink-client.js';
+
+export interface GatewayOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Overrides config.profiles_dir (relative paths resolve against the working directory). */
+  profilesDir?: string;
+}
+
+export interface Gateway extends Component {
+  readonly id: string;
+  /** Every alert change the rules produce, as it is put into the outbox; returns an unsubscribe. */
+  onAlert(listener: (alert: AlertItem) => void): () => void;
+  stats(): GatewayStats;
+  /** The broker devices publish into; for an embedded broker on port 0, known after start(). */
+  readonly localBrokerUrl: string;
+}
+
+/**
+ * The gateway's composition root. Builds everything from the config (profiles are loaded and devices
+ * bound here, so a bad config fails before anything opens a socket: ConfigError lists every problem),
+ * then starts local broker -> uplink -> status reporter -> drivers and stops them in reverse.
+ */
+export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
+  const clock = options.clock ?? systemClock;
+  const gatewayId = config.gateway.id;
+  const logger = options.logger.child({ gateway: gatewayId });
+  const profiles = loadProfiles(resolve(options.profilesDir ?? config.profiles_dir));
+  const devices = bindDevices(config.devices, profiles, `gateway ${gatewayId} config`);
+
+  const brokerConfig = config.local_broker;
+  const localBroker = brokerConfig.embedded
+    ? new EmbeddedBroker({ host: brokerConfig.host, port: brokerConfig.port }, logger.child({ component: 'local-broker' }))
+    : null;
+  const localBrokerUrl = (): string => (localBroker ? localBroker.url : brokerConfig.embedded ? '' : brokerConfig.url);
+
+  const outbox = new MemoryOutbox(clock);
+  const uplink = new UplinkClient({
+    url: config.uplink.url,
+    username: config.uplink.username,
+    password: config.uplink.password,
+    keepaliveS: config.uplink.keepalive_s,
+    reconnectPeriodMs: config.uplink.reconnect_period_ms,
+    outbox,
+    envelopes: new EnvelopeFactory(gatewayId, clock),
+    logger: logger.child({ component: 'uplink' }),
+  });
+
+  const alertListeners = new Set<(alert: AlertItem) => void>();
+  const pipeline = new DevicePipeline({
+    engine: new RuleEngine(createDefaultRules(), clock, logger.child({ component: 'rules' })),
+    outbox,
+    onAppended: () => uplink.kick(),
+    onAlert: (alert) => alertListeners.forEach((listener) => listener(alert)),
+    logger: logger.child({ component: 'pipeline' }),
+  });
+
+  const statusReporter = new StatusReporter({
+    uplink,
+    outbox,
+    clock,
+    intervalMs: config.uplink.status_interval_s * 1000,
+    devicesOffline: () => pipeline.devicesOffline(),
+    logger: logger.child({ component: 'status' }),
+  });
+
+  const drivers = new Map<DriverName, Driver>();
+  for (const device of devices) {
+    let driver = drivers.get(device.profile.driver);
+    if (!driver) {
+      driver = createDriver(device.profile.driver, { gatewayId, sink: pipeline, logger, clock, localBrokerUrl });
+      drivers.set(device.profile.driver, driver);
+    }
+    driver.addDevice(device);
+  }
+
+  const group = new ComponentGroup(
+    `gateway-${gatewayId}`,
+    [...(localBroker ? [localBroker] : []), uplink, statusReporter, ...drivers.values()],
+    logger,
+  );
+
+  return {
+    id: gatewayId,
+    name: group.name,
+    start: () => group.start(),
+    stop: () => group.stop(),
+    onAlert(listener) {
+      alertListeners.add(listener);
+      return () => alertListeners.delete(listener);
+    },
+    stats: () => pipeline.stats(),
+    get localBrokerUrl() {
+      return localBrokerUrl();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { AlertItem, EventItem, ReadingItem } from '../../shared/contract/index.js';
+import { CHANNEL_SPECS } from '../../shared/contract/index.js';
+
+/**
+ * The gateway's store-and-forward queue in front of the uplink (conventions.md, outbox semantics):
+ * write before send, delete only on acknowledgement (the broker's PUBACK), replay what was in flight
+ * after a reconnect, never drop while offline. Every implementation (memory now, SQLite next) must
+ * behave the same; a shared contract suite will check them.
+ */
+export const OUTBOX_CHANNELS = (['alerts', 'events', 'telemetry'] as const)
+  .slice()
+  .sort((a, b) => CHANNEL_SPECS[a].priority - CHANNEL_SPECS[b].priority);
+export type OutboxChannel = 'alerts' | 'events' | 'telemetry';
+
+export interface OutboxItems {
+  alerts: AlertItem;
+  events: EventItem;
+  telemetry: ReadingItem;
+}
+
+/** One batch, all of one channel, so it becomes one envelope. Keys acknowledge or release it. */
+export type OutboxBatch = {
+  [C in OutboxChannel]: { channel: C; keys: number[]; items: Array<OutboxItems[C]> };
+}[OutboxChannel];
+
+export interface OutboxStats {
+  /** Items appended and not yet acknowledged, in flight included. */
+  depth: number;
+  /** When (clock ms) the oldest unacknowledged item was appended; null when empty. */
+  oldest_appended_at: number | null;
+  /** Earliest event time (ms) among unacknowledged items; null when empty. */
+  earliest_pending_event_time: number | null;
+  /** Latest event time (ms) of any item acknowledged since start; null before the first. */
+  latest_acknowledged_event_time: number | null;
+}
+
+export interface Outbox {
+  append<C extends OutboxChannel>(channel: C, items: ReadonlyArray<OutboxItems[C]>): Promise<void>;
+  /**
+   * Up to maxItems not-in-flight items of the highest-priority channel that has any
+   * (CHANNEL_SPECS priority: alerts, then events, then telemetry), oldest first; marks them in flight.
+   * null when nothing waits.
+   */
+  take(maxItems: number): Promise<OutboxBatch | null>;
+  /** Deletes delivered items. Idempotent: unknown keys are ignored. */
+  acknowledge(keys: readonly number[]): Promise<void>;
+  /** Puts in-flight items back in line (publish failed, connection lost); they are taken again. */
+  release(keys: readonly number[]): Promise<void>;
+  stats(): Promise<OutboxStats>;
+}

@@ -1,0 +1,25 @@
+import type { DeviceDataProblemCode } from '../drivers/driver.js';
+
+/** Counters of one gateway process since start. */
+export interface GatewayStats {
+  /** Canonical events from devices. */
+  events: number;
+  /** Readings from devices (points, not frames). */
+  readings: number;
+  /** Alert changes (raised, updated, cleared) produced by the rules. */
+  alerts: number;
+  /** Device payloads refused as a whole, per reason. */
+  rejected: Partial<Record<DeviceDataProblemCode, number>>;
+  /** Parts of device payloads ignored while the rest was used, per reason. */
+  ignored: Partial<Record<DeviceDataProblemCode, number>>;
+  /** Events kept on the gateway by the uplink policy (household subjects). */
+  withheld_events: number;
+}
+
+export function emptyStats(): GatewayStats {
+  return { events: 0, readings: 0, alerts: 0, rejected: {}, ignored: {}, withheld_events: 0 };
+}
+
+export function countProblem(counters: Partial<Record<DeviceDataProblemCode, number>>, code: DeviceDataProblemCode): void {
+  counters[code] = (counters[code] ?? 0) + 1;
+}

@@ -1,0 +1,114 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import type { Component } from '../../shared/lifecycle/component.js';
+import type { Logger } from '../../shared/log/logger.js';
+import { systemClock, type Clock } from '../../shared/time/clock.js';
+import { seededRandom } from './random.js';
+import { SimulatedDoor } from './simulated-door.js';
+import { SimulatedLift, type DevicePayload } from './simulated-lift.js';
+
+/** Time between two ticks of every simulated device. */
+export const DEFAULT_SIMULATOR_PERIOD_MS = 2000;
+export const DEFAULT_SIMULATOR_SEED = 24476;
+
+export interface SimulatedDevice {
+  id: string;
+  kind: 'door_access_controller' | 'lift_monitor';
+  /** The MQTT topic the device publishes on (its mqtt.topic in the gateway config). */
+  topic: string;
+}
+
+export interface EstateSimulatorOptions {
+  /** The gateway's local broker, e.g. mqtt://127.0.0.1:18831. */
+  brokerUrl: string;
+  devices: SimulatedDevice[];
+  /** When, after start, the first lift gets stuck between floors and its alarm button is pressed. */
+  incidentAfterMs: number;
+  periodMs?: number;
+  logger: Logger;
+  clock?: Clock;
+  /** Same seed, same traffic. */
+  seed?: number;
+}
+
+export interface EstateSimulator extends Component {
+  /** Called once when the incident is staged, with a sentence describing it; returns an unsubscribe. */
+  onIncident(listener: (description: string) => void): () => void;
+}
+
+type Model = { device: SimulatedDevice; tick: (now: number) => DevicePayload[] };
+
+/**
+ * Plays an estate's MQTT devices against the gateway's local broker, in the device-side payload
+ * formats of device-profiles/ (door_controller_generic, lift_monitor_gbt24476). One MQTT client
+ * speaks for all devices, each on its own topic.
+ */
+export function createEstateSimulator(options: EstateSimulatorOptions): EstateSimulator {
+  const clock = options.clock ?? systemClock;
+  const periodMs = options.periodMs ?? DEFAULT_SIMULATOR_PERIOD_MS;
+  const random = seededRandom(options.seed ?? DEFAULT_SIMULATOR_SEED);
+  const lifts = new Map<string, SimulatedLift>();
+  const models: Model[] = options.devices.map((device) => {
+    if (device.kind === 'lift_monitor') {
+      const lift = new SimulatedLift(device.id, random);
+      lifts.set(device.id, lift);
+      const tick = (now: number): DevicePayload[] => {
+        const wasTrapped = lift.trapped;
+        const payloads = lift.tick(now);
+        if (wasTrapped && !lift.trapped) options.logger.info({ device: device.id }, `lift ${device.id} released at a landing, doors open`);
+        return payloads;
+      };
+      return { device, tick };
+    }
+    const door = new SimulatedDoor(device.id, random);
+    return { device, tick: (now) => door.tick(now) };
+  });
+  const listeners = new Set<(description: string) => void>();
+  let client: MqttClient | null = null;
+  let ticker: NodeJS.Timeout | null = null;
+  let incidentTimer: NodeJS.Timeout | null = null;
+
+  const publish = (device: SimulatedDevice, payloads: DevicePayload[]): void => {
+    for (const payload of payloads) {
+      client?.publish(device.topic, JSON.stringify(payload), { qos: 1 }, (error) => {
+        if (error) options.logger.warn({ err: error, device: device.id }, 'simulated publish failed');
+      });
+    }
+  };
+
+  const stageIncident = (): void => {
+    const target = options.devices.find((device) => device.kind === 'lift_monitor');
+    const lift = target && lifts.get(target.id);
+    if (!target || !lift) {
+      options.logger.warn('no lift monitor to stage an incident with');
+      return;
+    }
+    const { payloads, description } = lift.stageIncident(clock.now());
+    publish(target, payloads);
+    options.logger.info({ device: target.id }, description);
+    for (const listener of listeners) listener(description);
+  };
+
+  return {
+    name: 'estate-simulator',
+    async start() {
+      client = await connectAsync(options.brokerUrl, { clientId: `estatecare-sim-${process.pid}-${Date.now()}`, reconnectPeriod: 1000 });
+      ticker = setInterval(() => {
+        const now = clock.now();
+        for (const model of models) publish(model.device, model.tick(now));
+      }, periodMs);
+      incidentTimer = setTimeout(stageIncident, options.incidentAfterMs);
+    },
+    async stop() {
+      if (ticker) clearInterval(ticker);
+      if (incidentTimer) clearTimeout(incidentTimer);
+      ticker = incidentTimer = null;
+      const closing = client;
+      client = null;
+      await closing?.endAsync();
+    },
+    onIncident(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { toWireTime } from '../../shared/contract/index.js';
+import { randomInt, type Random } from './random.js';
+import type { DevicePayload } from './simulated-lift.js';
+
+/** Chance per tick that someone comes to the door. */
+const VISIT_CHANCE = 0.35;
+/** Chance that a visitor's card is not known to the controller. */
+const UNKNOWN_CARD_CHANCE = 0.1;
+
+// Hikvision access-control codes of device-profiles/door_controller_generic.yaml (protocols.md 6).
+const MAJOR_ACCESS_EVENT = 5;
+const MINOR_CARD_GRANTED = 0x01;
+const MINOR_CARD_NOT_FOUND = 0x09;
+const MINOR_DOOR_OPENED = 0x19;
+const MINOR_DOOR_CLOSED = 0x1a;
+
+/**
+ * A door-access controller at a building entrance: now and then a resident presents a card, the door
+ * opens and closes again on the next tick; sometimes a card is refused. Pure: time comes in, payloads
+ * go out. Card numbers are made up.
+ */
+export class SimulatedDoor {
+  private serial = 1;
+  private open = false;
+
+  constructor(
+    readonly id: string,
+    private readonly random: Random,
+  ) {}
+
+  tick(now: number): DevicePayload[] {
+    if (this.open) {
+      this.open = false;
+      return [this.event(now, MINOR_DOOR_CLOSED)];
+    }
+    if (this.random() >= VISIT_CHANCE) return [];
+    const card = String(randomInt(this.random, 10000, 99999));
+    if (this.random() < UNKNOWN_CARD_CHANCE) return [this.event(now, MINOR_CARD_NOT_FOUND, card)];
+    this.open = true;
+    return [this.event(now, MINOR_CARD_GRANTED, card), this.event(now, MINOR_DOOR_OPENED)];
+  }
+
+  private event(now: number, minor: number, cardNo?: string): DevicePayload {
+    const payload: DevicePayload = { serial_no: this.serial++, major: MAJOR_ACCESS_EVENT, minor, time: toWireTime(now), reader_no: 1 };
+    if (cardNo !== undefined) payload.card_no = cardNo;
+    return payload;
+  }
+}

@@ -1,0 +1,220 @@
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import {
+  CHANNEL_SPECS,
+  MAX_MESSAGE_BYTES,
+  topicFor,
+  type GatewayStatus,
+  type StatusMessage,
+} from '../../shared/contract/index.js';
+import type { Component } from '../../shared/lifecycle/component.js';
+import type { Logger } from '../../shared/log/logger.js';
+import type { Outbox, OutboxBatch } from '../outbox/outbox.js';
+import type { EnvelopeFactory } from './envelope-factory.js';
+
+/** Most items taken from the outbox into one envelope; halved while an envelope comes out too big. */
+export const MAX_ITEMS_PER_BATCH = 200;
+/** How long stop() waits for in-flight publishes before closing the socket anyway. */
+export const UPLINK_END_TIMEOUT_MS = 3000;
+
+export interface UplinkOptions {
+  url: string;
+  username: string;
+  password?: string | undefined;
+  keepaliveS: number;
+  reconnectPeriodMs: number;
+  outbox: Outbox;
+  envelopes: EnvelopeFactory;
+  logger: Logger;
+}
+
+/**
+ * The gateway's MQTT connection to the cloud broker. It drains the outbox one envelope at a time
+ * (QoS 1) and acknowledges outbox entries only when MQTT.js reports the PUBACK.
+ *
+ * Session: clean. The outbox, not the client's in-memory store, is what survives (field-lessons.md,
+ * MQTT.js #607/#2015): when the connection drops, the batch in flight goes back to the outbox and is
+ * sent again after the reconnect. MQTT.js may also replay its own copy; the cloud drops the duplicate
+ * by item id, and a late PUBACK of that copy acknowledges the items (acknowledging is idempotent).
+ *
+ * Last will: a retained status {online:false, reason:'connection_lost'} [MQTT-3.1.2-8], rebuilt
+ * before every reconnect. The broker stores it at CONNECT, so its seq and sent_at are those of the
+ * connect, lower than the messages sent during that connection: status readers go by arrival.
+ */
+export class UplinkClient implements Component {
+  readonly name = 'uplink';
+  private client: MqttClient | null = null;
+  private readonly connectListeners = new Set<() => void>();
+  private inFlight: number[] | null = null;
+  private readonly lostWaiters = new Set<() => void>();
+  private draining = false;
+  private drainAgain = false;
+  private stopping = false;
+
+  constructor(private readonly options: UplinkOptions) {}
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  get gatewayId(): string {
+    return this.options.envelopes.gatewayId;
+  }
+
+  /** Called on every (re)connect; returns an unsubscribe function. */
+  onConnect(listener: () => void): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  /** Does not wait for the cloud: a gateway starts and works offline, filling its outbox. */
+  async start(): Promise<void> {
+    const { url, username, password, keepaliveS, reconnectPeriodMs, logger } = this.options;
+    this.stopping = false;
+    const clientOptions: IClientOptions = {
+      clientId: `estatecare-gw-${this.gatewayId}`,
+      username,
+      clean: true,
+      keepalive: keepaliveS,
+      reconnectPeriod: reconnectPeriodMs,
+      will: this.lastWill(),
+    };
+    if (password !== undefined) clientOptions.password = password;
+    const client = connect(url, clientOptions);
+    this.client = client;
+    client.on('connect', () => {
+      logger.info({ url }, 'uplink connected');
+      for (const listener of this.connectListeners) listener();
+      this.kick();
+    });
+    client.on('reconnect', () => {
+      client.options.will = this.lastWill();
+    });
+    client.on('close', () => this.onConnectionLost());
+    client.on('error', (error) => logger.warn({ err: error, url }, 'uplink connection error'));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    let timer: NodeJS.Timeout | undefined;
+    const ended = client.endAsync();
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), UPLINK_END_TIMEOUT_MS);
+    });
+    if ((await Promise.race([ended, timedOut])) === 'timeout') await client.endAsync(true);
+    clearTimeout(timer);
+    this.onConnectionLost();
+  }
+
+  /** New items are in the outbox: send them if connected. Safe to call any time. */
+  kick(): void {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    void this.drain();
+  }
+
+  /** Publishes a retained status; resolves on PUBACK, rejects when not connected or on failure. */
+  async publishStatus(status: GatewayStatus): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error('uplink not connected');
+    const message: StatusMessage = { ...this.options.envelopes.header(), status };
+    const spec = CHANNEL_SPECS.status;
+    const acked = this.publish(client, topicFor(this.gatewayId, 'status'), JSON.stringify(message), spec.qos, spec.retain);
+    if ((await this.unlessLost(acked.then(() => 'acked' as const))) === 'lost') {
+      throw new Error('uplink connection lost before the status was acknowledged');
+    }
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      do {
+        this.drainAgain = false;
+        let limit = MAX_ITEMS_PER_BATCH;
+        while (this.client?.connected && !this.stopping) {
+          const batch = await this.options.outbox.take(limit);
+          if (!batch) break;
+          const outcome = await this.send(batch);
+          if (outcome === 'too_large') limit = Math.max(1, Math.floor(batch.keys.length / 2));
+          else if (outcome === 'sent') limit = MAX_ITEMS_PER_BATCH;
+          else break;
+        }
+      } while (this.drainAgain && this.client?.connected && !this.stopping);
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'draining the outbox failed');
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async send(batch: OutboxBatch): Promise<'sent' | 'too_large' | 'failed'> {
+    const { outbox, envelopes, logger } = this.options;
+    const payload = JSON.stringify({ ...envelopes.header(), items: batch.items });
+    if (Buffer.byteLength(payload) > MAX_MESSAGE_BYTES && batch.keys.length > 1) {
+      await outbox.release(batch.keys);
+      return 'too_large';
+    }
+    const client = this.client;
+    if (!client) {
+      await outbox.release(batch.keys);
+      return 'failed';
+    }
+    this.inFlight = batch.keys;
+    const spec = CHANNEL_SPECS[batch.channel];
+    const puback = this.publish(client, topicFor(this.gatewayId, batch.channel), payload, spec.qos, spec.retain).then(
+      async () => {
+        await outbox.acknowledge(batch.keys);
+        return 'sent' as const;
+      },
+      (error: unknown) => {
+        logger.debug({ err: error, channel: batch.channel }, 'publish not acknowledged');
+        return 'failed' as const;
+      },
+    );
+    const outcome = await this.unlessLost(puback);
+    if (outcome === 'sent') this.inFlight = null;
+    if (outcome === 'failed' && this.inFlight === batch.keys) {
+      this.inFlight = null;
+      await outbox.release(batch.keys);
+    }
+    return outcome === 'lost' ? 'failed' : outcome;
+  }
+
+  /** The in-flight batch goes back to the outbox; the drain loop waiting on it moves on. */
+  private onConnectionLost(): void {
+    const keys = this.inFlight;
+    this.inFlight = null;
+    if (keys) void this.options.outbox.release(keys);
+    for (const resolve of this.lostWaiters) resolve();
+    this.lostWaiters.clear();
+  }
+
+  /** Waits for a PUBACK, or settles with 'lost' when the connection goes first: nothing waits forever. */
+  private async unlessLost<T>(pending: Promise<T>): Promise<T | 'lost'> {
+    let onLost: () => void = () => {};
+    const lost = new Promise<'lost'>((resolve) => {
+      onLost = () => resolve('lost');
+      this.lostWaiters.add(onLost);
+    });
+    try {
+      return await Promise.race([pending, lost]);
+    } finally {
+      this.lostWaiters.delete(onLost);
+    }
+  }
+
+  private publish(client: MqttClient, topic: string, payload: string, qos: 0 | 1, retain: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      client.publish(topic, payload, { qos, retain }, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  private lastWill(): NonNullable<IClientOptions['will']> {
+    const message: StatusMessage = { ...this.options.envelopes.header(), status: { online: false, reason: 'connection_lost' } };
+    return { topic: topicFor(this.gatewayId, 'status'), payload: Buffer.from(JSON.stringify(message)), qos: 1, retain: true };
+  }
+}

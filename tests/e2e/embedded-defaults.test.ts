@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { validateConfig } from '../../shared/config/load-config.js';
+import { silentLogger } from '../../shared/log/logger.js';
+import { Cloud } from '../../cloud/cloud-service.js';
+import { CloudConfigSchema } from '../../cloud/config/cloud-config.js';
+import { createGateway, type Gateway } from '../../edge/gateway.js';
+import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
+import { GatewayPublisher } from '../support/gateway-publisher.js';
+import { alertItem, uniqueSlug } from '../support/wire-fixtures.js';
+import { eventually } from '../support/net.js';
+import { PROFILES_DIR } from '../edge/edge-fixtures.js';
+
+interface TicketList {
+  tickets: Array<{ id: string; episode_id: string; type: string; gateway_id: string; subject: { id: string } }>;
+}
+
+/** The embedded defaults of `npm start`, in process: aedes as the cloud broker, PGlite, SQL telemetry. */
+describe('end to end on embedded defaults: aedes, PGlite, SQL telemetry', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'estatecare-embedded-'));
+  const gatewayId = 'gw-embedded-1';
+  const otherGatewayId = 'gw-embedded-2';
+  const passwords = { [gatewayId]: 'pw-embedded-one', [otherGatewayId]: 'pw-embedded-two' };
+  let cloud: Cloud;
+  let gateway: Gateway;
+
+  beforeAll(async () => {
+    cloud = new Cloud(
+      validateConfig(
+        CloudConfigSchema,
+        {
+          broker: { embedded: true, host: '127.0.0.1', port: 0 },
+          database: { pglite_dir: join(dataDir, 'db') },
+          telemetry: { backend: 'sql' },
+          api: { host: '127.0.0.1', port: 0 },
+          registry: {
+            estates: [{ id: 'embedded-estate', name: 'Embedded', gateways: [{ id: gatewayId, password: passwords[gatewayId] }, { id: otherGatewayId, password: passwords[otherGatewayId] }] }],
+          },
+        },
+        'test cloud config',
+      ),
+      { logger: silentLogger() },
+    );
+    await cloud.start();
+    gateway = createGateway(
+      validateConfig(
+        GatewayConfigSchema,
+        {
+          gateway: { id: gatewayId },
+          uplink: { url: cloud.brokerUrl, password: passwords[gatewayId] },
+          local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
+          devices: [{ id: 'lift-e1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-e1' }, mqtt: { topic: 'estate/e/lift-1' } }],
+        },
+        'test gateway config',
+      ),
+      { logger: silentLogger(), profilesDir: PROFILES_DIR },
+    );
+    await gateway.start();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await cloud?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const tickets = async (): Promise<TicketList['tickets']> => {
+    const response = await fetch(`${cloud.apiUrl}/api/v1/tickets?limit=200`);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as TicketList).tickets;
+  };
+
+  it('turns a lift alarm on the estate into a ticket', async () => {
+    const device = await mqtt.connectAsync(gateway.localBrokerUrl, { clientId: uniqueSlug('lift-device') });
+    await device.publishAsync('estate/e/lift-1', JSON.stringify({ time: new Date().toISOString(), seq: 1, event_code: 90 }), { qos: 1 });
+    await device.endAsync();
+    const ticket = await eventually('a ticket on the API', async () => (await tickets()).find((t) => t.gateway_id === gatewayId));
+    expect(ticket).toMatchObject({ type: 'lift_entrapment', subject: { id: 'lift-e1' } });
+  });
+
+  it('opens no second ticket when the same alert is delivered twice', async () => {
+    const publisher = await GatewayPublisher.connect(cloud.brokerUrl, otherGatewayId, passwords[otherGatewayId]!);
+    const alert = alertItem({ subject: { kind: 'asset', id: 'lift-e2' }, category: 'lift_fault', rule: 'lift_fault_code' });
+    const message = publisher.envelope([alert]);
+    await publisher.publish('alerts', message);
+    await publisher.publish('alerts', message);
+    await publisher.close();
+    // The gateway's own alarm of the first test was one accepted alerts message; these are two more.
+    await eventually('both deliveries ingested', async () => (await cloud.metrics.acceptedCount('alerts')) >= 3);
+    expect((await tickets()).filter((t) => t.episode_id === alert.episode_id)).toHaveLength(1);
+  });
+
+  it('refuses a gateway with a wrong password', async () => {
+    await expect(mqtt.connectAsync(cloud.brokerUrl, { username: gatewayId, password: 'not-the-password', reconnectPeriod: 0 })).rejects.toThrow(/Bad username or password/i);
+  });
+
+  it('refuses a gateway that writes under another gateway id', async () => {
+    const publisher = await GatewayPublisher.connect(cloud.brokerUrl, otherGatewayId, passwords[otherGatewayId]!);
+    const alert = alertItem({ subject: { kind: 'asset', id: 'lift-spoofed' } });
+    // aedes answers a refused publish by closing the connection: the spoofing client is cut off
+    // and its PUBACK never comes.
+    void publisher.publish('alerts', publisher.envelope([alert], { gateway_id: gatewayId }), gatewayId).catch(() => undefined);
+    await eventually('the broker to cut the spoofing gateway off', () => !publisher.connected);
+    await publisher.close();
+    const verifier = await GatewayPublisher.connect(cloud.brokerUrl, otherGatewayId, passwords[otherGatewayId]!);
+    const marker = alertItem({ subject: { kind: 'asset', id: 'lift-marker' } });
+    await verifier.publish('alerts', verifier.envelope([marker]));
+    await verifier.close();
+    await eventually('the marker ticket', async () => (await tickets()).some((t) => t.episode_id === marker.episode_id));
+    expect((await tickets()).some((t) => t.episode_id === alert.episode_id)).toBe(false);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { loadProfiles } from '../../edge/profiles/load-profiles.js';
+import { LIFT_POINTS } from '../../edge/model/lift-points.js';
+import { PROFILES_DIR } from './edge-fixtures.js';
+
+/** Lints the whole shipped catalogue (conventions.md: device support is data, checked as a test). */
+describe('shipped device profiles', () => {
+  const catalogue = loadProfiles(PROFILES_DIR);
+
+  it('loads both shipped profiles without a problem', () => {
+    expect([...catalogue.keys()].sort()).toEqual(['door_controller_generic', 'lift_monitor_gbt24476']);
+  });
+
+  it('gives every lift monitor the canonical lift points with their units', () => {
+    for (const profile of catalogue.values()) {
+      if (profile.kind !== 'lift_monitor') continue;
+      for (const [point, unit] of Object.entries(LIFT_POINTS)) {
+        expect(profile.mqtt.status_points[point]?.unit, `${profile.id} ${point}`).toBe(unit);
+      }
+    }
+  });
+
+  it('maps Hikvision door codes of protocols.md section 6', () => {
+    const codes = catalogue.get('door_controller_generic')?.mqtt.events?.codes ?? {};
+    expect(codes['0x19']?.type).toBe('door_opened');
+    expect(codes['0x1B']?.type).toBe('door_forced');
+    expect(codes['0x09']).toMatchObject({ type: 'credential_denied', attributes: { reason: 'card_not_found' } });
+  });
+
+  it('maps every GB/T 24476-derived fault code 1-11 of protocols.md 5.2', () => {
+    const faults = catalogue.get('lift_monitor_gbt24476')?.mqtt.faults?.codes ?? {};
+    expect(Object.keys(faults).map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(faults['11']).toBe('passenger_trapped');
+  });
+});

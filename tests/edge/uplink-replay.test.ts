@@ -1,0 +1,98 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Aedes } from 'aedes';
+import { connectAsync } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../shared/config/load-config.js';
+import { decodeMessage, type DecodedMessage } from '../../shared/contract/index.js';
+import { silentLogger } from '../../shared/log/logger.js';
+import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
+import { createGateway, type Gateway } from '../../edge/gateway.js';
+import { PROFILES_DIR } from './edge-fixtures.js';
+
+/** A cloud broker the test can take down and bring back on the same port: aedes in process. */
+async function cloudBroker(port: number, seen: DecodedMessage[]): Promise<{ port: number; close: () => Promise<void> }> {
+  const broker = new Aedes();
+  await broker.listen();
+  broker.on('publish', (packet, client) => {
+    if (client && packet.topic.startsWith('estatecare/')) seen.push(decodeMessage(packet.topic, packet.payload as Buffer));
+  });
+  const server: Server = createServer(broker.handle);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('uplink outage', () => {
+  let gateway: Gateway | null = null;
+  let closeBroker: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await gateway?.stop();
+    await closeBroker?.();
+  });
+
+  it('keeps what arrives while the cloud is unreachable and delivers it, alerts first, after the reconnect', async () => {
+    const seen: DecodedMessage[] = [];
+    const first = await cloudBroker(0, seen);
+    closeBroker = first.close;
+    const config = validateConfig(
+      GatewayConfigSchema,
+      {
+        gateway: { id: 'test-replay-gw' },
+        uplink: { url: `mqtt://127.0.0.1:${first.port}`, reconnect_period_ms: 100 },
+        local_broker: { embedded: true, port: 0 },
+        devices: [{ id: 'lift-1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-1' }, mqtt: { topic: 'lift/1' } }],
+      },
+      'test',
+      { env: {} },
+    );
+    gateway = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
+    await gateway.start();
+    await until(() => seen.some((m) => m.channel === 'status'), 'the first online status');
+
+    await first.close();
+    closeBroker = null;
+    const device = await connectAsync(gateway.localBrokerUrl);
+    const time = new Date().toISOString();
+    await device.publishAsync('lift/1', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, passenger_status: 1 }), { qos: 1 });
+    await device.publishAsync('lift/1', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });
+    await device.endAsync();
+    await until(() => gateway!.stats().alerts === 1, 'the alert at the edge');
+
+    seen.length = 0;
+    const second = await cloudBroker(first.port, seen);
+    closeBroker = second.close;
+    await until(() => ['alerts', 'events', 'telemetry'].every((c) => seen.some((m) => m.channel === c)), 'the replayed items');
+    const itemChannels = seen.filter((m) => m.channel !== 'status').map((m) => m.channel);
+    expect(itemChannels).toEqual(['alerts', 'events', 'telemetry']);
+    const status = seen.find((m): m is Extract<DecodedMessage, { channel: 'status' }> => m.channel === 'status');
+    expect(status?.message.status.online).toBe(true);
+  });
+
+  it('starts and stops while the cloud broker cannot be reached at all', async () => {
+    const unused = await cloudBroker(0, []);
+    await unused.close();
+    const config = validateConfig(
+      GatewayConfigSchema,
+      { gateway: { id: 'test-offline-gw' }, uplink: { url: `mqtt://127.0.0.1:${unused.port}`, reconnect_period_ms: 100 }, local_broker: { embedded: true, port: 0 } },
+      'test',
+      { env: {} },
+    );
+    const offline = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
+    await offline.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await offline.stop();
+  });
+});
