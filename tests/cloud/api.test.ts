@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { ManualClock } from '../../shared/time/clock.js';
+import { silentLogger } from '../../shared/log/logger.js';
+import { buildApp } from '../../cloud/api/app.js';
+import { CloudMetrics } from '../../cloud/metrics/cloud-metrics.js';
+import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
+import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
+import { TicketService } from '../../cloud/tickets/ticket-service.js';
+import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
+import { alertItem, BASE_TIME } from '../support/wire-fixtures.js';
+
+const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
+
+/** The HTTP API through fastify's inject(), on a real (PGlite) database: 4xx name the field, never a 500. */
+describe('HTTP API /api/v1/tickets', () => {
+  let opened: OpenedSqlDatabase;
+  let app: FastifyInstance;
+  let service: TicketService;
+  const clock = new ManualClock(BASE_TIME + 30_000);
+  let databaseUp = true;
+
+  beforeAll(async () => {
+    opened = await pglite.open();
+    const registry = new RegistryRepository(opened.db);
+    await registry.upsertEstate({ id: 'api-estate', name: 'API Gardens' });
+    await registry.upsertGateway({ id: 'gw-api', estateId: 'api-estate', name: 'API gateway' });
+    service = new TicketService(new SqlTicketRepository(opened.db), { clock });
+    app = await buildApp({
+      tickets: service,
+      health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
+      metrics: new CloudMetrics(),
+      logger: silentLogger(),
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await opened?.cleanup();
+  });
+
+  async function openTicket(overrides: Parameters<typeof alertItem>[0] = {}): Promise<string> {
+    const { ticket } = await service.handleAlert({ gatewayId: 'gw-api', estateId: 'api-estate', receivedAt: clock.now() }, alertItem(overrides));
+    return ticket.id;
+  }
+
+  it('lists tickets newest first with snake_case fields and ISO times', async () => {
+    const id = await openTicket({ category: 'lift_entrapment', severity: 'critical', subject: { kind: 'asset', id: 'lift-9' } });
+    const response = await app.inject({ method: 'GET', url: '/api/v1/tickets?status=open&type=lift_entrapment' });
+    expect(response.statusCode).toBe(200);
+    const [first] = response.json().tickets;
+    expect(first).toMatchObject({ id, type: 'lift_entrapment', priority: 'P1', status: 'open', subject: { kind: 'asset', id: 'lift-9' } });
+    // P1: acknowledge within 5 minutes of the raise (DESIGN.md), counted from the event time.
+    expect(first.ack_due_at).toBe(new Date(BASE_TIME + 5 * 60_000).toISOString());
+  });
+
+  it('walks a ticket through acknowledge, on site and resolve, keeping the audit trail', async () => {
+    const id = await openTicket();
+    clock.advance(60_000);
+    const ack = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: { by: 'li.wei' } });
+    expect(ack.statusCode).toBe(200);
+    expect(ack.json().ticket).toMatchObject({ status: 'acknowledged', acknowledged_by: 'li.wei', acknowledged_at: new Date(clock.now()).toISOString() });
+    expect((await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/on-site`, payload: { by: 'li.wei' } })).statusCode).toBe(200);
+    const resolved = await app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${id}/resolve`,
+      payload: { by: 'li.wei', outcome_code: 'resident_well', note: '老人在家休息，一切正常' },
+    });
+    expect(resolved.statusCode).toBe(200);
+    expect(resolved.json().ticket).toMatchObject({ status: 'resolved', outcome_code: 'resident_well', outcome_note: '老人在家休息，一切正常' });
+    const detail = await app.inject({ method: 'GET', url: `/api/v1/tickets/${id}` });
+    expect(detail.json().audit.map((entry: { action: string }) => entry.action)).toEqual(['opened', 'acknowledged', 'on_site', 'resolved']);
+  });
+
+  it('answers 409 naming the status when a transition is not allowed', async () => {
+    const id = await openTicket();
+    await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'li.wei', outcome_code: 'false_alarm' } });
+    const again = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: { by: 'li.wei' } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: 'invalid_transition', details: { status: 'resolved' } });
+  });
+
+  it('answers 404 for a ticket that does not exist', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v1/tickets/0190f1f2-0000-7000-8000-000000000000' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toBe('ticket_not_found');
+    const ack = await app.inject({ method: 'POST', url: '/api/v1/tickets/0190f1f2-0000-7000-8000-000000000000/ack', payload: { by: 'x' } });
+    expect(ack.statusCode).toBe(404);
+  });
+
+  it('answers 400 naming each field at fault', async () => {
+    const id = await openTicket();
+    const cases: Array<{ url: string; method: 'GET' | 'POST'; payload?: unknown; field: string }> = [
+      { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'li.wei', outcome_code: 'went_home' }, field: 'body.outcome_code' },
+      { method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: {}, field: 'body.by' },
+      { method: 'POST', url: '/api/v1/tickets/not-a-uuid/ack', payload: { by: 'li.wei' }, field: 'params.id' },
+      { method: 'GET', url: '/api/v1/tickets?limit=100000', field: 'querystring.limit' },
+      { method: 'GET', url: '/api/v1/tickets?status=sleeping', field: 'querystring.status' },
+    ];
+    for (const testCase of cases) {
+      const response = await app.inject({ method: testCase.method, url: testCase.url, ...(testCase.payload !== undefined ? { payload: testCase.payload } : {}) });
+      expect(response.statusCode, testCase.url).toBe(400);
+      const body = response.json();
+      expect(body.error).toBe('invalid_request');
+      // A list parameter names the item at fault too, e.g. querystring.status.0.
+      expect(body.fields.map((f: { path: string }) => f.path).some((path: string) => path === testCase.field || path.startsWith(`${testCase.field}.`)), JSON.stringify(body)).toBe(true);
+    }
+  });
+
+  it('answers 400, not 500, to a body that is not JSON', async () => {
+    const id = await openTicket();
+    const response = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, headers: { 'content-type': 'application/json' }, payload: '{"by": ' });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).not.toMatch(/\bat \S+:\d+/); // no stack frames
+  });
+
+  it('hides internals of a failure behind a plain 500', async () => {
+    const broken = await buildApp({
+      tickets: { ...service, list: async () => { throw new Error('relation "tickets" does not exist'); } } as unknown as TicketService,
+      health: { database: async () => true, telemetry: async () => true, broker: () => true },
+      metrics: new CloudMetrics(),
+      logger: silentLogger(),
+    });
+    const response = await broken.inject({ method: 'GET', url: '/api/v1/tickets' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ error: 'internal_error', message: expect.any(String) });
+    expect(response.body).not.toContain('relation');
+    await broken.close();
+  });
+
+  it('reports health: 200 when every dependency answers, 503 naming the one that does not', async () => {
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    databaseUp = false;
+    const degraded = await app.inject({ method: 'GET', url: '/healthz' });
+    databaseUp = true;
+    expect(degraded.statusCode).toBe(503);
+    expect(degraded.json()).toMatchObject({ status: 'degraded', checks: { database: false, telemetry: true } });
+  });
+
+  it('serves the OpenAPI description at /docs and Prometheus metrics at /metrics', async () => {
+    const spec = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(spec.statusCode).toBe(200);
+    expect(Object.keys(spec.json().paths)).toContain('/api/v1/tickets/{id}/resolve');
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain('estatecare_ingest_rejected_total');
+  });
+});
