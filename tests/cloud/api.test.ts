@@ -90,7 +90,7 @@ describe('HTTP API /api/v1/tickets', () => {
 
   it('answers 400 naming each field at fault', async () => {
     const id = await openTicket();
-    const cases: Array<{ url: string; method: 'GET' | 'POST'; payload?: unknown; field: string }> = [
+    const cases: Array<{ url: string; method: 'GET' | 'POST'; payload?: Record<string, unknown>; field: string }> = [
       { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'li.wei', outcome_code: 'went_home' }, field: 'body.outcome_code' },
       { method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: {}, field: 'body.by' },
       { method: 'POST', url: '/api/v1/tickets/not-a-uuid/ack', payload: { by: 'li.wei' }, field: 'params.id' },
