@@ -9,5 +9,6 @@ export default defineConfig({
     pool: 'forks',
     // The suite talks to real PostgreSQL, Mosquitto and InfluxDB; two workers suit a 2-core machine.
     maxWorkers: 2,
+    reporters: ['default', './tests/support/plain-summary-reporter.ts'],
   },
 });
