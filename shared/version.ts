@@ -1,15 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 
-/**
- * The software version reported in gateway status and /healthz: package.json's version. The file
- * sits one folder up from this module in the source tree and two up when built into dist/.
- */
-function readPackageVersion(): string {
-  for (const relative of ['../package.json', '../../package.json']) {
-    const url = new URL(relative, import.meta.url);
-    if (existsSync(url)) return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-  }
-  return '0.0.0-unknown';
-}
-
-export const SOFTWARE_VERSION: string = readPackageVersion();
+/** The software version reported in gateway status and /healthz: package.json's version. */
+export const SOFTWARE_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EnvOverrides } from '../../shared/config/load-config.js';
 import { GatewayIdSchema, LocalIdSchema } from '../../shared/contract/index.js';
+import { SHIPPED_PROFILES_DIR } from '../../shared/package-root.js';
 
 /** MQTT keepalive towards the cloud broker, in seconds [MQTT-3.1.2-24: the broker drops us after 1.5x]. */
 export const DEFAULT_UPLINK_KEEPALIVE_S = 30;
@@ -11,7 +12,8 @@ export const DEFAULT_RECONNECT_PERIOD_MS = 2000;
 /** Port of the embedded local broker: beside the cloud's 18830 and away from Mosquitto's 1883. */
 export const DEFAULT_LOCAL_BROKER_PORT = 18831;
 export const DEFAULT_LOCAL_BROKER_HOST = '127.0.0.1';
-export const DEFAULT_PROFILES_DIR = 'device-profiles';
+/** The profiles shipped with the software, wherever the gateway is started from. */
+export const DEFAULT_PROFILES_DIR = SHIPPED_PROFILES_DIR;
 /** Where the durable outbox and rule state will live (not used by the walking skeleton yet). */
 export const DEFAULT_DATA_DIR = '.estatecare/gateway';
 

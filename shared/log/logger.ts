@@ -9,9 +9,12 @@ export interface LoggerOptions {
   fd?: 1 | 2;
 }
 
-/** One JSON logger per process; components take children of it named after themselves. */
+/**
+ * One JSON logger per process; components take children of it named after themselves. Writes are
+ * synchronous so the last lines before an exit are never lost.
+ */
 export function createLogger(name: string, options: LoggerOptions = {}): Logger {
-  return pino({ name, level: options.level ?? 'info', base: { service: name } }, pino.destination({ fd: options.fd ?? 1, sync: false }));
+  return pino({ name, level: options.level ?? 'info', base: { service: name } }, pino.destination({ fd: options.fd ?? 1, sync: true }));
 }
 
 /** For tests and embedded use where nothing should be printed. */

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../../shared/log/logger.js';
+import { SHIPPED_PROFILES_DIR } from '../../../shared/package-root.js';
 import { DEFAULT_API_PORT, DEFAULT_EMBEDDED_BROKER_PORT } from '../../../cloud/config/cloud-config.js';
 import { DEFAULT_LOCAL_BROKER_PORT } from '../../../edge/config/gateway-config.js';
 import { DemoSystem } from '../../demo/demo-system.js';
@@ -8,8 +8,6 @@ import { runUntilSignal } from '../run-until-signal.js';
 
 const DEFAULT_DEMO_DIR = '.estatecare/demo';
 const DEFAULT_INCIDENT_AFTER_S = 20;
-/** The profiles shipped with the software, wherever it is started from. */
-const SHIPPED_PROFILES_DIR = fileURLToPath(new URL('../../../device-profiles', import.meta.url));
 
 /** estatecare demo: the whole system on embedded defaults, with a terminal made for people. */
 export async function runDemoCommand(args: string[]): Promise<void> {
