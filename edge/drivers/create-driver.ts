@@ -17,6 +17,10 @@ export interface DriverContext {
 /** The driver registry: one case per protocol folder under edge/drivers/. */
 export function createDriver(name: DriverName, context: DriverContext): Driver {
   switch (name) {
+    case 'modbus':
+    case 'dlt645':
+    case 'cjt188':
+      throw new Error(`the ${name} driver is not wired into the gateway yet`);
     case 'mqtt':
       return new MqttDriver({
         brokerUrl: context.localBrokerUrl,

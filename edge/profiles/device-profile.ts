@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { DOOR_EVENT_TYPES, LIFT_EVENT_TYPES, type EventType } from '../../shared/contract/index.js';
 import { MqttProfileSectionSchema } from '../drivers/mqtt/mqtt-profile.js';
+import { ModbusPointAttributesSchema, ModbusProfileSectionSchema, modbusAddressProblems } from '../drivers/modbus/modbus-profile.js';
+import { Dlt645PointAttributesSchema, Dlt645ProfileSectionSchema, dlt645AddressProblems } from '../drivers/dlt645/dlt645-profile.js';
+import { Cjt188PointAttributesSchema, Cjt188ProfileSectionSchema, cjt188AddressProblems } from '../drivers/cjt188/cjt188-profile.js';
+import { PointEventSchema, PointFaultTableSchema, checkPolledPoints, polledPointSchema } from './polled-profile.js';
 
 /**
  * A device profile describes a device model as data (device-profiles/*.yaml). The common part names
@@ -39,8 +43,50 @@ const MqttDeviceProfileSchema = z.object({
   mqtt: MqttProfileSectionSchema,
 });
 
-export const DeviceProfileSchema = z.discriminatedUnion('driver', [MqttDeviceProfileSchema]).superRefine((profile, ctx) => {
+/**
+ * A polled profile (modbus, dlt645, cjt188): the driver's section, the points with the driver's
+ * attributes, and the optional fault table and point events of polled-profile.ts.
+ */
+function polledProfileSchema<D extends string, S extends z.ZodType, A extends z.ZodType>(driver: D, section: S, attributes: A) {
+  return z.object({
+    ...commonFields,
+    driver: z.literal(driver),
+    /** Driver-wide settings of the model (word order, request limits, frame options). */
+    settings: section,
+    points: z.array(polledPointSchema(attributes)).min(1, 'a polled profile reads at least one point'),
+    faults: PointFaultTableSchema.optional(),
+    point_events: z.array(PointEventSchema).default([]),
+  });
+}
+
+const ModbusDeviceProfileSchema = polledProfileSchema('modbus', ModbusProfileSectionSchema, ModbusPointAttributesSchema);
+const Dlt645DeviceProfileSchema = polledProfileSchema('dlt645', Dlt645ProfileSectionSchema, Dlt645PointAttributesSchema);
+const Cjt188DeviceProfileSchema = polledProfileSchema('cjt188', Cjt188ProfileSectionSchema, Cjt188PointAttributesSchema);
+
+/** Per polled driver: which points collide on the wire (same register, same data identifier). */
+const ADDRESS_PROBLEMS = {
+  modbus: modbusAddressProblems,
+  dlt645: dlt645AddressProblems,
+  cjt188: cjt188AddressProblems,
+} as const;
+
+export const DeviceProfileSchema = z
+  .discriminatedUnion('driver', [MqttDeviceProfileSchema, ModbusDeviceProfileSchema, Dlt645DeviceProfileSchema, Cjt188DeviceProfileSchema])
+  .superRefine((profile, ctx) => {
   const allowed = EVENT_TYPES_BY_KIND[profile.kind];
+  if (profile.driver !== 'mqtt') {
+    checkPolledPoints(profile, ctx);
+    const addressProblems = ADDRESS_PROBLEMS[profile.driver] as (points: readonly unknown[]) => Array<{ index: number; message: string }>;
+    const problems = addressProblems(profile.points);
+    for (const problem of problems) ctx.addIssue({ code: 'custom', path: ['points', problem.index, 'attributes'], message: problem.message });
+    profile.point_events.forEach((event, index) => {
+      if (!allowed.includes(event.type)) ctx.addIssue({ code: 'custom', path: ['point_events', index, 'type'], message: `a ${profile.kind} does not emit ${event.type}` });
+    });
+    if (profile.faults && profile.kind !== 'lift_monitor') {
+      ctx.addIssue({ code: 'custom', path: ['faults'], message: 'only a lift_monitor reports lift faults' });
+    }
+    return;
+  }
   for (const [code, mapping] of Object.entries(profile.mqtt.events?.codes ?? {})) {
     if (!allowed.includes(mapping.type)) {
       ctx.addIssue({
@@ -57,3 +103,7 @@ export const DeviceProfileSchema = z.discriminatedUnion('driver', [MqttDevicePro
 export type DeviceProfile = z.infer<typeof DeviceProfileSchema>;
 export type DriverName = DeviceProfile['driver'];
 export type MqttDeviceProfile = Extract<DeviceProfile, { driver: 'mqtt' }>;
+export type ModbusDeviceProfile = Extract<DeviceProfile, { driver: 'modbus' }>;
+export type Dlt645DeviceProfile = Extract<DeviceProfile, { driver: 'dlt645' }>;
+export type Cjt188DeviceProfile = Extract<DeviceProfile, { driver: 'cjt188' }>;
+export type PolledDeviceProfile = ModbusDeviceProfile | Dlt645DeviceProfile | Cjt188DeviceProfile;
