@@ -18,6 +18,8 @@ import { RuleEngine } from './rules/rule-engine.js';
 import { EnvelopeFactory } from './uplink/envelope-factory.js';
 import { StatusReporter } from './uplink/status-reporter.js';
 import { UplinkClient } from './uplink/uplink-client.js';
+import { PolledDriver } from './bus/polled-driver.js';
+import { isUnstableSerialPath } from './bus/bus-config.js';
 
 export interface GatewayOptions {
   logger: Logger;
@@ -45,7 +47,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const gatewayId = config.gateway.id;
   const logger = options.logger.child({ gateway: gatewayId });
   const profiles = loadProfiles(resolve(options.profilesDir ?? config.profiles_dir));
-  const devices = bindDevices(config.devices, profiles, `gateway ${gatewayId} config`);
+  const devices = bindDevices(config.devices, profiles, config.buses, `gateway ${gatewayId} config`);
 
   const brokerConfig = config.local_broker;
   const localBroker = brokerConfig.embedded
@@ -80,14 +82,21 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     clock,
     intervalMs: config.uplink.status_interval_s * 1000,
     devicesOffline: () => pipeline.devicesOffline(),
+    buses: () => [...drivers.values()].flatMap((driver) => (driver instanceof PolledDriver ? driver.busCounters() : [])),
     logger: logger.child({ component: 'status' }),
   });
 
+  const buses = new Map(config.buses.map((bus) => [bus.id, bus]));
+  for (const bus of config.buses) {
+    if (bus.transport === 'serial' && isUnstableSerialPath(bus.path)) {
+      logger.warn({ bus: bus.id, path: bus.path }, 'serial port named by enumeration order; use /dev/serial/by-id/... so a re-enumerated adapter keeps its bus');
+    }
+  }
   const drivers = new Map<DriverName, Driver>();
   for (const device of devices) {
     let driver = drivers.get(device.profile.driver);
     if (!driver) {
-      driver = createDriver(device.profile.driver, { gatewayId, sink: pipeline, logger, clock, localBrokerUrl });
+      driver = createDriver(device.profile.driver, { gatewayId, sink: pipeline, logger, clock, localBrokerUrl, buses });
       drivers.set(device.profile.driver, driver);
     }
     driver.addDevice(device);

@@ -18,6 +18,7 @@ Commands:
   simulate --config FILE     simulated estate devices for the gateway described by FILE
       --incident-after S     seconds until the staged lift incident (default 20)
   migrate --config FILE      apply database migrations of the cloud described by FILE, then exit
+  profiles check [DIR]       lint a device-profile catalogue (default: the shipped one)
   help                       this text
 
 Secrets may come from the environment: ESTATECARE_DATABASE_URL, ESTATECARE_BROKER_PASSWORD,
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   gateway: async () => (await import('./commands/gateway-command.js')).runGatewayCommand,
   simulate: async () => (await import('./commands/simulate-command.js')).runSimulateCommand,
   migrate: async () => (await import('./commands/migrate-command.js')).runMigrateCommand,
+  profiles: async () => (await import('./commands/profiles-command.js')).runProfilesCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

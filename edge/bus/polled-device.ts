@@ -1,5 +1,7 @@
+import type { DriverDevice } from '../drivers/driver.js';
 import type { DeviceRef } from '../model/device-data.js';
 import type { DeviceProfile } from '../profiles/device-profile.js';
+import { DEFAULT_TIMEOUT_MS, type BusConfig } from './bus-config.js';
 
 /** Poll interval of a device that does not set one, in seconds. */
 export const DEFAULT_POLL_INTERVAL_S = 30;
@@ -15,4 +17,20 @@ export interface PolledDevice extends DeviceRef {
   pollIntervalMs: number;
   timeoutMs: number;
   retries: number;
+}
+
+/** The device's bus settings: its own where set, else its bus's, else its protocol's defaults. */
+export function toPolledDevice(device: DriverDevice, bus: BusConfig): PolledDevice {
+  const { config } = device;
+  if (config.address === undefined) throw new Error(`device ${device.id} has no address`);
+  return {
+    id: device.id,
+    subject: device.subject,
+    profile: device.profile,
+    busId: bus.id,
+    address: config.address,
+    pollIntervalMs: config.poll_interval_s * 1000,
+    timeoutMs: config.timeout_ms ?? bus.timeout_ms ?? DEFAULT_TIMEOUT_MS[bus.protocol],
+    retries: config.retries,
+  };
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { EnvOverrides } from '../../shared/config/load-config.js';
 import { GatewayIdSchema, LocalIdSchema } from '../../shared/contract/index.js';
 import { SHIPPED_PROFILES_DIR } from '../../shared/package-root.js';
+import { BusConfigSchema } from '../bus/bus-config.js';
+import { DEFAULT_POLL_INTERVAL_S, DEFAULT_RETRIES } from '../bus/polled-device.js';
 
 /** MQTT keepalive towards the cloud broker, in seconds [MQTT-3.1.2-24: the broker drops us after 1.5x]. */
 export const DEFAULT_UPLINK_KEEPALIVE_S = 30;
@@ -67,6 +69,15 @@ export const DeviceConfigSchema = z.object({
     id: LocalIdSchema,
   }),
   mqtt: z.object({ topic: DeviceTopicSchema }).optional(),
+  /** Polled devices (modbus, dlt645, cjt188): the bus they sit on and their address on it. */
+  bus: LocalIdSchema.optional(),
+  /** Modbus unit id (1-247), DL/T 645 meter number (12 digits) or CJ/T 188 address (14 digits). */
+  address: z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String).optional(),
+  poll_interval_s: z.number().min(0.05).max(86_400).default(DEFAULT_POLL_INTERVAL_S),
+  /** Reply timeout; the bus's, or its protocol's default, when absent. */
+  timeout_ms: z.number().int().min(10).max(60_000).optional(),
+  /** Extra attempts after a timeout or a garbled reply within one poll. */
+  retries: z.number().int().min(0).max(5).default(DEFAULT_RETRIES),
 });
 export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
 
@@ -79,6 +90,7 @@ export const GatewayConfigSchema = z
       .default({ embedded: true, host: DEFAULT_LOCAL_BROKER_HOST, port: DEFAULT_LOCAL_BROKER_PORT }),
     profiles_dir: z.string().min(1).default(DEFAULT_PROFILES_DIR),
     data_dir: z.string().min(1).default(DEFAULT_DATA_DIR),
+    buses: z.array(BusConfigSchema).default([]),
     devices: z.array(DeviceConfigSchema).default([]),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -3,6 +3,9 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { DriverName } from '../profiles/device-profile.js';
 import type { DeviceSink, Driver } from './driver.js';
 import { MqttDriver } from './mqtt/mqtt-driver.js';
+import { PolledDriver } from '../bus/polled-driver.js';
+import type { BusConfig } from '../bus/bus-config.js';
+import { POLLED_PROTOCOLS } from './polled-protocols.js';
 
 /** What the composition root can give a driver; each driver takes the parts it needs. */
 export interface DriverContext {
@@ -12,6 +15,8 @@ export interface DriverContext {
   clock: Clock;
   /** URL of the gateway's local MQTT broker, known once it listens. */
   localBrokerUrl: () => string;
+  /** The field buses of the gateway config, by id. */
+  buses: ReadonlyMap<string, BusConfig>;
 }
 
 /** The driver registry: one case per protocol folder under edge/drivers/. */
@@ -20,7 +25,14 @@ export function createDriver(name: DriverName, context: DriverContext): Driver {
     case 'modbus':
     case 'dlt645':
     case 'cjt188':
-      throw new Error(`the ${name} driver is not wired into the gateway yet`);
+      return new PolledDriver(
+        name,
+        POLLED_PROTOCOLS[name].implementation,
+        context.buses,
+        context.sink,
+        context.clock,
+        context.logger.child({ component: `${name}-driver` }),
+      );
     case 'mqtt':
       return new MqttDriver({
         brokerUrl: context.localBrokerUrl,

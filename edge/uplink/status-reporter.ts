@@ -1,4 +1,4 @@
-import { toWireTime, type OnlineStatus } from '../../shared/contract/index.js';
+import { toWireTime, type BusCounters, type OnlineStatus } from '../../shared/contract/index.js';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
@@ -15,6 +15,8 @@ export interface StatusReporterOptions {
   clock: Clock;
   intervalMs: number;
   devicesOffline: () => string[];
+  /** Counters of every field bus (edge/bus/bus-counters.ts). */
+  buses: () => BusCounters[];
   logger: Logger;
 }
 
@@ -67,7 +69,7 @@ export class StatusReporter implements Component {
         depth: outbox.depth,
         oldest_unsent_age_s: outbox.oldest_appended_at === null ? null : Math.max(0, (now - outbox.oldest_appended_at) / 1000),
       },
-      buses: [],
+      buses: this.options.buses(),
       devices_offline: this.options.devicesOffline(),
       watermark: watermarkOf(outbox),
     };

@@ -7,6 +7,13 @@ export const BusCountersSchema = z.object({
   timeouts: z.number().int().nonnegative(),
   checksum_errors: z.number().int().nonnegative(),
   exception_replies: z.number().int().nonnegative(),
+  /** Times the port or connection failed and was reopened. */
+  transport_errors: z.number().int().nonnegative(),
+  /** Devices on the bus, and how many of them are offline now. */
+  devices: z.number().int().nonnegative(),
+  devices_offline: z.number().int().nonnegative(),
+  /** Writes refused because the bus's write queue was full. */
+  writes_refused: z.number().int().nonnegative(),
 });
 export type BusCounters = z.infer<typeof BusCountersSchema>;
 

@@ -11,7 +11,7 @@ const onlineStatus = (watermark: string | null): GatewayStatus => ({
   config_version: 'cfg-3',
   uptime_s: 3600,
   outbox: { depth: 2, oldest_unsent_age_s: 1.5 },
-  buses: [{ bus_id: '/dev/ttyS1', transactions: 10, timeouts: 1, checksum_errors: 0, exception_replies: 0 }],
+  buses: [{ bus_id: 'rs485-1', transactions: 10, timeouts: 1, checksum_errors: 0, exception_replies: 0, transport_errors: 0, devices: 4, devices_offline: 1, writes_refused: 0 }],
   devices_offline: ['meter-9'],
   watermark,
 });

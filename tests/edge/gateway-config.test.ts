@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigText } from '../../shared/config/load-config.js';
-import { GATEWAY_ENV_OVERRIDES, GatewayConfigSchema } from '../../edge/config/gateway-config.js';
+import { DeviceConfigSchema, GATEWAY_ENV_OVERRIDES, GatewayConfigSchema } from '../../edge/config/gateway-config.js';
 import { bindDevices } from '../../edge/drivers/bind-devices.js';
 import { loadProfiles } from '../../edge/profiles/load-profiles.js';
 import { PROFILES_DIR } from './edge-fixtures.js';
@@ -52,7 +52,7 @@ describe('gateway config', () => {
     const config = parseConfigText(GatewayConfigSchema, EXAMPLE, 'gateway.yaml', { envOverrides: GATEWAY_ENV_OVERRIDES, env: {} });
     expect(config.uplink.username).toBe('estate-7-gw-01');
     expect(config.uplink.password).toBeUndefined();
-    const bound = bindDevices(config.devices, loadProfiles(PROFILES_DIR), 'gateway.yaml');
+    const bound = bindDevices(config.devices, loadProfiles(PROFILES_DIR), config.buses, 'gateway.yaml');
     expect(bound.map((d) => `${d.id}:${d.profile.id}`)).toEqual([
       'lift-b1-a:lift_monitor_gbt24476',
       'door-b1-main:door_controller_generic',
@@ -91,12 +91,14 @@ describe('gateway config', () => {
     const config = parseConfigText(GatewayConfigSchema, YAML, 'gateway.yaml', { env: {} });
     const devices = [
       ...config.devices,
-      { id: 'lift-b1-a', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset' as const, id: 'x' }, mqtt: { topic: 'estate/b1/lift-a' } },
-      { id: 'door-1', profile: 'no_such_profile', subject: { kind: 'asset' as const, id: 'x' } },
-      { id: 'door-2', profile: 'door_controller_generic', subject: { kind: 'asset' as const, id: 'x' } },
+      ...[
+        { id: 'lift-b1-a', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'x' }, mqtt: { topic: 'estate/b1/lift-a' } },
+        { id: 'door-1', profile: 'no_such_profile', subject: { kind: 'asset', id: 'x' } },
+        { id: 'door-2', profile: 'door_controller_generic', subject: { kind: 'asset', id: 'x' } },
+      ].map((device) => DeviceConfigSchema.parse(device)),
     ];
     try {
-      bindDevices(devices, loadProfiles(PROFILES_DIR), 'gateway.yaml');
+      bindDevices(devices, loadProfiles(PROFILES_DIR), [], 'gateway.yaml');
       expect.unreachable();
     } catch (error) {
       const problems = (error as ConfigError).problems;

@@ -7,13 +7,13 @@ import { PROFILES_DIR } from './edge-fixtures.js';
 describe('shipped device profiles', () => {
   const catalogue = loadProfiles(PROFILES_DIR);
 
-  it('loads both shipped profiles without a problem', () => {
-    expect([...catalogue.keys()].sort()).toEqual(['door_controller_generic', 'lift_monitor_gbt24476']);
+  it('loads the shipped MQTT profiles without a problem', () => {
+    expect([...catalogue.keys()]).toEqual(expect.arrayContaining(['door_controller_generic', 'lift_monitor_gbt24476']));
   });
 
   it('gives every lift monitor the canonical lift points with their units', () => {
     for (const profile of catalogue.values()) {
-      if (profile.kind !== 'lift_monitor') continue;
+      if (profile.kind !== 'lift_monitor' || profile.driver !== 'mqtt') continue;
       for (const [point, unit] of Object.entries(LIFT_POINTS)) {
         expect(profile.mqtt.status_points[point]?.unit, `${profile.id} ${point}`).toBe(unit);
       }
@@ -21,14 +21,16 @@ describe('shipped device profiles', () => {
   });
 
   it('maps Hikvision door codes of protocols.md section 6', () => {
-    const codes = catalogue.get('door_controller_generic')?.mqtt.events?.codes ?? {};
+    const profile = catalogue.get('door_controller_generic');
+    const codes = (profile?.driver === 'mqtt' ? profile.mqtt.events?.codes : undefined) ?? {};
     expect(codes['0x19']?.type).toBe('door_opened');
     expect(codes['0x1B']?.type).toBe('door_forced');
     expect(codes['0x09']).toMatchObject({ type: 'credential_denied', attributes: { reason: 'card_not_found' } });
   });
 
   it('maps every GB/T 24476-derived fault code 1-11 of protocols.md 5.2', () => {
-    const faults = catalogue.get('lift_monitor_gbt24476')?.mqtt.faults?.codes ?? {};
+    const profile = catalogue.get('lift_monitor_gbt24476');
+    const faults = (profile?.driver === 'mqtt' ? profile.mqtt.faults?.codes : undefined) ?? {};
     expect(Object.keys(faults).map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(faults['11']).toBe('passenger_trapped');
   });

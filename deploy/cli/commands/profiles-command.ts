@@ -1,0 +1,23 @@
+import { SHIPPED_PROFILES_DIR } from '../../../shared/package-root.js';
+import { loadProfiles } from '../../../edge/profiles/load-profiles.js';
+import type { DeviceProfile } from '../../../edge/profiles/device-profile.js';
+import { UsageError } from '../cli-error.js';
+
+/**
+ * estatecare profiles check [dir]: lints a profile catalogue (the shipped one by default): every file
+ * parses, matches its schema and the driver's attribute schema, is named after its id, has unique
+ * snake_case points with units from the list, and no two points share a register or data identifier.
+ * Every problem of every file is listed (ConfigError, exit 2).
+ */
+export async function runProfilesCommand(args: string[]): Promise<void> {
+  const [subcommand, dir, ...rest] = args;
+  if (subcommand !== 'check' || rest.length > 0) throw new UsageError('usage: estatecare profiles check [dir]');
+  const folder = dir ?? SHIPPED_PROFILES_DIR;
+  const catalogue = loadProfiles(folder);
+  const lines = [...catalogue.values()].map((profile) => `  ${profile.id.padEnd(32)} ${profile.driver.padEnd(7)} ${profile.kind.padEnd(24)} ${pointCount(profile)} points  ${profile.manufacturer} ${profile.model}`);
+  process.stdout.write(`${catalogue.size} profiles in ${folder}, all valid:\n${lines.join('\n')}\n`);
+}
+
+function pointCount(profile: DeviceProfile): number {
+  return profile.driver === 'mqtt' ? Object.keys(profile.mqtt.status_points).length : profile.points.length;
+}
