@@ -9,16 +9,21 @@ export interface PointTransform {
   max?: number | undefined;
 }
 
+/** Digits a reading value keeps; float64 carries 15-17. */
+const SIGNIFICANT_DIGITS = 12;
+
 export type TransformResult = { ok: true; point: string; value: number } | { ok: false; point: string; message: string };
 
 /**
  * The one place a raw wire number becomes a reading value, for every polled driver (conventions.md 3):
- *   1. value = raw x scale + offset
+ *   1. value = raw x scale + offset, kept to 12 significant digits so binary fractions do not leak
+ *      into readings (652 x 0.1 is 65.20000000000001 in float64; 12 digits still hold any meter's
+ *      resolution: 999999.99 kWh needs 8);
  *   2. a value that is not finite, or outside [min, max] when the profile sets them, is refused.
  * Drivers deliver raw numbers only (data type, word order and BCD decoded); they never scale.
  */
 export function transformPoint(point: PointTransform, raw: number): TransformResult {
-  const value = raw * point.scale + point.offset;
+  const value = Number((raw * point.scale + point.offset).toPrecision(SIGNIFICANT_DIGITS));
   if (!Number.isFinite(value)) return { ok: false, point: point.name, message: `${point.name}: raw ${raw} gives no finite value` };
   if (point.min !== undefined && value < point.min) return { ok: false, point: point.name, message: `${point.name}: ${value} is below the minimum ${point.min}` };
   if (point.max !== undefined && value > point.max) return { ok: false, point: point.name, message: `${point.name}: ${value} is above the maximum ${point.max}` };
