@@ -8,6 +8,7 @@ import { BusError, isBusError } from './bus-error.js';
 import type { BusLink } from './bus-link.js';
 import { BusCounterSet } from './bus-counters.js';
 import { interFrameGapMs } from './bus-timing.js';
+import { estimateBusLoad } from './bus-load.js';
 import type { PollStep, PolledProtocol, RawPointValue, WriteRequest } from './polled-protocol.js';
 import type { PolledDevice } from './polled-device.js';
 import { WakeableSleep } from './wakeable-sleep.js';
@@ -115,6 +116,13 @@ export class BusScheduler<Request, Reply> implements Component {
 
   async start(): Promise<void> {
     this.running = true;
+    const load = estimateBusLoad(this.bus, this.protocol.name, [...this.devices.values()]);
+    if (load.utilisation > 1) {
+      this.logger.warn(
+        { bus: this.bus.id, utilisation: Number(load.utilisation.toFixed(2)), transactionsPerSecond: Number(load.transactionsPerSecond.toFixed(1)) },
+        'the configured polls need more time than the line has: they will run late; raise poll_interval_s or split the bus',
+      );
+    }
     this.loop = this.run().catch((error: unknown) => this.logger.error({ err: error, bus: this.bus.id }, 'bus loop ended by an error'));
   }
 

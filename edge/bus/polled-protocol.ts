@@ -20,6 +20,8 @@ export interface PollStep<Request, Reply> {
   points: readonly string[];
   /** Turns the reply into raw values; throws BusError('malformed') when the reply does not fit. */
   decode(reply: Reply): RawPointValue[];
+  /** Bytes on the wire of the request and of a good reply (preamble included), for the bus load estimate. */
+  wireBytes?: { request: number; reply: number };
 }
 
 /** A write the profile allows: one point of one device, a value already in wire units (raw). */
@@ -45,3 +47,10 @@ export interface PolledProtocol<Request, Reply> {
 }
 
 export type PolledProtocolName = 'modbus' | 'dlt645' | 'cjt188';
+
+/**
+ * Typical time from the end of a request to the start of the reply, per protocol, in ms: Modbus
+ * slaves turn around in a few ms (performance.md: a 5 ms turnaround is common); DL/T 645 allows
+ * 20-500 ms (protocols.md 3.1) and CJ/T 188 meters are as slow. Used only to estimate bus load.
+ */
+export const TYPICAL_TURNAROUND_MS: Record<PolledProtocolName, number> = { modbus: 5, dlt645: 50, cjt188: 50 };
