@@ -12,7 +12,8 @@ command -v influxd >/dev/null || need+=(influxdb)
 command -v socat >/dev/null || need+=(socat)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 command -v curl >/dev/null || need+=(curl)
-/usr/bin/python3 -c 'import pymodbus' 2>/dev/null || need+=(python3-pymodbus)
+# pymodbus's server imports serial_asyncio even for TCP; Debian only recommends that package.
+/usr/bin/python3 -c 'import pymodbus.server' 2>/dev/null || need+=(python3-pymodbus python3-serial-asyncio)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt-get update -qq

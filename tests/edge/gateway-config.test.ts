@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigText } from '../../shared/config/load-config.js';
-import { DeviceConfigSchema, GATEWAY_ENV_OVERRIDES, GatewayConfigSchema } from '../../edge/config/gateway-config.js';
+import { DEFAULT_PROFILES_DIR, DeviceConfigSchema, GATEWAY_ENV_OVERRIDES, GatewayConfigSchema } from '../../edge/config/gateway-config.js';
 import { bindDevices } from '../../edge/drivers/bind-devices.js';
 import { loadProfiles } from '../../edge/profiles/load-profiles.js';
 import { PROFILES_DIR } from './edge-fixtures.js';
@@ -74,7 +74,7 @@ describe('gateway config', () => {
       reconnect_period_ms: 2000,
     });
     expect(config.local_broker).toEqual({ embedded: true, host: '127.0.0.1', port: 18831 });
-    expect(config).toMatchObject({ profiles_dir: 'device-profiles', data_dir: '.estatecare/gateway', log_level: 'info' });
+    expect(config).toMatchObject({ profiles_dir: DEFAULT_PROFILES_DIR, data_dir: '.estatecare/gateway', log_level: 'info' });
   });
 
   it('lists every schema problem with its path', () => {

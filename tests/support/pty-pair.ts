@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { START_SERVICES_HINT } from './service-unavailable.js';
@@ -43,20 +43,19 @@ export async function createPtyPair(): Promise<PtyPair> {
   const a = join(dir, 'a');
   const b = join(dir, 'b');
   let child: ChildProcess | undefined = await startSocat(a, b);
-  // The folder itself stays (empty after stop()) so restart() can link the same paths again.
 
   async function stopSocat(): Promise<void> {
-    const running = child;
+    const current = child;
     child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    // SIGTERM lets socat unlink its two symlinks; SIGKILL would leave them dangling.
-    running.kill('SIGTERM');
-    const timer = setTimeout(() => running.kill('SIGKILL'), 2_000);
-    await exited;
-    clearTimeout(timer);
-    rmSync(a, { force: true });
-    rmSync(b, { force: true });
+    if (current && current.exitCode === null && current.signalCode === null) {
+      const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
+      // SIGTERM lets socat unlink its two symlinks; SIGKILL would leave them dangling.
+      current.kill('SIGTERM');
+      const timer = setTimeout(() => current.kill('SIGKILL'), 2_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
 
   return {
@@ -67,6 +66,8 @@ export async function createPtyPair(): Promise<PtyPair> {
     },
     async restart() {
       await stopSocat();
+      // the same folder and link paths as before, as a re-plugged adapter keeps its by-id path
+      mkdirSync(dir, { recursive: true });
       child = await startSocat(a, b);
     },
   };

@@ -24,7 +24,6 @@ interface BufferedPortInternals {
 export class ModbusSerialTransport implements ModbusTransport {
   private client: ModbusClient | undefined;
   private readonly lostListeners: Array<(cause: Error) => void> = [];
-  private closing = false;
 
   constructor(private readonly target: ModbusTarget) {}
 
@@ -38,9 +37,8 @@ export class ModbusSerialTransport implements ModbusTransport {
 
   async open(): Promise<void> {
     const client = new ModbusRTU();
-    this.closing = false;
     // ModbusRTU re-emits port errors as 'error'; an EventEmitter without an 'error' listener throws.
-    client.on('error', (error: unknown) => this.lost(client, error instanceof Error ? error : new Error(String(error))));
+    client.on('error', (error: unknown) => this.lost(client, asError(error)));
     client.on('close', () => this.lost(client, new Error('port closed')));
     this.client = client;
     if (this.target.kind === 'rtu') {
@@ -52,6 +50,8 @@ export class ModbusSerialTransport implements ModbusTransport {
       client.setTimeout(this.target.connectTimeoutMs);
       await client.connectTCP(this.target.host, { port: this.target.port });
     }
+    // The link gave up waiting (its open timeout) and closed meanwhile: do not leave this one open.
+    if (this.client !== client) await this.release(client);
   }
 
   async transact(request: ModbusRequest, timeoutMs: number): Promise<ModbusReply> {
@@ -90,9 +90,11 @@ export class ModbusSerialTransport implements ModbusTransport {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    this.closing = true;
-    if (!client) return;
-    await new Promise<void>((resolve) => {
+    if (client) await this.release(client);
+  }
+
+  private release(client: ModbusClient): Promise<void> {
+    return new Promise<void>((resolve) => {
       // TCP: destroy() calls back at once (close() waits for a 'close' event that never comes when
       // the socket failed first). RTU: RTUBufferedPort has no destroy(); close() calls back, with an
       // error when the port was not open, which is fine here.
@@ -113,7 +115,15 @@ export class ModbusSerialTransport implements ModbusTransport {
   }
 
   private lost(client: ModbusClient, cause: Error): void {
-    if (client !== this.client || this.closing) return;
+    // a client this transport already let go of (closed, or replaced by a newer open) is not news
+    if (client !== this.client) return;
     for (const listener of this.lostListeners) listener(cause);
   }
+}
+
+/** ModbusRTU re-emits port errors as SerialPortError, an object that is not an Error instance. */
+function asError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  const message = typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string' ? (value as { message: string }).message : String(value);
+  return new Error(message, { cause: value });
 }

@@ -22,6 +22,9 @@ export interface FrameRequest {
 /** The reply frame from its first 0x68 through its end byte; empty when no reply was expected. */
 export type FrameReply = Uint8Array;
 
+/** One request/reply on a frame link: what protocol transactions (follow-up frames, retries of none) are built from. */
+export type FrameExchange = (request: FrameRequest, timeoutMs: number) => Promise<FrameReply>;
+
 export interface SerialFrameLinkOptions {
   serial: SerialSettings;
   parser: FrameParser;
@@ -31,6 +34,8 @@ export interface SerialFrameLinkOptions {
 }
 
 interface Pending {
+  /** False until the request is being written: bytes before that are stale, whatever they look like. */
+  accepting: boolean;
   resolve(reply: FrameReply): void;
   reject(error: Error): void;
 }
@@ -84,6 +89,7 @@ export class SerialFrameLink implements BusLink<FrameRequest, FrameReply> {
         this.settle(undefined, new BusError('timeout', `${this.path}: no complete reply within ${timeoutMs} ms${detail}`));
       }, timeoutMs);
       this.pending = {
+        accepting: false,
         resolve: (reply) => {
           clearTimeout(timer);
           resolve(reply);
@@ -106,7 +112,10 @@ export class SerialFrameLink implements BusLink<FrameRequest, FrameReply> {
     try {
       // Stale input (a late reply to a request that timed out, noise) must not answer this request.
       await connection.discardBuffers();
+      const pending = this.pending;
+      if (!pending) return; // timed out or closed meanwhile
       this.assembler.reset();
+      pending.accepting = true;
       await connection.write(request.frame);
       if (!request.expectReply) this.settle(new Uint8Array(0));
     } catch (error) {
@@ -115,7 +124,7 @@ export class SerialFrameLink implements BusLink<FrameRequest, FrameReply> {
   }
 
   private received(chunk: Uint8Array): void {
-    if (!this.pending) {
+    if (!this.pending?.accepting) {
       this.logger.debug({ path: this.path, bytes: toHex(chunk) }, 'bytes outside a transaction dropped');
       return;
     }

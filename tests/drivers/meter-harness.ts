@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { BusConfig } from '../../edge/bus/bus-config.js';
+import type { BusLink } from '../../edge/bus/bus-link.js';
+import type { PolledDevice } from '../../edge/bus/polled-device.js';
+import type { PolledProtocol } from '../../edge/bus/polled-protocol.js';
+import { DeviceProfileSchema, type DeviceProfile } from '../../edge/profiles/device-profile.js';
+
+/**
+ * Helpers for polling simulated meters over a pty pair through a protocol's own link and poll plan,
+ * as the bus scheduler would, one step after the other.
+ */
+const PROFILES_DIR = fileURLToPath(new URL('../../device-profiles', import.meta.url));
+
+/** A shipped profile, its settings optionally changed (a vendor variant), validated again. */
+export function meterProfile(id: string, settings: Record<string, unknown> = {}): DeviceProfile {
+  const raw = parse(readFileSync(`${PROFILES_DIR}/${id}.yaml`, 'utf8')) as { settings?: Record<string, unknown> };
+  return DeviceProfileSchema.parse({ ...raw, settings: { ...raw.settings, ...settings } });
+}
+
+export function serialBus(path: string, protocol: 'dlt645' | 'cjt188'): BusConfig {
+  return { id: `bus-${protocol}`, transport: 'serial', protocol, path, data_bits: 8, stop_bits: 1, device_backoff_max_s: 300, reopen_backoff_max_ms: 30_000, max_pending_writes: 32 };
+}
+
+export function meterDevice(profile: DeviceProfile, address: string, timeoutMs = 1000): PolledDevice {
+  return {
+    id: `meter-${address}`,
+    subject: { kind: 'unit', id: 'hh-7f3a' },
+    profile,
+    busId: 'bus',
+    address,
+    pollIntervalMs: 30_000,
+    timeoutMs,
+    retries: 0,
+  };
+}
+
+/** One poll: every step in order; the first failure is thrown. Returns point -> raw value. */
+export async function pollOnce<Req, Reply>(protocol: PolledProtocol<Req, Reply>, link: BusLink<Req, Reply>, device: PolledDevice): Promise<Record<string, number>> {
+  const values: Record<string, number> = {};
+  for (const step of protocol.planPoll(device)) {
+    const reply = await link.execute(step.request, device.timeoutMs);
+    for (const value of step.decode(reply)) values[value.point] = value.raw;
+  }
+  return values;
+}
+
+/** Retries `action` until it resolves, for a line coming back (socat restarted, meter reopening). */
+export async function eventually<T>(what: string, action: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await action();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${what}: still failing after ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
