@@ -45,16 +45,3 @@ export async function pollOnce<Req, Reply>(protocol: PolledProtocol<Req, Reply>,
   }
   return values;
 }
-
-/** Retries `action` until it resolves, for a line coming back (socat restarted, meter reopening). */
-export async function eventually<T>(what: string, action: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await action();
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${what}: still failing after ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}

@@ -5,7 +5,8 @@ import type { BusLink } from '../../../edge/bus/bus-link.js';
 import { startDlt645Emulator, type Dlt645Emulator } from '../../../edge/simulator/meters/dlt645/dlt645-meter-emulator.js';
 import { createPtyPair, type PtyPair } from '../../support/pty-pair.js';
 import { expectBusError } from '../expect-bus-error.js';
-import { eventually, meterDevice, meterProfile, pollOnce, serialBus } from '../meter-harness.js';
+import { eventually } from '../../support/net.js';
+import { meterDevice, meterProfile, pollOnce, serialBus } from '../meter-harness.js';
 
 /**
  * The dlt645 protocol over a real serial line (a socat pty pair; fails with the install hint if
@@ -43,12 +44,12 @@ describe('DL/T 645 over a serial line', () => {
     const shown = emulator.readings(METER_A); // the clock stands still: what the meter showed
     expect(Object.keys(values).sort()).toEqual(['active_power', 'combined_active_energy', 'current', 'forward_active_energy', 'frequency', 'voltage']);
     // Energy counters truncate to 0.01 kWh; instantaneous values round to their format.
-    expect(values.forward_active_energy).toBe(Math.floor(shown.forwardEnergyKwh * 100) / 100);
+    expect(values.forward_active_energy).toBe(Math.floor(shown.importEnergyKwh * 100) / 100);
     expect(values.combined_active_energy).toBe(values.forward_active_energy);
-    expect(values.voltage).toBe(Math.round(shown.voltageV * 10) / 10);
-    expect(values.current).toBe(Math.round(shown.currentA * 1000) / 1000);
-    expect(values.active_power).toBe(Math.round(shown.powerKw * 10_000) / 10_000);
-    expect(values.frequency).toBe(Math.round(shown.frequencyHz * 100) / 100);
+    expect(values.voltage).toBe(Math.round(shown.voltage * 10) / 10);
+    expect(values.current).toBe(Math.round(shown.current * 1000) / 1000);
+    expect(values.active_power).toBe(Math.round((shown.activePower / 1000) * 10_000) / 10_000);
+    expect(values.frequency).toBe(Math.round(shown.frequency * 100) / 100);
     // and believable: 19:30 local, the evening peak of a household
     expect(values.voltage).toBeGreaterThan(205);
     expect(values.voltage).toBeLessThan(235);
@@ -61,7 +62,7 @@ describe('DL/T 645 over a serial line', () => {
     const a = await pollOnce(dlt645Protocol, link, meterDevice(profile, METER_A));
     const b = await pollOnce(dlt645Protocol, link, meterDevice(profile, METER_B));
     expect(b.forward_active_energy).not.toBe(a.forward_active_energy);
-    expect(b.forward_active_energy).toBeCloseTo(emulator.readings(METER_B).forwardEnergyKwh, 1);
+    expect(b.forward_active_energy).toBeCloseTo(emulator.readings(METER_B).importEnergyKwh, 1);
   });
 
   it('forward energy grows with the household routine: more in the evening than at night', async () => {
@@ -116,7 +117,8 @@ describe('DL/T 645 over a serial line', () => {
   it('broadcast time sync goes out to 99..99 and nothing answers', async () => {
     const reply = await link.execute({ kind: 'broadcast_time_sync', time: { year: 2026, month: 11, day: 24, hour: 16, minute: 0, second: 5 }, preambleCount: 4 }, 500);
     expect(reply.frames).toBe(0);
-    await eventually('the meters take the time', async () => expect(emulator.lastTimeSync).toEqual({ year: 2026, month: 11, day: 24, hour: 16, minute: 0, second: 5 }));
+    const synced = await eventually('the meters to take the time', () => emulator.lastTimeSync, 2000);
+    expect(synced).toEqual({ year: 2026, month: 11, day: 24, hour: 16, minute: 0, second: 5 });
   });
 
   it('the port removed: a transaction in flight fails as transport; restored: open() works and polling resumes', async () => {
@@ -130,9 +132,12 @@ describe('DL/T 645 over a serial line', () => {
     await expectBusError(link.open(), 'transport');
 
     await pair.restart();
-    await eventually('link reopens', () => link.open());
+    await eventually('the link to reopen', async () => {
+      await link.open();
+      return true;
+    });
     expect(link.isOpen).toBe(true);
-    const values = await eventually('polling resumes', () => pollOnce(dlt645Protocol, link, meterDevice(profile, METER_A)));
+    const values = await eventually('polling to resume', () => pollOnce(dlt645Protocol, link, meterDevice(profile, METER_A)));
     expect(values.forward_active_energy).toBeGreaterThanOrEqual(1234.56);
   });
 });

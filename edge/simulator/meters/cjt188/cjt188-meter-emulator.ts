@@ -9,21 +9,23 @@ import { UNIT_CODE_CUBIC_METRE } from '../../../drivers/cjt188/cjt188-units.js';
 import { meterClockOf } from '../../../drivers/frame-codec/meter-clock.js';
 import type { SerialSettings } from '../../../drivers/serial/serial-port.js';
 import { randomInt, seededRandom } from '../../random.js';
-import { simulatedClock } from '../household-routine.js';
+import { meterSeed, simulatedClock } from '../simulated-clock.js';
 import { corruptReply, withPreamble, type MeterFault } from '../meter-faults.js';
 import { startMeterResponder, type ResponderDelay } from '../meter-responder.js';
-import { SimulatedWaterMeter, type WaterReadings } from './simulated-water-meter.js';
+import { EmulatedWaterMeter, type WaterReadings } from './emulated-water-meter.js';
 
 /**
  * CJ/T 188-2004 cold water meters on one serial line, for tests and demos: answers read data
  * 0x901F (DI echoed in the order it came, SER echoed) and read address 0x810A to the all-AA
- * wildcard, for any number of configured addresses (protocols.md 4).
+ * wildcard, for any number of configured addresses (protocols.md 4). A wildcard request is
+ * answered by the first configured meter; on a real line all would answer at once.
  */
 export interface Cjt188EmulatedMeter {
   /** 14-digit meter number. */
   address: string;
   /** Meter type T; 0x10 cold water. */
   meterType?: number;
+  /** Volume at start; the household model's own when left out. */
   startVolumeM3?: number;
   /** How volumes are sent: 0x2C m3 (default) or 0x29 L (protocols.md 4.2). */
   unitCode?: number;
@@ -48,13 +50,13 @@ export interface Cjt188Emulator {
   stop(): Promise<void>;
   setFault(address: string, fault: MeterFault): void;
   /** The meter itself, to close its valve or run its battery low. */
-  meter(address: string): SimulatedWaterMeter;
+  meter(address: string): EmulatedWaterMeter;
   readings(address: string): WaterReadings;
   readonly requests: number;
 }
 
 interface MeterState {
-  meter: SimulatedWaterMeter;
+  meter: EmulatedWaterMeter;
   meterType: number;
   unitCode: number;
   statusLayout: StatusLayout;
@@ -70,9 +72,8 @@ export async function startCjt188Emulator(options: Cjt188EmulatorOptions): Promi
   const meters = new Map<string, MeterState>();
   for (const entry of options.meters) {
     const config = typeof entry === 'string' ? { address: entry } : entry;
-    const startVolume = config.startVolumeM3 ?? 20 + Math.floor(random() * 40_000) / 100;
     meters.set(config.address, {
-      meter: new SimulatedWaterMeter(config.address, random, clock(), startVolume),
+      meter: new EmulatedWaterMeter(config.address, meterSeed(options.seed ?? 188, config.address), clock(), config.startVolumeM3),
       meterType: config.meterType ?? METER_TYPE.coldWater,
       unitCode: config.unitCode ?? UNIT_CODE_CUBIC_METRE,
       statusLayout: config.statusLayout ?? DEFAULT_STATUS_LAYOUT,
@@ -95,7 +96,7 @@ export async function startCjt188Emulator(options: Cjt188EmulatorOptions): Promi
     const order = dataIdOrderOf(request.data, DI_METERING_DATA);
     if (!order) return abnormalReply(meterType, address, fn, ser, ABNORMAL_STATUS);
     const now = clock();
-    const readings = state.meter.readingsAt(now);
+    const readings = state.meter.readingAt(now);
     const factor = state.unitCode === UNIT_CODE_CUBIC_METRE ? 1 : 1000; // 0x29: litres
     const payload = encodeMeteringData({
       // Counters truncate to the 0.01 they show: a meter never shows more than it has counted.
@@ -142,7 +143,7 @@ export async function startCjt188Emulator(options: Cjt188EmulatorOptions): Promi
       stateOf(address).fault = fault;
     },
     meter: (address) => stateOf(address).meter,
-    readings: (address) => stateOf(address).meter.readingsAt(clock()),
+    readings: (address) => stateOf(address).meter.readingAt(clock()),
     get requests() {
       return responder.requests;
     },

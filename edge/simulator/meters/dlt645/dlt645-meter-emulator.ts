@@ -6,21 +6,24 @@ import { buildDlt645Frame, CONTROL_FUNCTION_MASK, DLT645_FUNCTION, dlt645Request
 import { abnormalReply, DLT645_ERROR_BITS, readAddressReply, readFollowUpReply, readReply } from '../../../drivers/dlt645/dlt645-messages.js';
 import type { MeterClockFields } from '../../../drivers/frame-codec/meter-clock.js';
 import { randomInt, seededRandom } from '../../random.js';
-import { simulatedClock } from '../household-routine.js';
+import { meterSeed, simulatedClock } from '../simulated-clock.js';
 import { corruptReply, withPreamble, type MeterFault } from '../meter-faults.js';
 import { startMeterResponder, type ResponderDelay } from '../meter-responder.js';
 import { meterDataBytes } from './dlt645-meter-data.js';
-import { SimulatedElectricityMeter, type ElectricityReadings } from './simulated-electricity-meter.js';
+import type { ElectricityReading } from '../modbus/household-electricity.js';
+import { EmulatedElectricityMeter } from './emulated-electricity-meter.js';
 
 /**
  * DL/T 645-2007 single-phase meters on one serial line, for tests and demos: answers read (0x11),
  * read follow-up (0x12), read address (0x13, all-AA wildcard) and takes broadcast time sync (0x08,
- * no reply) for any number of configured addresses (protocols.md 3).
+ * no reply) for any number of configured addresses (protocols.md 3). A request with AA wildcard
+ * bytes is answered by the first configured meter it matches; on a real line every matching meter
+ * would answer at once, so read address is for a line with one meter.
  */
 export interface Dlt645EmulatedMeter {
   /** 12-digit meter number. */
   address: string;
-  /** Forward active energy at start; from the seed when left out. */
+  /** Forward active energy at start; the household model's own when left out. */
   startEnergyKwh?: number;
   fault?: MeterFault;
 }
@@ -45,7 +48,7 @@ export interface Dlt645Emulator {
   stop(): Promise<void>;
   setFault(address: string, fault: MeterFault): void;
   /** What the meter shows now (advancing its counters). */
-  readings(address: string): ElectricityReadings;
+  readings(address: string): ElectricityReading;
   /** The last broadcast time sync received. */
   readonly lastTimeSync: MeterClockFields | undefined;
   readonly requests: number;
@@ -55,7 +58,7 @@ export interface Dlt645Emulator {
 const DEFAULT_MAX_VALUE_BYTES = 196;
 
 interface MeterState {
-  meter: SimulatedElectricityMeter;
+  meter: EmulatedElectricityMeter;
   fault: MeterFault;
   /** Value parts of the last read, while follow-up frames are due. */
   followUp?: { di: string; parts: Uint8Array[] };
@@ -83,8 +86,8 @@ export async function startDlt645Emulator(options: Dlt645EmulatorOptions): Promi
   const meters = new Map<string, MeterState>();
   for (const entry of options.meters) {
     const config = typeof entry === 'string' ? { address: entry } : entry;
-    const startEnergy = config.startEnergyKwh ?? 1000 + Math.floor(random() * 400_000) / 100;
-    meters.set(config.address, { meter: new SimulatedElectricityMeter(config.address, random, clock(), startEnergy), fault: config.fault ?? 'none' });
+    const meter = new EmulatedElectricityMeter(config.address, meterSeed(options.seed ?? 645, config.address), clock(), random, config.startEnergyKwh);
+    meters.set(config.address, { meter, fault: config.fault ?? 'none' });
   }
   let lastTimeSync: MeterClockFields | undefined;
 
@@ -95,7 +98,7 @@ export async function startDlt645Emulator(options: Dlt645EmulatorOptions): Promi
     if (fn === DLT645_FUNCTION.readAddress) return readAddressReply(address);
     if (fn === DLT645_FUNCTION.read) {
       const di = dataIdFromBytes(request.data);
-      const value = meterDataBytes(di, state.meter.readingsAt(clock()));
+      const value = meterDataBytes(di, state.meter.readingAt(clock()));
       if (!value) return abnormalReply(address, fn, DLT645_ERROR_BITS.noRequestedData);
       const parts = splitValue(value, maxValueBytes);
       state.followUp = parts.length > 1 ? { di, parts } : undefined;
@@ -147,7 +150,7 @@ export async function startDlt645Emulator(options: Dlt645EmulatorOptions): Promi
     setFault(address, fault) {
       stateOf(address).fault = fault;
     },
-    readings: (address) => stateOf(address).meter.readingsAt(clock()),
+    readings: (address) => stateOf(address).meter.readingAt(clock()),
     get lastTimeSync() {
       return lastTimeSync;
     },

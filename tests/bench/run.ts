@@ -1,0 +1,23 @@
+/**
+ * npm run bench: every benchmark, each a ratio against a bare baseline measured in the same run
+ * (performance.md: the machines are shared and noisy, so absolute figures move and ratios hold).
+ * Not part of npm test. Exits 1 when a target was missed.
+ */
+import { printTable, type BenchRow } from './bench-table.js';
+import { benchModbusPolling } from './modbus-polling.bench.js';
+import { benchGatewayMemory } from './gateway-memory.bench.js';
+
+const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
+  'modbus-polling': benchModbusPolling,
+  'gateway-memory': benchGatewayMemory,
+};
+
+const only = process.argv.slice(2);
+const rows: BenchRow[] = [];
+for (const [name, run] of Object.entries(BENCHMARKS)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`running ${name}…\n`);
+  rows.push(...(await run()));
+}
+printTable(rows);
+process.exit(rows.every((row) => row.met) ? 0 : 1);
