@@ -16,7 +16,8 @@ const STEADY_MS = 20_000;
 const TARGET_MIB = 120;
 
 /**
- * Resident memory of a gateway process (built JavaScript, as deployed) with 1,000 Modbus TCP meters
+ * Resident memory of a gateway process (built JavaScript, with the NODE_OPTIONS of its systemd unit:
+ * as deployed) with 1,000 Modbus TCP meters
  * configured and polling every 10 s, after warm-up and again at steady state; beside it, a bare
  * Node.js process that only loads the same libraries. Target: at most 120 MiB.
  */
@@ -52,7 +53,11 @@ export async function benchGatewayMemory(): Promise<BenchRow[]> {
     };
     const configFile = join(dir, 'gateway.yaml');
     writeFileSync(configFile, stringify(config));
-    const gateway = spawn(process.execPath, [cli, 'gateway', '--config', configFile], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const gateway = spawn(process.execPath, [cli, 'gateway', '--config', configFile], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NODE_OPTIONS: deployedNodeOptions() },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const baseline = spawn(process.execPath, [join(PROJECT_ROOT, 'tests/bench/idle-baseline-process.mjs')], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     try {
       await sleep(WARM_UP_MS);
@@ -74,6 +79,14 @@ export async function benchGatewayMemory(): Promise<BenchRow[]> {
     brokerServer.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The NODE_OPTIONS the gateway's systemd unit runs it with, so the bench measures it as deployed. */
+function deployedNodeOptions(): string {
+  const unit = readFileSync(join(PROJECT_ROOT, 'deploy/systemd/estatecare-gateway.service'), 'utf8');
+  const options = /^Environment=NODE_OPTIONS=(.*)$/m.exec(unit)?.[1];
+  if (!options) throw new Error('deploy/systemd/estatecare-gateway.service sets no NODE_OPTIONS');
+  return options;
 }
 
 /** VmRSS of a process, from /proc (Linux, where the gateway runs). */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusConfig } from '../../../edge/bus/bus-config.js';
 import { createModbusLink, type ModbusLink } from '../../../edge/drivers/modbus/modbus-link.js';
-import { SimulatedElectricityMeter } from '../../../edge/simulator/meters/modbus/household-electricity.js';
-import { SimulatedWaterMeter } from '../../../edge/simulator/meters/modbus/household-water.js';
+import { SimulatedElectricityMeter } from '../../../edge/simulator/meters/household-electricity.js';
+import { SimulatedWaterMeter } from '../../../edge/simulator/meters/household-water.js';
 import { startModbusRtuMeterServer, startModbusTcpMeterServer, type RunningMeterServer } from '../../../edge/simulator/meters/modbus/modbus-meter-server.js';
 import { seededRandom } from '../../../edge/simulator/random.js';
 import { silentLogger } from '../../../shared/log/logger.js';

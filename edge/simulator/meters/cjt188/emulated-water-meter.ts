@@ -1,5 +1,5 @@
 import type { ValveState } from '../../../drivers/cjt188/cjt188-status.js';
-import { SimulatedWaterMeter } from '../modbus/household-water.js';
+import { SimulatedWaterMeter } from '../household-water.js';
 
 /**
  * One emulated CJ/T 188 cold water meter: the household water model the Modbus flow meter uses too

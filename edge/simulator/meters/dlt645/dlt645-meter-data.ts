@@ -1,5 +1,5 @@
 import { encodeBcdNumber, parseBcdFormat, type BcdFormat } from '../../../drivers/frame-codec/bcd-number.js';
-import type { ElectricityReading } from '../modbus/household-electricity.js';
+import type { ElectricityReading } from '../household-electricity.js';
 
 /**
  * The data identifiers a simulated single-phase DL/T 645 meter answers, with the formats of

@@ -10,7 +10,7 @@ import { meterSeed, simulatedClock } from '../simulated-clock.js';
 import { corruptReply, withPreamble, type MeterFault } from '../meter-faults.js';
 import { startMeterResponder, type ResponderDelay } from '../meter-responder.js';
 import { meterDataBytes } from './dlt645-meter-data.js';
-import type { ElectricityReading } from '../modbus/household-electricity.js';
+import type { ElectricityReading } from '../household-electricity.js';
 import { EmulatedElectricityMeter } from './emulated-electricity-meter.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Random } from '../../random.js';
-import { SimulatedElectricityMeter, type ElectricityReading } from '../modbus/household-electricity.js';
+import { SimulatedElectricityMeter, type ElectricityReading } from '../household-electricity.js';
 
 /**
  * One emulated DL/T 645 meter: the household electricity model the Modbus meters use too

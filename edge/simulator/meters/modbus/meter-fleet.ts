@@ -2,8 +2,8 @@ import type { ModbusServerHandler, ServerAnswer } from '../../../drivers/modbus/
 import type { ModbusTable } from '../../../drivers/modbus/modbus-profile.js';
 import { systemClock, type Clock } from '../../../../shared/time/clock.js';
 import { seededRandom, type Random } from '../../random.js';
-import { SimulatedElectricityMeter } from './household-electricity.js';
-import { SimulatedWaterMeter } from './household-water.js';
+import { SimulatedElectricityMeter } from '../household-electricity.js';
+import { SimulatedWaterMeter } from '../household-water.js';
 import { SDM120_INPUT_REGISTERS, TUF2000_HOLDING_REGISTERS, sdm120Image, tuf2000Image } from './meter-registers.js';
 
 /** Exception 01 ILLEGAL FUNCTION, 02 ILLEGAL DATA ADDRESS (protocols.md 1.4). */

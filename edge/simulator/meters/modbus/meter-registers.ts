@@ -1,6 +1,6 @@
 import { encodeRegisters } from '../../../drivers/modbus/register-codec.js';
-import type { ElectricityReading } from './household-electricity.js';
-import type { WaterReading } from './household-water.js';
+import type { ElectricityReading } from '../household-electricity.js';
+import type { WaterReading } from '../household-water.js';
 
 /**
  * Register images of the simulated meters, laid out as the real devices do (protocols.md 2.1, 2.3):
