@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { validateConfig } from '../../shared/config/load-config.js';
-import type { BusCounters } from '../../shared/contract/index.js';
+import type { BusCounters, OnlineStatus } from '../../shared/contract/index.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
@@ -12,7 +12,7 @@ import { createPtyPair, type PtyPair } from '../support/pty-pair.js';
 import { assertPythonModules, startPythonPeer, type PythonPeer } from '../support/python-peer.js';
 import { freePort } from '../support/net.js';
 import { uniqueSlug } from '../support/wire-fixtures.js';
-import { ContractObserver } from './mqtt-observer.js';
+import { ContractObserver, type Observed } from './mqtt-observer.js';
 import { PROFILES_DIR } from './edge-fixtures.js';
 
 const PYMODBUS_SERVER = fileURLToPath(new URL('../drivers/modbus/pymodbus_server.py', import.meta.url));
@@ -87,7 +87,7 @@ describe('gateway on field buses', () => {
     new Set(observer.messages.flatMap((m) => (m.channel === 'telemetry' ? m.message.items.filter((i) => i.device_id === deviceId).map((i) => i.point) : [])));
 
   it('reads Modbus TCP, DL/T 645 and CJ/T 188 meters and sends the estate assets readings up', async () => {
-    await observer.waitFor((m): m is typeof m => m.channel === 'telemetry' && telemetryPoints('common-meter').has('forward_active_energy') && telemetryPoints('water-main').has('flow_rate'), 'asset readings', 20_000);
+    await observer.waitFor((m): m is Observed => m.channel === 'telemetry' && telemetryPoints('common-meter').has('forward_active_energy') && telemetryPoints('water-main').has('flow_rate'), 'asset readings', 20_000);
     const energy = observer.messages
       .flatMap((m) => (m.channel === 'telemetry' ? m.message.items : []))
       .find((item) => item.device_id === 'common-meter' && item.point === 'forward_active_energy');
@@ -96,34 +96,24 @@ describe('gateway on field buses', () => {
   });
 
   it('keeps household meter readings on the gateway, though it reads them', async () => {
-    const status = await observer.waitFor(
-      (m): m is typeof m => m.channel === 'status' && m.message.status.online && bus(m.message.status.buses, 'rs485-cjt').transactions > 2,
-      'a status with the CJ/T 188 bus polled',
-      20_000,
-    );
+    const status = await onlineStatus('a status with the CJ/T 188 bus polled', (s) => (s.buses.find((b) => b.bus_id === 'rs485-cjt')?.transactions ?? 0) > 2);
     expect(telemetryPoints('meter-1203').size).toBe(0);
     expect(telemetryPoints('water-1203').size).toBe(0);
-    if (!status.message.status.online) throw new Error('unreachable');
-    expect(status.message.status.devices_offline).not.toContain('water-1203');
+    expect(status.devices_offline).not.toContain('water-1203');
   });
 
   it('reports dead meters offline and counts their timeouts, while their neighbours keep being read', async () => {
-    const status = await observer.waitFor(
-      (m): m is typeof m => m.channel === 'status' && m.message.status.online && ['meter-dead', 'dlt-dead'].every((id) => (m.message.status.online ? m.message.status.devices_offline.includes(id) : false)),
-      'both dead meters offline',
-      20_000,
-    );
-    if (!status.message.status.online) throw new Error('unreachable');
-    expect(bus(status.message.status.buses, 'tcp-meters')).toMatchObject({ devices: 3, devices_offline: 1 });
-    expect(bus(status.message.status.buses, 'tcp-meters').timeouts).toBeGreaterThanOrEqual(1);
-    expect(bus(status.message.status.buses, 'rs485-dlt').timeouts).toBeGreaterThanOrEqual(1);
+    const status = await onlineStatus('both dead meters offline', (s) => ['meter-dead', 'dlt-dead'].every((id) => s.devices_offline.includes(id)));
+    expect(bus(status.buses, 'tcp-meters')).toMatchObject({ devices: 3, devices_offline: 1 });
+    expect(bus(status.buses, 'tcp-meters').timeouts).toBeGreaterThanOrEqual(1);
+    expect(bus(status.buses, 'rs485-dlt').timeouts).toBeGreaterThanOrEqual(1);
     const before = readingCount('water-main');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(readingCount('water-main') - before).toBeGreaterThanOrEqual(3);
   });
 
   it('turns a vendor lift monitor fault code and alarm button into canonical events and a P1 alert', async () => {
-    const alerts = await observer.waitFor((m): m is typeof m => m.channel === 'alerts' && m.message.items.some((a) => a.subject.id === 'lift-b2'), 'the lift alert', 20_000);
+    const alerts = await observer.waitFor((m): m is Observed => m.channel === 'alerts' && m.message.items.some((a) => a.subject.id === 'lift-b2'), 'the lift alert', 20_000);
     if (alerts.channel !== 'alerts') throw new Error('unreachable');
     expect(alerts.message.items.find((a) => a.subject.id === 'lift-b2')).toMatchObject({ category: 'lift_entrapment', severity: 'critical', state: 'raised' });
     const events = observer.messages.flatMap((m) => (m.channel === 'events' ? m.message.items.filter((e) => e.device_id === 'lift-b2') : []));
@@ -131,6 +121,12 @@ describe('gateway on field buses', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'lift_fault', attributes: expect.objectContaining({ fault: 'passenger_trapped', vendor_code: 7 }) }));
     expect(events.some((e) => e.type === 'lift_alarm_button')).toBe(true);
   });
+
+  async function onlineStatus(what: string, predicate: (status: OnlineStatus) => boolean): Promise<OnlineStatus> {
+    const message = await observer.waitFor((m): m is Observed => m.channel === 'status' && m.message.status.online && predicate(m.message.status), what, 20_000);
+    if (message.channel !== 'status' || !message.message.status.online) throw new Error(`not an online status: ${JSON.stringify(message)}`);
+    return message.message.status;
+  }
 
   function readingCount(deviceId: string): number {
     return observer.messages.reduce((sum, m) => sum + (m.channel === 'telemetry' ? m.message.items.filter((i) => i.device_id === deviceId).length : 0), 0);
