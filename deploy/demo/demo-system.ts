@@ -9,6 +9,7 @@ import type { Ticket } from '../../cloud/tickets/ticket.js';
 import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/gateway-config.js';
 import { createEstateSimulator, type EstateSimulator, type SimulatedDevice } from '../../edge/simulator/estate-simulator.js';
+import { startModbusTcpMeterServer } from '../../edge/simulator/meters/modbus/modbus-meter-server.js';
 
 export const DEMO_ESTATE_ID = 'demo-estate';
 export const DEMO_GATEWAY_ID = 'demo-gw-01';
@@ -18,6 +19,17 @@ export const DEMO_DEVICES: ReadonlyArray<SimulatedDevice & { profile: string; su
   { id: 'lift-b1-a', kind: 'lift_monitor', topic: 'estate/b1/lift-a', profile: 'lift_monitor_gbt24476', subjectId: 'lift-b1-a' },
   { id: 'door-b1-main', kind: 'door_access_controller', topic: 'estate/b1/door-main', profile: 'door_controller_generic', subjectId: 'b1-entrance' },
 ];
+
+/**
+ * Meters on one Modbus TCP endpoint (the simulated fleet, on a free loopback port): the building's
+ * water main, whose readings go to the cloud, and a household's electricity meter, whose readings
+ * stay on the gateway (DESIGN.md, Privacy).
+ */
+export const DEMO_METERS = [
+  { id: 'b1-water-main', profile: 'tuf2000_flow_meter', subject: { kind: 'asset' as const, id: 'b1-water-main' }, unitId: 1 },
+  { id: 'meter-b1-1203', profile: 'eastron_sdm120', subject: { kind: 'unit' as const, id: 'hh-b1-1203' }, unitId: 2 },
+];
+const DEMO_METER_POLL_S = 10;
 
 export interface DemoOptions {
   dataDir: string;
@@ -39,6 +51,7 @@ export class DemoSystem implements Component {
   readonly cloud: Cloud;
   private gateway: Gateway | null = null;
   private simulator: EstateSimulator | null = null;
+  private meters: { port: number; stop(): Promise<void> } | null = null;
   private readonly group: ComponentGroup;
   private readonly gatewayPassword = randomBytes(18).toString('base64url');
 
@@ -65,6 +78,13 @@ export class DemoSystem implements Component {
       'demo',
       [
         this.cloud,
+        {
+          name: 'meters',
+          start: async () => {
+            this.meters = await startModbusTcpMeterServer({ host: '127.0.0.1', port: 0, unitIds: DEMO_METERS.map((meter) => meter.unitId) });
+          },
+          stop: async () => this.meters?.stop(),
+        },
         { name: 'gateway', start: () => this.startGateway(), stop: async () => this.gateway?.stop() },
         { name: 'simulator', start: () => this.startSimulator(), stop: async () => this.simulator?.stop() },
       ],
@@ -101,12 +121,23 @@ export class DemoSystem implements Component {
       local_broker: { embedded: true, host: '127.0.0.1', port: this.options.gatewayMqttPort },
       profiles_dir: this.options.profilesDir,
       data_dir: join(this.options.dataDir, 'gateway'),
-      devices: DEMO_DEVICES.map((device) => ({
-        id: device.id,
-        profile: device.profile,
-        subject: { kind: 'asset' as const, id: device.subjectId },
-        mqtt: { topic: device.topic },
-      })),
+      buses: [{ id: 'meters-tcp', transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', port: this.meters?.port ?? 0 }],
+      devices: [
+        ...DEMO_DEVICES.map((device) => ({
+          id: device.id,
+          profile: device.profile,
+          subject: { kind: 'asset' as const, id: device.subjectId },
+          mqtt: { topic: device.topic },
+        })),
+        ...DEMO_METERS.map((meter) => ({
+          id: meter.id,
+          profile: meter.profile,
+          subject: meter.subject,
+          bus: 'meters-tcp',
+          address: meter.unitId,
+          poll_interval_s: DEMO_METER_POLL_S,
+        })),
+      ],
     };
     this.gateway = createGateway(validateConfig(GatewayConfigSchema, gatewayConfig, 'demo gateway config'), {
       logger: this.options.logger.child({ part: 'gateway' }),

@@ -119,11 +119,11 @@ export class BusScheduler<Request, Reply> implements Component {
     const load = estimateBusLoad(this.bus, this.protocol.name, [...this.devices.values()]);
     if (load.utilisation > 1) {
       this.logger.warn(
-        { bus: this.bus.id, utilisation: Number(load.utilisation.toFixed(2)), transactionsPerSecond: Number(load.transactionsPerSecond.toFixed(1)) },
+        { utilisation: Number(load.utilisation.toFixed(2)), transactionsPerSecond: Number(load.transactionsPerSecond.toFixed(1)) },
         'the configured polls need more time than the line has: they will run late; raise poll_interval_s or split the bus',
       );
     }
-    this.loop = this.run().catch((error: unknown) => this.logger.error({ err: error, bus: this.bus.id }, 'bus loop ended by an error'));
+    this.loop = this.run().catch((error: unknown) => this.logger.error({ err: error }, 'bus loop ended by an error'));
   }
 
   async stop(): Promise<void> {
@@ -169,12 +169,12 @@ export class BusScheduler<Request, Reply> implements Component {
   private async tryOpen(): Promise<boolean> {
     try {
       await this.link.open();
-      if (this.busAvailable === false) this.logger.info({ bus: this.bus.id }, 'bus link reopened');
+      if (this.busAvailable === false) this.logger.info('bus link reopened');
       this.busAvailable = true;
       return true;
     } catch (error) {
       if (this.busAvailable !== false) {
-        this.logger.warn({ bus: this.bus.id, err: error }, 'bus link unavailable; retrying with backoff');
+        this.logger.warn({ err: error }, 'bus link unavailable; retrying with backoff');
         this.counters.transportErrors++;
         this.markBusUnavailable();
       }
@@ -254,7 +254,7 @@ export class BusScheduler<Request, Reply> implements Component {
         switch (error.kind) {
           case 'transport':
             this.counters.transportErrors++;
-            this.logger.warn({ bus: this.bus.id, device: device.id, err: error }, 'bus link failed');
+            this.logger.warn({ device: device.id, err: error }, 'bus link failed');
             return { kind: 'transport' };
           case 'exception':
             this.counters.exceptionReplies++;

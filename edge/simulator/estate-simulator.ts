@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connect, type MqttClient } from 'mqtt';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { systemClock, type Clock } from '../../shared/time/clock.js';
@@ -91,7 +91,9 @@ export function createEstateSimulator(options: EstateSimulatorOptions): EstateSi
   return {
     name: 'estate-simulator',
     async start() {
-      client = await connectAsync(options.brokerUrl, { clientId: `estatecare-sim-${process.pid}-${Date.now()}`, reconnectPeriod: 1000 });
+      // Devices keep trying until their gateway's broker is up; what they publish meanwhile waits.
+      client = connect(options.brokerUrl, { clientId: `estatecare-sim-${process.pid}-${Date.now()}`, reconnectPeriod: 1000 });
+      client.on('error', (error) => options.logger.debug({ err: error }, 'simulated devices cannot reach the gateway broker yet'));
       ticker = setInterval(() => {
         const now = clock.now();
         for (const model of models) publish(model.device, model.tick(now));

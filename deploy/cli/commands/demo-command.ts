@@ -60,6 +60,7 @@ export async function runDemoCommand(args: string[]): Promise<void> {
             `  API          ${api}/api/v1/tickets    OpenAPI ${api}/docs    health ${api}/healthz`,
             `  cloud MQTT   ${demo.cloud.brokerUrl}    gateway MQTT ${demo.gatewayBrokerUrl}`,
             `  data         ${dataDir}`,
+            `  estate       a lift monitor and a door controller (MQTT), a water main and a household meter (Modbus TCP)`,
             `  a lift incident is staged in ${incidentAfterS} s; one line per ticket opened. Ctrl-C stops.`,
             '',
           ].join('\n'),

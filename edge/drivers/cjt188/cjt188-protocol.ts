@@ -20,7 +20,7 @@ export const cjt188Protocol: PolledProtocol<Cjt188Request, Cjt188Reply> = {
   name: 'cjt188',
   createLink(bus: BusConfig, logger: Logger) {
     const serial = serialSettingsOf(bus);
-    return new Cjt188Link(new SerialFrameLink({ serial, parser: cjt188ReplyParser, logger: logger.child({ bus: bus.id, protocol: 'cjt188' }) }));
+    return new Cjt188Link(new SerialFrameLink({ serial, parser: cjt188ReplyParser, logger: logger.child({ protocol: 'cjt188' }) }));
   },
   planPoll(device: PolledDevice) {
     if (device.profile.driver !== 'cjt188') throw new Error(`device ${device.id}: profile ${device.profile.id} is for ${device.profile.driver}, not cjt188`);

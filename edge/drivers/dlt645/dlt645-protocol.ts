@@ -20,7 +20,7 @@ export const dlt645Protocol: PolledProtocol<Dlt645Request, Dlt645Reply> = {
   name: 'dlt645',
   createLink(bus: BusConfig, logger: Logger) {
     const serial = serialSettingsOf(bus);
-    return new Dlt645Link(new SerialFrameLink({ serial, parser: dlt645ReplyParser, logger: logger.child({ bus: bus.id, protocol: 'dlt645' }) }));
+    return new Dlt645Link(new SerialFrameLink({ serial, parser: dlt645ReplyParser, logger: logger.child({ protocol: 'dlt645' }) }));
   },
   planPoll(device: PolledDevice) {
     if (device.profile.driver !== 'dlt645') throw new Error(`device ${device.id}: profile ${device.profile.id} is for ${device.profile.driver}, not dlt645`);

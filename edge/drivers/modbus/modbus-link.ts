@@ -54,7 +54,7 @@ export class ModbusLink implements BusLink<ModbusRequest, ModbusReply> {
       throw cause.kind === 'transport' ? cause : new BusError('transport', cause.message, { cause: error });
     }
     this.opened = true;
-    this.logger.debug({ bus: this.name }, 'modbus link open');
+    this.logger.debug({ link: this.name }, 'modbus link open');
   }
 
   async execute(request: ModbusRequest, timeoutMs: number): Promise<ModbusReply> {
@@ -87,14 +87,14 @@ export class ModbusLink implements BusLink<ModbusRequest, ModbusReply> {
   async close(): Promise<void> {
     this.opened = false;
     await withTimeout(this.transport.close(), OPEN_TIMEOUT_MS, `${this.name}: close took longer than ${OPEN_TIMEOUT_MS} ms`).catch((error: unknown) => {
-      this.logger.warn({ bus: this.name, err: error }, 'modbus link close failed');
+      this.logger.warn({ link: this.name, err: error }, 'modbus link close failed');
     });
   }
 
   private onLost(cause: Error): void {
     if (this.lostCause) return;
     this.lostCause = cause;
-    this.logger.warn({ bus: this.name, reason: cause.message }, 'modbus link lost');
+    this.logger.warn({ link: this.name, reason: cause.message }, 'modbus link lost');
     this.failPending?.(new BusError('transport', `${this.name}: ${cause.message}`, { cause }));
   }
 }
