@@ -1,7 +1,7 @@
 import { BusError } from '../../bus/bus-error.js';
 import { addressFromWire, addressToWire } from '../frame-codec/bcd-address.js';
 import { sum8 } from '../frame-codec/checksum.js';
-import { FRAME_END, FRAME_START, PREAMBLE_BYTE, scanSumFrame, type SumFrameLayout } from '../frame-codec/sum-frame-scanner.js';
+import { FRAME_END, FRAME_START, PREAMBLE_BYTE, directedFrameParsers, scanSumFrame } from '../frame-codec/sum-frame-scanner.js';
 import type { FrameParser } from '../serial/frame-parser.js';
 
 /**
@@ -65,25 +65,17 @@ export function buildCjt188Frame(frame: Cjt188Frame, preambleCount = 0): Uint8Ar
   return bytes;
 }
 
-function layout(direction: 'request' | 'reply' | 'any'): SumFrameLayout {
-  return {
-    headerLength: CJT188_HEADER_LENGTH,
-    maxDataLength: MAX_CJT188_DATA_LENGTH,
-    acceptsHeader(header) {
-      const isReply = ((header[9] ?? 0) & CONTROL_REPLY) !== 0;
-      return direction === 'any' || (direction === 'reply') === isReply;
-    },
-  };
-}
-
-const REPLY_LAYOUT = layout('reply');
-const REQUEST_LAYOUT = layout('request');
-const ANY_LAYOUT = layout('any');
+const PARSERS = directedFrameParsers({
+  headerLength: CJT188_HEADER_LENGTH,
+  maxDataLength: MAX_CJT188_DATA_LENGTH,
+  controlOffset: 9,
+});
+const ANY_LAYOUT = PARSERS.any;
 
 /** The master's parser: meter replies (D7 = 1), skipping FE, noise and an echo of the request. */
-export const cjt188ReplyParser: FrameParser = (bytes) => scanSumFrame(bytes, REPLY_LAYOUT);
+export const cjt188ReplyParser: FrameParser = PARSERS.replies;
 /** A meter's parser (emulators): master requests (D7 = 0). */
-export const cjt188RequestParser: FrameParser = (bytes) => scanSumFrame(bytes, REQUEST_LAYOUT);
+export const cjt188RequestParser: FrameParser = PARSERS.requests;
 
 /** Decodes one frame, FE and noise before it allowed; bad checksum -> BusError('checksum'). */
 export function parseCjt188Frame(bytes: Uint8Array): Cjt188Frame {

@@ -1,7 +1,7 @@
 import { BusError } from '../../bus/bus-error.js';
 import { addressFromWire, addressToWire } from '../frame-codec/bcd-address.js';
 import { sum8 } from '../frame-codec/checksum.js';
-import { FRAME_END, FRAME_START, PREAMBLE_BYTE, scanSumFrame, type SumFrameLayout } from '../frame-codec/sum-frame-scanner.js';
+import { FRAME_END, FRAME_START, PREAMBLE_BYTE, directedFrameParsers, scanSumFrame } from '../frame-codec/sum-frame-scanner.js';
 import type { FrameParser } from '../serial/frame-parser.js';
 
 /**
@@ -72,27 +72,19 @@ export function buildDlt645Frame(frame: Dlt645Frame, preambleCount = 0): Uint8Ar
   return bytes;
 }
 
-function layout(direction: 'request' | 'reply' | 'any'): SumFrameLayout {
-  return {
-    headerLength: DLT645_HEADER_LENGTH,
-    maxDataLength: MAX_DLT645_DATA_LENGTH,
-    acceptsHeader(header) {
-      // The second 68 at offset 7 is what tells a frame from noise that happens to contain 68.
-      if (header[7] !== FRAME_START) return false;
-      const isReply = ((header[8] ?? 0) & CONTROL_REPLY) !== 0;
-      return direction === 'any' || (direction === 'reply') === isReply;
-    },
-  };
-}
-
-const REPLY_LAYOUT = layout('reply');
-const REQUEST_LAYOUT = layout('request');
-const ANY_LAYOUT = layout('any');
+const PARSERS = directedFrameParsers({
+  headerLength: DLT645_HEADER_LENGTH,
+  maxDataLength: MAX_DLT645_DATA_LENGTH,
+  controlOffset: 8,
+  // The second 68 at offset 7 is what tells a frame from noise that happens to contain 68.
+  acceptsHeader: (header) => header[7] === FRAME_START,
+});
+const ANY_LAYOUT = PARSERS.any;
 
 /** The master's parser: finds meter replies (D7 = 1), skipping FE, noise and an echo of the request. */
-export const dlt645ReplyParser: FrameParser = (bytes) => scanSumFrame(bytes, REPLY_LAYOUT);
+export const dlt645ReplyParser: FrameParser = PARSERS.replies;
 /** A meter's parser (emulators): finds master requests (D7 = 0). */
-export const dlt645RequestParser: FrameParser = (bytes) => scanSumFrame(bytes, REQUEST_LAYOUT);
+export const dlt645RequestParser: FrameParser = PARSERS.requests;
 
 /**
  * Decodes one frame, FE preamble and leading noise allowed. A bad checksum or end byte is

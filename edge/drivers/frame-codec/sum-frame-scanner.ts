@@ -1,4 +1,4 @@
-import type { FrameScan } from '../serial/frame-parser.js';
+import type { FrameParser, FrameScan } from '../serial/frame-parser.js';
 import { hexByte } from './hex.js';
 import { sum8 } from './checksum.js';
 
@@ -68,4 +68,42 @@ export function scanSumFrame(bytes: Uint8Array, layout: SumFrameLayout): FrameSc
   if (keepFrom !== undefined) return { status: 'partial', keepFrom };
   if (unterminated) return { status: 'corrupt', ...unterminated };
   return { status: 'partial', keepFrom: bytes.length };
+}
+
+/** D7 of the control byte: 0 a master's request, 1 a slave's reply (DL/T 645 3.1, CJ/T 188 4.1). */
+const CONTROL_REPLY_BIT = 0x80;
+
+/** The three parsers a sum-frame protocol needs: the master's (replies), a meter's (requests), either. */
+export interface DirectedFrameParsers {
+  replies: FrameParser;
+  requests: FrameParser;
+  any: SumFrameLayout;
+}
+
+/**
+ * Builds the parsers of a protocol from its header shape: the control byte's offset tells replies
+ * from requests, and `acceptsHeader` adds the protocol's own sanity check of a header.
+ */
+export function directedFrameParsers(shape: {
+  headerLength: number;
+  maxDataLength: number;
+  controlOffset: number;
+  acceptsHeader?: (header: Uint8Array) => boolean;
+}): DirectedFrameParsers {
+  const layout = (direction: 'request' | 'reply' | 'any'): SumFrameLayout => ({
+    headerLength: shape.headerLength,
+    maxDataLength: shape.maxDataLength,
+    acceptsHeader(header) {
+      if (shape.acceptsHeader && !shape.acceptsHeader(header)) return false;
+      const isReply = ((header[shape.controlOffset] ?? 0) & CONTROL_REPLY_BIT) !== 0;
+      return direction === 'any' || (direction === 'reply') === isReply;
+    },
+  });
+  const replies = layout('reply');
+  const requests = layout('request');
+  return {
+    replies: (bytes) => scanSumFrame(bytes, replies),
+    requests: (bytes) => scanSumFrame(bytes, requests),
+    any: layout('any'),
+  };
 }
