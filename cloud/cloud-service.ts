@@ -19,6 +19,8 @@ import { seedRegistry } from './registry/seed-registry.js';
 import { SqlTicketRepository } from './tickets/sql-ticket-repository.js';
 import { TicketService } from './tickets/ticket-service.js';
 import type { Ticket } from './tickets/ticket.js';
+import { GatewayConfigRepository } from './config-delivery/gateway-config-repository.js';
+import { GatewayConfigService } from './config-delivery/gateway-config-service.js';
 
 export interface CloudOptions {
   logger: Logger;
@@ -39,6 +41,7 @@ export class Cloud implements Component {
   private db: SqlDatabase | null = null;
   private registry: RegistryRepository | null = null;
   private tickets: TicketService | null = null;
+  private gatewayConfigs: GatewayConfigService | null = null;
   private telemetry: TelemetryStore | null = null;
   private broker: EmbeddedCloudBroker | null = null;
   private ingest: IngestService | null = null;
@@ -95,6 +98,13 @@ export class Cloud implements Component {
     this.registry = new RegistryRepository(this.db);
     await seedRegistry(this.registry, this.config.registry.estates);
     this.tickets = new TicketService(new SqlTicketRepository(this.db), { clock: this.clock });
+    this.gatewayConfigs = new GatewayConfigService(
+      new GatewayConfigRepository(this.db),
+      this.registry,
+      () => this.ingest,
+      this.clock,
+      this.options.logger.child({ component: 'gateway-configs' }),
+    );
     this.tickets.onTicketOpened((ticket) => {
       this.metrics.ticketsOpened.inc({ type: ticket.type });
       for (const listener of this.ticketOpenedListeners) listener(ticket);
@@ -106,6 +116,7 @@ export class Cloud implements Component {
     this.db = null;
     this.registry = null;
     this.tickets = null;
+    this.gatewayConfigs = null;
   }
 
   private async startTelemetry(): Promise<void> {
@@ -141,6 +152,10 @@ export class Cloud implements Component {
     const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
     this.ingest = new IngestService(this.ingestConnection(), router, { storesUp }, this.metrics, logger);
     await this.ingest.start();
+    // The broker may have lost retained configs (an embedded broker keeps none across a restart).
+    const configs = this.requireGatewayConfigs();
+    await configs.republishAll();
+    this.ingest.onReconnect(() => void configs.republishAll());
   }
 
   private async stopIngest(): Promise<void> {
@@ -153,6 +168,7 @@ export class Cloud implements Component {
     const telemetry = this.requireTelemetry();
     this.app = await buildApp({
       tickets: this.requireTickets(),
+      gatewayConfigs: { service: this.requireGatewayConfigs(), reported: this.requireRegistry() },
       health: {
         database: () => databaseAnswers(db),
         telemetry: () => telemetry.ping(),
@@ -176,6 +192,11 @@ export class Cloud implements Component {
   private requireRegistry(): RegistryRepository {
     if (!this.registry) throw new Error('the registry is not open');
     return this.registry;
+  }
+
+  private requireGatewayConfigs(): GatewayConfigService {
+    if (!this.gatewayConfigs) throw new Error('the gateway config service is not open');
+    return this.gatewayConfigs;
   }
 
   private requireTickets(): TicketService {

@@ -14,12 +14,17 @@ import type { GatewayStats } from './pipeline/gateway-stats.js';
 import { loadProfiles } from './profiles/load-profiles.js';
 import type { DriverName } from './profiles/device-profile.js';
 import { createDefaultRules } from './rules/default-rules.js';
-import { RuleEngine } from './rules/rule-engine.js';
+import { deviceInfoOf } from './rules/engine/device-directory.js';
+import { recordingsDir } from './rules/engine/input-recorder.js';
+import { RulesRuntime } from './rules/engine/rules-runtime.js';
+import { gatewayStatePath } from './state/gateway-state-path.js';
+import { SqliteRuleStateStore } from './state/sqlite-rule-state-store.js';
 import { EnvelopeFactory } from './uplink/envelope-factory.js';
 import { StatusReporter } from './uplink/status-reporter.js';
 import { UplinkClient } from './uplink/uplink-client.js';
 import { PolledDriver } from './bus/polled-driver.js';
 import { isUnstableSerialPath } from './bus/bus-config.js';
+import { ConfigSync } from './config-sync/config-sync.js';
 
 export interface GatewayOptions {
   logger: Logger;
@@ -35,12 +40,15 @@ export interface Gateway extends Component {
   stats(): GatewayStats;
   /** The broker devices publish into; for an embedded broker on port 0, known after start(). */
   readonly localBrokerUrl: string;
+  /** The rules config version in force (as the status reports it); null on the built-in defaults. */
+  configVersion(): string | null;
 }
 
 /**
  * The gateway's composition root. Builds everything from the config (profiles are loaded and devices
  * bound here, so a bad config fails before anything opens a socket: ConfigError lists every problem),
- * then starts local broker -> uplink -> status reporter -> drivers and stops them in reverse.
+ * then starts rules (state in data_dir, wall-clock tick) -> local broker -> uplink -> status reporter
+ * -> drivers and stops them in reverse.
  */
 export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
   const clock = options.clock ?? systemClock;
@@ -67,13 +75,39 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     logger: logger.child({ component: 'uplink' }),
   });
 
+  // Rule state survives restarts and power cuts in a SQLite file in data_dir, opened at start;
+  // the pipeline commits it once per batch of inputs.
+  const dataDir = resolve(config.data_dir);
+  const rules: RulesRuntime = new RulesRuntime({
+    rules: createDefaultRules(),
+    devices: devices.map(deviceInfoOf),
+    openStore: () => new SqliteRuleStateStore(gatewayStatePath(dataDir, gatewayId)),
+    clock,
+    recordTo: config.record_inputs ? recordingsDir(dataDir) : null,
+    tick: (now: number): void => pipeline.tick(now),
+    settled: (): Promise<void> => pipeline.settled(),
+    logger: logger.child({ component: 'rules' }),
+  });
+
   const alertListeners = new Set<(alert: AlertItem) => void>();
-  const pipeline = new DevicePipeline({
-    engine: new RuleEngine(createDefaultRules(), clock, logger.child({ component: 'rules' })),
+  const pipeline: DevicePipeline = new DevicePipeline({
+    engine: rules,
+    clock,
     outbox,
     onAppended: () => uplink.kick(),
     onAlert: (alert) => alertListeners.forEach((listener) => listener(alert)),
     logger: logger.child({ component: 'pipeline' }),
+  });
+
+  // Rule parameters and care profiles: the cloud's retained config message, kept on disk; a local
+  // file until the cloud has sent one; else the defaults (edge/config-sync/config-sync.ts).
+  const configSync = new ConfigSync({
+    gatewayId,
+    dataDir,
+    localFile: config.rules_config_file,
+    messages: uplink,
+    apply: (inForce) => rules.setConfig(inForce.rules),
+    logger: logger.child({ component: 'config-sync' }),
   });
 
   const statusReporter = new StatusReporter({
@@ -83,6 +117,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     intervalMs: config.uplink.status_interval_s * 1000,
     devicesOffline: () => pipeline.devicesOffline(),
     buses: () => [...drivers.values()].flatMap((driver) => (driver instanceof PolledDriver ? driver.busCounters() : [])),
+    configVersion: () => configSync.inForce.version,
     logger: logger.child({ component: 'status' }),
   });
 
@@ -102,9 +137,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     driver.addDevice(device);
   }
 
+  // The rules start first and stop last: timers run from the start, and the state closes only after
+  // the drivers have stopped feeding it.
   const group = new ComponentGroup(
     `gateway-${gatewayId}`,
-    [...(localBroker ? [localBroker] : []), uplink, statusReporter, ...drivers.values()],
+    [configSync, rules, ...(localBroker ? [localBroker] : []), uplink, statusReporter, ...drivers.values()],
     logger,
   );
 
@@ -121,5 +158,6 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     get localBrokerUrl() {
       return localBrokerUrl();
     },
+    configVersion: () => configSync.inForce.version,
   };
 }

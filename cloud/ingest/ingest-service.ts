@@ -35,6 +35,7 @@ export class IngestService implements Component {
   readonly name = 'ingest';
   private client: MqttClient | null = null;
   private stopping = false;
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(
     private readonly connection: IngestConnection,
@@ -43,6 +44,12 @@ export class IngestService implements Component {
     private readonly metrics: CloudMetrics,
     private readonly logger: Logger,
   ) {}
+
+  /** Called after every reconnect to the broker (not the first connect). */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
@@ -76,11 +83,18 @@ export class IngestService implements Component {
     });
     client.connect();
     await connected;
+    client.on('connect', () => this.reconnectListeners.forEach((listener) => listener()));
     await client.subscribeAsync(
       UPLINK_CHANNELS.map((channel) => subscriptionFor(channel, this.connection.shareGroup ?? undefined)),
       { qos: 1 },
     );
     this.logger.info({ url: this.connection.url }, 'ingest subscribed to gateway channels');
+  }
+
+  /** Publishes a retained QoS 1 message with the service account (gateway config); resolves on PUBACK. */
+  async publishRetained(topic: string, payload: string): Promise<void> {
+    if (!this.client?.connected) throw new Error('the cloud broker is not connected');
+    await this.client.publishAsync(topic, payload, { qos: 1, retain: true });
   }
 
   async stop(): Promise<void> {

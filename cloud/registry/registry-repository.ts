@@ -112,6 +112,15 @@ export class RegistryRepository {
     );
   }
 
+  /** The config version the gateway reported in its last online status; null offline or before any. */
+  async reportedConfigVersion(gatewayId: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ version: string | null }>(
+      `SELECT status->>'config_version' AS version FROM gateway_status WHERE gateway_id = $1`,
+      [gatewayId],
+    );
+    return rows[0]?.version ?? null;
+  }
+
   /** Every registered gateway (optionally of one estate) with its last status, ordered by estate and id. */
   async listGatewayStatus(filter: { estateId?: string } = {}): Promise<GatewayStatusRecord[]> {
     const params = new SqlParams();

@@ -19,6 +19,17 @@ Commands:
       --incident-after S     seconds until the staged lift incident (default 20)
   migrate --config FILE      apply database migrations of the cloud described by FILE, then exit
   profiles check [DIR]       lint a device-profile catalogue (default: the shipped one)
+  backtest --config FILE     replay recorded rule inputs through the rules and print what would
+                             have fired and when, then a summary (the gateway's devices from FILE)
+      --input PATH           a recording: a .jsonl file, or a folder of them replayed in name order
+                             (default: data_dir/recordings of FILE, written with record_inputs: true)
+      --rules-config FILE    rule parameters and care profiles to try (YAML; default: built-in)
+                             A recording has one JSON object per line, in the order handled:
+                               {"kind":"event","item":<EventItem>}
+                               {"kind":"readings","frame":{"device_id","subject","event_time","readings"}}
+                               {"kind":"availability","device_id":"m-1","online":false,
+                                "reason":"no_response","at":"2026-11-24T08:00:00.000Z"}
+                               {"kind":"tick","at":"2026-11-24T08:01:00.000Z"}  (time passing)
   help                       this text
 
 Secrets may come from the environment: ESTATECARE_DATABASE_URL, ESTATECARE_BROKER_PASSWORD,
@@ -35,6 +46,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   simulate: async () => (await import('./commands/simulate-command.js')).runSimulateCommand,
   migrate: async () => (await import('./commands/migrate-command.js')).runMigrateCommand,
   profiles: async () => (await import('./commands/profiles-command.js')).runProfilesCommand,
+  backtest: async () => (await import('./commands/backtest-command.js')).runBacktestCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

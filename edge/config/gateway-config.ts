@@ -16,7 +16,7 @@ export const DEFAULT_LOCAL_BROKER_PORT = 18831;
 export const DEFAULT_LOCAL_BROKER_HOST = '127.0.0.1';
 /** The profiles shipped with the software, wherever the gateway is started from. */
 export const DEFAULT_PROFILES_DIR = SHIPPED_PROFILES_DIR;
-/** Where the durable outbox and rule state will live (not used by the walking skeleton yet). */
+/** Where the gateway keeps its state: rule state (SQLite), recordings, the last good rules config. */
 export const DEFAULT_DATA_DIR = '.estatecare/gateway';
 
 /** Secrets an operator keeps out of the YAML file: config path -> environment variable. */
@@ -90,6 +90,16 @@ export const GatewayConfigSchema = z
       .default({ embedded: true, host: DEFAULT_LOCAL_BROKER_HOST, port: DEFAULT_LOCAL_BROKER_PORT }),
     profiles_dir: z.string().min(1).default(DEFAULT_PROFILES_DIR),
     data_dir: z.string().min(1).default(DEFAULT_DATA_DIR),
+    /**
+     * Record every rule-engine input as JSON Lines in data_dir/recordings/YYYY-MM-DD.jsonl, for
+     * `estatecare backtest`. They hold household signals: they stay on the gateway.
+     */
+    record_inputs: z.boolean().default(false),
+    /**
+     * Rule parameters and care profiles (YAML, shared/contract/rules-config.ts) used until the cloud
+     * has sent a config; the cloud's, once received, is kept in data_dir and wins.
+     */
+    rules_config_file: z.string().min(1).optional(),
     buses: z.array(BusConfigSchema).default([]),
     devices: z.array(DeviceConfigSchema).default([]),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

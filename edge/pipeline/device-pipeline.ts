@@ -1,14 +1,25 @@
 import type { AlertItem } from '../../shared/contract/index.js';
 import type { Logger } from '../../shared/log/logger.js';
+import type { Clock } from '../../shared/time/clock.js';
 import type { Availability, DeviceDataProblem, DeviceSink } from '../drivers/driver.js';
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
 import type { Outbox, OutboxChannel, OutboxItems } from '../outbox/outbox.js';
 import { eventForUplink, readingsForUplink } from '../privacy/uplink-policy.js';
-import type { RuleEngine } from '../rules/rule-engine.js';
+import type { RuleInputs } from '../rules/engine/rules-runtime.js';
 import { countProblem, emptyStats, type GatewayStats } from './gateway-stats.js';
 
+/**
+ * Longest wait before rule state changes are committed. Each commit writes every page it touched to
+ * the WAL and syncs it (synchronous=FULL); committing each poll's frame alone would write the same
+ * pages dozens of times a second and wear the gateway's eMMC for nothing.
+ */
+export const RULE_STATE_COMMIT_MS = 1000;
+
 export interface DevicePipelineOptions {
-  engine: RuleEngine;
+  /** The rules (edge/rules/engine/rules-runtime.ts), without autoCommit: the pipeline commits per batch. */
+  engine: RuleInputs;
+  /** Stamps availability changes, which carry no time of their own. */
+  clock: Clock;
   outbox: Outbox;
   /** Told after every append, so the uplink drains at once. */
   onAppended: () => void;
@@ -20,11 +31,16 @@ export interface DevicePipelineOptions {
  * The sink every driver feeds: rules first, then the outbox (alerts before the event that caused
  * them), with the uplink policy deciding what of the raw data may leave. Appends are chained so items
  * enter the outbox in the order they happened.
+ *
+ * Rule state is committed per batch, not per reading: the inputs of up to RULE_STATE_COMMIT_MS go
+ * into one transaction, and any alert waits for the commit of the state that raised it before it is
+ * appended to the outbox. A power cut loses at most that long of rule state, never a raised alert.
  */
 export class DevicePipeline implements DeviceSink {
   private readonly counters: GatewayStats = emptyStats();
   private readonly offline = new Set<string>();
   private tail: Promise<void> = Promise.resolve();
+  private commitTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: DevicePipelineOptions) {}
 
@@ -46,6 +62,17 @@ export class DevicePipeline implements DeviceSink {
     if (availability.online) this.offline.delete(deviceId);
     else this.offline.add(deviceId);
     this.options.logger.info({ device: deviceId, ...availability }, 'device availability changed');
+    this.enqueue(this.options.engine.onAvailability(deviceId, availability, this.options.clock.now()), 'events', []);
+  }
+
+  /** Wall-clock time passed (the gateway's tick): timers due by `now` fire. */
+  tick(now: number): void {
+    this.enqueue(this.options.engine.advanceTo(now), 'events', []);
+  }
+
+  /** Writes the rule state changes not yet committed (also done on its own within RULE_STATE_COMMIT_MS). */
+  commit(): void {
+    this.options.engine.commit();
   }
 
   rejected(_deviceId: string, problem: DeviceDataProblem): void {
@@ -70,6 +97,7 @@ export class DevicePipeline implements DeviceSink {
   }
 
   private enqueue<C extends OutboxChannel>(alerts: AlertItem[], channel: C, items: Array<OutboxItems[C]>): void {
+    this.scheduleCommit();
     for (const alert of alerts) {
       this.counters.alerts += 1;
       this.notify(alert);
@@ -78,11 +106,23 @@ export class DevicePipeline implements DeviceSink {
     const { outbox, onAppended, logger } = this.options;
     this.tail = this.tail
       .then(async () => {
-        if (alerts.length > 0) await outbox.append('alerts', alerts);
+        if (alerts.length > 0) {
+          this.commit(); // the state behind these alerts first
+          await outbox.append('alerts', alerts);
+        }
         if (items.length > 0) await outbox.append(channel, items);
         onAppended();
       })
       .catch((error: unknown) => logger.error({ err: error, channel }, 'appending to the outbox failed'));
+  }
+
+  private scheduleCommit(): void {
+    if (this.commitTimer) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = null;
+      this.commit();
+    }, RULE_STATE_COMMIT_MS);
+    this.commitTimer.unref(); // the rules commit the rest when they stop
   }
 
   private notify(alert: AlertItem): void {

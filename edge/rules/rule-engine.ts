@@ -1,106 +1,302 @@
-import type { AlertItem, Subject } from '../../shared/contract/index.js';
-import { newId } from '../../shared/ids.js';
+import type { AlertItem } from '../../shared/contract/index.js';
+import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../../shared/contract/rules-config.js';
 import type { Logger } from '../../shared/log/logger.js';
-import type { Clock } from '../../shared/time/clock.js';
+import type { Availability } from '../drivers/driver.js';
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
-import type { ActiveEpisode, AlertChange, Rule, RuleContext } from './rule.js';
+import { isEmptyChanges, type RuleStateChanges, type RuleStateStore } from '../state/rule-state-store.js';
+import { EngineDeviceDirectory } from './engine/device-directory.js';
+import { availabilityInput, availabilityOf, inputTime, type EngineInput } from './engine/engine-input.js';
+import { applyChange } from './engine/episodes.js';
+import { RuleScope, subjectKey } from './engine/rule-scope.js';
+import { TimerQueue } from './engine/timer-queue.js';
+import type { ActiveEpisode, AlertChange, DeviceInfo, Rule } from './rule.js';
+
+export interface RuleEngineOptions {
+  rules: readonly Rule[];
+  store: RuleStateStore;
+  /** The gateway's bound devices (engine/device-directory.ts deviceInfoOf). */
+  devices?: readonly DeviceInfo[];
+  config?: RulesConfig;
+  logger: Logger;
+  /**
+   * Commit after every input (the default). The gateway turns it off and calls commit() once per
+   * batch of inputs (one SQLite transaction, not one per reading).
+   */
+  autoCommit?: boolean;
+}
+
+/** The engine's own state in the store: offline-since times of the device directory. */
+const DIRECTORY_SCOPE = '$devices';
+/** A rule that keeps re-arming a due timer would otherwise spin forever inside one input. */
+const MAX_TIMERS_PER_INPUT = 1_000_000;
 
 /**
- * Feeds events and reading frames to every rule and turns their changes into AlertItem wire items.
- * Active episodes are keyed by rule + subject and kept in memory: the stand-in until the persisted
- * engine (rule state surviving restarts) lands. A rule that throws is logged and skipped; the others
- * still run.
+ * Runs the rules (rule.ts) in event time and turns their changes into AlertItem wire items.
+ *
+ * Time: engine time is the latest event time handled. Before an input at time t, every timer due
+ * at or before t fires, in (at, rule, key) order, with context.now = its due time; advanceTo(t)
+ * does the same with nothing else. An input older than engine time (late data after an outage) is
+ * handled with its own time as context.now; timers that already fired are gone and never fire
+ * again, and engine time does not go back.
+ *
+ * State: rule state, timers, open episodes and engine time live in a RuleStateStore, loaded at
+ * construction, so a restart neither loses a running timer (one that came due meanwhile fires at
+ * the first input or advanceTo) nor raises an open episode again. The changes of one input, or of
+ * one batch, are committed in one transaction.
+ *
+ * Failures: a rule that throws is logged and its changes for that input are undone; the other
+ * rules still run. A change that would make an invalid wire item is logged and dropped.
  */
 export class RuleEngine {
-  private readonly episodes = new Map<string, ActiveEpisode>();
+  private readonly rules: readonly Rule[];
+  private readonly ruleById = new Map<string, Rule>();
+  private readonly store: RuleStateStore;
+  private readonly logger: Logger;
+  private readonly autoCommit: boolean;
+  private readonly timers = new TimerQueue();
+  private readonly scopes = new Map<string, RuleScope>();
+  private readonly directoryScope: RuleScope;
+  private readonly directory: EngineDeviceDirectory;
+  private readonly host: { now: number; config: RulesConfig; devices: EngineDeviceDirectory; timers: TimerQueue };
+  private engineTime: number | null;
+  private engineTimeDirty = false;
+  private started = false;
+  private closed = false;
 
-  constructor(
-    private readonly rules: readonly Rule[],
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-  ) {}
+  constructor(options: RuleEngineOptions) {
+    this.rules = options.rules;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.autoCommit = options.autoCommit ?? true;
+    for (const rule of this.rules) {
+      if (this.ruleById.has(rule.id)) throw new Error(`rule id ${rule.id} is used twice`);
+      this.ruleById.set(rule.id, rule);
+    }
+    const snapshot = this.store.load();
+    this.engineTime = snapshot.engineTime;
+    this.directory = new EngineDeviceDirectory(options.devices ?? [], (deviceId) => this.directoryScope.states.get(deviceId));
+    this.host = { now: snapshot.engineTime ?? 0, config: options.config ?? DEFAULT_RULES_CONFIG, devices: this.directory, timers: this.timers };
+    this.directoryScope = this.scope(DIRECTORY_SCOPE);
+    for (const rule of this.rules) this.scope(rule.id);
+    for (const { rule, key, value } of snapshot.states) this.scope(rule).states.set(key, value);
+    for (const { rule, key, at } of snapshot.timers) this.timers.set(rule, key, at);
+    for (const episode of snapshot.episodes) this.scope(episode.rule).episodes.set(subjectKey(episode.subject), episode);
+  }
+
+  /** The rule parameters in force; rules see them as context.config from the next input on. */
+  setConfig(config: RulesConfig): void {
+    this.host.config = config;
+  }
+
+  get config(): RulesConfig {
+    return this.host.config;
+  }
+
+  /** Latest event time handled (epoch ms), or null before the first input of a new store. */
+  get time(): number | null {
+    return this.engineTime;
+  }
 
   onEvent(event: CanonicalEvent): AlertItem[] {
-    return this.run((rule, context) => rule.onEvent?.(event, context) ?? []);
+    return this.once(() => this.handle({ kind: 'event', item: event }));
   }
 
   onReadings(frame: ReadingFrame): AlertItem[] {
-    return this.run((rule, context) => rule.onReadings?.(frame, context) ?? []);
+    return this.once(() => this.handle({ kind: 'readings', frame }));
   }
 
-  activeEpisodes(): ActiveEpisode[] {
-    return [...this.episodes.values()].map((episode) => structuredClone(episode));
+  /** A device came online or went offline at `at` (epoch ms; the gateway's clock). */
+  onAvailability(deviceId: string, availability: Availability, at: number): AlertItem[] {
+    return this.once(() => this.handle(availabilityInput(deviceId, availability, at)));
   }
 
-  private run(call: (rule: Rule, context: RuleContext) => AlertChange[]): AlertItem[] {
+  /** Time passed with no input (the gateway's wall-clock tick, a backtest's recorded tick). */
+  advanceTo(time: number): AlertItem[] {
+    return this.once(() => this.advance(time));
+  }
+
+  /** Handles inputs in order and commits them together: one transaction for the whole batch. */
+  handleBatch(inputs: Iterable<EngineInput>): AlertItem[] {
+    if (this.closed) return this.refuse();
     const alerts: AlertItem[] = [];
-    for (const rule of this.rules) {
-      const context: RuleContext = {
-        clock: this.clock,
-        episode: (subject) => this.episodes.get(keyOf(rule.id, subject)),
-      };
-      try {
-        for (const change of call(rule, context)) {
-          const alert = this.apply(rule.id, change);
-          if (alert) alerts.push(alert);
+    for (const input of inputs) alerts.push(...this.handle(input));
+    this.commit();
+    return alerts;
+  }
+
+  /** Writes every change since the last commit in one transaction; a failure is logged and retried at the next commit. */
+  commit(): void {
+    if (this.closed) return;
+    const changes: RuleStateChanges = { states: [], timers: [], episodes: [] };
+    for (const scope of this.scopes.values()) scope.collect(changes);
+    // Engine time rides along with other changes only: a tick that changes nothing writes nothing
+    // (one fsync a second would wear an eMMC for no gain; the time is used only to order a restart).
+    if (isEmptyChanges(changes)) return;
+    if (this.engineTimeDirty && this.engineTime !== null) changes.engineTime = this.engineTime;
+    try {
+      this.store.commit(changes);
+    } catch (error) {
+      // A value a rule stored that JSON cannot hold would block every later commit: drop it, name
+      // it, and try once more; anything else (a full disk) is retried with the next commit.
+      const dropped = [...this.scopes.values()].flatMap((scope) => scope.dropUnserialisable().map((key) => `${scope.rule}/${key}`));
+      this.logger.error({ err: error, dropped }, dropped.length > 0 ? 'rule state JSON cannot hold was dropped' : 'committing rule state failed; it is retried with the next commit');
+      if (dropped.length > 0) this.commit();
+      return;
+    }
+    this.engineTimeDirty = false;
+    for (const scope of this.scopes.values()) scope.clean();
+  }
+
+  /** Every open episode, by rule and subject. */
+  activeEpisodes(): ActiveEpisode[] {
+    const episodes: ActiveEpisode[] = [];
+    for (const scope of this.scopes.values()) episodes.push(...scope.episodes.values());
+    return episodes
+      .sort((a, b) => compare(a.rule, b.rule) || compare(a.subject.kind, b.subject.kind) || compare(a.subject.id, b.subject.id))
+      .map((episode) => structuredClone(episode));
+  }
+
+  /** Commits what is left and closes the store; later inputs are refused. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.commit();
+    this.closed = true;
+    this.store.close();
+  }
+
+  private once(run: () => AlertItem[]): AlertItem[] {
+    if (this.closed) return this.refuse();
+    const alerts = run();
+    if (this.autoCommit) this.commit();
+    return alerts;
+  }
+
+  private refuse(): AlertItem[] {
+    this.logger.warn('rule engine input after close; ignored');
+    return [];
+  }
+
+  private handle(input: EngineInput): AlertItem[] {
+    const time = inputTime(input);
+    if (!Number.isFinite(time)) {
+      this.logger.warn({ kind: input.kind }, 'engine input without a valid time; ignored');
+      return [];
+    }
+    if (input.kind === 'tick') return this.advance(time);
+    const alerts = this.begin(time);
+    this.host.now = time;
+    switch (input.kind) {
+      case 'event':
+        this.each(alerts, (rule, scope) => rule.onEvent?.(input.item, scope));
+        break;
+      case 'readings':
+        this.each(alerts, (rule, scope) => rule.onReadings?.(input.frame, scope));
+        break;
+      case 'availability': {
+        const device = this.directory.get(input.device_id);
+        if (!device) {
+          this.logger.debug({ device: input.device_id }, 'availability of a device the engine does not know; ignored');
+          break;
         }
-      } catch (error) {
-        this.logger.error({ err: error, rule: rule.id }, 'rule failed; its input is skipped');
+        const availability = availabilityOf(input);
+        this.setOffline(input.device_id, availability.online ? undefined : time);
+        this.each(alerts, (rule, scope) => rule.onAvailability?.(device, availability, scope));
+        break;
       }
+    }
+    this.moveTime(time);
+    return alerts;
+  }
+
+  private advance(time: number): AlertItem[] {
+    const alerts = this.begin(time);
+    this.moveTime(time);
+    return alerts;
+  }
+
+  /** Start hook at the first input, then every timer due by `time`. */
+  private begin(time: number): AlertItem[] {
+    const alerts: AlertItem[] = [];
+    if (!this.started) {
+      this.started = true;
+      this.host.now = Math.max(time, this.engineTime ?? time);
+      const devices = this.directory.all();
+      this.each(alerts, (rule, scope) => rule.onStart?.(devices, scope));
+    }
+    for (let fired = 0; ; fired++) {
+      const due = this.timers.popDue(time);
+      if (!due) break;
+      const scope = this.scope(due.rule);
+      scope.timerFired(due.key);
+      const rule = this.ruleById.get(due.rule);
+      if (!rule?.onTimer) {
+        this.logger.warn({ rule: due.rule, key: due.key }, 'timer of a rule that is not running; dropped');
+        continue;
+      }
+      if (fired >= MAX_TIMERS_PER_INPUT) {
+        this.logger.error({ rule: due.rule, key: due.key }, 'too many timers fired for one input; the rest wait for the next');
+        this.timers.set(due.rule, due.key, due.at);
+        break;
+      }
+      this.host.now = due.at;
+      this.call(rule, scope, alerts, () => rule.onTimer!(due.key, scope));
     }
     return alerts;
   }
 
-  private apply(ruleId: string, change: AlertChange): AlertItem | null {
-    const key = keyOf(ruleId, change.subject);
-    const open = this.episodes.get(key);
-    if (!open) {
-      if (change.action !== 'raise') return null;
-      const episode: ActiveEpisode = {
-        episode_id: newId(),
-        rule: ruleId,
-        subject: change.subject,
-        category: change.category,
-        severity: change.severity,
-        revision: 1,
-        raised_at: change.event_time,
-        reason: change.reason,
-        evidence: change.evidence,
-      };
-      this.episodes.set(key, episode);
-      return toAlert(episode, 'raised', change.event_time);
+  private each(alerts: AlertItem[], deliver: (rule: Rule, scope: RuleScope) => AlertChange[] | undefined): void {
+    for (const rule of this.rules) {
+      const scope = this.scopes.get(rule.id)!;
+      this.call(rule, scope, alerts, () => deliver(rule, scope));
     }
-    const next: ActiveEpisode = {
-      ...open,
-      revision: open.revision + 1,
-      reason: change.reason ?? open.reason,
-      evidence: { ...open.evidence, ...change.evidence },
-    };
-    if (change.action === 'clear') {
-      this.episodes.delete(key);
-      return toAlert(next, 'cleared', change.event_time);
+  }
+
+  private call(rule: Rule, scope: RuleScope, alerts: AlertItem[], run: () => AlertChange[] | undefined): void {
+    let changes: AlertChange[] | undefined;
+    scope.begin();
+    try {
+      changes = run();
+      scope.end();
+    } catch (error) {
+      scope.rollback();
+      this.logger.error({ err: error, rule: rule.id }, 'rule failed; its changes for this input are dropped');
+      return;
     }
-    this.episodes.set(key, next);
-    return toAlert(next, 'updated', change.event_time);
+    if (!changes) return;
+    for (const change of changes) {
+      try {
+        const step = applyChange(rule.id, scope.episode(change.subject), change);
+        if (!step) continue;
+        if (step.episode) scope.putEpisode(step.episode);
+        else scope.deleteEpisode(change.subject);
+        alerts.push(step.alert);
+      } catch (error) {
+        this.logger.error({ err: error, rule: rule.id }, 'alert change dropped');
+      }
+    }
+  }
+
+  private setOffline(deviceId: string, since: number | undefined): void {
+    const current = this.directory.offlineSince(deviceId);
+    // Offline stays offline from the first report; a repeated report keeps the first "since".
+    if (since === undefined ? current === undefined : current !== undefined) return;
+    this.directoryScope.setState(deviceId, since);
+  }
+
+  private moveTime(time: number): void {
+    if (this.engineTime === null || time > this.engineTime) {
+      this.engineTime = time;
+      this.engineTimeDirty = true;
+    }
+  }
+
+  private scope(rule: string): RuleScope {
+    let scope = this.scopes.get(rule);
+    if (!scope) this.scopes.set(rule, (scope = new RuleScope(rule, this.host)));
+    return scope;
   }
 }
 
-function keyOf(ruleId: string, subject: Subject): string {
-  return `${ruleId}\u001f${subject.kind}\u001f${subject.id}`;
-}
-
-function toAlert(episode: ActiveEpisode, state: AlertItem['state'], eventTime: string): AlertItem {
-  return {
-    id: newId(),
-    episode_id: episode.episode_id,
-    revision: episode.revision,
-    rule: episode.rule,
-    subject: episode.subject,
-    category: episode.category,
-    severity: episode.severity,
-    state,
-    event_time: eventTime,
-    reason: episode.reason,
-    evidence: episode.evidence,
-  };
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

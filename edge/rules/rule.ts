@@ -1,24 +1,68 @@
 import type { AlertCategory, AlertSeverity, Evidence, Reason, Subject } from '../../shared/contract/index.js';
-import type { Clock } from '../../shared/time/clock.js';
+import type { RulesConfig } from '../../shared/contract/rules-config.js';
+import type { Availability } from '../drivers/driver.js';
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
 
 /**
- * A rule looks at canonical events and reading frames and says how alerts should change. Rules are
- * deterministic: they decide on event times and on their episodes' evidence, never on the wall clock
- * or on hidden state, so a replay of the same inputs gives the same alerts (what backtesting and the
- * persisted engine of a later issue rely on). The clock is there for timer rules (inactivity) later.
+ * A rule looks at canonical events, reading frames, device availability and its own timers, and
+ * says how alerts should change. Rules are deterministic in event time: they decide on the times
+ * of their inputs (context.now), on their persisted state and on their episodes, never on the wall
+ * clock, so a replay of the same inputs gives the same alerts (backtest), and a restart that
+ * reloads the state neither loses a running timer nor raises an alert twice.
  */
 export interface Rule {
   /** snake_case; the AlertItem.rule on the wire; episodes are keyed by subject + rule id. */
   readonly id: string;
   onEvent?(event: CanonicalEvent, context: RuleContext): AlertChange[];
   onReadings?(frame: ReadingFrame, context: RuleContext): AlertChange[];
+  /** A device came online or went offline (edge/drivers/driver.ts Availability), at context.now. */
+  onAvailability?(device: DeviceInfo, availability: Availability, context: RuleContext): AlertChange[];
+  /** A timer this rule set has come due; context.now is the timer's time. */
+  onTimer?(key: string, context: RuleContext): AlertChange[];
+  /**
+   * The engine has started (a gateway process, a backtest) and is about to handle its first input;
+   * context.now is that input's time (or the last engine time, if later), before any due timer
+   * fires. Lets a rule re-arm what the gateway's own downtime made meaningless (a device is not
+   * to blame for the hours the gateway was off). devices: every device the gateway has.
+   */
+  onStart?(devices: readonly DeviceInfo[], context: RuleContext): AlertChange[];
+}
+
+/** What the engine tells a rule about a device: who it is about and its model. */
+export interface DeviceInfo {
+  id: string;
+  subject: Subject;
+  /** Device profile id and kind (edge/profiles/device-profile.ts DeviceKind). */
+  profile: string;
+  kind: string;
+  /** Milliseconds between polls for a polled device; undefined for devices that push (MQTT). */
+  pollIntervalMs: number | undefined;
 }
 
 export interface RuleContext {
-  readonly clock: Clock;
+  /** Engine time, epoch ms: the event time of the input being handled, or the due time of a timer. */
+  readonly now: number;
+  /** The rule parameters and care profiles in force (shared/contract/rules-config.ts). */
+  readonly config: RulesConfig;
   /** This rule's open episode for a subject, if any. */
   episode(subject: Subject): ActiveEpisode | undefined;
+  /** This rule's persisted state under a key (JSON values only), or undefined. */
+  state<T>(key: string): T | undefined;
+  /** Sets (or, with undefined, deletes) this rule's state under a key; persisted with the input. */
+  setState(key: string, value: unknown): void;
+  /** Sets this rule's timer `key` to fire at `at` (event time); setting it again moves it. */
+  setTimer(key: string, at: number): void;
+  clearTimer(key: string): void;
+  /** The devices the gateway knows, and which of them are offline now and since when. */
+  readonly devices: DeviceDirectory;
+}
+
+export interface DeviceDirectory {
+  get(deviceId: string): DeviceInfo | undefined;
+  /** Every device whose subject is this one (a household's door, water and electricity meters). */
+  about(subject: Subject): DeviceInfo[];
+  /** Offline since (engine time), or undefined when the device is online or has not reported. */
+  offlineSince(deviceId: string): number | undefined;
 }
 
 /** An open alert episode, as the engine keeps it between raised and cleared. */

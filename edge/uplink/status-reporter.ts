@@ -17,6 +17,8 @@ export interface StatusReporterOptions {
   devicesOffline: () => string[];
   /** Counters of every field bus (edge/bus/bus-counters.ts). */
   buses: () => BusCounters[];
+  /** The rules config version in force (edge/config-sync); null on the built-in defaults. */
+  configVersion: () => string | null;
   logger: Logger;
 }
 
@@ -63,7 +65,7 @@ export class StatusReporter implements Component {
     return {
       online: true,
       software_version: SOFTWARE_VERSION,
-      config_version: null,
+      config_version: this.options.configVersion(),
       uptime_s: Math.max(0, (now - this.startedAt) / 1000),
       outbox: {
         depth: outbox.depth,

@@ -44,6 +44,7 @@ export class UplinkClient implements Component {
   readonly name = 'uplink';
   private client: MqttClient | null = null;
   private readonly connectListeners = new Set<() => void>();
+  private readonly configListeners = new Set<(payload: Buffer) => void>();
   private inFlight: number[] | null = null;
   private readonly lostWaiters = new Set<() => void>();
   private draining = false;
@@ -58,6 +59,15 @@ export class UplinkClient implements Component {
 
   get gatewayId(): string {
     return this.options.envelopes.gatewayId;
+  }
+
+  /**
+   * Messages on this gateway's config topic (retained, so every connect delivers the newest). The
+   * subscription is renewed on every connect: the session is clean.
+   */
+  onConfigMessage(listener: (payload: Buffer) => void): () => void {
+    this.configListeners.add(listener);
+    return () => this.configListeners.delete(listener);
   }
 
   /** Called on every (re)connect; returns an unsubscribe function. */
@@ -81,8 +91,15 @@ export class UplinkClient implements Component {
     if (password !== undefined) clientOptions.password = password;
     const client = connect(url, clientOptions);
     this.client = client;
+    const configTopic = topicFor(this.gatewayId, 'config');
+    client.on('message', (topic, payload) => {
+      if (topic === configTopic) for (const listener of this.configListeners) listener(payload);
+    });
     client.on('connect', () => {
       logger.info({ url }, 'uplink connected');
+      client.subscribe(configTopic, { qos: CHANNEL_SPECS.config.qos }, (error) => {
+        if (error) logger.warn({ err: error }, 'config subscription refused');
+      });
       for (const listener of this.connectListeners) listener();
       this.kick();
     });

@@ -6,6 +6,7 @@ export * from './alert.js';
 export * from './event.js';
 export * from './reading.js';
 export * from './status.js';
+export * from './rules-config.js';
 export * from './gateway-config-message.js';
 export * from './envelope.js';
 export * from './topics.js';

@@ -8,6 +8,9 @@ import { RegistryRepository } from '../../cloud/registry/registry-repository.js'
 import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
 import { TicketService } from '../../cloud/tickets/ticket-service.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
+import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
+import { GatewayConfigService, type RetainedPublisher } from '../../cloud/config-delivery/gateway-config-service.js';
+import { ConfigMessageSchema } from '../../shared/contract/index.js';
 import { alertItem, BASE_TIME } from '../support/wire-fixtures.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
@@ -17,8 +20,18 @@ describe('HTTP API /api/v1/tickets', () => {
   let opened: OpenedSqlDatabase;
   let app: FastifyInstance;
   let service: TicketService;
+  let gatewayConfigs: Parameters<typeof buildApp>[0]['gatewayConfigs'];
   const clock = new ManualClock(BASE_TIME + 30_000);
   let databaseUp = true;
+  /** The broker boundary: what would be published retained, topic and payload. */
+  const published: Array<{ topic: string; payload: string }> = [];
+  let brokerConnected = true;
+  const publisher: RetainedPublisher = {
+    publishRetained: async (topic, payload) => {
+      if (!brokerConnected) throw new Error('not connected');
+      published.push({ topic, payload });
+    },
+  };
 
   beforeAll(async () => {
     opened = await pglite.open();
@@ -26,8 +39,11 @@ describe('HTTP API /api/v1/tickets', () => {
     await registry.upsertEstate({ id: 'api-estate', name: 'API Gardens' });
     await registry.upsertGateway({ id: 'gw-api', estateId: 'api-estate', name: 'API gateway' });
     service = new TicketService(new SqlTicketRepository(opened.db), { clock });
+    const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, () => publisher, clock, silentLogger());
+    gatewayConfigs = { service: configs, reported: registry };
     app = await buildApp({
       tickets: service,
+      gatewayConfigs,
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),
@@ -117,6 +133,7 @@ describe('HTTP API /api/v1/tickets', () => {
   it('hides internals of a failure behind a plain 500', async () => {
     const broken = await buildApp({
       tickets: { ...service, list: async () => { throw new Error('relation "tickets" does not exist'); } } as unknown as TicketService,
+      gatewayConfigs,
       health: { database: async () => true, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),
@@ -144,5 +161,33 @@ describe('HTTP API /api/v1/tickets', () => {
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('estatecare_ingest_rejected_total');
+  });
+
+  describe('gateway rules config', () => {
+    it('stores each change as the next version and publishes it retained on the gateway config topic', async () => {
+      const first = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'supervisor.zhang', rules: {} } });
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.json()).toMatchObject({ gateway_id: 'gw-api', config_version: '1', issued_by: 'supervisor.zhang', reported_config_version: null });
+      const second = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'supervisor.zhang', rules: { lifts: {} } } });
+      expect(second.json().config_version).toBe('2');
+      const last = published.at(-1)!;
+      expect(last.topic).toBe('estatecare/v1/gw/gw-api/config');
+      const message = ConfigMessageSchema.parse(JSON.parse(last.payload));
+      expect(message).toMatchObject({ gateway_id: 'gw-api', config: { config_version: '2' } });
+      expect((await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api/config' })).json().config_version).toBe('2');
+    });
+
+    it('answers 400 naming the field of a bad care profile, 404 for an unknown gateway, 503 when the broker is away', async () => {
+      const bad = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: { care: { households: [{ unit_id: 'hh-1' }] } } } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().fields.map((f: { path: string }) => f.path).some((p: string) => p.startsWith('body.rules.care.households.0'))).toBe(true);
+      const unknown = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-nobody/config', payload: { by: 'x', rules: {} } });
+      expect(unknown.statusCode).toBe(404);
+      brokerConnected = false;
+      const away = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: { care: { households: [] } } } });
+      brokerConnected = true;
+      expect(away.statusCode).toBe(503);
+      expect(away.json().message).toMatch(/is stored/);
+    });
   });
 });

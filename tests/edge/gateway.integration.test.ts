@@ -70,7 +70,7 @@ describe('gateway against Mosquitto', () => {
 
     const alertMessage = await observer.waitFor(on('alerts'), 'an alerts envelope');
     expect(alertMessage.message.items[0]).toMatchObject({
-      rule: 'lift_alarm_button',
+      rule: 'lift_entrapment',
       state: 'raised',
       category: 'lift_entrapment',
       severity: 'critical',

@@ -1,7 +1,8 @@
 import { initialMigration } from './001-initial.js';
+import { gatewayConfigsMigration } from './002-gateway-configs.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in apply order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration];
+export const MIGRATIONS: readonly Migration[] = [initialMigration, gatewayConfigsMigration];

@@ -1,0 +1,63 @@
+import type { ReadingItem } from '../../../shared/contract/index.js';
+import type { ReadingFrame } from '../../model/device-data.js';
+
+/**
+ * What a meter's frame says in the units the rules think in, whatever profile it came from
+ * (device-profiles/*.yaml): water volume in m3 and flow in m3/h, electric power in W and energy in
+ * kWh. Point names differ per profile; the unit each reading carries decides the conversion.
+ */
+
+/** Cumulative water volume: CJ/T 188 current_volume; TUF-2000 forward_total + forward_total_fraction. */
+const WATER_VOLUME_POINTS = ['current_volume', 'forward_total'] as const;
+const WATER_VOLUME_FRACTION_POINT = 'forward_total_fraction';
+/** Instantaneous flow: TUF-2000 flow_rate. */
+const WATER_FLOW_POINTS = ['flow_rate'] as const;
+/** Instantaneous active power: SDM120 / DL/T 645 active_power, SDM630 total_power. */
+const POWER_POINTS = ['active_power', 'total_power'] as const;
+/** Cumulative imported energy: SDM120/630 import_energy, DL/T 645 forward_active_energy. */
+const ENERGY_POINTS = ['import_energy', 'forward_active_energy'] as const;
+
+const VOLUME_TO_M3: Readonly<Record<string, number>> = { m3: 1, L: 0.001 };
+const FLOW_TO_M3H: Readonly<Record<string, number>> = { 'm3/h': 1, 'L/h': 0.001 };
+const POWER_TO_W: Readonly<Record<string, number>> = { W: 1, kW: 1000 };
+const ENERGY_TO_KWH: Readonly<Record<string, number>> = { kWh: 1 };
+
+export interface WaterSample {
+  /** Counter reading, m3; undefined when the frame carries none. */
+  volumeM3: number | undefined;
+  /** Flow, m3/h; negative is reverse flow. */
+  flowM3h: number | undefined;
+}
+
+export interface ElectricitySample {
+  powerW: number | undefined;
+  energyKwh: number | undefined;
+}
+
+export function waterSample(frame: ReadingFrame): WaterSample | undefined {
+  const volume = converted(frame, WATER_VOLUME_POINTS, VOLUME_TO_M3);
+  const flowM3h = converted(frame, WATER_FLOW_POINTS, FLOW_TO_M3H);
+  if (volume === undefined && flowM3h === undefined) return undefined;
+  const fraction = volume?.point === 'forward_total' ? converted(frame, [WATER_VOLUME_FRACTION_POINT], VOLUME_TO_M3) : undefined;
+  return { volumeM3: volume === undefined ? undefined : volume.value + (fraction?.value ?? 0), flowM3h: flowM3h?.value };
+}
+
+export function electricitySample(frame: ReadingFrame): ElectricitySample | undefined {
+  const powerW = converted(frame, POWER_POINTS, POWER_TO_W);
+  const energyKwh = converted(frame, ENERGY_POINTS, ENERGY_TO_KWH);
+  if (powerW === undefined && energyKwh === undefined) return undefined;
+  return { powerW: powerW?.value, energyKwh: energyKwh?.value };
+}
+
+function converted(
+  frame: ReadingFrame,
+  points: readonly string[],
+  factors: Readonly<Record<string, number>>,
+): { point: string; value: number } | undefined {
+  for (const point of points) {
+    const reading: ReadingItem | undefined = frame.readings.find((item) => item.point === point);
+    const factor = reading ? factors[reading.unit] : undefined;
+    if (reading && factor !== undefined) return { point, value: reading.value * factor };
+  }
+  return undefined;
+}

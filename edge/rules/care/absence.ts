@@ -1,0 +1,48 @@
+import type { AwayPeriod, CareHousehold } from '../../../shared/contract/rules-config-care.js';
+import type { HouseholdActivity } from '../activity/household-activity.js';
+import { MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
+
+/**
+ * Is the resident away rather than inactive? (field-lessons.md: the Zhuhai pilot's false alarms
+ * came from a resident staying with her daughter.) Three cases, in this order:
+ * - a registered away period (travel, hospital) is in force;
+ * - a registered period is over but nothing has happened at home since it began (its first
+ *   DEPARTURE_GRACE_MS are the departure): she is not back yet (a return opens the door or runs
+ *   water, so waiting for it never hides a fall at home; a return before the end shows);
+ * - a household card went through the estate gate and the home has been quiet for
+ *   gate.away_after_min since (MySense: a door opening and 50 min of quiet = left home): away
+ *   until activity returns.
+ */
+/**
+ * Activity in the first two hours of a registered absence is the departure: packing, the door, a
+ * washing machine left running. Register the real departure time when it is later.
+ */
+export const DEPARTURE_GRACE_MS = 2 * MS_PER_HOUR;
+
+export type Absence =
+  | { kind: 'away_period'; period: AwayPeriod; until: number }
+  | { kind: 'not_back'; period: AwayPeriod }
+  | { kind: 'left_estate'; since: number };
+
+export function absenceAt(household: CareHousehold, activity: HouseholdActivity, now: number): Absence | undefined {
+  let lastEnded: { period: AwayPeriod; from: number; to: number } | undefined;
+  for (const period of household.away_periods) {
+    const from = Date.parse(period.from);
+    const to = Date.parse(period.to);
+    if (from <= now && now < to) return { kind: 'away_period', period, until: to };
+    if (to <= now && (!lastEnded || to > lastEnded.to)) lastEnded = { period, from, to };
+  }
+  if (lastEnded && (activity.latest === undefined || activity.latest.at < lastEnded.from + DEPARTURE_GRACE_MS)) {
+    return { kind: 'not_back', period: lastEnded.period };
+  }
+  const gateOut = activity.gate_out_at;
+  if (gateOut !== undefined && now >= gateOut + household.gate.away_after_min * MS_PER_MIN) {
+    return { kind: 'left_estate', since: gateOut };
+  }
+  return undefined;
+}
+
+/** Does a registered away period overlap [from, to]? (Such a day says nothing of the routine.) */
+export function awayPeriodOverlaps(household: CareHousehold, from: number, to: number): boolean {
+  return household.away_periods.some((period) => Date.parse(period.from) <= to && from < Date.parse(period.to));
+}

@@ -1,0 +1,91 @@
+import { toWireTime, type Subject } from '../../../shared/contract/index.js';
+import type { CareHousehold } from '../../../shared/contract/rules-config-care.js';
+import { signalOfDeviceKind } from '../activity/activity-signal.js';
+import type { AlertChange, RuleContext } from '../rule.js';
+import { absenceAt } from './absence.js';
+import { awayReason, unenrolledReason } from './care-reasons.js';
+import {
+  doorKey,
+  householdKey,
+  INACTIVITY_TIMER,
+  meterKey,
+  MORNING_TIMER,
+  timerKey,
+  type HouseholdCareState,
+} from './care-state.js';
+import { enrolledHouseholds } from './enrolled-households.js';
+import { inactivityDeadline } from './inactivity-limit.js';
+import { nextMorningCheck } from './morning-routine.js';
+
+/** One input's work on one household: its config, its state, and the alert changes it makes. */
+export interface CareCall {
+  readonly context: RuleContext;
+  readonly unit: Subject;
+  readonly household: CareHousehold;
+  state: HouseholdCareState;
+  /** The household state changed and must be saved. */
+  dirty: boolean;
+  readonly changes: AlertChange[];
+}
+
+/**
+ * Runs `work` for an enrolled household. A household seen for the first time starts being watched
+ * (its timers armed); one no longer in the config (consent withdrawn, moved out) is forgotten: its
+ * state deleted (PIPL Art. 15, 47: processing stops and the data goes) and its alert withdrawn. A
+ * registered away period in force withdraws an open care alert.
+ */
+export function forHousehold(context: RuleContext, unitId: string, work: (call: CareCall) => void): AlertChange[] {
+  const unit: Subject = { kind: 'unit', id: unitId };
+  const household = enrolledHouseholds(context.config.care).byUnit.get(unitId);
+  const stored = context.state<HouseholdCareState>(householdKey(unitId));
+  if (!household) return stored ? forget(context, unit) : [];
+  const call: CareCall = { context, unit, household, state: stored ?? startWatching(context, household), dirty: !stored, changes: [] };
+  withdrawIfAway(call);
+  work(call);
+  if (call.dirty) context.setState(householdKey(unitId), call.state);
+  return call.changes;
+}
+
+function startWatching(context: RuleContext, household: CareHousehold): HouseholdCareState {
+  const state: HouseholdCareState = { watch_start: context.now, activity: { last: {} }, firsts: [] };
+  context.setTimer(timerKey(INACTIVITY_TIMER, household.unit_id), inactivityDeadline(household, state.firsts, context.now).at);
+  context.setTimer(timerKey(MORNING_TIMER, household.unit_id), nextMorningCheck(household, state.firsts, context.now));
+  return state;
+}
+
+function withdrawIfAway(call: CareCall): void {
+  const { context, unit, household } = call;
+  if (!context.episode(unit)) return;
+  const absence = absenceAt(household, call.state.activity, context.now);
+  if (absence?.kind !== 'away_period') return;
+  call.changes.push({
+    action: 'clear',
+    subject: unit,
+    event_time: toWireTime(context.now),
+    reason: awayReason(unit.id, absence, household.utc_offset_min, context.now),
+    evidence: { cleared_by: 'away_period', away_reason: absence.period.reason, away_until: toWireTime(absence.until) },
+  });
+  call.state = { ...call.state, raised_by: undefined };
+  call.dirty = true;
+}
+
+function forget(context: RuleContext, unit: Subject): AlertChange[] {
+  context.setState(householdKey(unit.id), undefined);
+  context.clearTimer(timerKey(INACTIVITY_TIMER, unit.id));
+  context.clearTimer(timerKey(MORNING_TIMER, unit.id));
+  for (const device of context.devices.about(unit)) {
+    const signal = signalOfDeviceKind(device.kind);
+    if (signal === 'door') context.setState(doorKey(device.id), undefined);
+    else if (signal) context.setState(meterKey(device.id), undefined);
+  }
+  if (!context.episode(unit)) return [];
+  return [
+    {
+      action: 'clear',
+      subject: unit,
+      event_time: toWireTime(context.now),
+      reason: unenrolledReason(unit.id),
+      evidence: { cleared_by: 'unenrolled' },
+    },
+  ];
+}

@@ -1,0 +1,26 @@
+import type { CareHousehold, CareRulesConfig } from '../../../shared/contract/rules-config-care.js';
+
+/**
+ * Lookup of enrolled households by unit id and by gate card reference, built once per config
+ * object (a rule sees every reading frame of the estate: 200,000 a second must not scan a list).
+ */
+export interface EnrolledHouseholds {
+  byUnit: ReadonlyMap<string, CareHousehold>;
+  byCredential: ReadonlyMap<string, readonly string[]>;
+}
+
+const cache = new WeakMap<CareRulesConfig, EnrolledHouseholds>();
+
+export function enrolledHouseholds(config: CareRulesConfig): EnrolledHouseholds {
+  const cached = cache.get(config);
+  if (cached) return cached;
+  const byUnit = new Map<string, CareHousehold>();
+  const byCredential = new Map<string, string[]>();
+  for (const household of config.households) {
+    byUnit.set(household.unit_id, household);
+    for (const ref of household.credential_refs) byCredential.set(ref, [...(byCredential.get(ref) ?? []), household.unit_id]);
+  }
+  const built = { byUnit, byCredential };
+  cache.set(config, built);
+  return built;
+}

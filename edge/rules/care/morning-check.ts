@@ -1,0 +1,50 @@
+import { localMidnight } from '../activity/local-time.js';
+import { absenceAt } from './absence.js';
+import { householdWatches, quietFacts, sayQuiet } from './care-alert.js';
+import type { CareCall } from './care-call.js';
+import { GOT_UP_WITHIN_MS, MORNING_TIMER, quietStart, timerKey } from './care-state.js';
+import { morningCheckTime, morningDay, morningRoutine } from './morning-routine.js';
+import { judgeQuiet } from './quiet-verdict.js';
+import { visitAt } from './visits.js';
+
+/**
+ * The morning check came due: the resident not up (care-state.ts DayStart) by the usual time of
+ * getting up plus the margin (morning-routine.ts) is worth a visit, said in the resident's own terms
+ * ("usually first water use 06:40-07:30; none by 09:30"). Not when away or disabled; a registered
+ * visit on at the time defers it to the visit's end; and only when a signal watched the whole usual
+ * window (no data is not no activity). Made once a day; the next one is armed each time.
+ */
+export function checkMorning(call: CareCall): void {
+  const { context, household, unit } = call;
+  const timer = timerKey(MORNING_TIMER, unit.id);
+  const day = morningDay(household, context.now);
+  const due = morningCheckTime(household, call.state.firsts, day);
+  if (context.now < due) return context.setTimer(timer, due);
+  context.setTimer(timer, morningCheckTime(household, call.state.firsts, day + 1));
+  if (!household.morning_check.enabled || call.state.morning_done === day) return;
+  const today = call.state.today?.day === day ? call.state.today : undefined;
+  if (today?.up || absenceAt(household, call.state.activity, context.now)) return markDone(call, day);
+  // A lone sighting just before the check may be the resident getting up: wait for its confirmation.
+  if (today?.candidate && context.now < today.candidate.at + GOT_UP_WITHIN_MS) return context.setTimer(timer, today.candidate.at + GOT_UP_WITHIN_MS);
+  const visit = visitAt(household, context.now);
+  if (visit) return context.setTimer(timer, visit.end);
+
+  markDone(call, day);
+  if (context.episode(unit)) return;
+  const routine = morningRoutine(household, call.state.firsts, day);
+  const usualStart = localMidnight(day, household.utc_offset_min, routine.usualFrom);
+  const watchedFrom = Math.max(usualStart, call.state.watch_start);
+  const verdict = judgeQuiet(householdWatches(call), watchedFrom, context.now - usualStart, context.now);
+  if (verdict.kind !== 'quiet') return;
+  sayQuiet(
+    call,
+    quietFacts(call, 'morning_check', verdict, quietStart(call.state), {
+      routine: { ...routine, minHistoryDays: household.morning_check.min_history_days, defaultFirst: household.morning_check.default_first_activity },
+    }),
+  );
+}
+
+function markDone(call: CareCall, day: number): void {
+  call.state = { ...call.state, morning_done: day };
+  call.dirty = true;
+}

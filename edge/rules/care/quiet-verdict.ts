@@ -1,0 +1,38 @@
+import { IN_HOME_SIGNALS, type ActivitySignal } from '../activity/activity-signal.js';
+import type { SignalWatch } from '../activity/signal-watch.js';
+
+/**
+ * May the household's quiet since `quietStart` be taken as "no activity" for `limitMs`, given which
+ * signals watched it? A signal supports the quiet when it has watched without a break for the whole
+ * limit (since the later of the quiet's start and its own). When some signals are blind the others
+ * decide, and the evidence says so, with one exception: a door alone cannot tell a resident resting
+ * at home from a fallen one, so when every in-home meter (water, electricity) of a household is
+ * blind nothing is concluded (the device-offline rule reports the meters to facilities instead).
+ */
+export type QuietVerdict =
+  | { kind: 'quiet'; decidedOn: ActivitySignal[]; blind: SignalWatch[] }
+  | { kind: 'wait'; until: number }
+  | { kind: 'no_data'; blind: SignalWatch[] };
+
+export function judgeQuiet(watches: readonly SignalWatch[], quietStart: number, limitMs: number, now: number): QuietVerdict {
+  const blind = watches.filter((watch) => !watch.watching || watch.blind.length > 0);
+  const watching = watches.filter((watch) => watch.watching);
+  const hasInHome = watches.some((watch) => isInHome(watch.signal));
+  const deciding = hasInHome ? watching.filter((watch) => isInHome(watch.signal)) : watching;
+  if (deciding.length === 0) return { kind: 'no_data', blind };
+  const watchedFrom = (watch: SignalWatch) => Math.max(quietStart, watch.since);
+  const watchedThrough = (watch: SignalWatch) => now - watchedFrom(watch) >= limitMs;
+  if (!deciding.some(watchedThrough)) {
+    return { kind: 'wait', until: Math.min(...deciding.map((watch) => watchedFrom(watch) + limitMs)) };
+  }
+  const partly = watching.filter((watch) => !watchedThrough(watch));
+  return {
+    kind: 'quiet',
+    decidedOn: watching.filter(watchedThrough).map((watch) => watch.signal),
+    blind: [...new Set([...blind, ...partly])],
+  };
+}
+
+function isInHome(signal: ActivitySignal): boolean {
+  return IN_HOME_SIGNALS.includes(signal);
+}

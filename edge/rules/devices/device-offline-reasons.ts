@@ -1,0 +1,40 @@
+import type { Reason } from '../../../shared/contract/index.js';
+import type { OfflineReason } from '../../drivers/driver.js';
+import { durationText } from '../engine/duration-text.js';
+import type { DeviceInfo } from '../rule.js';
+
+const KIND_NAMES: Record<string, Reason> = {
+  lift_monitor: { zh: '电梯监测终端', en: 'lift monitor' },
+  electricity_meter: { zh: '电表', en: 'electricity meter' },
+  water_meter: { zh: '水表', en: 'water meter' },
+  door_access_controller: { zh: '门禁控制器', en: 'door controller' },
+};
+
+/** What the driver said, in words that tell facilities where to look. */
+const DRIVER_SAYS: Record<OfflineReason, Reason> = {
+  no_response: { zh: '总线上无应答', en: 'it does not answer on its bus' },
+  bus_unavailable: { zh: '所在总线不可用，请检查串口或网络连接', en: 'its bus is unavailable: check the serial adapter or link' },
+  local_broker_unreachable: { zh: '网关本地消息服务不可用', en: "the gateway's local MQTT broker is unreachable" },
+};
+
+export function silentReason(device: DeviceInfo, silentMs: number, missedPolls: number | undefined, why: OfflineReason | undefined): Reason {
+  const kind = KIND_NAMES[device.kind] ?? { zh: device.kind, en: device.kind.replaceAll('_', ' ') };
+  const silent = durationText(silentMs);
+  let zh = `设备 ${device.id}（${kind.zh}）已 ${silent.zh}没有有效读数`;
+  let en = `Device ${device.id} (${kind.en}) has sent no good reading for ${silent.en}`;
+  if (missedPolls !== undefined && device.pollIntervalMs !== undefined) {
+    const period = durationText(device.pollIntervalMs);
+    zh += `（轮询周期 ${period.zh}，连续 ${missedPolls} 次）`;
+    en += ` (${missedPolls} polls of ${period.en})`;
+  }
+  if (why) {
+    zh += `：${DRIVER_SAYS[why].zh}`;
+    en += `: ${DRIVER_SAYS[why].en}`;
+  }
+  return { zh, en };
+}
+
+export function backReason(device: DeviceInfo, silentMs: number): Reason {
+  const silent = durationText(silentMs);
+  return { zh: `设备 ${device.id} 已恢复读数（中断 ${silent.zh}）`, en: `Device ${device.id} is reading again after ${silent.en} without data` };
+}

@@ -1,0 +1,56 @@
+import type { Subject } from '../../../shared/contract/index.js';
+import type { DriverDevice } from '../../drivers/driver.js';
+import type { DeviceDirectory, DeviceInfo } from '../rule.js';
+import { subjectKey } from './rule-scope.js';
+
+/** What the rules are told about a bound device (edge/drivers/bind-devices.ts). */
+export function deviceInfoOf(device: DriverDevice): DeviceInfo {
+  return {
+    id: device.id,
+    subject: device.subject,
+    profile: device.profile.id,
+    kind: device.profile.kind,
+    // Devices on a field bus are polled; MQTT devices push when they have something to say.
+    pollIntervalMs: device.profile.driver === 'mqtt' ? undefined : device.config.poll_interval_s * 1000,
+  };
+}
+
+/**
+ * The gateway's devices as the rules see them. Offline-since times are the engine's own persisted
+ * state (read through `offline`), so "offline since 03:12" survives a restart.
+ */
+export class EngineDeviceDirectory implements DeviceDirectory {
+  private readonly byId = new Map<string, DeviceInfo>();
+  private readonly bySubject = new Map<string, DeviceInfo[]>();
+
+  constructor(
+    devices: readonly DeviceInfo[],
+    private readonly offline: (deviceId: string) => unknown,
+  ) {
+    for (const device of devices) {
+      if (this.byId.has(device.id)) throw new Error(`device ${device.id} is listed twice`);
+      this.byId.set(device.id, device);
+      const key = subjectKey(device.subject);
+      const list = this.bySubject.get(key);
+      if (list) list.push(device);
+      else this.bySubject.set(key, [device]);
+    }
+  }
+
+  get(deviceId: string): DeviceInfo | undefined {
+    return this.byId.get(deviceId);
+  }
+
+  about(subject: Subject): DeviceInfo[] {
+    return [...(this.bySubject.get(subjectKey(subject)) ?? [])];
+  }
+
+  offlineSince(deviceId: string): number | undefined {
+    const since = this.offline(deviceId);
+    return typeof since === 'number' ? since : undefined;
+  }
+
+  all(): DeviceInfo[] {
+    return [...this.byId.values()];
+  }
+}

@@ -1,0 +1,112 @@
+import { toWireTime, type AlertItem } from '../../../shared/contract/index.js';
+import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../../../shared/contract/rules-config.js';
+import type { Component } from '../../../shared/lifecycle/component.js';
+import type { Logger } from '../../../shared/log/logger.js';
+import type { Clock } from '../../../shared/time/clock.js';
+import type { Availability } from '../../drivers/driver.js';
+import type { CanonicalEvent, ReadingFrame } from '../../model/device-data.js';
+import type { RuleStateStore } from '../../state/rule-state-store.js';
+import type { DeviceInfo, Rule } from '../rule.js';
+import { RuleEngine } from '../rule-engine.js';
+import { availabilityInput, type EngineInput } from './engine-input.js';
+import { InputRecorder } from './input-recorder.js';
+
+/** How often wall-clock time is fed to the rules: a timer fires within this of its due time. */
+export const ENGINE_TICK_MS = 1000;
+
+/** What the device pipeline hands the rules; RuleEngine has the same shape. */
+export interface RuleInputs {
+  onEvent(event: CanonicalEvent): AlertItem[];
+  onReadings(frame: ReadingFrame): AlertItem[];
+  onAvailability(deviceId: string, availability: Availability, at: number): AlertItem[];
+  advanceTo(time: number): AlertItem[];
+  commit(): void;
+}
+
+export interface RulesRuntimeOptions {
+  rules: readonly Rule[];
+  devices: readonly DeviceInfo[];
+  /** Opens the state store; called at start(), so building a gateway touches no file. */
+  openStore: () => RuleStateStore;
+  clock: Clock;
+  /** Folder to record every input to (input-recorder.ts), or null. */
+  recordTo: string | null;
+  /** The wall-clock tick: the pipeline calls advanceTo(now) and sends what fires. */
+  tick: (now: number) => void;
+  /** Resolves when every alert handed out so far is in the outbox; awaited before the state closes. */
+  settled: () => Promise<void>;
+  logger: Logger;
+  tickMs?: number;
+}
+
+/**
+ * The gateway's rules as a component: at start it opens the state store, builds the engine (which
+ * reloads timers and open episodes) and starts the wall-clock tick, so a trapped passenger's 15 s
+ * pass even if the monitor falls silent; at stop it waits for the pipeline, commits and closes.
+ * Inputs are recorded first when recording is on. Commits are the pipeline's call (autoCommit off:
+ * one transaction per batch).
+ */
+export class RulesRuntime implements Component, RuleInputs {
+  readonly name = 'rules';
+  private engine: RuleEngine | null = null;
+  private recorder: InputRecorder | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private config: RulesConfig = DEFAULT_RULES_CONFIG;
+
+  constructor(private readonly options: RulesRuntimeOptions) {}
+
+  async start(): Promise<void> {
+    const { options } = this;
+    this.engine = new RuleEngine({ rules: options.rules, store: options.openStore(), devices: options.devices, config: this.config, logger: options.logger, autoCommit: false });
+    if (options.recordTo) this.recorder = new InputRecorder(options.recordTo, options.clock, options.logger.child({ component: 'recorder' }));
+    const tick = (): void => options.tick(options.clock.now());
+    tick();
+    this.timer = setInterval(tick, options.tickMs ?? ENGINE_TICK_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.options.settled();
+    this.engine?.close();
+    this.engine = null;
+    this.recorder?.close();
+    this.recorder = null;
+  }
+
+  /** A new rules config (from the cloud or a local file): rules see it from the next input on. */
+  setConfig(config: RulesConfig): void {
+    this.config = config;
+    this.engine?.setConfig(config);
+  }
+
+  onEvent(event: CanonicalEvent): AlertItem[] {
+    return this.run({ kind: 'event', item: event }, (engine) => engine.onEvent(event));
+  }
+
+  onReadings(frame: ReadingFrame): AlertItem[] {
+    return this.run({ kind: 'readings', frame }, (engine) => engine.onReadings(frame));
+  }
+
+  onAvailability(deviceId: string, availability: Availability, at: number): AlertItem[] {
+    return this.run(availabilityInput(deviceId, availability, at), (engine) => engine.onAvailability(deviceId, availability, at));
+  }
+
+  advanceTo(time: number): AlertItem[] {
+    return this.run({ kind: 'tick', at: toWireTime(time) }, (engine) => engine.advanceTo(time));
+  }
+
+  commit(): void {
+    this.engine?.commit();
+  }
+
+  private run(input: EngineInput, handle: (engine: RuleEngine) => AlertItem[]): AlertItem[] {
+    if (!this.engine) {
+      this.options.logger.warn({ kind: input.kind }, 'rule input while the rules are stopped; ignored');
+      return [];
+    }
+    this.recorder?.record(input);
+    return handle(this.engine);
+  }
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { brief } from '../care/harness.js';
+import { arriving } from './acts.js';
+import { EARLY_RISER, EARLY_RISER_PROFILE } from './routines.js';
+import { dayAt, runScenario } from './scenario.js';
+
+/**
+ * No data is not no activity (ThingsBoard #14210). A dead meter is the device-offline rule's
+ * business (a device_offline ticket for facilities); the care rule must not send a housekeeper.
+ */
+describe('a meter that dies', () => {
+  it('the water meter dies mid-week and stays dead: the others watch on, no care visit', () => {
+    const alerts = runScenario({
+      homes: [{ routine: EARLY_RISER, profile: EARLY_RISER_PROFILE }],
+      days: 21,
+      seed: 13,
+      meterDown: [{ deviceId: 'wm-hh-early', from: dayAt(16, '03:00') }],
+    });
+    expect(brief(alerts)).toEqual([]);
+  });
+
+  it('...and when she falls the next day, the electricity meter and the door decide, and the alert says the water meter is dead', () => {
+    const alerts = runScenario({
+      homes: [{ routine: EARLY_RISER, profile: EARLY_RISER_PROFILE }],
+      days: 19,
+      seed: 13,
+      meterDown: [{ deviceId: 'wm-hh-early', from: dayAt(16, '03:00') }],
+      quiet: [{ unitId: 'hh-early', from: dayAt(17, '09:50'), to: dayAt(17, '16:30') }],
+      extra: [{ unitId: 'hh-early', acts: [{ kind: 'door', at: dayAt(17, '10:00'), type: 'door_closed', who: 'resident' }, ...arriving(dayAt(17, '16:30'), 'housekeeper')] }],
+    });
+    expect(brief(alerts)).toEqual(['03-19 16:00 raised household_care hh-early', '03-19 16:30 cleared household_care hh-early']);
+    expect(alerts[0]!.evidence).toMatchObject({ decided_on: 'door,electricity', no_data_from: 'wm-hh-early:offline' });
+    expect(alerts[0]!.reason.en).toContain('Data incomplete: water meter wm-hh-early offline since 03-18 03:00; decided on door, electricity.');
+    expect(alerts[0]!.reason.zh).toContain('数据不全：水表 wm-hh-early 自 03-18 03:00 离线；依据门、用电判断。');
+  });
+
+  it('a home watched by its door and water meter only: the meter is dead for a day while she stays in; the door alone decides nothing', () => {
+    const stayingIn = { ...EARLY_RISER, unitId: 'hh-wateronly', walk: 0 };
+    const alerts = runScenario({
+      homes: [{ routine: stayingIn, profile: EARLY_RISER_PROFILE, power: false }],
+      days: 19,
+      seed: 13,
+      meterDown: [{ deviceId: 'wm-hh-wateronly', from: dayAt(16, '08:00'), to: dayAt(17, '09:00') }],
+    });
+    expect(brief(alerts)).toEqual([]);
+  });
+
+  it('...while the same home with its meter alive and the resident fallen at 08:00 is called at 14:00', () => {
+    const stayingIn = { ...EARLY_RISER, unitId: 'hh-wateronly', walk: 0 };
+    const alerts = runScenario({
+      homes: [{ routine: stayingIn, profile: EARLY_RISER_PROFILE, power: false }],
+      days: 17,
+      seed: 13,
+      quiet: [{ unitId: 'hh-wateronly', from: dayAt(16, '07:50') }],
+      extra: [{ unitId: 'hh-wateronly', acts: [{ kind: 'water', at: dayAt(16, '07:55'), litres: 3, minutes: 1, what: 'wash' }] }],
+    });
+    expect(brief(alerts)).toEqual(['03-18 14:00 raised household_care hh-wateronly']);
+  });
+});
