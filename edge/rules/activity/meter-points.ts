@@ -1,5 +1,6 @@
 import type { ReadingItem } from '../../../shared/contract/index.js';
 import type { ReadingFrame } from '../../model/device-data.js';
+import type { MeterSample } from './meter-track.js';
 
 /**
  * What a meter's frame says in the units the rules think in, whatever profile it came from
@@ -60,4 +61,30 @@ function converted(
     if (reading && factor !== undefined) return { point, value: reading.value * factor };
   }
   return undefined;
+}
+
+/** m3 -> L and m3/h -> L/h; kWh/h -> W: both 1000. */
+const PER_THOUSAND = 1000;
+
+/**
+ * A water frame for a meter track: the rate judged in L/h from the counter (every litre between
+ * polls), else from the flow point; a gap in the frames is bridged by the counter.
+ */
+export function waterMeterSample(sample: WaterSample): MeterSample {
+  return {
+    counter: sample.volumeM3,
+    spotRate: sample.flowM3h === undefined ? undefined : sample.flowM3h * PER_THOUSAND,
+    counterPerHourToRate: PER_THOUSAND,
+    prefer: 'counter',
+    bridgeGaps: true,
+  };
+}
+
+/**
+ * An electricity frame for a meter track: the rate judged in W from the power point first. A DL/T
+ * 645 energy counter counts 0.01 kWh (XXXXXX.XX), 120 W over a 5-minute poll: too coarse to tell a
+ * switch-on from standby; it serves only meters without a power point.
+ */
+export function electricityMeterSample(sample: ElectricitySample): MeterSample {
+  return { counter: sample.energyKwh, spotRate: sample.powerW, counterPerHourToRate: PER_THOUSAND, prefer: 'spot', bridgeGaps: false };
 }

@@ -3,17 +3,6 @@ import type { HouseholdActivity } from '../activity/household-activity.js';
 import { MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
 
 /**
- * Is the resident away rather than inactive? (field-lessons.md: the Zhuhai pilot's false alarms
- * came from a resident staying with her daughter.) Three cases, in this order:
- * - a registered away period (travel, hospital) is in force;
- * - a registered period is over but nothing has happened at home since it began (its first
- *   DEPARTURE_GRACE_MS are the departure): she is not back yet (a return opens the door or runs
- *   water, so waiting for it never hides a fall at home; a return before the end shows);
- * - a household card went through the estate gate and the home has been quiet for
- *   gate.away_after_min since (MySense: a door opening and 50 min of quiet = left home): away
- *   until activity returns.
- */
-/**
  * Activity in the first two hours of a registered absence is the departure: packing, the door, a
  * washing machine left running. Register the real departure time when it is later.
  */
@@ -24,11 +13,21 @@ export type Absence =
   | { kind: 'not_back'; period: AwayPeriod }
   | { kind: 'left_estate'; since: number };
 
+/**
+ * Is the resident away rather than inactive? (field-lessons.md: the Zhuhai pilot's false alarms
+ * came from a resident staying with her daughter.) Three cases, in this order:
+ * - a registered away period (travel, hospital) is in force;
+ * - a registered period is over and nothing has happened at home since its departure: she is not
+ *   back yet (a return opens the door, so waiting for it never hides a fall at home; a return
+ *   before the end shows as activity in the period);
+ * - a household card went through the estate gate and the unit door has not been used since, for
+ *   gate.away_after_min (MySense: a door opening and 50 min of quiet = left home): away until
+ *   activity returns.
+ */
 export function absenceAt(household: CareHousehold, activity: HouseholdActivity, now: number): Absence | undefined {
   let lastEnded: { period: AwayPeriod; from: number; to: number } | undefined;
   for (const period of household.away_periods) {
-    const from = Date.parse(period.from);
-    const to = Date.parse(period.to);
+    const { from, to } = periodTimes(period);
     if (from <= now && now < to) return { kind: 'away_period', period, until: to };
     if (to <= now && (!lastEnded || to > lastEnded.to)) lastEnded = { period, from, to };
   }
@@ -44,5 +43,17 @@ export function absenceAt(household: CareHousehold, activity: HouseholdActivity,
 
 /** Does a registered away period overlap [from, to]? (Such a day says nothing of the routine.) */
 export function awayPeriodOverlaps(household: CareHousehold, from: number, to: number): boolean {
-  return household.away_periods.some((period) => Date.parse(period.from) <= to && from < Date.parse(period.to));
+  return household.away_periods.some((period) => {
+    const times = periodTimes(period);
+    return times.from <= to && from < times.to;
+  });
+}
+
+const parsedPeriods = new WeakMap<AwayPeriod, { from: number; to: number }>();
+
+/** A period's bounds in engine time, parsed once per config. */
+function periodTimes(period: AwayPeriod): { from: number; to: number } {
+  let times = parsedPeriods.get(period);
+  if (!times) parsedPeriods.set(period, (times = { from: Date.parse(period.from), to: Date.parse(period.to) }));
+  return times;
 }

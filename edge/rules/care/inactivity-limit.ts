@@ -27,7 +27,7 @@ export function inactivityDeadline(household: CareHousehold, firsts: readonly Fi
   const dayLimitMs = limits.day_limit_h * MS_PER_HOUR;
   const dayFrom = clockMinutes(limits.day_from);
   const dayTo = clockMinutes(limits.day_to);
-  if (minute >= dayFrom && minute < dayTo && quietStart + dayLimitMs <= quietStart + (dayTo - minute) * MS_PER_MIN) {
+  if (minute >= dayFrom && minute < dayTo && dayLimitMs <= (dayTo - minute) * MS_PER_MIN) {
     return { at: quietStart + dayLimitMs, limitMs: dayLimitMs, window: 'day', heldToMorning: false };
   }
   const nightLimitMs = limits.night_limit_h * MS_PER_HOUR;

@@ -1,13 +1,10 @@
 import type { ReadingFrame } from '../../model/device-data.js';
-import { electricitySample, waterSample } from '../activity/meter-points.js';
+import { electricityMeterSample, electricitySample, waterMeterSample, waterSample } from '../activity/meter-points.js';
 import { powerUse, waterUse } from '../activity/meter-activity.js';
 import { meterSilenceMs, stepMeter } from '../activity/meter-track.js';
 import type { CareCall } from './care-call.js';
 import { meterKey, type CareMeterTrack } from './care-state.js';
 import { see } from './sightings.js';
-
-/** m3 -> L and kWh -> W (per hour): both 1000. */
-const PER_THOUSAND = 1000;
 
 /**
  * A household meter's frame: the start of water use or a switch-on above standby is activity; a
@@ -23,8 +20,7 @@ export function onMeterFrame(call: CareCall, frame: ReadingFrame): boolean {
   const water = waterSample(frame);
   if (water) {
     if (!household.signals.water) return false;
-    const spotRate = water.flowM3h === undefined ? undefined : water.flowM3h * PER_THOUSAND;
-    const step = stepMeter(previous, context.now, { counter: water.volumeM3, spotRate, counterPerHourToRate: PER_THOUSAND, prefer: 'counter', bridgeGaps: true }, silenceMs);
+    const step = stepMeter(previous, context.now, waterMeterSample(water), silenceMs);
     if (!step) return false;
     const use = waterUse(step, water.flowM3h);
     const track: CareMeterTrack = step.track;
@@ -35,15 +31,7 @@ export function onMeterFrame(call: CareCall, frame: ReadingFrame): boolean {
   }
   const electricity = household.signals.electricity ? electricitySample(frame) : undefined;
   if (!electricity) return false;
-  // Power: the spot reading first. A DL/T 645 energy counter counts 0.01 kWh (XXXXXX.XX), 120 W
-  // over a 5-minute poll: too coarse to tell a switch-on from standby; it serves only meters
-  // without a power point.
-  const step = stepMeter(
-    previous,
-    context.now,
-    { counter: electricity.energyKwh, spotRate: electricity.powerW, counterPerHourToRate: PER_THOUSAND, prefer: 'spot', bridgeGaps: false },
-    silenceMs,
-  );
+  const step = stepMeter(previous, context.now, electricityMeterSample(electricity), silenceMs);
   if (!step) return false;
   context.setState(key, step.track);
   if (powerUse(step, household.standby_power_w).onset) see(call, 'electricity', { at: context.now, what: 'power_on' });

@@ -39,7 +39,21 @@ export const EARLY_RISING_SLACK_MIN = 60;
 /** Interquartile fence factor (Tukey). */
 const FENCE_IQR = 1.5;
 
+/**
+ * The last routine worked out per history array (rule state replaces the array when it changes):
+ * a busy household's every sighting asks for it, and the answer only changes once a day.
+ */
+const routineCache = new WeakMap<readonly FirstActivity[], { household: CareHousehold; day: number; routine: MorningRoutine }>();
+
 export function morningRoutine(household: CareHousehold, firsts: readonly FirstActivity[], beforeDay: number): MorningRoutine {
+  const cached = routineCache.get(firsts);
+  if (cached && cached.household === household && cached.day === beforeDay) return cached.routine;
+  const routine = learnRoutine(household, firsts, beforeDay);
+  routineCache.set(firsts, { household, day: beforeDay, routine });
+  return routine;
+}
+
+function learnRoutine(household: CareHousehold, firsts: readonly FirstActivity[], beforeDay: number): MorningRoutine {
   const check = household.morning_check;
   const history = firsts.filter((first) => first.day < beforeDay).slice(-check.history_days);
   const latestCheck = clockMinutes(check.day_starts_at) + MIN_PER_DAY - 1;

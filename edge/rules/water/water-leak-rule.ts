@@ -3,7 +3,7 @@ import type { WaterLimits } from '../../../shared/contract/rules-config-water.js
 import type { ReadingFrame } from '../../model/device-data.js';
 import { signalOfDeviceKind } from '../activity/activity-signal.js';
 import { MS_PER_MIN } from '../activity/local-time.js';
-import { waterSample } from '../activity/meter-points.js';
+import { waterMeterSample, waterSample } from '../activity/meter-points.js';
 import { meterSilenceMs, stepMeter, type MeterTrack } from '../activity/meter-track.js';
 import type { AlertChange, Rule, RuleContext } from '../rule.js';
 import { addInterval, runHours, slotStart, type FlowSlotParams, type FlowSlots } from './continuous-flow.js';
@@ -14,7 +14,6 @@ import { leakOverReason, leakReason, type ContinuousFlowFacts, type DailyVolumeF
 
 export const WATER_LEAK_RULE_ID = 'water_leak';
 
-/** m3 -> L, and m3/h -> L/h. */
 const LITRES_PER_M3 = 1000;
 
 /** What the leak rule keeps per water meter (persisted JSON). */
@@ -54,8 +53,7 @@ function onReadings(frame: ReadingFrame, context: RuleContext): AlertChange[] {
   const key = stateKey(frame.device_id);
   const previous = context.state<WaterLeakState>(key);
   const silenceMs = meterSilenceMs(context.devices.get(frame.device_id)?.pollIntervalMs);
-  const spotRate = sample.flowM3h === undefined ? undefined : sample.flowM3h * LITRES_PER_M3;
-  const step = stepMeter(previous?.track, context.now, { counter: sample.volumeM3, spotRate, counterPerHourToRate: LITRES_PER_M3, prefer: 'counter', bridgeGaps: true }, silenceMs);
+  const step = stepMeter(previous?.track, context.now, waterMeterSample(sample), silenceMs);
   if (!step) return [];
 
   const flowKnown = sample.flowM3h !== undefined && !step.gap;
