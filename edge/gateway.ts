@@ -8,7 +8,7 @@ import { bindDevices } from './drivers/bind-devices.js';
 import { createDriver } from './drivers/create-driver.js';
 import type { Driver } from './drivers/driver.js';
 import { EmbeddedBroker } from './local-broker/embedded-broker.js';
-import { MemoryOutbox } from './outbox/memory-outbox.js';
+import { DurableOutbox } from './outbox/durable-outbox.js';
 import { DevicePipeline } from './pipeline/device-pipeline.js';
 import type { GatewayStats } from './pipeline/gateway-stats.js';
 import { loadProfiles } from './profiles/load-profiles.js';
@@ -17,7 +17,7 @@ import { createDefaultRules } from './rules/default-rules.js';
 import { deviceInfoOf } from './rules/engine/device-directory.js';
 import { recordingsDir } from './rules/engine/input-recorder.js';
 import { RulesRuntime } from './rules/engine/rules-runtime.js';
-import { gatewayStatePath } from './state/gateway-state-path.js';
+import { gatewayOutboxPath, gatewayStatePath } from './state/gateway-state-path.js';
 import { SqliteRuleStateStore } from './state/sqlite-rule-state-store.js';
 import { EnvelopeFactory } from './uplink/envelope-factory.js';
 import { StatusReporter } from './uplink/status-reporter.js';
@@ -63,7 +63,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     : null;
   const localBrokerUrl = (): string => (localBroker ? localBroker.url : brokerConfig.embedded ? '' : brokerConfig.url);
 
-  const outbox = new MemoryOutbox(clock);
+  // Everything sent up is written to a SQLite outbox first and deleted on PUBACK (edge/outbox/).
+  const dataDir = resolve(config.data_dir);
+  const outbox = new DurableOutbox(gatewayOutboxPath(dataDir, gatewayId), clock);
   const uplink = new UplinkClient({
     url: config.uplink.url,
     username: config.uplink.username,
@@ -77,7 +79,6 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
   // Rule state survives restarts and power cuts in a SQLite file in data_dir, opened at start;
   // the pipeline commits it once per batch of inputs.
-  const dataDir = resolve(config.data_dir);
   const rules: RulesRuntime = new RulesRuntime({
     rules: createDefaultRules(),
     devices: devices.map(deviceInfoOf),
@@ -141,7 +142,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   // the drivers have stopped feeding it.
   const group = new ComponentGroup(
     `gateway-${gatewayId}`,
-    [configSync, rules, ...(localBroker ? [localBroker] : []), uplink, statusReporter, ...drivers.values()],
+    [configSync, outbox, rules, ...(localBroker ? [localBroker] : []), uplink, statusReporter, ...drivers.values()],
     logger,
   );
 

@@ -9,3 +9,8 @@ import { join } from 'node:path';
 export function gatewayStatePath(dataDir: string, gatewayId: string): string {
   return join(dataDir, `gateway-state-${gatewayId}.sqlite`);
 }
+
+/** The gateway's durable outbox file in its data_dir, named after the gateway id for the same reason. */
+export function gatewayOutboxPath(dataDir: string, gatewayId: string): string {
+  return join(dataDir, `outbox-${gatewayId}.sqlite`);
+}

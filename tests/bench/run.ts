@@ -7,11 +7,13 @@ import { printTable, type BenchRow } from './bench-table.js';
 import { benchModbusPolling } from './modbus-polling.bench.js';
 import { benchGatewayMemory } from './gateway-memory.bench.js';
 import { benchRules } from './rules.bench.js';
+import { benchOutbox } from './outbox.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'modbus-polling': benchModbusPolling,
   'gateway-memory': benchGatewayMemory,
   rules: benchRules,
+  outbox: benchOutbox,
 };
 
 const only = process.argv.slice(2);
