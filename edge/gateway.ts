@@ -65,13 +65,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
   // Everything sent up is written to a SQLite outbox first and deleted on PUBACK (edge/outbox/).
   const dataDir = resolve(config.data_dir);
-  const outbox = new DurableOutbox(gatewayOutboxPath(dataDir, gatewayId), clock);
+  const outbox = new DurableOutbox(gatewayOutboxPath(dataDir, gatewayId), clock, {
+    maxBytes: config.outbox.max_bytes,
+    logger: logger.child({ component: 'outbox' }),
+  });
   const uplink = new UplinkClient({
     url: config.uplink.url,
     username: config.uplink.username,
     password: config.uplink.password,
     keepaliveS: config.uplink.keepalive_s,
     reconnectPeriodMs: config.uplink.reconnect_period_ms,
+    drainShare: config.outbox.drain_share,
     outbox,
     envelopes: new EnvelopeFactory(gatewayId, clock),
     logger: logger.child({ component: 'uplink' }),

@@ -7,8 +7,15 @@ export const DEFAULT_EMBEDDED_BROKER_PORT = 18830;
 /** Port of the HTTP API and console. */
 export const DEFAULT_API_PORT = 8470;
 export const DEFAULT_PGLITE_DIR = '.estatecare/cloud/db';
-/** Share group of the ingest subscriptions, so several cloud instances split one broker's load. */
-export const DEFAULT_SHARE_GROUP = 'estatecare-ingest';
+/**
+ * Share group of the ingest subscriptions: none by default. With "$share/{group}/..." several cloud
+ * instances split one broker's load, but Mosquitto 2.0 does not queue shared-subscription messages
+ * for a member that is away: what gateways send while the ingest session is being restored (a broker
+ * restart, an ingest restart with no other member online) is acknowledged to them and lost
+ * (tests/faults/broker-outage.test.ts shows it). Set a group only with two or more ingest instances
+ * always subscribed, or a broker that queues for absent shared members.
+ */
+export const DEFAULT_SHARE_GROUP = null;
 
 const EmbeddedBrokerSchema = z.object({
   embedded: z.literal(true),

@@ -19,6 +19,11 @@ export const DEFAULT_PROFILES_DIR = SHIPPED_PROFILES_DIR;
 /** Where the gateway keeps its state: rule state (SQLite), recordings, the last good rules config. */
 export const DEFAULT_DATA_DIR = '.estatecare/gateway';
 
+/** Disk budget of the gateway's outbox (edge/outbox/sqlite-outbox.ts, "Disk budget"): 256 MiB. */
+export const DEFAULT_OUTBOX_MAX_BYTES = 256 * 1024 * 1024;
+/** Share of the uplink the telemetry backlog may use (edge/uplink/uplink-client.ts, drain limit). */
+export const DEFAULT_OUTBOX_DRAIN_SHARE = 0.5;
+
 /** Secrets an operator keeps out of the YAML file: config path -> environment variable. */
 export const GATEWAY_ENV_OVERRIDES: EnvOverrides = {
   'uplink.password': 'ESTATECARE_UPLINK_PASSWORD',
@@ -34,6 +39,13 @@ const UplinkSchema = z.object({
   keepalive_s: z.number().int().min(5).max(3600).default(DEFAULT_UPLINK_KEEPALIVE_S),
   status_interval_s: z.number().min(1).max(3600).default(DEFAULT_STATUS_INTERVAL_S),
   reconnect_period_ms: z.number().int().min(100).max(600_000).default(DEFAULT_RECONNECT_PERIOD_MS),
+});
+
+const OutboxSchema = z.object({
+  /** Stored bytes at which telemetry is thinned, then evicted oldest first; alerts and events never are. */
+  max_bytes: z.number().int().min(64 * 1024).default(DEFAULT_OUTBOX_MAX_BYTES),
+  /** 0 < share <= 1: after a telemetry batch took T ms to be acknowledged, the next waits T*(1/share - 1). */
+  drain_share: z.number().gt(0).max(1).default(DEFAULT_OUTBOX_DRAIN_SHARE),
 });
 
 const EmbeddedLocalBrokerSchema = z.object({
@@ -90,6 +102,7 @@ export const GatewayConfigSchema = z
       .default({ embedded: true, host: DEFAULT_LOCAL_BROKER_HOST, port: DEFAULT_LOCAL_BROKER_PORT }),
     profiles_dir: z.string().min(1).default(DEFAULT_PROFILES_DIR),
     data_dir: z.string().min(1).default(DEFAULT_DATA_DIR),
+    outbox: OutboxSchema.default({ max_bytes: DEFAULT_OUTBOX_MAX_BYTES, drain_share: DEFAULT_OUTBOX_DRAIN_SHARE }),
     /**
      * Record every rule-engine input as JSON Lines in data_dir/recordings/YYYY-MM-DD.jsonl, for
      * `estatecare backtest`. They hold household signals: they stay on the gateway.

@@ -1,7 +1,7 @@
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Outbox, OutboxBatch, OutboxChannel, OutboxItems, OutboxStats } from './outbox.js';
-import { SqliteOutbox } from './sqlite-outbox.js';
+import { SqliteOutbox, type SqliteOutboxOptions } from './sqlite-outbox.js';
 
 /**
  * The gateway's outbox as a component: the SQLite outbox file is opened at start (building a gateway
@@ -15,10 +15,11 @@ export class DurableOutbox implements Outbox, Component {
   constructor(
     private readonly path: string,
     private readonly clock: Clock,
+    private readonly budget: SqliteOutboxOptions = {},
   ) {}
 
   async start(): Promise<void> {
-    this.store = new SqliteOutbox(this.path, this.clock);
+    this.store = new SqliteOutbox(this.path, this.clock, this.budget);
   }
 
   async stop(): Promise<void> {
@@ -30,8 +31,8 @@ export class DurableOutbox implements Outbox, Component {
     return this.open().append(channel, items);
   }
 
-  async take(maxItems: number): Promise<OutboxBatch | null> {
-    return this.open().take(maxItems);
+  async take(maxItems: number, channels?: readonly OutboxChannel[]): Promise<OutboxBatch | null> {
+    return this.open().take(maxItems, channels);
   }
 
   async acknowledge(keys: readonly number[]): Promise<void> {

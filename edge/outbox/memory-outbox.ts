@@ -29,8 +29,9 @@ export class MemoryOutbox implements Outbox {
     for (const item of items) queue.set(this.nextKey++, { item, appendedAt, eventTime: fromWireTime(item.event_time) });
   }
 
-  async take(maxItems: number): Promise<OutboxBatch | null> {
+  async take(maxItems: number, channels: readonly OutboxChannel[] = OUTBOX_CHANNELS): Promise<OutboxBatch | null> {
     for (const channel of OUTBOX_CHANNELS) {
+      if (!channels.includes(channel)) continue;
       const keys: number[] = [];
       const items: Array<OutboxItems[OutboxChannel]> = [];
       for (const [key, entry] of this.queue(channel)) {

@@ -32,6 +32,14 @@ export interface OutboxStats {
   earliest_pending_event_time: number | null;
   /** Latest event time (ms) of any item acknowledged since start; null before the first. */
   latest_acknowledged_event_time: number | null;
+  /**
+   * Disk budget (SqliteOutbox with max_bytes only; absent otherwise). Readings deleted by thinning
+   * and by eviction, and the stored bytes the budget counts (sqlite-outbox.ts, "Disk budget").
+   */
+  thinned_telemetry?: number;
+  evicted_telemetry?: number;
+  stored_bytes?: number;
+  max_bytes?: number;
 }
 
 export interface Outbox {
@@ -39,9 +47,10 @@ export interface Outbox {
   /**
    * Up to maxItems not-in-flight items of the highest-priority channel that has any
    * (CHANNEL_SPECS priority: alerts, then events, then telemetry), oldest first; marks them in flight.
-   * null when nothing waits.
+   * null when nothing waits. channels, when given, limits the channels looked at (the uplink asks
+   * for alerts and events only while the telemetry drain is paused).
    */
-  take(maxItems: number): Promise<OutboxBatch | null>;
+  take(maxItems: number, channels?: readonly OutboxChannel[]): Promise<OutboxBatch | null>;
   /** Deletes delivered items. Idempotent: unknown keys are ignored. */
   acknowledge(keys: readonly number[]): Promise<void>;
   /** Puts in-flight items back in line (publish failed, connection lost); they are taken again. */

@@ -1,4 +1,5 @@
 import { CHANNEL_SPECS, fromWireTime } from '../../shared/contract/index.js';
+import type { Logger } from '../../shared/log/logger.js';
 import { systemClock, type Clock } from '../../shared/time/clock.js';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../state/sqlite.js';
 import { OUTBOX_CHANNELS, type Outbox, type OutboxBatch, type OutboxChannel, type OutboxItems, type OutboxStats } from './outbox.js';
@@ -24,6 +25,37 @@ const ROWS_PER_STATEMENT = 32;
 const COLUMNS = '(channel, priority, event_time, appended_at, item)';
 const ROW = '(?, ?, ?, ?, ?)';
 const WATERMARK = 'latest_acknowledged_event_time';
+const THINNED_THROUGH = 'thinned_through_key';
+const THINNED = 'thinned_telemetry';
+const EVICTED = 'evicted_telemetry';
+
+/** Bytes a row counts for on top of its item's JSON: the other columns, the two index entries, cell headers. */
+export const ROW_OVERHEAD_BYTES = 64;
+/** A budget enforcement frees down to this share of max_bytes, so the next appends do not trigger it again. */
+export const BUDGET_LOW_WATER = 0.9;
+/** Readings read per thinning or eviction step. */
+export const BUDGET_CHUNK_ROWS = 1000;
+
+export interface SqliteOutboxOptions {
+  /** Disk budget in bytes (see "Disk budget" below); none when absent. */
+  maxBytes?: number | undefined;
+  /** Where thinning, eviction and an over-budget outbox are reported. */
+  logger?: Logger | undefined;
+}
+
+/** What one budget enforcement did, applied to memory only after its transaction committed. */
+interface BudgetResult {
+  bytes: number;
+  thinnedThrough: number;
+  thinned: number;
+  evicted: number;
+  deleted: number[];
+}
+
+/** A row's size as the budget counts it. */
+export function budgetBytesOf(json: string): number {
+  return Buffer.byteLength(json) + ROW_OVERHEAD_BYTES;
+}
 
 /**
  * The durable outbox (issue 5): a SQLite file in WAL mode in front of the uplink.
@@ -38,6 +70,22 @@ const WATERMARK = 'latest_acknowledged_event_time';
  * In-flight state lives in memory only: after a restart nothing is in flight and every
  * unacknowledged item is sent again (at least once; the cloud dedupes by item id). Keys are
  * AUTOINCREMENT so a key is never reused within a file, which the per-channel take cursor relies on.
+ *
+ * Disk budget (options.maxBytes; the gateway's outbox.max_bytes). What is counted is the stored
+ * bytes of the rows (item JSON + ROW_OVERHEAD_BYTES each), tracked in memory as rows come and go:
+ * page_count*page_size does not shrink when rows are deleted (freed pages stay in the file and are
+ * reused), so it cannot tell whether eviction made room. Since freed pages are reused, the file
+ * stays near the budget plus b-tree slack (and the WAL, checkpointed at 1000 pages by default).
+ * When an append takes the stored bytes over maxBytes, in a transaction after the append committed
+ * (an alert's append never fails because of the budget), until they are back at BUDGET_LOW_WATER:
+ *  1. thinning: the oldest readings not thinned yet, BUDGET_CHUNK_ROWS at a time, are grouped by
+ *     device and point; of each series every second reading is deleted, its first and last kept.
+ *     Each reading goes through thinning once (the highest thinned key is kept in outbox_meta), so
+ *     the backlog loses half its resolution before anything is lost outright;
+ *  2. eviction: the oldest readings are deleted, oldest first.
+ * Readings in flight are left alone. Alerts and events are never deleted: with no telemetry left,
+ * appends still succeed and an error is logged once per excursion over the budget. Every
+ * enforcement logs a warning with its counts; totals persist in outbox_meta and show in stats().
  */
 export class SqliteOutbox implements Outbox {
   private readonly db: SqliteDatabase;
@@ -49,7 +97,18 @@ export class SqliteOutbox implements Outbox {
   private readonly selectOldest: SqliteStatement;
   private readonly selectEarliest: SqliteStatement;
   private readonly commitAppends: (batch: PendingAppend[]) => void;
-  private readonly commitAcknowledge: (keys: readonly number[], result: { deleted: number; latest: number | null }) => void;
+  private readonly commitAcknowledge: (keys: readonly number[], result: { deleted: number; bytes: number; latest: number | null }) => void;
+  private readonly commitBudget: (result: BudgetResult) => void;
+  private readonly selectTelemetryAfter: SqliteStatement;
+  private readonly deleteForBudget: SqliteStatement;
+  private readonly putMeta: SqliteStatement;
+  private readonly maxBytes: number | null;
+  private readonly logger: Logger | null;
+  private bytes = 0;
+  private thinnedThrough = 0;
+  private thinnedTotal = 0;
+  private evictedTotal = 0;
+  private overBudgetReported = false;
 
   /** Highest key take() has read from the file per channel; newer rows have larger keys. */
   private readonly cursor = new Map<OutboxChannel, number>(OUTBOX_CHANNELS.map((c) => [c, 0]));
@@ -64,7 +123,10 @@ export class SqliteOutbox implements Outbox {
   constructor(
     readonly path: string,
     private readonly clock: Clock = systemClock,
+    options: SqliteOutboxOptions = {},
   ) {
+    this.maxBytes = options.maxBytes ?? null;
+    this.logger = options.logger ?? null;
     this.db = openSqlite(path, 'FULL');
     try {
       applyOutboxSchema(this.db, path);
@@ -76,16 +138,31 @@ export class SqliteOutbox implements Outbox {
     this.insertMany = this.db.prepare(`INSERT INTO outbox ${COLUMNS} VALUES ${manyRows}`);
     this.insertOne = this.db.prepare(`INSERT INTO outbox ${COLUMNS} VALUES ${ROW}`);
     this.selectAfter = this.db.prepare('SELECT key, item FROM outbox WHERE priority = ? AND key > ? ORDER BY priority, key LIMIT ?');
-    this.deleteOne = this.db.prepare('DELETE FROM outbox WHERE key = ? RETURNING event_time');
+    this.deleteOne = this.db.prepare(`DELETE FROM outbox WHERE key = ? RETURNING event_time, length(CAST(item AS BLOB)) + ${ROW_OVERHEAD_BYTES} AS bytes`);
+    this.deleteForBudget = this.db.prepare(`DELETE FROM outbox WHERE key = ? RETURNING length(CAST(item AS BLOB)) + ${ROW_OVERHEAD_BYTES} AS bytes`);
+    this.selectTelemetryAfter = this.db.prepare('SELECT key, item FROM outbox WHERE priority = ? AND key > ? ORDER BY priority, key LIMIT ?');
+    this.putMeta = this.db.prepare('INSERT INTO outbox_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
     this.putWatermark = this.db.prepare(`INSERT INTO outbox_meta (name, value) VALUES ('${WATERMARK}', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
     // The row with the lowest key was appended first, whatever the clock did since.
     this.selectOldest = this.db.prepare('SELECT appended_at FROM outbox ORDER BY key LIMIT 1');
     this.selectEarliest = this.db.prepare('SELECT MIN(event_time) AS earliest FROM outbox');
     this.commitAppends = this.db.transaction((batch: PendingAppend[]) => this.insert(batch));
-    this.commitAcknowledge = this.db.transaction((keys: readonly number[], result: { deleted: number; latest: number | null }) => this.delete(keys, result));
+    this.commitAcknowledge = this.db.transaction((keys: readonly number[], result: { deleted: number; bytes: number; latest: number | null }) => this.delete(keys, result));
+    this.commitBudget = this.db.transaction((result: BudgetResult) => this.shrink(result));
     this.depth = Number((this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n);
-    const watermark = this.db.prepare(`SELECT value FROM outbox_meta WHERE name = '${WATERMARK}'`).get() as { value: number } | undefined;
-    this.latestAcknowledged = watermark ? Number(watermark.value) : null;
+    const meta = (name: string): number | null => {
+      const row = this.db.prepare('SELECT value FROM outbox_meta WHERE name = ?').get(name) as { value: number } | undefined;
+      return row ? Number(row.value) : null;
+    };
+    this.latestAcknowledged = meta(WATERMARK);
+    if (this.maxBytes !== null) {
+      // One scan at open, only with a budget; from then on the total follows appends and deletes.
+      const sum = this.db.prepare('SELECT SUM(length(CAST(item AS BLOB))) AS b FROM outbox').get() as { b: number | null };
+      this.bytes = Number(sum.b ?? 0) + this.depth * ROW_OVERHEAD_BYTES;
+      this.thinnedThrough = meta(THINNED_THROUGH) ?? 0;
+      this.thinnedTotal = meta(THINNED) ?? 0;
+      this.evictedTotal = meta(EVICTED) ?? 0;
+    }
   }
 
   /** Resolves once the items are committed (fsynced) together with the rest of this tick's appends. */
@@ -104,9 +181,10 @@ export class SqliteOutbox implements Outbox {
     });
   }
 
-  async take(maxItems: number): Promise<OutboxBatch | null> {
+  async take(maxItems: number, channels: readonly OutboxChannel[] = OUTBOX_CHANNELS): Promise<OutboxBatch | null> {
     this.assertOpen();
     for (const channel of OUTBOX_CHANNELS) {
+      if (!channels.includes(channel)) continue;
       const keys: number[] = [];
       const items: Item[] = [];
       const released = this.released.get(channel)!;
@@ -136,10 +214,12 @@ export class SqliteOutbox implements Outbox {
   async acknowledge(keys: readonly number[]): Promise<void> {
     this.assertOpen();
     if (keys.length === 0) return;
-    const result = { deleted: 0, latest: this.latestAcknowledged };
+    const result = { deleted: 0, bytes: 0, latest: this.latestAcknowledged };
     this.commitAcknowledge(keys, result);
     // Memory follows only a committed transaction; a failed one throws above and changes nothing.
     this.depth -= result.deleted;
+    this.bytes -= result.bytes;
+    if (this.maxBytes !== null && this.bytes <= this.maxBytes) this.overBudgetReported = false;
     this.latestAcknowledged = result.latest;
     for (const key of keys) {
       if (this.inFlight.delete(key)) continue;
@@ -161,12 +241,14 @@ export class SqliteOutbox implements Outbox {
     this.assertOpen();
     const oldest = this.selectOldest.get() as { appended_at: number } | undefined;
     const earliest = this.selectEarliest.get() as { earliest: number | null };
-    return {
+    const stats: OutboxStats = {
       depth: this.depth,
       oldest_appended_at: oldest ? Number(oldest.appended_at) : null,
       earliest_pending_event_time: earliest.earliest === null ? null : Number(earliest.earliest),
       latest_acknowledged_event_time: this.latestAcknowledged,
     };
+    if (this.maxBytes === null) return stats;
+    return { ...stats, thinned_telemetry: this.thinnedTotal, evicted_telemetry: this.evictedTotal, stored_bytes: this.bytes, max_bytes: this.maxBytes };
   }
 
   /** Commits appends still buffered (their promises resolve), then closes the file. Idempotent. */
@@ -189,8 +271,100 @@ export class SqliteOutbox implements Outbox {
     }
     for (const append of batch) {
       this.depth += append.rows.length;
-      append.resolve();
+      if (this.maxBytes !== null) for (const row of append.rows) this.bytes += budgetBytesOf(row[4] as string);
     }
+    // After the commit and before the appends resolve; a failure here fails no append.
+    if (this.maxBytes !== null && this.bytes > this.maxBytes) this.enforceBudget(this.maxBytes);
+    for (const append of batch) append.resolve();
+  }
+
+  /** Thins, then evicts telemetry down to BUDGET_LOW_WATER of the budget (see the class comment). */
+  private enforceBudget(maxBytes: number): void {
+    const result: BudgetResult = { bytes: this.bytes, thinnedThrough: this.thinnedThrough, thinned: 0, evicted: 0, deleted: [] };
+    try {
+      this.commitBudget(result);
+    } catch (error) {
+      this.logger?.error({ err: error, path: this.path }, 'outbox disk budget: thinning/eviction failed');
+      return;
+    }
+    const deleted = result.thinned + result.evicted;
+    this.depth -= deleted;
+    this.bytes = result.bytes;
+    this.thinnedThrough = result.thinnedThrough;
+    this.thinnedTotal += result.thinned;
+    this.evictedTotal += result.evicted;
+    for (const key of result.deleted) this.released.get('telemetry')!.delete(key);
+    const counts = {
+      path: this.path,
+      thinned: result.thinned,
+      evicted: result.evicted,
+      thinned_total: this.thinnedTotal,
+      evicted_total: this.evictedTotal,
+      stored_bytes: this.bytes,
+      max_bytes: maxBytes,
+    };
+    if (deleted > 0) this.logger?.warn(counts, 'outbox disk budget reached: telemetry thinned and/or evicted');
+    if (this.bytes > maxBytes) {
+      if (!this.overBudgetReported) {
+        this.logger?.error({ ...counts, depth: this.depth }, 'OUTBOX OVER ITS DISK BUDGET with no telemetry left to evict: alerts and events are kept and still accepted');
+      }
+      this.overBudgetReported = true;
+    } else {
+      this.overBudgetReported = false;
+    }
+  }
+
+  /** Inside the budget transaction: thinning, then eviction, then the totals into outbox_meta. */
+  private shrink(result: BudgetResult): void {
+    const target = Math.floor(this.maxBytes! * BUDGET_LOW_WATER);
+    const priority = CHANNEL_SPECS.telemetry.priority;
+    const remove = (key: number): void => {
+      const row = this.deleteForBudget.get(key) as { bytes: number } | undefined;
+      if (!row) return;
+      result.bytes -= Number(row.bytes);
+      result.deleted.push(key);
+    };
+    // 1. Thinning: every second reading of each device/point series in the oldest unthinned chunk.
+    while (result.bytes > target) {
+      const rows = this.selectTelemetryAfter.all(priority, result.thinnedThrough, BUDGET_CHUNK_ROWS) as Array<{ key: number; item: string }>;
+      if (rows.length === 0) break;
+      const series = new Map<string, number[]>();
+      for (const row of rows) {
+        const item = JSON.parse(row.item) as OutboxItems['telemetry'];
+        const name = JSON.stringify([item.device_id, item.point]);
+        let keys = series.get(name);
+        if (!keys) series.set(name, (keys = []));
+        keys.push(Number(row.key));
+      }
+      for (const keys of series.values()) {
+        for (let index = 1; index < keys.length - 1; index += 2) {
+          const key = keys[index]!;
+          if (this.inFlight.has(key)) continue;
+          const before = result.deleted.length;
+          remove(key);
+          result.thinned += result.deleted.length - before;
+        }
+      }
+      result.thinnedThrough = Number(rows[rows.length - 1]!.key);
+    }
+    // 2. Eviction: the oldest readings first.
+    let after = 0;
+    while (result.bytes > target) {
+      const rows = this.selectTelemetryAfter.all(priority, after, BUDGET_CHUNK_ROWS) as Array<{ key: number }>;
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const key = Number(row.key);
+        after = key;
+        if (this.inFlight.has(key)) continue;
+        const before = result.deleted.length;
+        remove(key);
+        result.evicted += result.deleted.length - before;
+        if (result.bytes <= target) break;
+      }
+    }
+    this.putMeta.run(THINNED_THROUGH, result.thinnedThrough);
+    this.putMeta.run(THINNED, this.thinnedTotal + result.thinned);
+    this.putMeta.run(EVICTED, this.evictedTotal + result.evicted);
   }
 
   /** Inside the append transaction: ROWS_PER_STATEMENT rows per statement, the rest one by one. */
@@ -204,11 +378,12 @@ export class SqliteOutbox implements Outbox {
   }
 
   /** Inside the acknowledge transaction: deletes, and persists the watermark when it moves. */
-  private delete(keys: readonly number[], result: { deleted: number; latest: number | null }): void {
+  private delete(keys: readonly number[], result: { deleted: number; bytes: number; latest: number | null }): void {
     for (const key of keys) {
-      const row = this.deleteOne.get(key) as { event_time: number } | undefined;
+      const row = this.deleteOne.get(key) as { event_time: number; bytes: number } | undefined;
       if (!row) continue;
       result.deleted++;
+      result.bytes += Number(row.bytes);
       result.latest = Math.max(result.latest ?? Number(row.event_time), Number(row.event_time));
     }
     if (result.latest !== this.latestAcknowledged) this.putWatermark.run(result.latest);

@@ -8,13 +8,28 @@ import {
 } from '../../shared/contract/index.js';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
-import type { Outbox, OutboxBatch } from '../outbox/outbox.js';
+import { systemClock, type Clock } from '../../shared/time/clock.js';
+import type { Outbox, OutboxBatch, OutboxChannel } from '../outbox/outbox.js';
 import type { EnvelopeFactory } from './envelope-factory.js';
 
 /** Most items taken from the outbox into one envelope; halved while an envelope comes out too big. */
 export const MAX_ITEMS_PER_BATCH = 200;
 /** How long stop() waits for in-flight publishes before closing the socket anyway. */
 export const UPLINK_END_TIMEOUT_MS = 3000;
+/** What may go out while the telemetry drain waits its turn. */
+const URGENT_CHANNELS: readonly OutboxChannel[] = ['alerts', 'events'];
+
+/** Waits ms; may end early when signal aborts (the uplink stops waiting then anyway). */
+export type UplinkDelay = (ms: number, signal: AbortSignal) => Promise<void>;
+
+const timerDelay: UplinkDelay = (ms, signal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 
 export interface UplinkOptions {
   url: string;
@@ -22,6 +37,16 @@ export interface UplinkOptions {
   password?: string | undefined;
   keepaliveS: number;
   reconnectPeriodMs: number;
+  /**
+   * Share of the uplink the telemetry backlog may use, 0 < share <= 1 (default 1: no limit). After
+   * a telemetry batch took T ms from publish to PUBACK, the next telemetry batch waits
+   * T*(1/share - 1); alerts and events go out meanwhile without waiting.
+   */
+  drainShare?: number | undefined;
+  /** Measures the PUBACK time and the wait (default: the system clock). */
+  clock?: Clock | undefined;
+  /** How the telemetry wait is done (default: a timer); tests inject their own. */
+  delay?: UplinkDelay | undefined;
   outbox: Outbox;
   envelopes: EnvelopeFactory;
   logger: Logger;
@@ -50,6 +75,10 @@ export class UplinkClient implements Component {
   private draining = false;
   private drainAgain = false;
   private stopping = false;
+  /** Clock time before which no telemetry batch is taken (the drain limit). */
+  private telemetryNotBefore = 0;
+  /** Ends the current telemetry wait (a kick, a lost connection, stop). */
+  private wake: (() => void) | null = null;
 
   constructor(private readonly options: UplinkOptions) {}
 
@@ -129,6 +158,7 @@ export class UplinkClient implements Component {
   kick(): void {
     if (this.draining) {
       this.drainAgain = true;
+      this.wake?.();
       return;
     }
     void this.drain();
@@ -153,9 +183,19 @@ export class UplinkClient implements Component {
         this.drainAgain = false;
         let limit = MAX_ITEMS_PER_BATCH;
         while (this.client?.connected && !this.stopping) {
-          const batch = await this.options.outbox.take(limit);
-          if (!batch) break;
+          const waitMs = this.telemetryNotBefore - this.clock.now();
+          const batch = await this.options.outbox.take(limit, waitMs > 0 ? URGENT_CHANNELS : undefined);
+          if (!batch) {
+            if (waitMs <= 0) break;
+            await this.waitForTelemetryTurn(waitMs);
+            continue;
+          }
+          const startedAt = this.clock.now();
           const outcome = await this.send(batch);
+          if (batch.channel === 'telemetry' && outcome === 'sent') {
+            const now = this.clock.now();
+            this.telemetryNotBefore = now + (now - startedAt) * (1 / this.drainShare - 1);
+          }
           if (outcome === 'too_large') limit = Math.max(1, Math.floor(batch.keys.length / 2));
           else if (outcome === 'sent') limit = MAX_ITEMS_PER_BATCH;
           else break;
@@ -165,6 +205,29 @@ export class UplinkClient implements Component {
       this.options.logger.error({ err: error }, 'draining the outbox failed');
     } finally {
       this.draining = false;
+    }
+  }
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  private get drainShare(): number {
+    const share = this.options.drainShare ?? 1;
+    return share > 0 && share <= 1 ? share : 1;
+  }
+
+  /** Waits until telemetry may go again, or until woken: a kick (a new alert?), the connection lost, stop. */
+  private async waitForTelemetryTurn(ms: number): Promise<void> {
+    const controller = new AbortController();
+    const woken = new Promise<void>((resolve) => {
+      this.wake = resolve;
+    });
+    try {
+      await Promise.race([(this.options.delay ?? timerDelay)(ms, controller.signal), woken]);
+    } finally {
+      this.wake = null;
+      controller.abort();
     }
   }
 
@@ -206,6 +269,7 @@ export class UplinkClient implements Component {
     const keys = this.inFlight;
     this.inFlight = null;
     if (keys) void this.options.outbox.release(keys);
+    this.wake?.();
     for (const resolve of this.lostWaiters) resolve();
     this.lostWaiters.clear();
   }

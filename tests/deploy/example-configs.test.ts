@@ -16,7 +16,7 @@ describe('deploy/ example configs', () => {
       envOverrides: CLOUD_ENV_OVERRIDES,
       env: { ESTATECARE_BROKER_PASSWORD: 'from-env', ESTATECARE_DATABASE_URL: 'postgres://estatecare:s3cret@db:5432/estatecare' },
     });
-    expect(config.broker).toMatchObject({ embedded: false, password: 'from-env', share_group: 'estatecare-ingest' });
+    expect(config.broker).toMatchObject({ embedded: false, password: 'from-env', share_group: null });
     expect(config.database.url).toBe('postgres://estatecare:s3cret@db:5432/estatecare');
     expect(config.telemetry.backend).toBe('influxdb');
   });

@@ -10,6 +10,10 @@ const DEPLOY_ACL = new URL('../../deploy/mosquitto/estatecare.acl', import.meta.
 export interface MosquittoInstance {
   url: string;
   port: number;
+  /** Stops the broker as an operator would (SIGTERM: it saves its sessions); restart() brings it back. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port with the same users, ACL and saved sessions. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,12 +37,36 @@ export async function startMosquitto(users: Record<string, string>): Promise<Mos
     .replace(/^password_file .*$/m, `password_file ${passwordFile}`)
     .replace(/^acl_file .*$/m, `acl_file ${aclFile}`)
     .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
-    .replace(/^persistence .*$/m, 'persistence false');
+    // Persistence as deployed, in this broker's own folder: a restart keeps the cloud's session.
+    .replace(/^persistence .*$/m, `persistence true\npersistence_location ${dir}/`);
   const confFile = join(dir, 'mosquitto.conf');
   writeFileSync(confFile, conf);
   // Started as root, Mosquitto drops to its own user before it reads the password and ACL files.
-  chmodSync(dir, 0o755);
+  chmodSync(dir, 0o1777); // and writes its persistence file there
   for (const file of [passwordFile, aclFile, confFile]) chmodSync(file, 0o644);
+  let child = await spawnBroker(confFile, port);
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    halt: () => end('SIGTERM'),
+    async restart() {
+      await end('SIGTERM');
+      child = await spawnBroker(confFile, port);
+    },
+    async stop() {
+      await end('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function spawnBroker(confFile: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn('mosquitto', ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -48,18 +76,7 @@ export async function startMosquitto(users: Record<string, string>): Promise<Mos
     child.kill('SIGKILL');
     throw new Error(`Mosquitto did not start on port ${port}: ${stderr.trim() || 'no output'}`);
   }
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }
 
 function assertInstalled(): void {
