@@ -68,6 +68,18 @@ describe('a cloud broker outage under traffic', () => {
     device = await eventually('the gateway local broker', async () => mqtt.connectAsync(`mqtt://127.0.0.1:${localPort}`, { clientId: uniqueSlug('lifts'), reconnectPeriod: 0 }), 20_000);
     sql = new pg.Client({ connectionString: postgres.url });
     await sql.connect();
+    // Devices publish into the gateway's broker with no session: until its driver has subscribed,
+    // what they send reaches no one. Wait until a lift's status frames arrive in the cloud.
+    let seq = 100;
+    await eventually(
+      'the gateway to read its lifts and reach the cloud',
+      async () => {
+        await device.publishAsync('estate/lift-0', JSON.stringify({ time: new Date().toISOString(), seq: seq++, car_status: 1, door_zone: 1, passenger_status: 2 }), { qos: 1 });
+        const { rows } = await sql.query('SELECT 1 FROM readings WHERE gateway_id = $1 LIMIT 1', [gatewayId]);
+        return rows.length > 0;
+      },
+      30_000,
+    );
   }, 60_000);
 
   afterAll(async () => {
