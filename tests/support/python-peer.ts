@@ -3,7 +3,7 @@ import { START_SERVICES_HINT } from './service-unavailable.js';
 
 /**
  * Debian's python3 with its python3-* packages (pymodbus 3.0 for the Modbus peer). Named in full:
- * the python3 first on PATH may be a pyenv build that does not see Debian's dist-packages.
+ * the python3 first on PATH may be a version manager's build that does not see Debian's dist-packages.
  */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
