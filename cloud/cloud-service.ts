@@ -7,6 +7,7 @@ import type { CloudConfig } from './config/cloud-config.js';
 import { openDatabase } from './db/open-database.js';
 import { migrate } from './db/migrate.js';
 import type { SqlDatabase } from './db/sql-database.js';
+import { databaseAnswers } from './db/database-answers.js';
 import { EmbeddedCloudBroker, SERVICE_USERNAME } from './broker/embedded-cloud-broker.js';
 import { IngestService, type IngestConnection } from './ingest/ingest-service.js';
 import { MessageRouter } from './ingest/message-router.js';
@@ -232,14 +233,5 @@ export class Cloud implements Component {
   private requireTelemetry(): TelemetryStore {
     if (!this.telemetry) throw new Error('the telemetry store is not open');
     return this.telemetry;
-  }
-}
-
-async function databaseAnswers(db: SqlDatabase): Promise<boolean> {
-  try {
-    await db.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
 import { UPLINK_CHANNELS, subscriptionFor } from '../../shared/contract/index.js';
 import type { Component } from '../../shared/lifecycle/component.js';
@@ -128,6 +129,3 @@ export class IngestService implements Component {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -9,6 +9,7 @@ import {
 } from '../../shared/contract/index.js';
 import { migrate } from '../db/migrate.js';
 import type { SqlDatabase } from '../db/sql-database.js';
+import { databaseAnswers } from '../db/database-answers.js';
 import { SqlParams, whereClause } from '../db/sql-params.js';
 import { epochMs, jsonParam, timestampParam } from '../db/sql-values.js';
 import { queryLimit } from './query-limit.js';
@@ -151,13 +152,8 @@ export class SqlTelemetryStore implements TelemetryStore {
     }));
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      await this.db.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return databaseAnswers(this.db);
   }
 
   /** The database belongs to whoever opened it (it also holds tickets and the registry); it stays open. */

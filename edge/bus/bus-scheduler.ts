@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { BusCounters } from '../../shared/contract/index.js';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
@@ -289,6 +290,3 @@ export class BusScheduler<Request, Reply> implements Component {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -9,16 +9,18 @@ import { serialSettings, type BusConfig } from './bus-config.js';
  */
 export function interFrameGapMs(bus: BusConfig): number {
   if (bus.transport !== 'serial') return 0;
-  const { baudRate, dataBits, parity, stopBits } = serialSettings(bus);
-  if (baudRate > 19_200) return 1.75;
-  const bitsPerChar = 1 + dataBits + (parity === 'none' ? 0 : 1) + stopBits;
-  return (3.5 * bitsPerChar * 1000) / baudRate;
+  if (serialSettings(bus).baudRate > 19_200) return 1.75;
+  return 3.5 * characterTimeMs(bus);
 }
 
 /** Time to send n bytes on the line, in ms; for the bus load estimate. */
 export function wireTimeMs(bus: BusConfig, bytes: number): number {
-  if (bus.transport !== 'serial') return 0;
+  return bus.transport === 'serial' ? bytes * characterTimeMs(bus) : 0;
+}
+
+/** One character on the line, in ms: (1 start + data + parity + stop bits) / baud. */
+function characterTimeMs(bus: BusConfig & { transport: 'serial' }): number {
   const { baudRate, dataBits, parity, stopBits } = serialSettings(bus);
   const bitsPerChar = 1 + dataBits + (parity === 'none' ? 0 : 1) + stopBits;
-  return (bytes * bitsPerChar * 1000) / baudRate;
+  return (bitsPerChar * 1000) / baudRate;
 }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * An RS-485 cable in software: two linked pseudo-terminals made by socat. The gateway opens one end
@@ -73,6 +74,6 @@ async function startSocat(a: string, b: string): Promise<ChildProcess> {
       child.kill('SIGKILL');
       throw new Error(`socat did not link ${a} and ${b} within ${READY_TIMEOUT_MS} ms: ${stderr.trim() || 'no output'}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await delay(20);
   }
 }
