@@ -151,7 +151,7 @@ export class Cloud implements Component {
     const logger = this.options.logger.child({ component: 'ingest' });
     const router = new MessageRouter(this.requireRegistry(), this.requireTickets(), telemetry, this.metrics, this.clock, logger);
     const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
-    this.ingest = new IngestService(this.ingestConnection(), router, { storesUp }, this.metrics, logger);
+    this.ingest = new IngestService(this.ingestConnection(), router, { storesUp }, this.metrics, this.clock, logger);
     await this.ingest.start();
     // The broker may have lost retained configs (an embedded broker keeps none across a restart).
     const configs = this.requireGatewayConfigs();
@@ -170,6 +170,7 @@ export class Cloud implements Component {
     this.app = await buildApp({
       tickets: this.requireTickets(),
       gatewayConfigs: { service: this.requireGatewayConfigs(), reported: this.requireRegistry() },
+      gateways: this.requireRegistry(),
       health: {
         database: () => databaseAnswers(db),
         telemetry: () => telemetry.ping(),

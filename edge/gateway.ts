@@ -3,7 +3,7 @@ import type { AlertItem } from '../shared/contract/index.js';
 import { ComponentGroup, type Component } from '../shared/lifecycle/component.js';
 import type { Logger } from '../shared/log/logger.js';
 import { systemClock, type Clock } from '../shared/time/clock.js';
-import type { GatewayConfig } from './config/gateway-config.js';
+import { DEFAULT_RECEIPT_MAX_TIMEOUT_S, type GatewayConfig } from './config/gateway-config.js';
 import { bindDevices } from './drivers/bind-devices.js';
 import { createDriver } from './drivers/create-driver.js';
 import type { Driver } from './drivers/driver.js';
@@ -63,7 +63,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     : null;
   const localBrokerUrl = (): string => (localBroker ? localBroker.url : brokerConfig.embedded ? '' : brokerConfig.url);
 
-  // Everything sent up is written to a SQLite outbox first and deleted on PUBACK (edge/outbox/).
+  // Everything sent up is written to a SQLite outbox first and deleted when the cloud's receipt
+  // says it is stored (edge/outbox/, edge/uplink/receipt-tracker.ts).
   const dataDir = resolve(config.data_dir);
   const outbox = new DurableOutbox(gatewayOutboxPath(dataDir, gatewayId), clock, {
     maxBytes: config.outbox.max_bytes,
@@ -76,6 +77,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     keepaliveS: config.uplink.keepalive_s,
     reconnectPeriodMs: config.uplink.reconnect_period_ms,
     drainShare: config.outbox.drain_share,
+    receipts: config.uplink.wait_for_receipts
+      ? {
+          timeoutMs: config.uplink.receipt_timeout_s * 1000,
+          maxTimeoutMs: Math.max(config.uplink.receipt_timeout_s, DEFAULT_RECEIPT_MAX_TIMEOUT_S) * 1000,
+        }
+      : null,
     outbox,
     envelopes: new EnvelopeFactory(gatewayId, clock),
     logger: logger.child({ component: 'uplink' }),

@@ -9,12 +9,14 @@ import { ticketRoutes, type TicketDesk } from './routes/tickets.js';
 import { healthRoutes, type HealthProbes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { gatewayConfigRoutes, type ReportedVersions } from './routes/gateway-config.js';
+import { gatewayRoutes, type GatewayDirectoryView } from './routes/gateways.js';
 import type { GatewayConfigService } from '../config-delivery/gateway-config-service.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 
 export interface AppDependencies {
   tickets: TicketDesk;
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
+  gateways: GatewayDirectoryView;
   health: HealthProbes;
   metrics: CloudMetrics;
   logger: Logger;
@@ -44,6 +46,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(ticketRoutes(deps.tickets), { prefix: '/api/v1' });
+  await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported), { prefix: '/api/v1' });
   await app.register(healthRoutes(deps.health));
   await app.register(metricsRoutes(deps.metrics.registry));

@@ -3,8 +3,10 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { UPLINK_CHANNELS, subscriptionFor } from '../../shared/contract/index.js';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
+import type { Clock } from '../../shared/time/clock.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
-import type { MessageRouter } from './message-router.js';
+import { senderOf, type MessageRouter, type RouteOutcome } from './message-router.js';
+import { RECEIPT_PUBLISH_OPTIONS, ReceiptPublisher, receiptFor } from './receipt-publisher.js';
 
 export interface IngestConnection {
   url: string;
@@ -30,21 +32,33 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
  * Subscribes to every gateway's uplink channels and hands each message to the router. The PUBACK is
  * sent only after the router has stored the message (MQTT.js sends it when handleMessage calls back,
  * one message at a time), so while a store is down ingest stops taking messages and the broker keeps
- * them; nothing is acknowledged that was not stored.
+ * them; nothing is acknowledged that was not stored. Once a message is stored (or refused for good)
+ * its gateway gets a receipt (receipt-publisher.ts), and only then deletes it from its outbox.
  */
 export class IngestService implements Component {
   readonly name = 'ingest';
   private client: MqttClient | null = null;
   private stopping = false;
   private readonly reconnectListeners = new Set<() => void>();
+  private readonly receipts: ReceiptPublisher;
 
   constructor(
     private readonly connection: IngestConnection,
     private readonly router: MessageRouter,
     private readonly health: StoreHealth,
     private readonly metrics: CloudMetrics,
+    clock: Clock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.receipts = new ReceiptPublisher(
+      async (topic, payload) => {
+        if (!this.client) throw new Error('ingest is stopped');
+        await this.client.publishAsync(topic, payload, RECEIPT_PUBLISH_OPTIONS);
+      },
+      clock,
+      logger,
+    );
+  }
 
   /** Called after every reconnect to the broker (not the first connect). */
   onReconnect(listener: () => void): () => void {
@@ -71,7 +85,11 @@ export class IngestService implements Component {
     client.handleMessage = (packet, done) => {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       this.process(packet.topic, payload).then(
-        () => done(),
+        (outcome) => {
+          const receipt = receiptFor(outcome);
+          if (receipt) this.receipts.record(receipt.gatewayId, receipt.receipt);
+          done();
+        },
         (error: unknown) => done(error as Error),
       );
     };
@@ -100,25 +118,25 @@ export class IngestService implements Component {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.receipts.stop();
     const client = this.client;
     this.client = null;
     if (client) await client.endAsync();
   }
 
-  private async process(topic: string, payload: Buffer): Promise<void> {
+  private async process(topic: string, payload: Buffer): Promise<RouteOutcome> {
     let delay = FIRST_RETRY_DELAY_MS;
     let failuresWithStoresUp = 0;
     for (;;) {
       try {
-        await this.router.route(topic, payload);
-        return;
+        return await this.router.route(topic, payload);
       } catch (error) {
         if (this.stopping) throw error;
         const storesUp = await this.health.storesUp();
         if (storesUp && ++failuresWithStoresUp >= MAX_FAILURES_WITH_STORES_UP) {
           this.metrics.rejected('store_rejected');
           this.logger.error({ err: error, topic }, 'message dropped: the stores answer but keep refusing it');
-          return;
+          return { accepted: false, reason: 'store_rejected', detail: (error as Error).message, ...senderOf(topic, payload) };
         }
         this.metrics.storageRetries.inc();
         this.logger.warn({ err: error, topic, retryInMs: delay, storesUp }, 'store unavailable; holding the message');

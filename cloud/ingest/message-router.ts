@@ -3,8 +3,10 @@ import {
   decodeMessage,
   type AlertItem,
   type DecodedMessage,
+  type Channel,
   type GatewayStatus,
   type WireRejection,
+  parseTopic,
 } from '../../shared/contract/index.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Logger } from '../../shared/log/logger.js';
@@ -22,7 +24,13 @@ export interface AlertHandler {
   handleAlert(origin: BatchOrigin, alert: AlertItem): Promise<unknown>;
 }
 
-export type RouteOutcome = { accepted: true; channel: string } | { accepted: false; reason: WireRejection; detail: string };
+/**
+ * What became of one message. gatewayId (from the topic) and seq (from the envelope) are there when
+ * they could be read, so the sender can be given a receipt even for a message that was refused.
+ */
+export type RouteOutcome =
+  | { accepted: true; channel: Channel; gatewayId: string; seq: number }
+  | { accepted: false; reason: WireRejection; detail: string; channel?: Channel; gatewayId?: string; seq?: number };
 
 /**
  * Turns one MQTT message into stored facts. Bad input is answered with a rejection (counted and
@@ -44,15 +52,16 @@ export class MessageRouter {
     try {
       decoded = decodeMessage(topic, payload);
     } catch (error) {
-      if (error instanceof WireError) return this.reject(topic, error.reason, error.message);
+      if (error instanceof WireError) return this.reject(topic, error.reason, error.message, senderOf(topic, payload));
       throw error;
     }
-    if (decoded.channel === 'config') {
-      return this.reject(topic, 'unknown_topic', 'config flows from the cloud to gateways, not the other way');
+    const sender = { channel: decoded.channel, gatewayId: decoded.gatewayId, seq: decoded.message.seq };
+    if (decoded.channel === 'config' || decoded.channel === 'receipts') {
+      return this.reject(topic, 'unknown_topic', `${decoded.channel} flows from the cloud to gateways, not the other way`, sender);
     }
     // The estate always comes from the registry, never from what the gateway claims (DESIGN.md).
     const gateway = await this.directory.getGateway(decoded.gatewayId);
-    if (!gateway) return this.reject(topic, 'unknown_gateway', `gateway "${decoded.gatewayId}" is not registered`);
+    if (!gateway) return this.reject(topic, 'unknown_gateway', `gateway "${decoded.gatewayId}" is not registered`, sender);
     const origin: BatchOrigin = { gatewayId: gateway.id, estateId: gateway.estateId, receivedAt: this.clock.now() };
 
     switch (decoded.channel) {
@@ -70,12 +79,28 @@ export class MessageRouter {
         break;
     }
     this.metrics.messagesAccepted.inc({ channel: decoded.channel });
-    return { accepted: true, channel: decoded.channel };
+    return { accepted: true, ...sender };
   }
 
-  private reject(topic: string, reason: WireRejection, detail: string): RouteOutcome {
+  private reject(topic: string, reason: WireRejection, detail: string, sender: Partial<{ channel: Channel; gatewayId: string; seq: number }>): RouteOutcome {
     this.metrics.rejected(reason);
     this.logger.warn({ topic, reason, detail }, 'message rejected');
-    return { accepted: false, reason, detail };
+    return { accepted: false, reason, detail, ...sender };
   }
+}
+
+/**
+ * The sender of a message that failed to decode, as far as it can be read: the gateway and channel
+ * from the topic, the seq from the payload when it is a JSON object with an integer seq.
+ */
+export function senderOf(topic: string, payload: Uint8Array): Partial<{ channel: Channel; gatewayId: string; seq: number }> {
+  const parsed = parseTopic(topic);
+  if (!parsed) return {};
+  let seq: unknown;
+  try {
+    seq = (JSON.parse(Buffer.from(payload).toString('utf8')) as { seq?: unknown } | null)?.seq;
+  } catch {
+    seq = undefined;
+  }
+  return Number.isSafeInteger(seq) && (seq as number) >= 0 ? { ...parsed, seq: seq as number } : parsed;
 }

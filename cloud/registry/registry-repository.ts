@@ -121,10 +121,12 @@ export class RegistryRepository {
     return rows[0]?.version ?? null;
   }
 
-  /** Every registered gateway (optionally of one estate) with its last status, ordered by estate and id. */
-  async listGatewayStatus(filter: { estateId?: string } = {}): Promise<GatewayStatusRecord[]> {
+  /** Every registered gateway (optionally of one estate, or one gateway) with its last status, ordered by estate and id. */
+  async listGatewayStatus(filter: { estateId?: string | undefined; gatewayId?: string | undefined } = {}): Promise<GatewayStatusRecord[]> {
     const params = new SqlParams();
-    const where = filter.estateId === undefined ? [] : [`g.estate_id = ${params.add(filter.estateId)}`];
+    const where: string[] = [];
+    if (filter.estateId !== undefined) where.push(`g.estate_id = ${params.add(filter.estateId)}`);
+    if (filter.gatewayId !== undefined) where.push(`g.id = ${params.add(filter.gatewayId)}`);
     const { rows } = await this.db.query<GatewayStatusRow>(
       `SELECT g.id, g.estate_id, g.name, s.online, s.status, s.watermark, s.last_seen_at, s.updated_at
        FROM gateways g LEFT JOIN gateway_status s ON s.gateway_id = g.id${whereClause(where)}

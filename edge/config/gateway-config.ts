@@ -24,6 +24,15 @@ export const DEFAULT_OUTBOX_MAX_BYTES = 256 * 1024 * 1024;
 /** Share of the uplink the telemetry backlog may use (edge/uplink/uplink-client.ts, drain limit). */
 export const DEFAULT_OUTBOX_DRAIN_SHARE = 0.5;
 
+/**
+ * How long the gateway waits for the cloud's receipt of a message before sending it again, in
+ * seconds; while none come the wait doubles up to DEFAULT_RECEIPT_MAX_TIMEOUT_S (edge/uplink/receipt-tracker.ts).
+ * A minute covers a cloud that is storing a backlog; a cloud whose stores are down holds messages
+ * longer, and the doubling keeps the copies few.
+ */
+export const DEFAULT_RECEIPT_TIMEOUT_S = 60;
+export const DEFAULT_RECEIPT_MAX_TIMEOUT_S = 600;
+
 /** Secrets an operator keeps out of the YAML file: config path -> environment variable. */
 export const GATEWAY_ENV_OVERRIDES: EnvOverrides = {
   'uplink.password': 'ESTATECARE_UPLINK_PASSWORD',
@@ -39,6 +48,13 @@ const UplinkSchema = z.object({
   keepalive_s: z.number().int().min(5).max(3600).default(DEFAULT_UPLINK_KEEPALIVE_S),
   status_interval_s: z.number().min(1).max(3600).default(DEFAULT_STATUS_INTERVAL_S),
   reconnect_period_ms: z.number().int().min(100).max(600_000).default(DEFAULT_RECONNECT_PERIOD_MS),
+  /**
+   * Delete sent items from the outbox only when the cloud's receipt names them (true, the default:
+   * a broker that loses the cloud's session cannot make the gateway drop data); false deletes them on
+   * the broker's PUBACK, for an uplink whose consumer sends no receipts.
+   */
+  wait_for_receipts: z.boolean().default(true),
+  receipt_timeout_s: z.number().min(1).max(3600).default(DEFAULT_RECEIPT_TIMEOUT_S),
 });
 
 const OutboxSchema = z.object({

@@ -3,7 +3,7 @@ import { CHANNEL_SPECS } from '../../shared/contract/index.js';
 
 /**
  * The gateway's store-and-forward queue in front of the uplink (conventions.md, outbox semantics):
- * write before send, delete only on acknowledgement (the broker's PUBACK), replay what was in flight
+ * write before send, delete only on acknowledgement (the cloud's receipt; edge/uplink/receipt-tracker.ts), replay what was in flight
  * after a reconnect, never drop while offline. Every implementation (memory now, SQLite next) must
  * behave the same; a shared contract suite will check them.
  */
@@ -38,6 +38,8 @@ export interface OutboxStats {
    */
   thinned_telemetry?: number;
   evicted_telemetry?: number;
+  /** Latest event time (ms) of any reading thinned or evicted; null before the first. */
+  telemetry_dropped_through?: number | null;
   stored_bytes?: number;
   max_bytes?: number;
 }

@@ -28,6 +28,7 @@ const WATERMARK = 'latest_acknowledged_event_time';
 const THINNED_THROUGH = 'thinned_through_key';
 const THINNED = 'thinned_telemetry';
 const EVICTED = 'evicted_telemetry';
+const DROPPED_THROUGH = 'telemetry_dropped_through';
 
 /** Bytes a row counts for on top of its item's JSON: the other columns, the two index entries, cell headers. */
 export const ROW_OVERHEAD_BYTES = 64;
@@ -50,6 +51,8 @@ interface BudgetResult {
   thinned: number;
   evicted: number;
   deleted: number[];
+  /** Latest event time (ms) of any reading dropped so far, this enforcement included. */
+  droppedThrough: number | null;
 }
 
 /** A row's size as the budget counts it. */
@@ -83,7 +86,9 @@ export function budgetBytesOf(json: string): number {
  *     Each reading goes through thinning once (the highest thinned key is kept in outbox_meta), so
  *     the backlog loses half its resolution before anything is lost outright;
  *  2. eviction: the oldest readings are deleted, oldest first.
- * Readings in flight are left alone. Alerts and events are never deleted: with no telemetry left,
+ * Readings in flight are left alone. The latest event time of any reading dropped is kept
+ * (telemetry_dropped_through in outbox_meta): the delivery watermark passes over dropped readings,
+ * and the status dates that gap beside it. Alerts and events are never deleted: with no telemetry left,
  * appends still succeed and an error is logged once per excursion over the budget. Every
  * enforcement logs a warning with its counts; totals persist in outbox_meta and show in stats().
  */
@@ -108,6 +113,7 @@ export class SqliteOutbox implements Outbox {
   private thinnedThrough = 0;
   private thinnedTotal = 0;
   private evictedTotal = 0;
+  private droppedThrough: number | null = null;
   private overBudgetReported = false;
 
   /** Highest key take() has read from the file per channel; newer rows have larger keys. */
@@ -139,7 +145,7 @@ export class SqliteOutbox implements Outbox {
     this.insertOne = this.db.prepare(`INSERT INTO outbox ${COLUMNS} VALUES ${ROW}`);
     this.selectAfter = this.db.prepare('SELECT key, item FROM outbox WHERE priority = ? AND key > ? ORDER BY priority, key LIMIT ?');
     this.deleteOne = this.db.prepare(`DELETE FROM outbox WHERE key = ? RETURNING event_time, length(CAST(item AS BLOB)) + ${ROW_OVERHEAD_BYTES} AS bytes`);
-    this.deleteForBudget = this.db.prepare(`DELETE FROM outbox WHERE key = ? RETURNING length(CAST(item AS BLOB)) + ${ROW_OVERHEAD_BYTES} AS bytes`);
+    this.deleteForBudget = this.db.prepare(`DELETE FROM outbox WHERE key = ? RETURNING event_time, length(CAST(item AS BLOB)) + ${ROW_OVERHEAD_BYTES} AS bytes`);
     this.selectTelemetryAfter = this.db.prepare('SELECT key, item FROM outbox WHERE priority = ? AND key > ? ORDER BY priority, key LIMIT ?');
     this.putMeta = this.db.prepare('INSERT INTO outbox_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
     this.putWatermark = this.db.prepare(`INSERT INTO outbox_meta (name, value) VALUES ('${WATERMARK}', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
@@ -162,6 +168,7 @@ export class SqliteOutbox implements Outbox {
       this.thinnedThrough = meta(THINNED_THROUGH) ?? 0;
       this.thinnedTotal = meta(THINNED) ?? 0;
       this.evictedTotal = meta(EVICTED) ?? 0;
+      this.droppedThrough = meta(DROPPED_THROUGH);
     }
   }
 
@@ -248,7 +255,14 @@ export class SqliteOutbox implements Outbox {
       latest_acknowledged_event_time: this.latestAcknowledged,
     };
     if (this.maxBytes === null) return stats;
-    return { ...stats, thinned_telemetry: this.thinnedTotal, evicted_telemetry: this.evictedTotal, stored_bytes: this.bytes, max_bytes: this.maxBytes };
+    return {
+      ...stats,
+      thinned_telemetry: this.thinnedTotal,
+      evicted_telemetry: this.evictedTotal,
+      telemetry_dropped_through: this.droppedThrough,
+      stored_bytes: this.bytes,
+      max_bytes: this.maxBytes,
+    };
   }
 
   /** Commits appends still buffered (their promises resolve), then closes the file. Idempotent. */
@@ -280,7 +294,7 @@ export class SqliteOutbox implements Outbox {
 
   /** Thins, then evicts telemetry down to BUDGET_LOW_WATER of the budget (see the class comment). */
   private enforceBudget(maxBytes: number): void {
-    const result: BudgetResult = { bytes: this.bytes, thinnedThrough: this.thinnedThrough, thinned: 0, evicted: 0, deleted: [] };
+    const result: BudgetResult = { bytes: this.bytes, thinnedThrough: this.thinnedThrough, thinned: 0, evicted: 0, deleted: [], droppedThrough: this.droppedThrough };
     try {
       this.commitBudget(result);
     } catch (error) {
@@ -293,6 +307,7 @@ export class SqliteOutbox implements Outbox {
     this.thinnedThrough = result.thinnedThrough;
     this.thinnedTotal += result.thinned;
     this.evictedTotal += result.evicted;
+    this.droppedThrough = result.droppedThrough;
     for (const key of result.deleted) this.released.get('telemetry')!.delete(key);
     const counts = {
       path: this.path,
@@ -319,10 +334,11 @@ export class SqliteOutbox implements Outbox {
     const target = Math.floor(this.maxBytes! * BUDGET_LOW_WATER);
     const priority = CHANNEL_SPECS.telemetry.priority;
     const remove = (key: number): void => {
-      const row = this.deleteForBudget.get(key) as { bytes: number } | undefined;
+      const row = this.deleteForBudget.get(key) as { event_time: number; bytes: number } | undefined;
       if (!row) return;
       result.bytes -= Number(row.bytes);
       result.deleted.push(key);
+      result.droppedThrough = Math.max(result.droppedThrough ?? Number(row.event_time), Number(row.event_time));
     };
     // 1. Thinning: every second reading of each device/point series in the oldest unthinned chunk.
     while (result.bytes > target) {
@@ -365,6 +381,7 @@ export class SqliteOutbox implements Outbox {
     this.putMeta.run(THINNED_THROUGH, result.thinnedThrough);
     this.putMeta.run(THINNED, this.thinnedTotal + result.thinned);
     this.putMeta.run(EVICTED, this.evictedTotal + result.evicted);
+    if (result.droppedThrough !== null) this.putMeta.run(DROPPED_THROUGH, result.droppedThrough);
   }
 
   /** Inside the append transaction: ROWS_PER_STATEMENT rows per statement, the rest one by one. */

@@ -70,6 +70,9 @@ export class StatusReporter implements Component {
       outbox: {
         depth: outbox.depth,
         oldest_unsent_age_s: outbox.oldest_appended_at === null ? null : Math.max(0, (now - outbox.oldest_appended_at) / 1000),
+        awaiting_receipt: this.options.uplink.awaitingReceipt,
+        refused_by_cloud: this.options.uplink.itemsRefusedByCloud,
+        ...budgetFiguresOf(outbox),
       },
       buses: this.options.buses(),
       devices_offline: this.options.devicesOffline(),
@@ -87,11 +90,24 @@ export class StatusReporter implements Component {
   }
 }
 
+/** The disk budget's figures, when the outbox has a budget. */
+function budgetFiguresOf(outbox: OutboxStats): Partial<OnlineStatus['outbox']> {
+  if (outbox.thinned_telemetry === undefined) return {};
+  const dropped = outbox.telemetry_dropped_through ?? null;
+  return {
+    thinned_telemetry: outbox.thinned_telemetry,
+    evicted_telemetry: outbox.evicted_telemetry ?? 0,
+    telemetry_dropped_through: dropped === null ? null : toWireTime(dropped),
+  };
+}
+
 /**
  * "Everything with an event time up to T has been delivered":
  * - nothing delivered yet: null;
  * - outbox empty: the latest event time of any item acknowledged so far;
  * - outbox not empty: 1 ms before the earliest event time still waiting.
+ * Readings dropped under the disk budget leave the outbox undelivered, so the watermark passes them;
+ * the status dates and counts them beside it (telemetry_dropped_through, thinned/evicted_telemetry).
  * Not monotonic: an item appended late with an old event time (a device replaying its backlog) pulls
  * the watermark back, which is the truth; the cloud must not assume it only moves forward.
  */

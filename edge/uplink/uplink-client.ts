@@ -2,6 +2,8 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import {
   CHANNEL_SPECS,
   MAX_MESSAGE_BYTES,
+  WireError,
+  decodeMessage,
   topicFor,
   type GatewayStatus,
   type StatusMessage,
@@ -11,6 +13,7 @@ import type { Logger } from '../../shared/log/logger.js';
 import { systemClock, type Clock } from '../../shared/time/clock.js';
 import type { Outbox, OutboxBatch, OutboxChannel } from '../outbox/outbox.js';
 import type { EnvelopeFactory } from './envelope-factory.js';
+import { ReceiptTracker, type AwaitedMessage, type ReceiptTrackerOptions } from './receipt-tracker.js';
 
 /** Most items taken from the outbox into one envelope; halved while an envelope comes out too big. */
 export const MAX_ITEMS_PER_BATCH = 200;
@@ -18,6 +21,14 @@ export const MAX_ITEMS_PER_BATCH = 200;
 export const UPLINK_END_TIMEOUT_MS = 3000;
 /** What may go out while the telemetry drain waits its turn. */
 const URGENT_CHANNELS: readonly OutboxChannel[] = ['alerts', 'events'];
+/**
+ * Most telemetry items sent and not yet confirmed by a receipt. They stay in the outbox's in-flight
+ * memory until then, so this bounds that memory; 25 full envelopes keep the cloud busy between two
+ * receipt flushes (cloud/ingest/receipt-publisher.ts). Alerts and events are never held back by it.
+ */
+export const MAX_AWAITED_TELEMETRY_ITEMS = 25 * MAX_ITEMS_PER_BATCH;
+/** How often overdue receipts are looked for. */
+const RECEIPT_CHECK_INTERVAL_MS = 1000;
 
 /** Waits ms; may end early when signal aborts (the uplink stops waiting then anyway). */
 export type UplinkDelay = (ms: number, signal: AbortSignal) => Promise<void>;
@@ -47,6 +58,12 @@ export interface UplinkOptions {
   clock?: Clock | undefined;
   /** How the telemetry wait is done (default: a timer); tests inject their own. */
   delay?: UplinkDelay | undefined;
+  /**
+   * Delete outbox items only when the cloud's receipt names their message (the default in the
+   * gateway config), waiting timeoutMs before sending an unanswered message again; null deletes
+   * them on the broker's PUBACK, for a cloud that sends no receipts.
+   */
+  receipts: ReceiptTrackerOptions | null;
   outbox: Outbox;
   envelopes: EnvelopeFactory;
   logger: Logger;
@@ -54,12 +71,17 @@ export interface UplinkOptions {
 
 /**
  * The gateway's MQTT connection to the cloud broker. It drains the outbox one envelope at a time
- * (QoS 1) and acknowledges outbox entries only when MQTT.js reports the PUBACK.
+ * (QoS 1, waiting for each PUBACK). Outbox entries are deleted when the cloud's receipt for their
+ * envelope arrives (shared/contract/receipt.ts; with receipts off, on the PUBACK): a broker's PUBACK
+ * only says the broker has the message, and a broker that loses the cloud's session loses it.
+ * Unanswered envelopes are sent again after the receipt timeout and after a reconnect; the cloud
+ * stores by item id, so a copy changes nothing there.
  *
  * Session: clean. The outbox, not the client's in-memory store, is what survives (field-lessons.md,
- * MQTT.js #607/#2015): when the connection drops, the batch in flight goes back to the outbox and is
- * sent again after the reconnect. MQTT.js may also replay its own copy; the cloud drops the duplicate
- * by item id, and a late PUBACK of that copy acknowledges the items (acknowledging is idempotent).
+ * MQTT.js #607/#2015): when the connection drops, the batch in flight and every envelope awaiting
+ * its receipt go back to the outbox and are sent again after the reconnect (receipts sent to the
+ * old connection are lost with it). MQTT.js may also replay its own copy; the cloud drops the
+ * duplicate by item id, and acknowledging in the outbox is idempotent.
  *
  * Last will: a retained status {online:false, reason:'connection_lost'} [MQTT-3.1.2-8], rebuilt
  * before every reconnect. The broker stores it at CONNECT, so its seq and sent_at are those of the
@@ -77,10 +99,27 @@ export class UplinkClient implements Component {
   private stopping = false;
   /** Clock time before which no telemetry batch is taken (the drain limit). */
   private telemetryNotBefore = 0;
-  /** Ends the current telemetry wait (a kick, a lost connection, stop). */
+  /** Ends the current telemetry wait (a kick, a receipt, a lost connection, stop). */
   private wake: (() => void) | null = null;
+  /** Envelopes waiting for the cloud's receipt; null when PUBACK deletes. */
+  private readonly receipts: ReceiptTracker | null;
+  private receiptCheck: NodeJS.Timeout | null = null;
+  /** Items the cloud refused for good since start (dropped from the outbox, logged). */
+  private refusedItems = 0;
 
-  constructor(private readonly options: UplinkOptions) {}
+  constructor(private readonly options: UplinkOptions) {
+    this.receipts = options.receipts ? new ReceiptTracker(options.receipts) : null;
+  }
+
+  /** Items the cloud refused for good since start. */
+  get itemsRefusedByCloud(): number {
+    return this.refusedItems;
+  }
+
+  /** Envelopes published and not yet answered by a receipt. */
+  get awaitingReceipt(): number {
+    return this.receipts?.size ?? 0;
+  }
 
   get connected(): boolean {
     return this.client?.connected === true;
@@ -121,13 +160,18 @@ export class UplinkClient implements Component {
     const client = connect(url, clientOptions);
     this.client = client;
     const configTopic = topicFor(this.gatewayId, 'config');
+    const receiptsTopic = topicFor(this.gatewayId, 'receipts');
     client.on('message', (topic, payload) => {
       if (topic === configTopic) for (const listener of this.configListeners) listener(payload);
+      if (topic === receiptsTopic) void this.onReceipts(topic, payload);
     });
+    const subscriptions: Record<string, { qos: 0 | 1 }> = { [configTopic]: { qos: CHANNEL_SPECS.config.qos } };
+    if (this.receipts) subscriptions[receiptsTopic] = { qos: CHANNEL_SPECS.receipts.qos };
     client.on('connect', () => {
       logger.info({ url }, 'uplink connected');
-      client.subscribe(configTopic, { qos: CHANNEL_SPECS.config.qos }, (error) => {
-        if (error) logger.warn({ err: error }, 'config subscription refused');
+      // Receipts are subscribed before anything is sent on this connection, so none is missed.
+      client.subscribe(subscriptions, (error) => {
+        if (error) logger.warn({ err: error }, 'config/receipts subscription refused');
       });
       for (const listener of this.connectListeners) listener();
       this.kick();
@@ -137,10 +181,13 @@ export class UplinkClient implements Component {
     });
     client.on('close', () => this.onConnectionLost());
     client.on('error', (error) => logger.warn({ err: error, url }, 'uplink connection error'));
+    if (this.receipts) this.receiptCheck = setInterval(() => void this.resendOverdue(), RECEIPT_CHECK_INTERVAL_MS);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.receiptCheck) clearInterval(this.receiptCheck);
+    this.receiptCheck = null;
     const client = this.client;
     this.client = null;
     if (!client) return;
@@ -184,10 +231,13 @@ export class UplinkClient implements Component {
         let limit = MAX_ITEMS_PER_BATCH;
         while (this.client?.connected && !this.stopping) {
           const waitMs = this.telemetryNotBefore - this.clock.now();
-          const batch = await this.options.outbox.take(limit, waitMs > 0 ? URGENT_CHANNELS : undefined);
+          const windowFull = (this.receipts?.awaitedTelemetryItems ?? 0) >= MAX_AWAITED_TELEMETRY_ITEMS;
+          const batch = await this.options.outbox.take(limit, waitMs > 0 || windowFull ? URGENT_CHANNELS : undefined);
           if (!batch) {
-            if (waitMs <= 0) break;
-            await this.waitForTelemetryTurn(waitMs);
+            if (waitMs > 0) await this.waitForTelemetryTurn(waitMs);
+            // Woken by a receipt, a kick or a lost connection; the receipt check bounds the wait.
+            else if (windowFull) await this.waitForTelemetryTurn(RECEIPT_CHECK_INTERVAL_MS);
+            else break;
             continue;
           }
           const startedAt = this.clock.now();
@@ -233,7 +283,8 @@ export class UplinkClient implements Component {
 
   private async send(batch: OutboxBatch): Promise<'sent' | 'too_large' | 'failed'> {
     const { outbox, envelopes, logger } = this.options;
-    const payload = JSON.stringify({ ...envelopes.header(), items: batch.items });
+    const header = envelopes.header();
+    const payload = JSON.stringify({ ...header, items: batch.items });
     if (Buffer.byteLength(payload) > MAX_MESSAGE_BYTES && batch.keys.length > 1) {
       await outbox.release(batch.keys);
       return 'too_large';
@@ -244,10 +295,12 @@ export class UplinkClient implements Component {
       return 'failed';
     }
     this.inFlight = batch.keys;
+    const receipts = this.receipts;
+    receipts?.expect({ seq: header.seq, channel: batch.channel, keys: batch.keys, sentAt: this.clock.now() });
     const spec = CHANNEL_SPECS[batch.channel];
     const puback = this.publish(client, topicFor(this.gatewayId, batch.channel), payload, spec.qos, spec.retain).then(
       async () => {
-        await outbox.acknowledge(batch.keys);
+        if (!receipts) await outbox.acknowledge(batch.keys);
         return 'sent' as const;
       },
       (error: unknown) => {
@@ -259,16 +312,61 @@ export class UplinkClient implements Component {
     if (outcome === 'sent') this.inFlight = null;
     if (outcome === 'failed' && this.inFlight === batch.keys) {
       this.inFlight = null;
+      receipts?.forget(header.seq);
       await outbox.release(batch.keys);
     }
     return outcome === 'lost' ? 'failed' : outcome;
   }
 
-  /** The in-flight batch goes back to the outbox; the drain loop waiting on it moves on. */
+  /** A receipts message: deletes what the cloud stored or refused; refusals are logged and counted. */
+  private async onReceipts(topic: string, payload: Buffer): Promise<void> {
+    const { outbox, logger } = this.options;
+    try {
+      const decoded = decodeMessage(topic, payload);
+      if (decoded.channel !== 'receipts' || !this.receipts) return;
+      const settlement = this.receipts.settle(decoded.message.receipts);
+      if (settlement.acknowledge.length > 0) await outbox.acknowledge(settlement.acknowledge);
+      for (const { message, reason } of settlement.rejected) {
+        this.refusedItems += message.keys.length;
+        logger.error(
+          { seq: message.seq, channel: message.channel, items: message.keys.length, reason, refused_total: this.refusedItems },
+          'the cloud refused a message for good; its items are dropped from the outbox',
+        );
+      }
+      this.wake?.();
+    } catch (error) {
+      if (error instanceof WireError) logger.warn({ err: error, reason: error.reason }, 'receipts message ignored');
+      else logger.error({ err: error }, 'acting on receipts failed; the messages will be sent again');
+    }
+  }
+
+  /** Envelopes whose receipt is overdue go back in line and are sent again. */
+  private async resendOverdue(): Promise<void> {
+    if (!this.receipts) return;
+    const overdue = this.receipts.expire(this.clock.now());
+    if (overdue.length === 0) return;
+    this.options.logger.warn(
+      { messages: overdue.length, items: overdue.reduce((n, message) => n + message.keys.length, 0), next_timeout_ms: this.receipts.timeoutMs },
+      'no receipt from the cloud in time; sending those messages again',
+    );
+    await this.releaseAwaited(overdue);
+    this.kick();
+  }
+
+  private async releaseAwaited(messages: readonly AwaitedMessage[]): Promise<void> {
+    try {
+      for (const message of messages) await this.options.outbox.release(message.keys);
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'putting unanswered messages back in line failed');
+    }
+  }
+
+  /** The in-flight batch and every envelope awaiting a receipt go back to the outbox; the drain loop moves on. */
   private onConnectionLost(): void {
     const keys = this.inFlight;
     this.inFlight = null;
     if (keys) void this.options.outbox.release(keys);
+    if (this.receipts) void this.releaseAwaited(this.receipts.abandonAll());
     this.wake?.();
     for (const resolve of this.lostWaiters) resolve();
     this.lostWaiters.clear();

@@ -4,6 +4,7 @@ import {
   AlertsMessageSchema,
   ConfigMessageSchema,
   EventsMessageSchema,
+  ReceiptsMessageSchema,
   StatusMessageSchema,
   TelemetryMessageSchema,
 } from './envelope.js';
@@ -23,6 +24,7 @@ export const CHANNEL_SPECS = {
   telemetry: { schema: TelemetryMessageSchema, qos: 1, retain: false, priority: 2 },
   status: { schema: StatusMessageSchema, qos: 1, retain: true, priority: 0 },
   config: { schema: ConfigMessageSchema, qos: 1, retain: true, priority: 0 },
+  receipts: { schema: ReceiptsMessageSchema, qos: 1, retain: false, priority: 0 },
 } as const satisfies { [C in Channel]: ChannelSpec<z.ZodType> };
 
 export type ChannelMessage<C extends Channel> = z.infer<(typeof CHANNEL_SPECS)[C]['schema']>;

@@ -5,6 +5,7 @@ import { EventItemSchema } from './event.js';
 import { ReadingItemSchema } from './reading.js';
 import { GatewayStatusSchema } from './status.js';
 import { GatewayConfigBodySchema } from './gateway-config-message.js';
+import { MAX_RECEIPTS_PER_MESSAGE, ReceiptSchema } from './receipt.js';
 
 /** Bumped only for a change old readers cannot parse; readers reject a version they do not know. */
 export const SCHEMA_VERSION = 1;
@@ -32,10 +33,13 @@ export const EventsMessageSchema = batchOf(EventItemSchema);
 export const TelemetryMessageSchema = batchOf(ReadingItemSchema);
 export const StatusMessageSchema = z.object({ ...envelopeHeader, status: GatewayStatusSchema });
 export const ConfigMessageSchema = z.object({ ...envelopeHeader, config: GatewayConfigBodySchema });
+/** Cloud to gateway: gateway_id is the gateway addressed; seq and sent_at are the cloud's. */
+export const ReceiptsMessageSchema = z.object({ ...envelopeHeader, receipts: z.array(ReceiptSchema).min(1).max(MAX_RECEIPTS_PER_MESSAGE) });
 
 export type AlertsMessage = z.infer<typeof AlertsMessageSchema>;
 export type EventsMessage = z.infer<typeof EventsMessageSchema>;
 export type TelemetryMessage = z.infer<typeof TelemetryMessageSchema>;
 export type StatusMessage = z.infer<typeof StatusMessageSchema>;
 export type ConfigMessage = z.infer<typeof ConfigMessageSchema>;
+export type ReceiptsMessage = z.infer<typeof ReceiptsMessageSchema>;
 export type EnvelopeHeader = z.infer<z.ZodObject<typeof envelopeHeader>>;

@@ -8,6 +8,7 @@ export * from './reading.js';
 export * from './status.js';
 export * from './rules-config.js';
 export * from './gateway-config-message.js';
+export * from './receipt.js';
 export * from './envelope.js';
 export * from './topics.js';
 export * from './channels.js';

@@ -24,12 +24,26 @@ export const OnlineStatusSchema = z.object({
   config_version: z.string().max(64).nullable(),
   uptime_s: z.number().nonnegative(),
   outbox: z.object({
+    /** Items not yet confirmed by the cloud, those sent and awaiting a receipt included. */
     depth: z.number().int().nonnegative(),
     oldest_unsent_age_s: z.number().nonnegative().nullable(),
+    /** Messages sent and awaiting the cloud's receipt. Optional: older gateways do not send it. */
+    awaiting_receipt: z.number().int().nonnegative().optional(),
+    /** Items the cloud refused for good since the gateway started (dropped from the outbox). */
+    refused_by_cloud: z.number().int().nonnegative().optional(),
+    /** Readings dropped under the disk budget since the outbox file was made: thinned, then evicted. */
+    thinned_telemetry: z.number().int().nonnegative().optional(),
+    evicted_telemetry: z.number().int().nonnegative().optional(),
+    /** Latest event time of any dropped reading: the watermark passes these without their delivery. */
+    telemetry_dropped_through: WireTimeSchema.nullable().optional(),
   }),
   buses: z.array(BusCountersSchema).max(64),
   devices_offline: z.array(LocalIdSchema).max(5000),
-  /** Everything with an event time up to this instant has been delivered; null before the first delivery. */
+  /**
+   * Everything with an event time up to this instant has been delivered (confirmed by the cloud's
+   * receipt), except readings dropped under the disk budget, which outbox counts and dates; null
+   * before the first delivery.
+   */
   watermark: WireTimeSchema.nullable(),
 });
 

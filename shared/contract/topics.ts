@@ -3,12 +3,20 @@ import { SLUG_PATTERN, type GatewayId } from './identifiers.js';
 /** Topic layout of wire contract v1: estatecare/v1/gw/{gatewayId}/{channel}. */
 export const TOPIC_ROOT = 'estatecare/v1/gw';
 
-export const CHANNELS = ['alerts', 'events', 'telemetry', 'status', 'config'] as const;
+export const CHANNELS = ['alerts', 'events', 'telemetry', 'status', 'config', 'receipts'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** Channels a gateway publishes; config flows the other way. */
+/** Channels a gateway publishes. */
 export const UPLINK_CHANNELS = ['alerts', 'events', 'telemetry', 'status'] as const;
 export type UplinkChannel = (typeof UPLINK_CHANNELS)[number];
+
+/** Channels the cloud publishes to one gateway: its rules config, and receipts for what it stored. */
+export const DOWNLINK_CHANNELS = ['config', 'receipts'] as const;
+export type DownlinkChannel = (typeof DOWNLINK_CHANNELS)[number];
+
+/** The channels whose messages carry outbox items, which the cloud answers with a receipt. */
+export const RECEIPTED_CHANNELS = ['alerts', 'events', 'telemetry'] as const;
+export type ReceiptedChannel = (typeof RECEIPTED_CHANNELS)[number];
 
 export function topicFor(gatewayId: GatewayId, channel: Channel): string {
   return `${TOPIC_ROOT}/${gatewayId}/${channel}`;

@@ -21,6 +21,7 @@ describe('HTTP API /api/v1/tickets', () => {
   let app: FastifyInstance;
   let service: TicketService;
   let gatewayConfigs: Parameters<typeof buildApp>[0]['gatewayConfigs'];
+  let registry: RegistryRepository;
   const clock = new ManualClock(BASE_TIME + 30_000);
   let databaseUp = true;
   /** The broker boundary: what would be published retained, topic and payload. */
@@ -35,7 +36,7 @@ describe('HTTP API /api/v1/tickets', () => {
 
   beforeAll(async () => {
     opened = await pglite.open();
-    const registry = new RegistryRepository(opened.db);
+    registry = new RegistryRepository(opened.db);
     await registry.upsertEstate({ id: 'api-estate', name: 'API Gardens' });
     await registry.upsertGateway({ id: 'gw-api', estateId: 'api-estate', name: 'API gateway' });
     service = new TicketService(new SqlTicketRepository(opened.db), { clock });
@@ -44,6 +45,7 @@ describe('HTTP API /api/v1/tickets', () => {
     app = await buildApp({
       tickets: service,
       gatewayConfigs,
+      gateways: registry,
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),
@@ -134,6 +136,7 @@ describe('HTTP API /api/v1/tickets', () => {
     const broken = await buildApp({
       tickets: { ...service, list: async () => { throw new Error('relation "tickets" does not exist'); } } as unknown as TicketService,
       gatewayConfigs,
+      gateways: registry,
       health: { database: async () => true, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),
@@ -188,6 +191,35 @@ describe('HTTP API /api/v1/tickets', () => {
       brokerConnected = true;
       expect(away.statusCode).toBe(503);
       expect(away.json().message).toMatch(/is stored/);
+    });
+  });
+  describe('gateway fleet status', () => {
+    it('lists never-seen, online and offline gateways with their delivery watermark and backlog', async () => {
+      await registry.upsertGateway({ id: 'gw-api-quiet', estateId: 'api-estate', name: 'never reported' });
+      await registry.upsertGateway({ id: 'gw-api-down', estateId: 'api-estate', name: 'lost its uplink' });
+      const outbox = { depth: 1200, oldest_unsent_age_s: 95, awaiting_receipt: 3, refused_by_cloud: 0, thinned_telemetry: 10, evicted_telemetry: 2, telemetry_dropped_through: '2026-11-24T07:00:00.000Z' };
+      const online = { online: true as const, software_version: '1.0.0', config_version: null, uptime_s: 10, outbox, buses: [], devices_offline: ['meter-9'], watermark: '2026-11-24T07:58:00.000Z' };
+      await registry.recordStatus('gw-api', online, clock.now());
+      await registry.recordStatus('gw-api-down', online, clock.now() - 60_000);
+      await registry.recordStatus('gw-api-down', { online: false, reason: 'connection_lost' }, clock.now());
+
+      const response = await app.inject({ method: 'GET', url: '/api/v1/gateways?estate_id=api-estate' });
+      expect(response.statusCode).toBe(200);
+      const byId = new Map((response.json() as { gateways: Array<Record<string, unknown>> }).gateways.map((g) => [g.id, g]));
+      expect(byId.get('gw-api')).toMatchObject({ uplink: 'online', watermark: '2026-11-24T07:58:00.000Z', outbox, devices_offline: ['meter-9'] });
+      expect(byId.get('gw-api-quiet')).toMatchObject({ uplink: 'never_seen', watermark: null, outbox: null, last_seen_at: null });
+      // Offline keeps the last watermark known, which dates the start of the outage.
+      expect(byId.get('gw-api-down')).toMatchObject({ uplink: 'offline', offline_reason: 'connection_lost', watermark: '2026-11-24T07:58:00.000Z' });
+    });
+
+    it('answers one gateway, 404 for one not registered and 400 naming a malformed id', async () => {
+      expect((await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api' })).json()).toMatchObject({ id: 'gw-api', estate_id: 'api-estate' });
+      const missing = await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-nowhere' });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.body).toContain('gw-nowhere');
+      const malformed = await app.inject({ method: 'GET', url: '/api/v1/gateways?estate_id=Not%20An%20Id' });
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.body).toContain('estate_id');
     });
   });
 });

@@ -50,7 +50,7 @@ describe('end to end on embedded defaults: aedes, PGlite, SQL telemetry', () => 
         GatewayConfigSchema,
         {
           gateway: { id: gatewayId },
-          uplink: { url: cloud.brokerUrl, password: passwords[gatewayId] },
+          uplink: { url: cloud.brokerUrl, password: passwords[gatewayId], status_interval_s: 1 },
           local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
           devices: [{ id: 'lift-e1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-e1' }, mqtt: { topic: 'estate/e/lift-1' } }],
         },
@@ -79,6 +79,12 @@ describe('end to end on embedded defaults: aedes, PGlite, SQL telemetry', () => 
     await device.endAsync();
     const ticket = await eventually('a ticket on the API', async () => (await tickets()).find((t) => t.gateway_id === gatewayId));
     expect(ticket).toMatchObject({ type: 'lift_entrapment', subject: { id: 'lift-e1' } });
+    // The cloud's receipts empty the gateway's outbox, and its status says everything was delivered.
+    const status = await eventually('the gateway status with an empty outbox', async () => {
+      const body = (await (await fetch(`${cloud.apiUrl}/api/v1/gateways/${gatewayId}`)).json()) as { uplink: string; watermark: string | null; outbox: { depth: number; awaiting_receipt: number } | null };
+      return body.outbox?.depth === 0 && body.watermark !== null ? body : undefined;
+    });
+    expect(status).toMatchObject({ uplink: 'online', outbox: { depth: 0, awaiting_receipt: 0 } });
   });
 
   it('opens no second ticket when the same alert is delivered twice', async () => {

@@ -115,7 +115,11 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
     const message = publisher.envelope([alert]);
     await publisher.publish('alerts', message);
     await publisher.publish('alerts', message);
-    await publisher.publish('alerts', publisher.envelope([alert])); // a replay under a new sequence number
+    const replay = publisher.envelope([alert]); // a replay under a new sequence number
+    await publisher.publish('alerts', replay);
+    // Each copy is answered "stored": the gateway may delete it, whichever copy got through.
+    expect(await publisher.receiptOf(message.seq as number)).toEqual({ seq: message.seq, outcome: 'stored' });
+    expect(await publisher.receiptOf(replay.seq as number)).toEqual({ seq: replay.seq, outcome: 'stored' });
     await publisher.close();
     await eventually('the ingest of all three deliveries', async () => (await cloud.metrics.acceptedCount('alerts')) >= 4);
     const rows = (await ticketRows(otherGatewayId)).filter((row) => row.episode_id === alert.episode_id);
@@ -132,7 +136,9 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
     /** Sends a good event after the bad message and waits for it, so the order proves ingest went on. */
     async function expectStillIngesting(): Promise<void> {
       const good = eventItem({ device_id: 'door-c1', subject: { kind: 'asset', id: 'c1-entrance' }, at: Date.now() });
-      await publisher.publish('events', publisher.envelope([good]));
+      const envelope = publisher.envelope([good]);
+      await publisher.publish('events', envelope);
+      expect(await publisher.receiptOf(envelope.seq as number)).toMatchObject({ outcome: 'stored' });
       const influxClient = new InfluxDB({ host: '127.0.0.1', port: Number(new URL(influx.url).port), database: influx.database });
       await eventually('the good event after the bad one', async () => {
         const rows = await influxClient.query(`SELECT * FROM events WHERE gateway_id = '${otherGatewayId}' AND "id" = '${good.id}'`);
@@ -147,28 +153,40 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
       await expectStillIngesting();
     }
 
-    it('a payload that is not JSON', async () => {
+    it('a payload that is not JSON (no seq to answer, so no receipt)', async () => {
+      const receiptsBefore = publisher.receipts.length;
       await expectRejected('not_json', () => publisher.publish('events', '{"schema_version": 1, "items": ['));
+      // Only the good event's receipt came back.
+      expect(publisher.receipts.slice(receiptsBefore).map((receipt) => receipt.outcome)).toEqual(['stored']);
     });
 
-    it('an oversized payload', async () => {
-      await expectRejected('too_large', () => publisher.publish('events', Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20)));
+    it('an oversized payload, answered with a rejected receipt when its seq can be read', async () => {
+      const seq = publisher.nextSeq;
+      const oversized = JSON.stringify(publisher.envelope([eventItem()], { padding: 'x'.repeat(MAX_MESSAGE_BYTES) }));
+      await expectRejected('too_large', () => publisher.publish('events', oversized));
+      expect(await publisher.receiptOf(seq)).toEqual({ seq, outcome: 'rejected', reason: 'too_large' });
     });
 
-    it('a payload that violates the schema', async () => {
+    it('a payload that violates the schema, answered with a rejected receipt naming the reason', async () => {
       const bad = publisher.envelope([{ ...eventItem(), event_time: 'yesterday' }]);
       await expectRejected('schema_violation', () => publisher.publish('events', bad));
+      expect(await publisher.receiptOf(bad.seq as number)).toEqual({ seq: bad.seq, outcome: 'rejected', reason: 'schema_violation' });
     });
 
     it('a payload that names another gateway than its topic', async () => {
       const alert = alertItem();
-      await expectRejected('gateway_mismatch', () => publisher.publish('alerts', publisher.envelope([alert], { gateway_id: gatewayId })));
+      const spoof = publisher.envelope([alert], { gateway_id: gatewayId });
+      await expectRejected('gateway_mismatch', () => publisher.publish('alerts', spoof));
       expect((await ticketRows(gatewayId)).some((row) => row.episode_id === alert.episode_id)).toBe(false);
+      // The receipt goes to the gateway the topic names, which the broker ACL vouches for.
+      expect(await publisher.receiptOf(spoof.seq as number)).toEqual({ seq: spoof.seq, outcome: 'rejected', reason: 'gateway_mismatch' });
     });
 
-    it('a gateway the registry does not know', async () => {
+    it('a gateway the registry does not know gets no receipt, so it keeps its data until it is registered', async () => {
       const stranger = await GatewayPublisher.connect(mosquitto.url, unregisteredGatewayId, passwords[unregisteredGatewayId]!);
       await expectRejected('unknown_gateway', () => stranger.publish('alerts', stranger.envelope([alertItem()])));
+      // expectStillIngesting waited for a later receipt; receipts of one flush go out together.
+      expect(stranger.receipts).toEqual([]);
       await stranger.close();
     });
 

@@ -56,6 +56,8 @@ describe('uplink: telemetry drain limited to a share of the uplink', () => {
       keepaliveS: 30,
       reconnectPeriodMs: 100,
       drainShare,
+      // The drain limit is paced by PUBACKs; no cloud answers with receipts here.
+      receipts: null,
       clock,
       delay: (ms) => {
         pauses.push(ms);

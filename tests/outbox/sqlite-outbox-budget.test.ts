@@ -68,7 +68,13 @@ describe('SQLite outbox: disk budget', () => {
     const thinnedB = range(0, 8).map((i) => 1004 + 4 * i);
     const kept = range(1001, 1041).filter((n) => !thinnedA.includes(n) && !thinnedB.includes(n));
     expect(await storedIds(outbox)).toEqual([...urgent.map((i) => i.id), ...readingIds(kept)]);
-    expect(await outbox.stats()).toMatchObject({ depth: 4 + 22, thinned_telemetry: 19, evicted_telemetry: 0, stored_bytes: max - 18 * R });
+    expect(await outbox.stats()).toMatchObject({
+      depth: 4 + 22,
+      thinned_telemetry: 19,
+      evicted_telemetry: 0,
+      stored_bytes: max - 18 * R,
+      telemetry_dropped_through: Date.parse(seriesReading(thinnedA.at(-1)!).event_time),
+    });
     expect(logs).toEqual([expect.objectContaining({ level: 40, thinned: 19, evicted: 0 })]);
   });
 
@@ -91,7 +97,8 @@ describe('SQLite outbox: disk budget', () => {
 
     outbox.close();
     const reopened = open(max);
-    expect(await reopened.stats()).toMatchObject({ depth: 9, thinned_telemetry: 0, evicted_telemetry: 4, stored_bytes: 9 * R });
+    // The newest reading dropped (1005) dates the gap the watermark passes over, across the reopen too.
+    expect(await reopened.stats()).toMatchObject({ depth: 9, thinned_telemetry: 0, evicted_telemetry: 4, stored_bytes: 9 * R, telemetry_dropped_through: Date.parse(loneReading(1005).event_time) });
   });
 
   it('never evicts an alert or event: over the budget with no telemetry left, appends still succeed, one loud error', async () => {

@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { topicFor, toWireTime, SCHEMA_VERSION, type Channel } from '../../shared/contract/index.js';
+import { ReceiptsMessageSchema, topicFor, toWireTime, SCHEMA_VERSION, type Channel, type Receipt } from '../../shared/contract/index.js';
+import { eventually } from './net.js';
 
 /**
  * Publishes into the cloud broker as a gateway would, for tests that need exact control of what
@@ -7,15 +8,35 @@ import { topicFor, toWireTime, SCHEMA_VERSION, type Channel } from '../../shared
  */
 export class GatewayPublisher {
   private seq = 0;
+  /** Every receipt the cloud sent this gateway since connect, in arrival order. */
+  readonly receipts: Receipt[] = [];
 
   private constructor(
     readonly gatewayId: string,
     private readonly client: MqttClient,
-  ) {}
+  ) {
+    client.on('message', (_topic, payload) => {
+      const message = ReceiptsMessageSchema.parse(JSON.parse(payload.toString()));
+      this.receipts.push(...message.receipts);
+    });
+  }
 
+  /** Connects as the gateway and subscribes to its receipts topic, as the gateway's uplink does. */
   static async connect(brokerUrl: string, gatewayId: string, password: string): Promise<GatewayPublisher> {
     const client = await mqtt.connectAsync(brokerUrl, { username: gatewayId, password, clientId: `${gatewayId}-test-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 0 });
-    return new GatewayPublisher(gatewayId, client);
+    const publisher = new GatewayPublisher(gatewayId, client);
+    await client.subscribeAsync(topicFor(gatewayId, 'receipts'), { qos: 1 });
+    return publisher;
+  }
+
+  /** The seq the next envelope() will carry. */
+  get nextSeq(): number {
+    return this.seq + 1;
+  }
+
+  /** Waits for the cloud's receipt of the message with this seq. */
+  receiptOf(seq: number, timeoutMs = 10_000): Promise<Receipt> {
+    return eventually(`the cloud's receipt of seq ${seq}`, async () => this.receipts.find((receipt) => receipt.seq === seq), timeoutMs);
   }
 
   /** An envelope of wire contract v1 around the items, naming this gateway unless told otherwise. */

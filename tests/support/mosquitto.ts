@@ -12,7 +12,7 @@ export interface MosquittoInstance {
   port: number;
   /** Stops the broker as an operator would (SIGTERM: it saves its sessions); restart() brings it back. */
   halt(): Promise<void>;
-  /** Starts it again on the same port with the same users, ACL and saved sessions. */
+  /** Starts it again on the same port with the same users, ACL and (with persistence) saved sessions. */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -22,7 +22,15 @@ export interface MosquittoInstance {
  * loopback port, with the given users in its password file. Each test file gets its own broker, so
  * ACL behaviour is tested as deployed and parallel tests never see each other's traffic.
  */
-export async function startMosquitto(users: Record<string, string>): Promise<MosquittoInstance> {
+export interface MosquittoOptions {
+  /**
+   * false runs without persistence, as a broker that loses its sessions on restart (a crash between
+   * autosaves, persistence left off): the cloud's queued messages are gone after restart().
+   */
+  persistence?: boolean;
+}
+
+export async function startMosquitto(users: Record<string, string>, options: MosquittoOptions = {}): Promise<MosquittoInstance> {
   assertInstalled();
   const dir = mkdtempSync(join(tmpdir(), 'estatecare-mosquitto-'));
   const port = await freePort();
@@ -38,7 +46,7 @@ export async function startMosquitto(users: Record<string, string>): Promise<Mos
     .replace(/^acl_file .*$/m, `acl_file ${aclFile}`)
     .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
     // Persistence as deployed, in this broker's own folder: a restart keeps the cloud's session.
-    .replace(/^persistence .*$/m, `persistence true\npersistence_location ${dir}/`);
+    .replace(/^persistence .*$/m, options.persistence === false ? 'persistence false' : `persistence true\npersistence_location ${dir}/`);
   const confFile = join(dir, 'mosquitto.conf');
   writeFileSync(confFile, conf);
   // Started as root, Mosquitto drops to its own user before it reads the password and ACL files.

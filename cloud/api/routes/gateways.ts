@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { GatewayIdSchema, OnlineStatusSchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
+import { ApiError } from '../errors.js';
+import { ErrorBodySchema } from '../error-body.js';
+import type { GatewayStatusRecord } from '../../registry/registry-repository.js';
+
+export interface GatewayDirectoryView {
+  listGatewayStatus(filter: { estateId?: string | undefined; gatewayId?: string | undefined }): Promise<GatewayStatusRecord[]>;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+const GatewayViewSchema = z.object({
+  id: z.string(),
+  estate_id: z.string(),
+  name: z.string(),
+  /**
+   * never_seen: no status yet; online: its retained status says so; offline: a clean shutdown or its
+   * last will (the connection was lost). An online gateway with an empty outbox and an old watermark
+   * is silent because its devices are; a backlog or an offline uplink is an outage.
+   */
+  uplink: z.enum(['never_seen', 'online', 'offline']),
+  offline_reason: z.enum(['connection_lost', 'shutdown']).nullable(),
+  last_seen_at: z.iso.datetime().nullable(),
+  /** Everything with an event time up to this instant has been delivered (see the status contract). */
+  watermark: z.iso.datetime().nullable(),
+  /** From the last online status; kept while offline, as the last thing known. */
+  outbox: OnlineStatusSchema.shape.outbox.nullable(),
+  software_version: z.string().nullable(),
+  config_version: z.string().nullable(),
+  devices_offline: z.array(z.string()),
+});
+
+function viewOf(record: GatewayStatusRecord): z.infer<typeof GatewayViewSchema> {
+  const status = record.status;
+  const online = status?.online === true ? status : null;
+  return {
+    id: record.id,
+    estate_id: record.estateId,
+    name: record.name,
+    uplink: status === null ? 'never_seen' : status.online ? 'online' : 'offline',
+    offline_reason: status !== null && !status.online ? status.reason : null,
+    last_seen_at: iso(record.lastSeenAt),
+    watermark: iso(record.watermark),
+    outbox: online?.outbox ?? null,
+    software_version: online?.software_version ?? null,
+    config_version: online?.config_version ?? null,
+    devices_offline: online?.devices_offline ?? [],
+  };
+}
+
+/** Fleet health for operators and supervisors: every gateway's last reported status. */
+export const gatewayRoutes =
+  (directory: GatewayDirectoryView): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/gateways',
+      {
+        schema: {
+          summary: 'Every registered gateway with its last status: online or not, delivery watermark, outbox backlog',
+          querystring: z.object({ estate_id: z.string().regex(SLUG_PATTERN, 'must be an estate id').optional() }),
+          response: { 200: z.object({ gateways: z.array(GatewayViewSchema) }), 400: ErrorBodySchema, 503: ErrorBodySchema },
+        },
+      },
+      async (request) => ({ gateways: (await directory.listGatewayStatus({ estateId: request.query.estate_id })).map(viewOf) }),
+    );
+
+    app.get(
+      '/gateways/:id',
+      {
+        schema: {
+          summary: "One gateway's last status",
+          params: z.object({ id: GatewayIdSchema }),
+          response: { 200: GatewayViewSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
+        },
+      },
+      async (request) => {
+        const [record] = await directory.listGatewayStatus({ gatewayId: request.params.id });
+        if (!record) throw new ApiError(404, 'gateway_not_found', `gateway ${request.params.id} is not registered`);
+        return viewOf(record);
+      },
+    );
+  };

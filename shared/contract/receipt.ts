@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/**
+ * The cloud's answer to one message of the alerts, events or telemetry channel, named by the
+ * envelope seq the gateway gave it. A gateway deletes the items of that message from its outbox
+ * only when this arrives: the broker's PUBACK says only that the broker took the message, and a
+ * broker that loses the cloud's session (restart without persistence, a $share group with no member
+ * present) would otherwise let the gateway delete what was never stored.
+ * - stored: every item is in the cloud's stores (a duplicate of something already stored counts);
+ * - rejected: the cloud will never accept the message (malformed, schema violation, refused by a
+ *   store that answers); resending it cannot help, so the gateway drops it, logs and counts it.
+ * A message the cloud may accept later (its stores are down, its gateway is not registered yet) gets
+ * no receipt, and the gateway sends it again after its receipt timeout.
+ */
+export const ReceiptSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  outcome: z.enum(['stored', 'rejected']),
+  /** Why a rejected message was refused (a WireRejection); absent for stored. */
+  reason: z.string().max(64).optional(),
+});
+export type Receipt = z.infer<typeof ReceiptSchema>;
+
+/** Most receipts in one receipts message. */
+export const MAX_RECEIPTS_PER_MESSAGE = 1000;
