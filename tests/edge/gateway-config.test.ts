@@ -72,6 +72,8 @@ describe('gateway config', () => {
       keepalive_s: 30,
       status_interval_s: 60,
       reconnect_period_ms: 2000,
+      wait_for_receipts: true,
+      receipt_timeout_s: 60,
     });
     expect(config.local_broker).toEqual({ embedded: true, host: '127.0.0.1', port: 18831 });
     expect(config).toMatchObject({ profiles_dir: DEFAULT_PROFILES_DIR, data_dir: '.estatecare/gateway', log_level: 'info' });
