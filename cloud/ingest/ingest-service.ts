@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import { senderOf, type MessageRouter, type RouteOutcome } from './message-router.js';
 import { RECEIPT_PUBLISH_OPTIONS, ReceiptPublisher, receiptFor } from './receipt-publisher.js';
+import { storeUnavailable } from './store-failure.js';
 
 export interface IngestConnection {
   url: string;
@@ -25,7 +26,11 @@ export interface StoreHealth {
 /** First wait after a store failure; doubles up to MAX_RETRY_DELAY_MS. */
 const FIRST_RETRY_DELAY_MS = 250;
 const MAX_RETRY_DELAY_MS = 5_000;
-/** A message that fails this often while every store answers is treated as poison, not as an outage. */
+/**
+ * A message whose writes fail this often, while every store answers and the errors do not say a
+ * store is unavailable, is set aside (acknowledged to the broker with no receipt, so its gateway
+ * keeps it and sends it again later) rather than blocking ingest for every gateway.
+ */
 const MAX_FAILURES_WITH_STORES_UP = 3;
 
 /**
@@ -132,10 +137,11 @@ export class IngestService implements Component {
         return await this.router.route(topic, payload);
       } catch (error) {
         if (this.stopping) throw error;
-        const storesUp = await this.health.storesUp();
+        // A store that answers its health check may still be unable to write (read-only, disk full).
+        const storesUp = (await this.health.storesUp()) && !storeUnavailable(error);
         if (storesUp && ++failuresWithStoresUp >= MAX_FAILURES_WITH_STORES_UP) {
           this.metrics.rejected('store_rejected');
-          this.logger.error({ err: error, topic }, 'message dropped: the stores answer but keep refusing it');
+          this.logger.error({ err: error, topic }, 'message set aside: the stores take writes but keep refusing this one; its gateway keeps it and sends it again');
           return { accepted: false, reason: 'store_rejected', detail: (error as Error).message, ...senderOf(topic, payload) };
         }
         this.metrics.storageRetries.inc();

@@ -23,17 +23,24 @@ export const RECEIPT_FLUSH_DELAY_MS = 50;
 export type ReceiptSend = (topic: string, payload: string) => Promise<void>;
 
 /**
+ * Refusals that may turn into acceptance later, so the gateway must keep the items: a gateway not
+ * registered yet, and a message the stores would not write (a fault of the cloud until shown
+ * otherwise; the gateway sends it again after its receipt timeout).
+ */
+const NOT_FOR_GOOD = new Set<string>(['unknown_gateway', 'store_rejected']);
+
+/**
  * The receipt a message deserves, or null when it gets none:
  * - stored: accepted into the stores;
- * - rejected: refused for good (bad input, or refused by stores that answer);
- * - none: status messages (not from the outbox), an unknown gateway (it may be registered later, so
- *   the gateway keeps the items and sends them again), and messages whose seq or sender is unreadable.
+ * - rejected: bad input, refused for good (undecodable, schema violation, gateway mismatch);
+ * - none: status messages (not from the outbox), the refusals of NOT_FOR_GOOD, and messages whose
+ *   seq or sender is unreadable.
  */
 export function receiptFor(outcome: RouteOutcome): { gatewayId: string; receipt: Receipt } | null {
   if (outcome.gatewayId === undefined || outcome.seq === undefined || outcome.channel === undefined) return null;
   if (!(RECEIPTED_CHANNELS as readonly string[]).includes(outcome.channel)) return null;
   if (outcome.accepted) return { gatewayId: outcome.gatewayId, receipt: { seq: outcome.seq, outcome: 'stored' } };
-  if (outcome.reason === 'unknown_gateway') return null;
+  if (NOT_FOR_GOOD.has(outcome.reason)) return null;
   return { gatewayId: outcome.gatewayId, receipt: { seq: outcome.seq, outcome: 'rejected', reason: outcome.reason } };
 }
 

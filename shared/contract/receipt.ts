@@ -7,10 +7,10 @@ import { z } from 'zod';
  * broker that loses the cloud's session (restart without persistence, a $share group with no member
  * present) would otherwise let the gateway delete what was never stored.
  * - stored: every item is in the cloud's stores (a duplicate of something already stored counts);
- * - rejected: the cloud will never accept the message (malformed, schema violation, refused by a
- *   store that answers); resending it cannot help, so the gateway drops it, logs and counts it.
- * A message the cloud may accept later (its stores are down, its gateway is not registered yet) gets
- * no receipt, and the gateway sends it again after its receipt timeout.
+ * - rejected: the cloud will never accept the message (malformed, schema violation, a payload that
+ *   names another gateway); resending it cannot help, so the gateway drops it, logs and counts it.
+ * A message the cloud may accept later (its stores are down or refuse it, its gateway is not
+ * registered yet) gets no receipt, and the gateway sends it again after its receipt timeout.
  */
 export const ReceiptSchema = z.object({
   seq: z.number().int().nonnegative(),

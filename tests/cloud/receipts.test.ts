@@ -16,6 +16,8 @@ describe('which messages get a receipt', () => {
   it('none for status, an unknown gateway (it may be registered later) or an unreadable seq', () => {
     expect(receiptFor({ accepted: true, channel: 'status', gatewayId: 'gw-1', seq: 7 })).toBeNull();
     expect(receiptFor({ accepted: false, reason: 'unknown_gateway', detail: 'x', channel: 'alerts', gatewayId: 'gw-1', seq: 8 })).toBeNull();
+    // Set aside by stores that would not write it: the gateway keeps it and sends it again later.
+    expect(receiptFor({ accepted: false, reason: 'store_rejected', detail: 'x', channel: 'alerts', gatewayId: 'gw-1', seq: 9 })).toBeNull();
     expect(receiptFor({ accepted: false, reason: 'not_json', detail: 'x', channel: 'alerts', gatewayId: 'gw-1' })).toBeNull();
     expect(receiptFor({ accepted: false, reason: 'unknown_topic', detail: 'x' })).toBeNull();
   });
