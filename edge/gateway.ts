@@ -143,7 +143,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   for (const device of devices) {
     let driver = drivers.get(device.profile.driver);
     if (!driver) {
-      driver = createDriver(device.profile.driver, { gatewayId, sink: pipeline, logger, clock, localBrokerUrl, buses });
+      driver = createDriver(device.profile.driver, { gatewayId, sink: pipeline, logger, clock, localBrokerUrl, embeddedBroker: localBroker, buses });
       drivers.set(device.profile.driver, driver);
     }
     driver.addDevice(device);

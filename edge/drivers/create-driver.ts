@@ -5,6 +5,7 @@ import type { DeviceSink, Driver } from './driver.js';
 import { MqttDriver } from './mqtt/mqtt-driver.js';
 import { PolledDriver } from '../bus/polled-driver.js';
 import type { BusConfig } from '../bus/bus-config.js';
+import type { DeviceIntakeHost } from '../local-broker/embedded-broker.js';
 import { POLLED_PROTOCOLS } from './polled-protocols.js';
 
 /** What the composition root can give a driver; each driver takes the parts it needs. */
@@ -15,6 +16,8 @@ export interface DriverContext {
   clock: Clock;
   /** URL of the gateway's local MQTT broker, known once it listens. */
   localBrokerUrl: () => string;
+  /** The embedded local broker, whose intake the MQTT driver becomes; null with an external broker. */
+  embeddedBroker: DeviceIntakeHost | null;
   /** The field buses of the gateway config, by id. */
   buses: ReadonlyMap<string, BusConfig>;
 }
@@ -36,6 +39,7 @@ export function createDriver(name: DriverName, context: DriverContext): Driver {
     case 'mqtt':
       return new MqttDriver({
         brokerUrl: context.localBrokerUrl,
+        embeddedBroker: context.embeddedBroker ?? undefined,
         clientId: `estatecare-gw-${context.gatewayId}-mqtt-driver`,
         sink: context.sink,
         logger: context.logger.child({ component: 'mqtt-driver' }),

@@ -60,4 +60,9 @@ export interface DeviceSink {
   rejected(deviceId: string, problem: DeviceDataProblem): void;
   /** Part of a message was ignored; what remained was delivered. */
   ignored(deviceId: string, problem: DeviceDataProblem): void;
+  /**
+   * Resolves once everything handed in so far is in the outbox (committed, with the rule state
+   * behind any alert), so a driver may acknowledge its device only then.
+   */
+  settled(): Promise<void>;
 }

@@ -75,6 +75,7 @@ async function driverRate(buses: BusConfig[], devices: DriverDevice[]): Promise<
     availability: () => undefined,
     rejected: () => undefined,
     ignored: () => undefined,
+    settled: async () => undefined,
   };
   const driver = new PolledDriver('modbus', modbusProtocol as PolledProtocol<unknown, unknown>, new Map(buses.map((bus) => [bus.id, bus])), sink, systemClock, silentLogger());
   for (const device of devices) driver.addDevice(device);

@@ -50,6 +50,7 @@ describe('end to end on embedded defaults: aedes, PGlite, SQL telemetry', () => 
         GatewayConfigSchema,
         {
           gateway: { id: gatewayId },
+          data_dir: join(dataDir, 'gateway'),
           uplink: { url: cloud.brokerUrl, password: passwords[gatewayId], status_interval_s: 1 },
           local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
           devices: [{ id: 'lift-e1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-e1' }, mqtt: { topic: 'estate/e/lift-1' } }],

@@ -16,7 +16,7 @@ import { createTestInfluxDatabase, type TestInfluxDatabase } from '../support/in
 import { GatewayPublisher } from '../support/gateway-publisher.js';
 import { alertItem, eventItem, uniqueSlug } from '../support/wire-fixtures.js';
 import { eventually } from '../support/net.js';
-import { PROFILES_DIR } from '../edge/edge-fixtures.js';
+import { PROFILES_DIR, tempDataDir } from '../edge/edge-fixtures.js';
 
 /**
  * The production path end to end: a device publishes into the gateway's local broker; the gateway
@@ -54,6 +54,7 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
       GatewayConfigSchema,
       {
         gateway: { id: gatewayId },
+        data_dir: tempDataDir(),
         uplink: { url: mosquitto.url, password: passwords[gatewayId] },
         local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
         devices: [{ id: 'lift-b2-a', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-b2-a' }, mqtt: { topic: 'estate/b2/lift-a' } }],

@@ -1,7 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProfiles } from '../../edge/profiles/load-profiles.js';
 import type { MqttDeviceProfile } from '../../edge/profiles/device-profile.js';
 import type { DeviceRef } from '../../edge/model/device-data.js';
+
+/**
+ * A gateway data_dir of its own (outbox, rule state), removed when the test process exits: a test
+ * gateway must never find another run's outbox in the default data_dir.
+ */
+export function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'estatecare-gw-data-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /** The shipped catalogue, as the gateway loads it. */
 export const PROFILES_DIR = fileURLToPath(new URL('../../device-profiles', import.meta.url));

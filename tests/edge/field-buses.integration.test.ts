@@ -13,7 +13,7 @@ import { assertPythonModules, startPythonPeer, type PythonPeer } from '../suppor
 import { freePort } from '../support/net.js';
 import { uniqueSlug } from '../support/wire-fixtures.js';
 import { ContractObserver, type Observed } from './mqtt-observer.js';
-import { PROFILES_DIR } from './edge-fixtures.js';
+import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
 
 const PYMODBUS_SERVER = fileURLToPath(new URL('../drivers/modbus/pymodbus_server.py', import.meta.url));
 const DLT645_METER = '123456789012';
@@ -53,6 +53,7 @@ describe('gateway on field buses', () => {
       GatewayConfigSchema,
       {
         gateway: { id: gatewayId },
+        data_dir: tempDataDir(),
         uplink: { url: 'mqtt://127.0.0.1:1883', status_interval_s: 1 },
         local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
         buses: [

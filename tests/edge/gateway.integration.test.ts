@@ -6,7 +6,7 @@ import { topicFor, type AlertItem, type DecodedMessage } from '../../shared/cont
 import { silentLogger } from '../../shared/log/logger.js';
 import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/gateway-config.js';
 import { createGateway, type Gateway } from '../../edge/gateway.js';
-import { PROFILES_DIR } from './edge-fixtures.js';
+import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
 import { ContractObserver, MOSQUITTO_URL, connectToMosquitto } from './mqtt-observer.js';
 
 type Of<C extends DecodedMessage['channel']> = Extract<DecodedMessage, { channel: C }> & { retained: boolean };
@@ -30,6 +30,7 @@ describe('gateway against Mosquitto', () => {
     observer = await ContractObserver.watch(`observer-${gatewayId}`, `estatecare/v1/gw/${gatewayId}/#`);
     const input: GatewayConfigInput = {
       gateway: { id: gatewayId },
+      data_dir: tempDataDir(),
       uplink: { url: MOSQUITTO_URL, status_interval_s: 60 },
       local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
       devices: [

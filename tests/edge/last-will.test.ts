@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { tempDataDir } from './edge-fixtures.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicFor, type DecodedMessage } from '../../shared/contract/index.js';
 import { ContractObserver, MOSQUITTO_URL, connectToMosquitto } from './mqtt-observer.js';
@@ -20,7 +21,7 @@ describe('last will', () => {
 
   it('leaves a retained {online:false, reason:"connection_lost"} when the gateway dies', async () => {
     const observer = await ContractObserver.watch(`observer-${gatewayId}`, topicFor(gatewayId, 'status'));
-    const config = { gateway: { id: gatewayId }, uplink: { url: MOSQUITTO_URL }, local_broker: { embedded: true, port: 0 } };
+    const config = { gateway: { id: gatewayId }, uplink: { url: MOSQUITTO_URL }, local_broker: { embedded: true, port: 0 }, data_dir: tempDataDir() };
     const script = fileURLToPath(new URL('./gateway-child.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {

@@ -6,7 +6,7 @@ import { silentLogger } from '../../shared/log/logger.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
 import { createGateway } from '../../edge/gateway.js';
 import { createEstateSimulator } from '../../edge/simulator/estate-simulator.js';
-import { PROFILES_DIR } from './edge-fixtures.js';
+import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
 import { MOSQUITTO_URL, connectToMosquitto } from './mqtt-observer.js';
 
 describe('estate simulator driving a gateway', () => {
@@ -28,6 +28,7 @@ describe('estate simulator driving a gateway', () => {
       GatewayConfigSchema,
       {
         gateway: { id: gatewayId },
+        data_dir: tempDataDir(),
         uplink: { url: MOSQUITTO_URL },
         local_broker: { embedded: true, port: 0 },
         devices: devices.map((d) => ({ id: d.id, profile: profileOf[d.kind], subject: { kind: 'asset', id: d.id }, mqtt: { topic: d.topic } })),

@@ -7,7 +7,7 @@ import { decodeMessage, type DecodedMessage } from '../../shared/contract/index.
 import { silentLogger } from '../../shared/log/logger.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
 import { createGateway, type Gateway } from '../../edge/gateway.js';
-import { PROFILES_DIR } from './edge-fixtures.js';
+import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
 
 /** A cloud broker the test can take down and bring back on the same port: aedes in process. */
 async function cloudBroker(port: number, seen: DecodedMessage[]): Promise<{ port: number; close: () => Promise<void> }> {
@@ -51,6 +51,7 @@ describe('uplink outage', () => {
       GatewayConfigSchema,
       {
         gateway: { id: 'test-replay-gw' },
+        data_dir: tempDataDir(),
         uplink: { url: `mqtt://127.0.0.1:${first.port}`, reconnect_period_ms: 100 },
         local_broker: { embedded: true, port: 0 },
         devices: [{ id: 'lift-1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-1' }, mqtt: { topic: 'lift/1' } }],
@@ -86,7 +87,7 @@ describe('uplink outage', () => {
     await unused.close();
     const config = validateConfig(
       GatewayConfigSchema,
-      { gateway: { id: 'test-offline-gw' }, uplink: { url: `mqtt://127.0.0.1:${unused.port}`, reconnect_period_ms: 100 }, local_broker: { embedded: true, port: 0 } },
+      { gateway: { id: 'test-offline-gw' }, data_dir: tempDataDir(), uplink: { url: `mqtt://127.0.0.1:${unused.port}`, reconnect_period_ms: 100 }, local_broker: { embedded: true, port: 0 } },
       'test',
       { env: {} },
     );

@@ -1,5 +1,6 @@
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../../../shared/log/logger.js';
+import type { DeviceIntakeHost } from '../../local-broker/embedded-broker.js';
 import type { Clock } from '../../../shared/time/clock.js';
 import type { MqttDeviceProfile } from '../../profiles/device-profile.js';
 import type { DeviceSink, Driver, DriverDevice } from '../driver.js';
@@ -11,6 +12,11 @@ export const LOCAL_BROKER_CONNECT_TIMEOUT_MS = 5000;
 export const LOCAL_BROKER_RECONNECT_PERIOD_MS = 1000;
 
 export interface MqttDriverOptions {
+  /**
+   * The gateway's embedded broker: the driver takes device messages in before the broker
+   * acknowledges them (see below). When absent, the driver subscribes to brokerUrl as a client.
+   */
+  embeddedBroker?: DeviceIntakeHost | undefined;
   /** Resolved at start(): the embedded broker's port is known only once it listens. */
   brokerUrl: () => string;
   clientId: string;
@@ -25,9 +31,19 @@ interface MqttBinding {
 }
 
 /**
- * Devices that publish JSON into the gateway's local broker. One MQTT.js client subscribes to each
- * device's topic; every message goes through the pure payload mapper. A bad message is refused,
- * reported to the sink (which counts it per reason) and logged; the driver carries on.
+ * Devices that publish JSON into the gateway's local broker; every message goes through the pure
+ * payload mapper. A bad message is refused, reported to the sink (which counts it per reason) and
+ * logged; the driver carries on.
+ *
+ * With the embedded broker, the driver is the broker's intake: a device's QoS 1 message is
+ * acknowledged only once its events, readings and any alert it raised are in the outbox, so a
+ * gateway killed at any moment loses nothing a device was told was delivered. The intake is set
+ * when the driver is built, and the broker listens only after the outbox and rules have started, so
+ * what a device sends the moment the gateway boots is taken in too. After stop() the intake refuses,
+ * and the device keeps its message for the next start.
+ *
+ * With an external local broker (a Mosquitto on the box), one MQTT.js client subscribes to every
+ * device topic; that broker acknowledges a device before the gateway has seen the message.
  */
 export class MqttDriver implements Driver {
   readonly name = 'mqtt-driver';
@@ -35,8 +51,11 @@ export class MqttDriver implements Driver {
   private client: MqttClient | null = null;
   private readonly byTopic = new Map<string, MqttBinding>();
   private readonly online = new Set<string>();
+  private stopped = false;
 
-  constructor(private readonly options: MqttDriverOptions) {}
+  constructor(private readonly options: MqttDriverOptions) {
+    options.embeddedBroker?.setIntake((topic, payload) => this.takeIn(topic, payload));
+  }
 
   addDevice(device: DriverDevice): void {
     const topic = device.config.mqtt?.topic;
@@ -48,6 +67,7 @@ export class MqttDriver implements Driver {
       throw new Error(`device ${device.id}: topic "${topic}" is already used by device ${taken.device.id}`);
     }
     this.byTopic.set(topic, { device, profile: device.profile });
+    if (this.options.embeddedBroker) return;
     this.client?.subscribe(topic, { qos: 1 }, (error) => this.logSubscribeError(topic, error));
   }
 
@@ -61,6 +81,8 @@ export class MqttDriver implements Driver {
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
+    if (this.options.embeddedBroker) return;
     const url = this.options.brokerUrl();
     // resubscribe: false because every 'connect' below subscribes to the current topics itself.
     const client = connect(url, {
@@ -93,11 +115,20 @@ export class MqttDriver implements Driver {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const client = this.client;
     this.client = null;
     // Cleared first: a deliberate stop is not the devices going offline.
     this.online.clear();
     if (client) await client.endAsync();
+  }
+
+  /** The embedded broker's intake: resolves when the message is in the outbox. Other topics pass. */
+  private async takeIn(topic: string, payload: Buffer): Promise<void> {
+    if (!this.byTopic.has(topic)) return;
+    if (this.stopped) throw new Error('the gateway is stopping');
+    this.onMessage(topic, payload);
+    await this.options.sink.settled();
   }
 
   private onMessage(topic: string, payload: Buffer): void {
