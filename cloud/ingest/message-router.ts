@@ -28,6 +28,13 @@ export interface AlertHandler {
  * What became of one message. gatewayId (from the topic) and seq (from the envelope) are there when
  * they could be read, so the sender can be given a receipt even for a message that was refused.
  */
+/**
+ * How long a gateway's registry entry (its estate) is reused before it is looked up again. A
+ * gateway moved to another estate is seen within this; a drain of a backlog then costs one query
+ * per message fewer.
+ */
+export const GATEWAY_CACHE_MS = 60_000;
+
 export type RouteOutcome =
   | { accepted: true; channel: Channel; gatewayId: string; seq: number }
   | { accepted: false; reason: WireRejection; detail: string; channel?: Channel; gatewayId?: string; seq?: number };
@@ -38,6 +45,9 @@ export type RouteOutcome =
  * is not caught here: the caller decides between waiting for the store and giving up.
  */
 export class MessageRouter {
+  /** Registered gateways looked up recently; unknown ones are asked again every time. */
+  private readonly gateways = new Map<string, { gateway: { id: string; estateId: string }; until: number }>();
+
   constructor(
     private readonly directory: GatewayDirectory,
     private readonly tickets: AlertHandler,
@@ -60,7 +70,7 @@ export class MessageRouter {
       return this.reject(topic, 'unknown_topic', `${decoded.channel} flows from the cloud to gateways, not the other way`, sender);
     }
     // The estate always comes from the registry, never from what the gateway claims (DESIGN.md).
-    const gateway = await this.directory.getGateway(decoded.gatewayId);
+    const gateway = await this.lookUp(decoded.gatewayId);
     if (!gateway) return this.reject(topic, 'unknown_gateway', `gateway "${decoded.gatewayId}" is not registered`, sender);
     const origin: BatchOrigin = { gatewayId: gateway.id, estateId: gateway.estateId, receivedAt: this.clock.now() };
 
@@ -80,6 +90,16 @@ export class MessageRouter {
     }
     this.metrics.messagesAccepted.inc({ channel: decoded.channel });
     return { accepted: true, ...sender };
+  }
+
+  private async lookUp(gatewayId: string): Promise<{ id: string; estateId: string } | null> {
+    const now = this.clock.now();
+    const cached = this.gateways.get(gatewayId);
+    if (cached && cached.until > now) return cached.gateway;
+    const gateway = await this.directory.getGateway(gatewayId);
+    if (gateway) this.gateways.set(gatewayId, { gateway: { id: gateway.id, estateId: gateway.estateId }, until: now + GATEWAY_CACHE_MS });
+    else this.gateways.delete(gatewayId);
+    return gateway;
   }
 
   private reject(topic: string, reason: WireRejection, detail: string, sender: Partial<{ channel: Channel; gatewayId: string; seq: number }>): RouteOutcome {

@@ -8,12 +8,14 @@ import { benchModbusPolling } from './modbus-polling.bench.js';
 import { benchGatewayMemory } from './gateway-memory.bench.js';
 import { benchRules } from './rules.bench.js';
 import { benchOutbox } from './outbox.bench.js';
+import { benchUplinkDrain } from './uplink-drain.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'modbus-polling': benchModbusPolling,
   'gateway-memory': benchGatewayMemory,
   rules: benchRules,
   outbox: benchOutbox,
+  'uplink-drain': benchUplinkDrain,
 };
 
 const only = process.argv.slice(2);
