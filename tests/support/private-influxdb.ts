@@ -1,31 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { eventually, freePort, waitForPort } from './net.js';
+import { startRestartableServer, type RestartableServer } from './restartable-server.js';
 
 const INSTALL_HINT = 'install InfluxDB 1.x (Debian package influxdb): bash deploy/dev/ensure-services.sh (as root), or apt-get install influxdb';
 
-export interface PrivateInfluxDb {
+export interface PrivateInfluxDb extends RestartableServer {
   port: number;
   /** http://127.0.0.1:{port}, the v1 HTTP API. */
   url: string;
-  readonly running: boolean;
-  /** What influxd wrote since start, for failure messages. */
-  readonly log: string;
-  /** SIGTERM (influxd closes its stores and exits); resolves once the process has exited. */
-  stop(): Promise<void>;
-  /** Starts influxd again with the same config and data; resolves when /ping answers 204. */
-  start(): Promise<void>;
-  /** Stops influxd if it runs and deletes its folder. */
-  destroy(): Promise<void>;
 }
-
-/** Servers still running, killed when the test process exits so none outlives its test. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 /**
  * A throwaway InfluxDB 1.x of its own, for tests that stop and start the telemetry store: a config
@@ -65,81 +51,24 @@ export async function startPrivateInfluxDb(): Promise<PrivateInfluxDb> {
     ].join('\n'),
   );
   const url = `http://127.0.0.1:${port}`;
-  let log = '';
-  let child: ChildProcess | null = null;
-
-  const start = async (): Promise<void> => {
-    if (child) return;
-    const server = spawn(influxd, ['-config', configFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(server);
-    child = server;
-    let exited = false;
-    server.once('exit', () => {
-      exited = true;
-      running.delete(server);
-      if (child === server) child = null;
-    });
-    server.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    const failed = new Promise<never>((_, reject) => {
-      server.once('error', reject);
-      server.once('exit', (code, signal) => reject(new Error(`influxd exited (${signal ?? code})`)));
-    });
-    failed.catch(() => undefined); // only raced below; an exit after a good start is stop()'s business
-    try {
-      await Promise.race([
-        failed,
-        (async () => {
-          await waitForPort(port, 30_000);
-          await eventually(
-            `influxd /ping on port ${port} to answer 204`,
-            async () => {
-              if (exited) return false;
-              const response = await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(2_000) });
-              return response.status === 204;
-            },
-            30_000,
-          );
-        })(),
-      ]);
-    } catch (error) {
-      if (!exited) server.kill('SIGKILL');
-      throw new Error(`InfluxDB did not start on port ${port}: ${(error as Error).message}\n${log.trim().slice(-2000)}`, { cause: error });
-    }
-  };
-
-  const stop = async (): Promise<void> => {
-    const server = child;
-    if (!server) return;
-    const gone = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server.kill('SIGKILL'), 30_000);
-    await gone;
-    clearTimeout(timer);
-  };
-
-  try {
-    await start();
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
+  const server = await startRestartableServer({
+    name: 'InfluxDB',
     port,
-    url,
-    get running() {
-      return child !== null;
+    dir,
+    spawn: () => spawn(influxd, ['-config', configFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }),
+    ready: async () => {
+      await waitForPort(port, 30_000);
+      await eventually(
+        `influxd /ping on port ${port} to answer 204`,
+        async () => (await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(2_000) })).status === 204,
+        30_000,
+      );
     },
-    get log() {
-      return log;
-    },
-    stop,
-    start,
-    async destroy() {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    // influxd closes its stores and exits on SIGTERM.
+    stopSignal: 'SIGTERM',
+    killSignal: 'SIGKILL',
+  });
+  return Object.assign(server, { port, url });
 }
 
 /** Two distinct free loopback ports (freePort alone may hand out the same one twice). */

@@ -1,9 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, waitForPort } from './net.js';
+import { eventually, freePort, waitForPort } from './net.js';
+import { startRestartableServer, type RestartableServer } from './restartable-server.js';
 
 /** Where Debian's postgresql-NN packages put the server binaries: /usr/lib/postgresql/<version>/bin. */
 export const DEBIAN_POSTGRES_ROOT = '/usr/lib/postgresql';
@@ -15,26 +16,11 @@ const READY_LINE = 'database system is ready to accept connections';
 
 const execFileAsync = promisify(execFile);
 
-export interface PrivatePostgres {
+export interface PrivatePostgres extends RestartableServer {
   port: number;
   /** postgres://postgres@127.0.0.1:{port}/postgres (trust auth). */
   url: string;
-  readonly running: boolean;
-  /** Everything the server wrote to stderr since start, for failure messages. */
-  readonly log: string;
-  /** Fast shutdown (SIGINT: sessions are ended, the server checkpoints and exits), as an outage. */
-  stop(): Promise<void>;
-  /** Starts the server again on the same port and data directory; resolves when it takes connections. */
-  start(): Promise<void>;
-  /** Stops the server if it runs and deletes its folder. */
-  destroy(): Promise<void>;
 }
-
-/** Servers still running, ended (SIGQUIT: immediate shutdown) when the test process exits. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGQUIT');
-});
 
 /**
  * A throwaway PostgreSQL server of its own, for tests that stop and start the database: initdb into
@@ -63,90 +49,36 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     throw new Error(`initdb failed: ${detail}`, { cause: error });
   }
   const port = await freePort();
-  let log = '';
-  let child: ChildProcess | null = null;
-
-  const start = async (): Promise<void> => {
-    if (child) return;
-    const server = spawn(
-      join(bin, 'postgres'),
-      [
-        '-D', dataDir,
-        '-p', String(port),
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', `unix_socket_directories=${socketDir}`,
-        // Durability across a power cut is not what this server is for; a clean shutdown still
-        // checkpoints, so stop() and start() keep every committed row.
-        '-c', 'fsync=off',
-        '-c', 'max_connections=40',
-        '-c', 'shared_buffers=16MB',
-      ],
-      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], ...asOwner },
-    );
-    running.add(server);
-    child = server;
-    let exited = false;
-    server.once('exit', () => {
-      exited = true;
-      running.delete(server);
-      if (child === server) child = null;
-    });
-    let thisRun = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      server.stderr?.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-        thisRun += chunk.toString();
-        if (thisRun.includes(READY_LINE)) resolve();
-      });
-      server.once('error', reject);
-      server.once('exit', (code, signal) => reject(new Error(`postgres exited (${signal ?? code})`)));
-    });
-    try {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        ready,
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no "${READY_LINE}" within 30 s`)), 30_000))),
-      ]).finally(() => clearTimeout(timer));
-      await waitForPort(port, 5_000);
-    } catch (error) {
-      if (!exited) server.kill('SIGQUIT');
-      throw new Error(`PostgreSQL did not start on port ${port}: ${(error as Error).message}\n${log.trim().slice(-2000)}`, { cause: error });
-    }
-  };
-
-  const stop = async (): Promise<void> => {
-    const server = child;
-    if (!server) return;
-    const gone = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-    // SIGINT is PostgreSQL's "fast" shutdown: active transactions are rolled back, clients disconnected.
-    server.kill('SIGINT');
-    const timer = setTimeout(() => server.kill('SIGQUIT'), 30_000);
-    await gone;
-    clearTimeout(timer);
-  };
-
-  try {
-    await start();
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
+  const server = await startRestartableServer({
+    name: 'PostgreSQL',
     port,
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    get running() {
-      return child !== null;
+    dir,
+    spawn: () =>
+      spawn(
+        join(bin, 'postgres'),
+        [
+          '-D', dataDir,
+          '-p', String(port),
+          '-c', 'listen_addresses=127.0.0.1',
+          '-c', `unix_socket_directories=${socketDir}`,
+          // Durability across a power cut is not what this server is for; a clean shutdown still
+          // checkpoints, so stop() and start() keep every committed row.
+          '-c', 'fsync=off',
+          '-c', 'max_connections=40',
+          '-c', 'shared_buffers=16MB',
+        ],
+        { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], ...asOwner },
+      ),
+    ready: async (output) => {
+      await eventually(`"${READY_LINE}"`, () => output().includes(READY_LINE), 30_000);
+      await waitForPort(port, 5_000);
     },
-    get log() {
-      return log;
-    },
-    stop,
-    start,
-    async destroy() {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    // SIGINT is PostgreSQL's "fast" shutdown: active transactions are rolled back, clients disconnected.
+    stopSignal: 'SIGINT',
+    // SIGQUIT: immediate shutdown.
+    killSignal: 'SIGQUIT',
+  });
+  return Object.assign(server, { port, url: `postgres://postgres@127.0.0.1:${port}/postgres` });
 }
 
 /** bin folder of the highest PostgreSQL version installed the Debian way; fails saying how to install it. */
