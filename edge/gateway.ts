@@ -98,6 +98,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     recordTo: config.record_inputs ? recordingsDir(dataDir) : null,
     tick: (now: number): void => pipeline.tick(now),
     settled: (): Promise<void> => pipeline.settled(),
+    resendUnsent: (alerts: AlertItem[]): void => pipeline.resendUnsent(alerts),
     logger: logger.child({ component: 'rules' }),
   });
 

@@ -91,6 +91,11 @@ export class DevicePipeline implements DeviceSink {
     return structuredClone(this.counters);
   }
 
+  /** Alerts the rules kept from before a power cut (rules-runtime.ts): into the outbox again, unannounced. */
+  resendUnsent(alerts: AlertItem[]): void {
+    this.append(alerts, 'events', []);
+  }
+
   /** Settles when everything handed in so far is in the outbox. */
   settled(): Promise<void> {
     return this.tail;
@@ -102,13 +107,23 @@ export class DevicePipeline implements DeviceSink {
       this.counters.alerts += 1;
       this.notify(alert);
     }
+    this.append(alerts, channel, items);
+  }
+
+  /**
+   * Into the outbox, in order. The alerts are committed in the rule state first (as unsent, with the
+   * change that raised them) and forgotten there once the outbox has them, so a power cut between
+   * the two loses none (rule-engine.ts, "Unsent alerts").
+   */
+  private append<C extends OutboxChannel>(alerts: AlertItem[], channel: C, items: Array<OutboxItems[C]>): void {
     if (alerts.length === 0 && items.length === 0) return;
-    const { outbox, onAppended, logger } = this.options;
+    const { engine, outbox, onAppended, logger } = this.options;
     this.tail = this.tail
       .then(async () => {
         if (alerts.length > 0) {
-          this.commit(); // the state behind these alerts first
+          this.commit();
           await outbox.append('alerts', alerts);
+          engine.handedOver(alerts.map((alert) => alert.id));
         }
         if (items.length > 0) await outbox.append(channel, items);
         onAppended();

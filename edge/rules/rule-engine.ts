@@ -23,6 +23,11 @@ export interface RuleEngineOptions {
    * batch of inputs (one SQLite transaction, not one per reading).
    */
   autoCommit?: boolean;
+  /**
+   * Keep every alert raised in the state store until handedOver() names it (see "Unsent alerts"
+   * below). The gateway turns it on; a backtest has no outbox to hand alerts to.
+   */
+  keepUnsentAlerts?: boolean;
 }
 
 /** The engine's own state in the store: offline-since times of the device directory. */
@@ -44,6 +49,14 @@ const MAX_TIMERS_PER_INPUT = 1_000_000;
  * the first input or advanceTo) nor raises an open episode again. The changes of one input, or of
  * one batch, are committed in one transaction.
  *
+ * Unsent alerts (keepUnsentAlerts): an alert is committed together with the state change that
+ * raised it and stays in the store until handedOver() says the outbox has it. A commit saves every
+ * input handled so far, also those whose alerts are still on their way to the outbox; without this
+ * a power cut after such a commit would keep the change (an episode opened or closed) and lose its
+ * alert for good, since the restarted engine sees nothing left to raise. After a restart
+ * unsentAlerts() gives them back to be appended again; their ids are the same, so an alert that did
+ * reach the outbox as well is one item twice, which the cloud stores once.
+ *
  * Failures: a rule that throws is logged and its changes for that input are undone; the other
  * rules still run. A change that would make an invalid wire item is logged and dropped.
  */
@@ -53,6 +66,11 @@ export class RuleEngine {
   private readonly store: RuleStateStore;
   private readonly logger: Logger;
   private readonly autoCommit: boolean;
+  private readonly keepUnsent: boolean;
+  /** Alerts not yet handed over, by id, in the order raised. */
+  private readonly unsent = new Map<string, AlertItem>();
+  /** Unsent-alert rows to write at the next commit: an alert to keep, or undefined to delete. */
+  private readonly unsentChanges = new Map<string, AlertItem | undefined>();
   private readonly timers = new TimerQueue();
   private readonly scopes = new Map<string, RuleScope>();
   private readonly directoryScope: RuleScope;
@@ -68,6 +86,7 @@ export class RuleEngine {
     this.store = options.store;
     this.logger = options.logger;
     this.autoCommit = options.autoCommit ?? true;
+    this.keepUnsent = options.keepUnsentAlerts ?? false;
     for (const rule of this.rules) {
       if (this.ruleById.has(rule.id)) throw new Error(`rule id ${rule.id} is used twice`);
       this.ruleById.set(rule.id, rule);
@@ -81,6 +100,22 @@ export class RuleEngine {
     for (const { rule, key, value } of snapshot.states) this.scope(rule).states.set(key, value);
     for (const { rule, key, at } of snapshot.timers) this.timers.set(rule, key, at);
     for (const episode of snapshot.episodes) this.scope(episode.rule).episodes.set(subjectKey(episode.subject), episode);
+    if (this.keepUnsent) for (const alert of snapshot.unsentAlerts) this.unsent.set(alert.id, alert);
+  }
+
+  /** Alerts raised and not yet handed over (after a restart: those a power cut kept from the outbox). */
+  unsentAlerts(): AlertItem[] {
+    return [...this.unsent.values()].map((alert) => structuredClone(alert));
+  }
+
+  /** These alerts are in the outbox: the store forgets them at the next commit. Unknown ids are ignored. */
+  handedOver(alertIds: Iterable<string>): void {
+    for (const id of alertIds) {
+      if (!this.unsent.delete(id)) continue;
+      // Kept but not committed yet: nothing on disk to delete.
+      if (this.unsentChanges.get(id) !== undefined) this.unsentChanges.delete(id);
+      else this.unsentChanges.set(id, undefined);
+    }
   }
 
   /** The rule parameters in force; rules see them as context.config from the next input on. */
@@ -120,6 +155,7 @@ export class RuleEngine {
     if (this.closed) return this.refuse();
     const alerts: AlertItem[] = [];
     for (const input of inputs) alerts.push(...this.handle(input));
+    this.keepUntilHandedOver(alerts);
     this.commit();
     return alerts;
   }
@@ -129,6 +165,7 @@ export class RuleEngine {
     if (this.closed) return;
     const changes: RuleStateChanges = { states: [], timers: [], episodes: [] };
     for (const scope of this.scopes.values()) scope.collect(changes);
+    if (this.unsentChanges.size > 0) changes.unsentAlerts = [...this.unsentChanges].map(([id, alert]) => (alert ? { id, alert } : { id }));
     // Engine time rides along with other changes only: a tick that changes nothing writes nothing
     // (one fsync a second would wear an eMMC for no gain; the time is used only to order a restart).
     if (isEmptyChanges(changes)) return;
@@ -144,6 +181,7 @@ export class RuleEngine {
       return;
     }
     this.engineTimeDirty = false;
+    this.unsentChanges.clear();
     for (const scope of this.scopes.values()) scope.clean();
   }
 
@@ -167,8 +205,17 @@ export class RuleEngine {
   private once(run: () => AlertItem[]): AlertItem[] {
     if (this.closed) return this.refuse();
     const alerts = run();
+    this.keepUntilHandedOver(alerts);
     if (this.autoCommit) this.commit();
     return alerts;
+  }
+
+  private keepUntilHandedOver(alerts: readonly AlertItem[]): void {
+    if (!this.keepUnsent) return;
+    for (const alert of alerts) {
+      this.unsent.set(alert.id, alert);
+      this.unsentChanges.set(alert.id, alert);
+    }
   }
 
   private refuse(): AlertItem[] {

@@ -1,3 +1,4 @@
+import type { AlertItem } from '../../shared/contract/index.js';
 import type { ActiveEpisode } from '../rules/rule.js';
 import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore } from './rule-state-store.js';
 
@@ -11,6 +12,8 @@ export class MemoryRuleStateData {
   readonly states = new Map<string, { rule: string; key: string; json: string }>();
   readonly timers = new Map<string, { rule: string; key: string; at: number }>();
   readonly episodes = new Map<string, string>();
+  /** By alert id, in the order raised (a Map keeps insertion order). */
+  readonly unsentAlerts = new Map<string, string>();
 }
 
 /** The in-memory backend: backtests, benchmarks, tests. Nothing survives the process. */
@@ -26,6 +29,7 @@ export class MemoryRuleStateStore implements RuleStateStore {
       states: [...this.data.states.values()].map(({ rule, key, json }) => ({ rule, key, value: JSON.parse(json) as unknown })),
       timers: [...this.data.timers.values()].map((timer) => ({ ...timer })),
       episodes: [...this.data.episodes.values()].map((json) => JSON.parse(json) as ActiveEpisode),
+      unsentAlerts: [...this.data.unsentAlerts.values()].map((json) => JSON.parse(json) as AlertItem),
     };
   }
 
@@ -50,6 +54,10 @@ export class MemoryRuleStateStore implements RuleStateStore {
       const id = `${rule}\u001f${subject.kind}\u001f${subject.id}`;
       if (json === undefined) data.episodes.delete(id);
       else data.episodes.set(id, json);
+    }
+    for (const { id, alert } of changes.unsentAlerts ?? []) {
+      if (alert) data.unsentAlerts.set(id, JSON.stringify(alert));
+      else data.unsentAlerts.delete(id);
     }
   }
 

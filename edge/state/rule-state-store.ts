@@ -1,4 +1,4 @@
-import type { Subject } from '../../shared/contract/index.js';
+import type { AlertItem, Subject } from '../../shared/contract/index.js';
 import type { ActiveEpisode } from '../rules/rule.js';
 
 /**
@@ -39,16 +39,30 @@ export interface RuleStateSnapshot {
   states: StoredState[];
   timers: StoredTimer[];
   episodes: ActiveEpisode[];
+  /**
+   * Alerts raised and not yet known to be in the outbox, in the order they were raised. They are
+   * committed with the state change that raised them, so no commit can keep a change whose alert
+   * a power cut then loses (rule-engine.ts, "Unsent alerts").
+   */
+  unsentAlerts: AlertItem[];
 }
 
-/** One batch of changes. A missing value, at or episode deletes the entry. */
+/** One batch of changes. A missing value, at, episode or alert deletes the entry. */
 export interface RuleStateChanges {
   engineTime?: number;
   states: Array<{ rule: string; key: string; value?: unknown }>;
   timers: Array<{ rule: string; key: string; at?: number }>;
   episodes: Array<{ rule: string; subject: Subject; episode?: ActiveEpisode }>;
+  /** By alert id: kept until the outbox has it. Absent in stores' callers that keep none. */
+  unsentAlerts?: Array<{ id: string; alert?: AlertItem }>;
 }
 
 export function isEmptyChanges(changes: RuleStateChanges): boolean {
-  return changes.engineTime === undefined && changes.states.length === 0 && changes.timers.length === 0 && changes.episodes.length === 0;
+  return (
+    changes.engineTime === undefined &&
+    changes.states.length === 0 &&
+    changes.timers.length === 0 &&
+    changes.episodes.length === 0 &&
+    (changes.unsentAlerts?.length ?? 0) === 0
+  );
 }

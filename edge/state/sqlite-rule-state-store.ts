@@ -1,9 +1,10 @@
+import type { AlertItem } from '../../shared/contract/index.js';
 import type { ActiveEpisode } from '../rules/rule.js';
 import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore } from './rule-state-store.js';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite.js';
 
 /** Bumped with every change of the tables below; a newer file is refused rather than misread. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS rule_state (
@@ -17,6 +18,10 @@ const SCHEMA = `
     PRIMARY KEY (rule, subject_kind, subject_id)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS engine_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  -- Version 2. seq keeps the order alerts were raised in.
+  CREATE TABLE IF NOT EXISTS unsent_alerts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, alert TEXT NOT NULL
+  );
 `;
 
 /**
@@ -30,6 +35,8 @@ export class SqliteRuleStateStore implements RuleStateStore {
   private readonly upserts: { states: RowWriter; timers: RowWriter; episodes: RowWriter };
   private readonly deletes: Record<'state' | 'timer' | 'episode', SqliteStatement>;
   private readonly putTime: SqliteStatement;
+  private readonly putUnsent: SqliteStatement;
+  private readonly deleteUnsent: SqliteStatement;
   private readonly apply: (changes: RuleStateChanges) => void;
 
   constructor(readonly path: string) {
@@ -54,6 +61,8 @@ export class SqliteRuleStateStore implements RuleStateStore {
       episode: this.db.prepare('DELETE FROM open_episodes WHERE rule = ? AND subject_kind = ? AND subject_id = ?'),
     };
     this.putTime = this.db.prepare("INSERT INTO engine_meta (name, value) VALUES ('engine_time', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+    this.putUnsent = this.db.prepare('INSERT INTO unsent_alerts (id, alert) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET alert = excluded.alert');
+    this.deleteUnsent = this.db.prepare('DELETE FROM unsent_alerts WHERE id = ?');
     this.apply = this.db.transaction((changes: RuleStateChanges) => this.write(changes));
   }
 
@@ -62,11 +71,13 @@ export class SqliteRuleStateStore implements RuleStateStore {
     const states = this.db.prepare('SELECT rule, key, value FROM rule_state').all() as Array<{ rule: string; key: string; value: string }>;
     const timers = this.db.prepare('SELECT rule, key, at FROM rule_timers').all() as Array<{ rule: string; key: string; at: number }>;
     const episodes = this.db.prepare('SELECT episode FROM open_episodes').all() as Array<{ episode: string }>;
+    const unsent = this.db.prepare('SELECT alert FROM unsent_alerts ORDER BY seq').all() as Array<{ alert: string }>;
     return {
       engineTime: time ? Number(time.value) : null,
       states: states.map(({ rule, key, value }) => ({ rule, key, value: JSON.parse(value) as unknown })),
       timers: timers.map(({ rule, key, at }) => ({ rule, key, at: Number(at) })),
       episodes: episodes.map(({ episode }) => JSON.parse(episode) as ActiveEpisode),
+      unsentAlerts: unsent.map(({ alert }) => JSON.parse(alert) as AlertItem),
     };
   }
 
@@ -98,6 +109,10 @@ export class SqliteRuleStateStore implements RuleStateStore {
     states.flush();
     timers.flush();
     episodes.flush();
+    for (const { id, alert } of changes.unsentAlerts ?? []) {
+      if (alert) this.putUnsent.run(id, JSON.stringify(alert));
+      else this.deleteUnsent.run(id);
+    }
   }
 }
 

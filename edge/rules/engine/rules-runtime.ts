@@ -21,6 +21,8 @@ export interface RuleInputs {
   onAvailability(deviceId: string, availability: Availability, at: number): AlertItem[];
   advanceTo(time: number): AlertItem[];
   commit(): void;
+  /** These alerts are in the outbox (rule-engine.ts, "Unsent alerts"). */
+  handedOver(alertIds: Iterable<string>): void;
 }
 
 export interface RulesRuntimeOptions {
@@ -35,6 +37,8 @@ export interface RulesRuntimeOptions {
   tick: (now: number) => void;
   /** Resolves when every alert handed out so far is in the outbox; awaited before the state closes. */
   settled: () => Promise<void>;
+  /** At start: alerts a power cut kept from the outbox, to be appended again (then handedOver). */
+  resendUnsent: (alerts: AlertItem[]) => void;
   logger: Logger;
   tickMs?: number;
 }
@@ -57,7 +61,20 @@ export class RulesRuntime implements Component, RuleInputs {
 
   async start(): Promise<void> {
     const { options } = this;
-    this.engine = new RuleEngine({ rules: options.rules, store: options.openStore(), devices: options.devices, config: this.config, logger: options.logger, autoCommit: false });
+    this.engine = new RuleEngine({
+      rules: options.rules,
+      store: options.openStore(),
+      devices: options.devices,
+      config: this.config,
+      logger: options.logger,
+      autoCommit: false,
+      keepUnsentAlerts: true,
+    });
+    const unsent = this.engine.unsentAlerts();
+    if (unsent.length > 0) {
+      options.logger.warn({ alerts: unsent.length }, 'alerts raised before the last stop and not yet in the outbox; appending them again');
+      options.resendUnsent(unsent);
+    }
     if (options.recordTo) this.recorder = new InputRecorder(options.recordTo, options.clock, options.logger.child({ component: 'recorder' }));
     const tick = (): void => options.tick(options.clock.now());
     tick();
@@ -99,6 +116,10 @@ export class RulesRuntime implements Component, RuleInputs {
 
   commit(): void {
     this.engine?.commit();
+  }
+
+  handedOver(alertIds: Iterable<string>): void {
+    this.engine?.handedOver(alertIds);
   }
 
   private run(input: EngineInput, handle: (engine: RuleEngine) => AlertItem[]): AlertItem[] {

@@ -16,8 +16,8 @@ describe('rule engine on SQLite across restarts and power cuts', () => {
   let dir: string;
   let path: string;
   const engines: RuleEngine[] = [];
-  const open = (autoCommit = true): RuleEngine => {
-    const engine = new RuleEngine({ rules: createDefaultRules(), store: new SqliteRuleStateStore(path), devices: [LIFT, METER, DOOR], logger: silentLogger(), autoCommit });
+  const open = (autoCommit = true, keepUnsentAlerts = false): RuleEngine => {
+    const engine = new RuleEngine({ rules: createDefaultRules(), store: new SqliteRuleStateStore(path), devices: [LIFT, METER, DOOR], logger: silentLogger(), autoCommit, keepUnsentAlerts });
     engines.push(engine);
     return engine;
   };
@@ -86,5 +86,22 @@ describe('rule engine on SQLite across restarts and power cuts', () => {
     const after = open();
     expect(after.advanceTo(T0 + 60 * MINUTE)).toEqual([]);
     expect(brief(after.advanceTo(T0 + 60 * MINUTE + 90 * SECOND))).toEqual(['09:01:30.000 raised device_offline meter-1203']);
+  });
+  it('a power cut after a commit that saved an alert-raising change, before the outbox had the alert: the alert comes back', () => {
+    // As the gateway runs it: commits per batch, alerts kept until the outbox has them.
+    const killed = open(false, true);
+    killed.onReadings(liftFrame(T0, STOPPED_OUTSIDE_ZONE));
+    const raised = killed.advanceTo(T0 + 16 * SECOND);
+    expect(brief(raised)).toEqual(['08:00:15.000 raised lift_entrapment lift-b1-a']);
+    killed.commit(); // the episode is open on disk; the alert has not reached the outbox
+
+    const restarted = open(false, true);
+    expect(restarted.unsentAlerts()).toEqual(raised);
+    // The episode stays open: nothing is raised a second time, so the unsent alert is the only copy.
+    expect(restarted.advanceTo(T0 + 30 * SECOND).filter((a) => a.rule === 'lift_entrapment')).toEqual([]);
+    restarted.handedOver(raised.map((alert) => alert.id));
+    restarted.commit();
+
+    expect(open(false, true).unsentAlerts()).toEqual([]);
   });
 });

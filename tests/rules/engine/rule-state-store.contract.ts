@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AlertItem } from '../../../shared/contract/index.js';
 import type { ActiveEpisode } from '../../../edge/rules/rule.js';
 import type { RuleStateChanges, RuleStateStore } from '../../../edge/state/rule-state-store.js';
 
@@ -20,6 +21,20 @@ const episode = (id: string, revision = 1): ActiveEpisode => ({
   reason: { zh: '困人', en: 'trapped' },
   evidence: { stopped_s: 15, floor: 7, device_id: id, note: null, confirmed: true },
 });
+
+const unsentAlert: AlertItem = {
+  id: 'alert-0001',
+  episode_id: 'episode-0001',
+  revision: 1,
+  rule: 'lift_entrapment',
+  subject: { kind: 'asset', id: 'lift-1' },
+  category: 'lift_entrapment',
+  severity: 'critical',
+  state: 'raised',
+  event_time: '2026-11-24T08:00:15.000Z',
+  reason: { zh: '困人', en: 'trapped' },
+  evidence: {},
+};
 
 const changes = (partial: Partial<RuleStateChanges>): RuleStateChanges => ({ states: [], timers: [], episodes: [], ...partial });
 
@@ -45,7 +60,15 @@ export function ruleStateStoreContract(name: string, makeHarness: () => StoreHar
     });
 
     it('starts empty', () => {
-      expect(open().load()).toEqual({ engineTime: null, states: [], timers: [], episodes: [] });
+      expect(open().load()).toEqual({ engineTime: null, states: [], timers: [], episodes: [], unsentAlerts: [] });
+    });
+
+    it('keeps unsent alerts in the order raised until they are deleted by id, across a reopen', () => {
+      const store = open();
+      const alert = (id: string) => ({ ...unsentAlert, id, episode_id: `episode-${id}` });
+      store.commit(changes({ states: [{ rule: 'r', key: 'k', value: 1 }], unsentAlerts: [{ id: 'a-2', alert: alert('a-2') }, { id: 'a-1', alert: alert('a-1') }] }));
+      store.commit(changes({ unsentAlerts: [{ id: 'a-3', alert: alert('a-3') }, { id: 'a-2' }] }));
+      expect(open().load().unsentAlerts).toEqual([alert('a-1'), alert('a-3')]);
     });
 
     it('gives back committed state, timers, episodes and engine time as JSON values', () => {
@@ -135,7 +158,7 @@ export function ruleStateStoreContract(name: string, makeHarness: () => StoreHar
       const cyclic: Record<string, unknown> = {};
       cyclic.self = cyclic;
       expect(() => store.commit(changes({ engineTime: 5, states: [{ rule: 'r', key: 'ok', value: 2 }, { rule: 'r', key: 'bad', value: cyclic }], timers: [{ rule: 'r', key: 't', at: 1 }] }))).toThrow();
-      expect(store.load()).toEqual({ engineTime: null, states: [{ rule: 'r', key: 'kept', value: 1 }], timers: [], episodes: [] });
+      expect(store.load()).toEqual({ engineTime: null, states: [{ rule: 'r', key: 'kept', value: 1 }], timers: [], episodes: [], unsentAlerts: [] });
       // and the next batch carries nothing of the failed one
       store.commit(changes({ states: [{ rule: 'r', key: 'next', value: 3 }] }));
       expect(sortByKey(store.load().states).map((row) => row.key)).toEqual(['kept', 'next']);
