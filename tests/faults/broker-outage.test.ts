@@ -1,127 +1,111 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
-import pg from 'pg';
-import { stringify } from 'yaml';
-import { validateConfig } from '../../shared/config/load-config.js';
-import { silentLogger } from '../../shared/log/logger.js';
-import { Cloud } from '../../cloud/cloud-service.js';
-import { CloudConfigSchema } from '../../cloud/config/cloud-config.js';
-import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
-import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
-import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
-import { runCli, type CliRun } from '../support/cli.js';
-import { eventually, freePort } from '../support/net.js';
-import { uniqueSlug } from '../support/wire-fixtures.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultRig, MqttLift, mqttLiftDevice, READINGS_PER_FRAME, type AlarmRecord } from './fault-harness.js';
 
 const LIFTS = 30;
+/** Minutes, not seconds: some 36,000 readings and 30 alarms wait in the gateway's outbox meanwhile. */
+const OUTAGE_MS = 150_000;
+const FRAME_PERIOD_MS = 1000;
+/** During the outage an alarm every this often, round robin over lifts 10-19. */
+const OUTAGE_ALARM_PERIOD_MS = 5000;
 
 /**
- * The cloud broker is stopped for seconds while lifts keep raising alarms (Mosquitto with persistence,
- * as deployed, so the cloud's session survives the restart); the gateway runs as its own process. Counted against what was produced: every alarm becomes exactly one ticket and one stored
- * event, whether it was raised before, during or after the outage.
+ * The cloud broker (Mosquitto with persistence, as deployed, so the cloud's session survives the
+ * restart) is stopped for minutes while 30 lifts keep sending status frames and raising alarms
+ * before, throughout and after the outage; the gateway runs as its own process. Counted against what
+ * the lifts' PUBACKs from the gateway's local broker say was produced: every alarm becomes exactly one
+ * ticket (cleared by the frame after it) and one stored event, every status frame arrives as its
+ * readings, and the gateway reports its outbox empty again.
  */
-describe('a cloud broker outage under traffic', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'estatecare-outage-'));
-  const gatewayId = uniqueSlug('gw-outage');
-  const passwords = { [gatewayId]: 'pw-outage-gw1', [SERVICE_USERNAME]: 'pw-outage-cloud' };
-  let mosquitto: MosquittoInstance;
-  let postgres: TestPostgresDatabase;
-  let cloud: Cloud;
-  let gateway: CliRun;
-  let device: MqttClient;
-  let sql: pg.Client;
+describe('a cloud broker outage of minutes under traffic', () => {
+  let rig: FaultRig;
+  const lifts: MqttLift[] = [];
+  const pending: Array<Promise<unknown>> = [];
+  let framing = true;
 
   beforeAll(async () => {
-    [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
-    cloud = new Cloud(
-      validateConfig(
-        CloudConfigSchema,
-        {
-          // The default: no $share group. Mosquitto 2.0 does not queue shared-subscription messages
-          // for a member that is away, so with a share group this very test loses what the gateway
-          // sent while the cloud's session was being restored.
-          broker: { embedded: false, url: mosquitto.url, username: SERVICE_USERNAME, password: passwords[SERVICE_USERNAME], client_id: uniqueSlug('ingest') },
-          database: { url: postgres.url },
-          api: { host: '127.0.0.1', port: 0 },
-          registry: { estates: [{ id: 'outage-estate', name: 'Outage Gardens', gateways: [{ id: gatewayId }] }] },
-        },
-        'test cloud config',
-      ),
-      { logger: silentLogger() },
-    );
-    await cloud.start();
-    const localPort = await freePort();
-    const config = {
-      gateway: { id: gatewayId },
-      uplink: { url: mosquitto.url, password: passwords[gatewayId], reconnect_period_ms: 200 },
-      local_broker: { embedded: true, host: '127.0.0.1', port: localPort },
-      data_dir: join(dir, 'gateway'),
-      log_level: 'warn',
-      devices: Array.from({ length: LIFTS }, (_, i) => ({ id: `lift-${i}`, profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: `lift-${i}` }, mqtt: { topic: `estate/lift-${i}` } })),
-    };
-    const configFile = join(dir, 'gateway.yaml');
-    writeFileSync(configFile, stringify(config));
-    gateway = runCli(['gateway', '--config', configFile]);
-    device = await eventually('the gateway local broker', async () => mqtt.connectAsync(`mqtt://127.0.0.1:${localPort}`, { clientId: uniqueSlug('lifts'), reconnectPeriod: 0 }), 20_000);
-    sql = new pg.Client({ connectionString: postgres.url });
-    await sql.connect();
-    // Devices publish into the gateway's broker with no session: until its driver has subscribed,
-    // what they send reaches no one. Wait until a lift's status frames arrive in the cloud.
-    let seq = 100;
-    await eventually(
-      'the gateway to read its lifts and reach the cloud',
-      async () => {
-        await device.publishAsync('estate/lift-0', JSON.stringify({ time: new Date().toISOString(), seq: seq++, car_status: 1, door_zone: 1, passenger_status: 2 }), { qos: 1 });
-        const { rows } = await sql.query('SELECT 1 FROM readings WHERE gateway_id = $1 LIMIT 1', [gatewayId]);
-        return rows.length > 0;
-      },
-      30_000,
-    );
-  }, 60_000);
+    rig = await FaultRig.start({
+      name: 'gw-outage',
+      gateway: { log_level: 'warn', devices: Array.from({ length: LIFTS }, (_, i) => mqttLiftDevice(`lift-${i}`)) },
+    });
+    lifts.push(...(await rig.startGatewayWithLifts(LIFTS)));
+  }, 120_000);
 
   afterAll(async () => {
-    await device?.endAsync();
-    if (gateway && gateway.child.exitCode === null) {
-      gateway.child.kill('SIGTERM');
-      await gateway.exited;
-    }
-    await sql?.end();
-    await cloud?.stop();
-    await Promise.allSettled([mosquitto?.stop(), postgres?.drop()]);
-    rmSync(dir, { recursive: true, force: true });
+    framing = false;
+    await Promise.allSettled(lifts.map((lift) => lift.close()));
+    await rig?.close();
   });
 
-  const pressAlarm = (lift: number, seq: number) =>
-    device.publishAsync(`estate/lift-${lift}`, JSON.stringify({ time: new Date().toISOString(), seq, event_code: 90 }), { qos: 1 });
+  const alarm = (lift: number): void => void pending.push(lifts[lift]!.alarm());
 
-  it('loses no alarm and opens no duplicate ticket', { timeout: 90_000 }, async () => {
-    for (let lift = 0; lift < 10; lift++) await pressAlarm(lift, 1);
-    await mosquitto.halt();
-    for (let lift = 10; lift < 20; lift++) await pressAlarm(lift, 1);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    await mosquitto.restart();
-    for (let lift = 20; lift < LIFTS; lift++) await pressAlarm(lift, 1);
+  it('loses no alarm or reading, opens no duplicate ticket and drains the outbox', { timeout: 15 * 60_000 }, async () => {
+    const trafficFrom = Date.now();
+    const frames = (async () => {
+      while (framing) {
+        for (const lift of lifts) pending.push(lift.frame());
+        await sleep(FRAME_PERIOD_MS);
+      }
+    })();
 
-    const tickets = await eventually(
-      `${LIFTS} tickets`,
-      async () => {
-        const { rows } = await sql.query<{ subject_id: string; n: string }>(
-          `SELECT subject_id, count(*) AS n FROM tickets WHERE gateway_id = $1 GROUP BY subject_id`,
-          [gatewayId],
-        );
-        return rows.length === LIFTS ? rows : undefined;
-      },
-      45_000,
-    ).catch(async (error: Error) => {
-      const { rows } = await sql.query(`SELECT subject_id FROM tickets WHERE gateway_id = $1 ORDER BY subject_id`, [gatewayId]);
-      throw new Error(`${error.message}; tickets for ${rows.map((r) => r.subject_id).join(',')}; gateway log: ${gateway.stdout().slice(-2000)} ${gateway.stderr().slice(-1000)}`);
+    for (let lift = 0; lift < 10; lift++) alarm(lift);
+    await rig.settle(async () => (await rig.tickets()).length, 10, { quietMs: 0, giveUpMs: 30_000 });
+
+    await rig.mosquitto.halt();
+    const outageFrom = Date.now();
+    for (let k = 0; Date.now() - outageFrom < OUTAGE_MS; k++) {
+      alarm(10 + (k % 10));
+      await sleep(Math.min(OUTAGE_ALARM_PERIOD_MS, Math.max(0, OUTAGE_MS - (Date.now() - outageFrom))));
+    }
+    await rig.mosquitto.restart();
+    const outageMs = Date.now() - outageFrom;
+
+    for (let lift = 20; lift < LIFTS; lift++) alarm(lift);
+    await sleep(5000);
+    framing = false;
+    await frames;
+    await Promise.all(pending);
+    const trafficUntil = Date.now();
+    const alarms = lifts.flatMap((lift) => lift.alarms);
+    const framesSent = lifts.reduce((sum, lift) => sum + lift.ackedFrames.filter((f) => f.time >= trafficFrom).length, 0);
+
+    const drained = await rig.waitForOutboxDrained(trafficUntil, 300_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${rig.gatewayLog()}`);
     });
-    expect(tickets.every((row) => Number(row.n) === 1)).toBe(true);
-    const { rows: events } = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM events WHERE gateway_id = $1 AND type = 'lift_alarm_button'`, [gatewayId]);
-    expect(Number(events[0]!.n)).toBe(LIFTS);
-    expect(gateway.child.exitCode).toBeNull();
+    await rig.settle(async () => (await rig.tickets()).length, alarms.length);
+    const [tickets, events] = await Promise.all([rig.tickets(), rig.events('lift_alarm_button')]);
+    const { rows: readingRows } = await rig.sql.query<{ device_id: string; n: string }>(
+      `SELECT device_id, count(*) AS n FROM readings WHERE gateway_id = $1 AND point = 'car_status' AND event_time >= $2 GROUP BY device_id`,
+      [rig.gatewayId, new Date(trafficFrom)],
+    );
+    const { rows: totals } = await rig.sql.query<{ n: string }>(`SELECT count(*) AS n FROM readings WHERE gateway_id = $1 AND event_time >= $2`, [rig.gatewayId, new Date(trafficFrom)]);
+    console.log(
+      `outage ${Math.round(outageMs / 1000)} s; ${alarms.length} alarms, ${tickets.length} tickets, ${events.length} alarm events; ` +
+        `${framesSent} frames sent, ${totals[0]!.n} readings stored; outbox reported empty ${Math.round((drained.last_seen_at.getTime() - trafficUntil) / 1000)} s after the traffic stopped`,
+    );
+
+    expect(outageMs).toBeGreaterThanOrEqual(120_000);
+    const problems: string[] = [];
+    for (const a of alarms) {
+      const mine = tickets.filter((t) => t.subject_id === a.lift && t.first_pressed_at === a.time);
+      const stored = events.filter((e) => e.device_id === a.lift && e.event_time === a.time);
+      if (mine.length !== 1 || mine[0]!.alert_state !== 'cleared' || stored.length !== 1) problems.push(describeAlarm(a, outageFrom, outageFrom + outageMs, mine.map((t) => t.alert_state), stored.length));
+    }
+    for (const ticket of tickets) {
+      if (!alarms.some((a) => ticket.subject_id === a.lift && ticket.first_pressed_at === a.time)) problems.push(`ticket of no alarm: ${JSON.stringify(ticket)}`);
+    }
+    for (const lift of lifts) {
+      const sent = lift.ackedFrames.filter((f) => f.time >= trafficFrom).length;
+      const stored = Number(readingRows.find((row) => row.device_id === lift.id)?.n ?? 0);
+      if (stored !== sent) problems.push(`${lift.id}: ${sent} frames acknowledged, ${stored} of their car_status readings stored`);
+    }
+    expect(problems, rig.gatewayLog()).toEqual([]);
+    expect(Number(totals[0]!.n)).toBe(framesSent * READINGS_PER_FRAME);
+    expect(rig.current?.cli.child.exitCode).toBeNull();
   });
 });
+
+function describeAlarm(alarm: AlarmRecord, outageFrom: number, outageUntil: number, tickets: string[], events: number): string {
+  const when = alarm.time < outageFrom ? 'before' : alarm.time <= outageUntil ? 'during' : 'after';
+  return `alarm ${alarm.lift} seq ${alarm.seq} at ${new Date(alarm.time).toISOString()} (${when} the outage): tickets [${tickets.join(', ')}], ${events} alarm events`;
+}
