@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlertCategorySchema, AlertSeveritySchema, AlertStateSchema, EvidenceSchema, SubjectKindSchema } from '../../shared/contract/index.js';
+import { iso, isoOrNull } from './api-time.js';
 import { OutcomeCodeSchema, TicketPrioritySchema, TicketStatusSchema, type Ticket, type TicketAuditEntry } from '../tickets/ticket.js';
 
 const Time = z.iso.datetime();
@@ -43,8 +44,6 @@ export const AuditEntryViewSchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 export function toTicketView(ticket: Ticket): TicketView {
   return {

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { EXIT_OK, UsageError, reportFailure } from './cli-error.js';
 import { SOFTWARE_VERSION } from '../../shared/version.js';
 

@@ -1,5 +1,5 @@
 import type { AlertItem, EventItem, ReadingItem } from '../../shared/contract/index.js';
-import { CHANNEL_SPECS } from '../../shared/contract/index.js';
+import { CHANNEL_SPECS, RECEIPTED_CHANNELS, type ReceiptedChannel } from '../../shared/contract/index.js';
 
 /**
  * The gateway's store-and-forward queue in front of the uplink (conventions.md, outbox semantics):
@@ -7,10 +7,9 @@ import { CHANNEL_SPECS } from '../../shared/contract/index.js';
  * after a reconnect, never drop while offline. Every implementation (memory now, SQLite next) must
  * behave the same; a shared contract suite will check them.
  */
-export const OUTBOX_CHANNELS = (['alerts', 'events', 'telemetry'] as const)
-  .slice()
-  .sort((a, b) => CHANNEL_SPECS[a].priority - CHANNEL_SPECS[b].priority);
-export type OutboxChannel = 'alerts' | 'events' | 'telemetry';
+/** The channels whose messages carry outbox items (and get the cloud's receipts), in priority order. */
+export const OUTBOX_CHANNELS = [...RECEIPTED_CHANNELS].sort((a, b) => CHANNEL_SPECS[a].priority - CHANNEL_SPECS[b].priority);
+export type OutboxChannel = ReceiptedChannel;
 
 export interface OutboxItems {
   alerts: AlertItem;

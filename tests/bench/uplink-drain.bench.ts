@@ -3,20 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { validateConfig } from '../../shared/config/load-config.js';
-import { silentLogger } from '../../shared/log/logger.js';
 import { systemClock } from '../../shared/time/clock.js';
 import { Cloud } from '../../cloud/cloud-service.js';
-import { CloudConfigSchema } from '../../cloud/config/cloud-config.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { MAX_AWAITED_TELEMETRY_ITEMS } from '../../edge/uplink/uplink-client.js';
 import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
-import { uniqueSlug } from '../support/wire-fixtures.js';
 import { median, type BenchRow } from './bench-table.js';
 import { spawnTs } from './child-process.js';
 import type { PublisherArgs, PublisherResult } from './uplink-drain-publisher-process.js';
 import { DRAIN_BATCH, FILL_CHUNK, fillDrainOutbox } from './uplink-drain-readings.js';
+import { startTestCloud } from '../support/test-cloud.js';
 
 /** The headline backlog: one drain per path. */
 const BACKLOG = 1_000_000;
@@ -72,20 +69,13 @@ export async function benchUplinkDrain(): Promise<BenchRow[]> {
   let sql: pg.Client | undefined;
   try {
     [cloudBroker, quietBroker, postgres] = await Promise.all([startMosquitto(passwords), startMosquitto(passwords), createTestPostgresDatabase()]);
-    cloud = new Cloud(
-      validateConfig(
-        CloudConfigSchema,
-        {
-          broker: { embedded: false, url: cloudBroker.url, username: SERVICE_USERNAME, password: passwords[SERVICE_USERNAME], client_id: uniqueSlug('ingest') },
-          database: { url: postgres.url },
-          api: { host: '127.0.0.1', port: 0 },
-          registry: { estates: [{ id: ESTATE_ID, name: 'Drain Gardens', gateways: [{ id: GATEWAY_ID }] }] },
-        },
-        'uplink-drain bench cloud config',
-      ),
-      { logger: silentLogger() },
-    );
-    await cloud.start();
+    cloud = await startTestCloud({
+      brokerUrl: cloudBroker.url,
+      servicePassword: passwords[SERVICE_USERNAME],
+      databaseUrl: postgres.url,
+      estate: { id: ESTATE_ID, name: 'Drain Gardens' },
+      gatewayIds: [GATEWAY_ID],
+    });
     sql = new pg.Client({ connectionString: postgres.url });
     await sql.connect();
 

@@ -6,7 +6,6 @@ import { validateConfig } from '../../shared/config/load-config.js';
 import { MAX_MESSAGE_BYTES } from '../../shared/contract/index.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { Cloud } from '../../cloud/cloud-service.js';
-import { CloudConfigSchema } from '../../cloud/config/cloud-config.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
@@ -17,6 +16,7 @@ import { GatewayPublisher } from '../support/gateway-publisher.js';
 import { alertItem, eventItem, uniqueSlug } from '../support/wire-fixtures.js';
 import { eventually } from '../support/net.js';
 import { PROFILES_DIR, tempDataDir } from '../edge/edge-fixtures.js';
+import { startTestCloud } from '../support/test-cloud.js';
 
 /**
  * The production path end to end: a device publishes into the gateway's local broker; the gateway
@@ -37,19 +37,13 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
 
   beforeAll(async () => {
     [mosquitto, postgres, influx] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase(), createTestInfluxDatabase()]);
-    const cloudConfig = validateConfig(
-      CloudConfigSchema,
-      {
-        broker: { embedded: false, url: mosquitto.url, username: SERVICE_USERNAME, password: passwords[SERVICE_USERNAME], client_id: uniqueSlug('ingest') },
-        database: { url: postgres.url },
-        telemetry: { backend: 'influxdb', influxdb: { url: influx.url, database: influx.database } },
-        api: { host: '127.0.0.1', port: 0 },
-        registry: { estates: [{ id: 'e2e-estate', name: 'E2E Gardens', gateways: [{ id: gatewayId }, { id: otherGatewayId }] }] },
-      },
-      'test cloud config',
-    );
-    cloud = new Cloud(cloudConfig, { logger: silentLogger() });
-    await cloud.start();
+    cloud = await startTestCloud({
+      brokerUrl: mosquitto.url,
+      servicePassword: passwords[SERVICE_USERNAME]!,
+      databaseUrl: postgres.url,
+      influx: { url: influx.url, database: influx.database },
+      gatewayIds: [gatewayId, otherGatewayId],
+    });
     const gatewayConfig = validateConfig(
       GatewayConfigSchema,
       {

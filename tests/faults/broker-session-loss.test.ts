@@ -1,24 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import mqtt from 'mqtt';
-import { validateConfig } from '../../shared/config/load-config.js';
 import { AlertsMessageSchema, subscriptionFor, type AlertItem } from '../../shared/contract/index.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { systemClock } from '../../shared/time/clock.js';
 import { Cloud } from '../../cloud/cloud-service.js';
-import { CloudConfigSchema } from '../../cloud/config/cloud-config.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
 import { EnvelopeFactory } from '../../edge/uplink/envelope-factory.js';
 import { UplinkClient } from '../../edge/uplink/uplink-client.js';
 import type { ReceiptTrackerOptions } from '../../edge/uplink/receipt-tracker.js';
-import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
-import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
+import { startMosquitto } from '../support/mosquitto.js';
+import { createTestPostgresDatabase } from '../support/postgres.js';
 import { eventually } from '../support/net.js';
 import { alertItem, uniqueSlug } from '../support/wire-fixtures.js';
+import { startTestCloud } from '../support/test-cloud.js';
 
 const BATCHES = 3;
 const ALERTS_PER_BATCH = 5;
@@ -39,6 +38,7 @@ describe('the cloud broker loses what it held for the cloud', () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     cleanups.length = 0;
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function setUp(options: { persistence: boolean; receipts: ReceiptTrackerOptions | null }) {
     const [mosquitto, postgres] = await Promise.all([startMosquitto(passwords, { persistence: options.persistence }), createTestPostgresDatabase()]);
@@ -47,8 +47,7 @@ describe('the cloud broker loses what it held for the cloud', () => {
     await sql.connect();
     cleanups.push(() => sql.end());
     const startCloud = async (clientId: string): Promise<Cloud> => {
-      const cloud = new Cloud(cloudConfig(mosquitto, postgres, gatewayId, clientId), { logger: silentLogger() });
-      await cloud.start();
+      const cloud = await startTestCloud({ brokerUrl: mosquitto.url, servicePassword: passwords[SERVICE_USERNAME], databaseUrl: postgres.url, gatewayIds: [gatewayId], clientId });
       cleanups.push(() => cloud.stop());
       return cloud;
     };
@@ -155,16 +154,3 @@ describe('the cloud broker loses what it held for the cloud', () => {
     expect(setup.uplink.connected).toBe(true);
   });
 });
-
-function cloudConfig(mosquitto: MosquittoInstance, postgres: TestPostgresDatabase, gatewayId: string, clientId: string) {
-  return validateConfig(
-    CloudConfigSchema,
-    {
-      broker: { embedded: false, url: mosquitto.url, username: SERVICE_USERNAME, password: 'pw-session-cloud', client_id: clientId },
-      database: { url: postgres.url },
-      api: { host: '127.0.0.1', port: 0 },
-      registry: { estates: [{ id: 'session-estate', name: 'Session Gardens', gateways: [{ id: gatewayId }] }] },
-    },
-    'test cloud config',
-  );
-}

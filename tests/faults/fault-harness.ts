@@ -6,9 +6,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { stringify } from 'yaml';
 import { validateConfig } from '../../shared/config/load-config.js';
-import { silentLogger } from '../../shared/log/logger.js';
 import { Cloud } from '../../cloud/cloud-service.js';
-import { CloudConfigSchema } from '../../cloud/config/cloud-config.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/gateway-config.js';
 import { gatewayOutboxPath } from '../../edge/state/gateway-state-path.js';
@@ -17,6 +15,7 @@ import { createTestPostgresDatabase, type TestPostgresDatabase } from '../suppor
 import { runCli, type CliRun } from '../support/cli.js';
 import { eventually, freePort, waitForPort } from '../support/net.js';
 import { uniqueSlug } from '../support/wire-fixtures.js';
+import { startTestCloud } from '../support/test-cloud.js';
 
 /**
  * Shared setup of the fault tests, every part a real process or server: a private Mosquitto with the
@@ -93,22 +92,13 @@ export class FaultRig {
     try {
       const [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
       cleanups.push(() => mosquitto.stop(), () => postgres.drop());
-      const cloud = new Cloud(
-        validateConfig(
-          CloudConfigSchema,
-          {
-            // No $share group: Mosquitto 2.0 drops shared-subscription messages while the group has no
-            // member, and a broker restart leaves it without one until ingest has resubscribed.
-            broker: { embedded: false, url: mosquitto.url, username: SERVICE_USERNAME, password: passwords[SERVICE_USERNAME], client_id: uniqueSlug('ingest') },
-            database: { url: postgres.url },
-            api: { host: '127.0.0.1', port: 0 },
-            registry: { estates: [{ id: `${options.name}-estate`, name: `${options.name} estate`, gateways: [{ id: gatewayId }] }] },
-          },
-          'fault rig cloud config',
-        ),
-        { logger: silentLogger() },
-      );
-      await cloud.start();
+      const cloud = await startTestCloud({
+        brokerUrl: mosquitto.url,
+        servicePassword: passwords[SERVICE_USERNAME],
+        databaseUrl: postgres.url,
+        estate: { id: `${options.name}-estate`, name: `${options.name} estate` },
+        gatewayIds: [gatewayId],
+      });
       cleanups.push(() => cloud.stop());
       const sql = new pg.Pool({ connectionString: postgres.url, max: 4 });
       await sql.query('SELECT 1');

@@ -5,12 +5,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
-import { validateConfig } from '../../shared/config/load-config.js';
 import { decodeMessage, subscriptionFor } from '../../shared/contract/index.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { systemClock } from '../../shared/time/clock.js';
 import { Cloud } from '../../cloud/cloud-service.js';
-import { CloudConfigSchema } from '../../cloud/config/cloud-config.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
 import { EnvelopeFactory } from '../../edge/uplink/envelope-factory.js';
@@ -19,6 +17,7 @@ import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js'
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
 import { eventually } from '../support/net.js';
 import { alertItem, readingItem, uniqueSlug } from '../support/wire-fixtures.js';
+import { startTestCloud } from '../support/test-cloud.js';
 
 const READINGS = 3 * MAX_AWAITED_TELEMETRY_ITEMS;
 
@@ -93,20 +92,7 @@ describe('the window of readings awaiting a receipt', () => {
     await eventually('the alert past the full window', () => seen.alerts === 1);
     expect((await outbox.stats()).depth).toBe(READINGS + 1);
 
-    cloud = new Cloud(
-      validateConfig(
-        CloudConfigSchema,
-        {
-          broker: { embedded: false, url: mosquitto.url, username: SERVICE_USERNAME, password: passwords[SERVICE_USERNAME], client_id: uniqueSlug('ingest') },
-          database: { url: postgres.url },
-          api: { host: '127.0.0.1', port: 0 },
-          registry: { estates: [{ id: 'window-estate', name: 'Window Gardens', gateways: [{ id: gatewayId }] }] },
-        },
-        'test cloud config',
-      ),
-      { logger: silentLogger() },
-    );
-    await cloud.start();
+    cloud = await startTestCloud({ brokerUrl: mosquitto.url, servicePassword: passwords[SERVICE_USERNAME], databaseUrl: postgres.url, gatewayIds: [gatewayId] });
     // The readings sent before the cloud's session existed went nowhere; the receipt timeout (long
     // here) would resend them. A reconnect resends at once, as after any outage.
     await mosquitto.restart();

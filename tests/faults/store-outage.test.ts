@@ -7,9 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
-import { validateConfig } from '../../shared/config/load-config.js';
 import { Cloud } from '../../cloud/cloud-service.js';
-import { CloudConfigSchema } from '../../cloud/config/cloud-config.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
@@ -17,6 +15,7 @@ import { startPrivateInfluxDb, type PrivateInfluxDb } from '../support/private-i
 import { runCli, type CliRun } from '../support/cli.js';
 import { eventually, freePort } from '../support/net.js';
 import { uniqueSlug } from '../support/wire-fixtures.js';
+import { startTestCloud } from '../support/test-cloud.js';
 
 /**
  * Lifts that each press their alarm button once: four per phase (before, PostgreSQL down, between,
@@ -146,22 +145,17 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
 
   beforeAll(async () => {
     [mosquitto, postgres, influx] = await Promise.all([startMosquitto(passwords), startPrivatePostgres(), startPrivateInfluxDb()]);
-    cloud = new Cloud(
-      validateConfig(
-        CloudConfigSchema,
-        {
-          broker: { embedded: false, url: mosquitto.url, username: SERVICE_USERNAME, password: passwords[SERVICE_USERNAME], client_id: uniqueSlug('ingest') },
-          database: { url: postgres.url },
-          telemetry: { backend: 'influxdb', influxdb: { url: influx.url, database: INFLUX_DATABASE } },
-          api: { host: '127.0.0.1', port: 0 },
-          registry: { estates: [{ id: 'stores-estate', name: 'Store Outage Court', gateways: [{ id: gatewayId }] }] },
-        },
-        'test cloud config',
-      ),
+    cloud = await startTestCloud(
+      {
+        brokerUrl: mosquitto.url,
+        servicePassword: passwords[SERVICE_USERNAME],
+        databaseUrl: postgres.url,
+        influx: { url: influx.url, database: INFLUX_DATABASE },
+        gatewayIds: [gatewayId],
+      },
       // Warnings and errors kept as JSON lines: ingest's retries are part of what is checked.
-      { logger: pino({ level: 'warn' }, { write: (line: string) => void cloudLog.push(line) }) },
+      pino({ level: 'warn' }, { write: (line: string) => void cloudLog.push(line) }),
     );
-    await cloud.start();
     const localPort = await freePort();
     const lifts = [...Array.from({ length: ALARM_LIFTS }, (_, i) => `lift-${i}`), STATUS_LIFT, PROBE_LIFT];
     const config = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GatewayIdSchema, RulesConfigSchema } from '../../../shared/contract/index.js';
+import { iso } from '../api-time.js';
 import { ApiError } from '../errors.js';
 import { ErrorBodySchema } from '../error-body.js';
 import type { GatewayConfigService } from '../../config-delivery/gateway-config-service.js';
@@ -31,7 +32,7 @@ export const gatewayConfigRoutes =
     const view = async (config: StoredGatewayConfig) => ({
       gateway_id: config.gatewayId,
       config_version: String(config.version),
-      issued_at: new Date(config.issuedAt).toISOString(),
+      issued_at: iso(config.issuedAt),
       issued_by: config.issuedBy,
       reported_config_version: await reported.reportedConfigVersion(config.gatewayId),
       rules: config.rules,

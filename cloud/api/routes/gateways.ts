@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GatewayIdSchema, OnlineStatusSchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
+import { isoOrNull } from '../api-time.js';
 import { ApiError } from '../errors.js';
 import { ErrorBodySchema } from '../error-body.js';
 import type { GatewayStatusRecord } from '../../registry/registry-repository.js';
@@ -9,7 +10,6 @@ export interface GatewayDirectoryView {
   listGatewayStatus(filter: { estateId?: string | undefined; gatewayId?: string | undefined }): Promise<GatewayStatusRecord[]>;
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 const GatewayViewSchema = z.object({
   id: z.string(),
@@ -41,8 +41,8 @@ function viewOf(record: GatewayStatusRecord): z.infer<typeof GatewayViewSchema> 
     name: record.name,
     uplink: status === null ? 'never_seen' : status.online ? 'online' : 'offline',
     offline_reason: status !== null && !status.online ? status.reason : null,
-    last_seen_at: iso(record.lastSeenAt),
-    watermark: iso(record.watermark),
+    last_seen_at: isoOrNull(record.lastSeenAt),
+    watermark: isoOrNull(record.watermark),
     outbox: online?.outbox ?? null,
     software_version: online?.software_version ?? null,
     config_version: online?.config_version ?? null,

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../../../../shared/time/clock.js';
 import { seededRandom, type Random } from '../../random.js';
 import { SimulatedElectricityMeter } from '../household-electricity.js';
 import { SimulatedWaterMeter } from '../household-water.js';
-import { SDM120_INPUT_REGISTERS, TUF2000_HOLDING_REGISTERS, sdm120Image, tuf2000Image } from './meter-registers.js';
+import { sdm120Image, tuf2000Image } from './meter-registers.js';
 
 /** Exception 01 ILLEGAL FUNCTION, 02 ILLEGAL DATA ADDRESS (protocols.md 1.4). */
 const ILLEGAL_FUNCTION = 1;
