@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../shared/time/clock.js';
 import { silentLogger } from '../../shared/log/logger.js';
-import { buildApp } from '../../cloud/api/app.js';
+import { buildApp, type AppDependencies } from '../../cloud/api/app.js';
 import { CloudMetrics } from '../../cloud/metrics/cloud-metrics.js';
 import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
 import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
@@ -11,7 +11,7 @@ import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js
 import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
 import { GatewayConfigService, type RetainedPublisher } from '../../cloud/config-delivery/gateway-config-service.js';
 import { ConfigMessageSchema } from '../../shared/contract/index.js';
-import { alertItem, BASE_TIME } from '../support/wire-fixtures.js';
+import { alertItem, BASE_TIME, nextChange } from '../support/wire-fixtures.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
 
@@ -20,7 +20,7 @@ describe('HTTP API /api/v1/tickets', () => {
   let opened: OpenedSqlDatabase;
   let app: FastifyInstance;
   let service: TicketService;
-  let gatewayConfigs: Parameters<typeof buildApp>[0]['gatewayConfigs'];
+  let gatewayConfigs: AppDependencies['gatewayConfigs'];
   let registry: RegistryRepository;
   const clock = new ManualClock(BASE_TIME + 30_000);
   let databaseUp = true;
@@ -42,25 +42,35 @@ describe('HTTP API /api/v1/tickets', () => {
     service = new TicketService(new SqlTicketRepository(opened.db), { clock });
     const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, () => publisher, clock, silentLogger());
     gatewayConfigs = { service: configs, reported: registry };
-    app = await buildApp({
+    app = await appWith({});
+  });
+
+  /** The API over the test's database and services, with some of them replaced. */
+  function appWith(replaced: Partial<AppDependencies>): Promise<FastifyInstance> {
+    return buildApp({
       tickets: service,
       gatewayConfigs,
       gateways: registry,
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),
+      ...replaced,
     });
-  });
+  }
 
   afterAll(async () => {
     await app?.close();
     await opened?.cleanup();
   });
 
+  const origin = () => ({ gatewayId: 'gw-api', estateId: 'api-estate', receivedAt: clock.now() });
+
   async function openTicket(overrides: Parameters<typeof alertItem>[0] = {}): Promise<string> {
-    const { ticket } = await service.handleAlert({ gatewayId: 'gw-api', estateId: 'api-estate', receivedAt: clock.now() }, alertItem(overrides));
+    const { ticket } = await service.handleAlert(origin(), alertItem(overrides));
     return ticket.id;
   }
+
+  const fieldPaths = (body: { fields?: Array<{ path: string }> }) => (body.fields ?? []).map((f) => f.path);
 
   it('lists tickets newest first with snake_case fields and ISO times', async () => {
     const id = await openTicket({ category: 'lift_entrapment', severity: 'critical', subject: { kind: 'asset', id: 'lift-9' } });
@@ -125,6 +135,35 @@ describe('HTTP API /api/v1/tickets', () => {
     }
   });
 
+  it("shows the words a ticket was opened for beside the alert's latest state, and every revision in the audit trail", async () => {
+    const raise = alertItem({
+      category: 'lift_entrapment',
+      rule: 'lift_entrapment',
+      subject: { kind: 'asset', id: 'lift-7' },
+      reason: { zh: '7 号梯报警按钮被按下，可能有人被困', en: 'Alarm button pressed in lift 7: a passenger may be trapped' },
+      evidence: { presses: 1 },
+    });
+    const clear = nextChange(raise, 'cleared', BASE_TIME + 6 * 60_000, {
+      reason: { zh: '7 号梯门已打开：已无人被困', en: 'Lift 7 doors open: no longer trapped' },
+      evidence: { presses: 1, doors_open: true },
+    });
+    const { ticket } = await service.handleAlert(origin(), raise);
+    await service.handleAlert(origin(), clear);
+    const response = await app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.id}` });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.ticket).toMatchObject({
+      status: 'open',
+      reason: raise.reason,
+      evidence: clear.evidence,
+      alert: { state: 'cleared', revision: 2, reason: clear.reason, at: clear.event_time, cleared_at: clear.event_time },
+    });
+    expect(body.audit.map((e: { action: string; details: Record<string, unknown> }) => [e.action, e.details.revision, e.details.reason, e.details.evidence])).toEqual([
+      ['opened', 1, raise.reason, raise.evidence],
+      ['alert_cleared', 2, clear.reason, clear.evidence],
+    ]);
+  });
+
   it('answers 400, not 500, to a body that is not JSON', async () => {
     const id = await openTicket();
     const response = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, headers: { 'content-type': 'application/json' }, payload: '{"by": ' });
@@ -133,13 +172,8 @@ describe('HTTP API /api/v1/tickets', () => {
   });
 
   it('hides internals of a failure behind a plain 500', async () => {
-    const broken = await buildApp({
+    const broken = await appWith({
       tickets: { ...service, list: async () => { throw new Error('relation "tickets" does not exist'); } } as unknown as TicketService,
-      gatewayConfigs,
-      gateways: registry,
-      health: { database: async () => true, telemetry: async () => true, broker: () => true },
-      metrics: new CloudMetrics(),
-      logger: silentLogger(),
     });
     const response = await broken.inject({ method: 'GET', url: '/api/v1/tickets' });
     expect(response.statusCode).toBe(500);
