@@ -6,6 +6,7 @@ import type { Logger } from '../../shared/log/logger.js';
 import { SOFTWARE_VERSION } from '../../shared/version.js';
 import { installErrorHandler } from './errors.js';
 import { ticketRoutes, type TicketDesk } from './routes/tickets.js';
+import { ticketCategoryRoutes } from './routes/ticket-categories.js';
 import { healthRoutes, type HealthProbes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { gatewayConfigRoutes, type ReportedVersions } from './routes/gateway-config.js';
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(ticketRoutes(deps.tickets), { prefix: '/api/v1' });
+  await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
   await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported), { prefix: '/api/v1' });
   await app.register(healthRoutes(deps.health));

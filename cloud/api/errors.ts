@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ErrorBodySchema } from './error-body.js';
-import { TicketNotFoundError, TicketTransitionError } from '../tickets/ticket-errors.js';
+import { TicketNotFoundError, TicketOutcomeError, TicketTransitionError } from '../tickets/ticket-errors.js';
 
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
@@ -37,6 +37,14 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof TicketNotFoundError) return answer(new ApiError(404, error.code, error.message));
     if (error instanceof TicketTransitionError) {
       return answer(new ApiError(409, error.code, error.message, { details: { status: error.currentStatus, action: error.action } }));
+    }
+    if (error instanceof TicketOutcomeError) {
+      return answer(
+        new ApiError(400, error.code, error.message, {
+          fields: [{ path: 'body.outcome_code', message: `not an outcome of a ${error.category} ticket` }],
+          details: { type: error.category, outcome_codes: [...error.allowed] },
+        }),
+      );
     }
     if (error instanceof ApiError) return answer(error);
     if (isResponseSerializationError(error)) {

@@ -1,6 +1,7 @@
 import { toWireTime } from '../../shared/contract/index.js';
 import { slaStart } from './ticket-policy.js';
-import { TicketTransitionError, type TicketAction } from './ticket-errors.js';
+import { OUTCOME_CODES_BY_CATEGORY, outcomeFits } from './ticket-outcomes.js';
+import { TicketOutcomeError, TicketTransitionError, type TicketAction } from './ticket-errors.js';
 import type { AlertChange, AlertSource, NewTicket } from './ticket-repository.js';
 import type { AuditAction, OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
 
@@ -89,6 +90,9 @@ export function planStaffAction(
     case 'resolve':
       if (ticket.status === 'resolved' || ticket.status === 'closed') throw refuse();
       if (!resolution) throw new Error('resolve needs an outcome code');
+      if (!outcomeFits(ticket.type, resolution.outcomeCode)) {
+        throw new TicketOutcomeError(ticket.id, ticket.type, resolution.outcomeCode, OUTCOME_CODES_BY_CATEGORY[ticket.type]);
+      }
       return {
         patch: {
           status: 'resolved',

@@ -95,6 +95,7 @@ export interface TicketRepository {
   acknowledge(id: string, by: string, at: number): Promise<Ticket>;
   /** From open it also records the acknowledgement: whoever is on site has the ticket in hand. */
   markOnSite(id: string, by: string, at: number): Promise<Ticket>;
+  /** Throws TicketOutcomeError for an outcome code that does not belong to the ticket's category. */
   resolve(id: string, by: string, at: number, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket>;
   /** Oldest first; empty for an unknown id. */
   auditTrail(id: string): Promise<TicketAuditEntry[]>;

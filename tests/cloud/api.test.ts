@@ -12,6 +12,7 @@ import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-con
 import { GatewayConfigService, type RetainedPublisher } from '../../cloud/config-delivery/gateway-config-service.js';
 import { ConfigMessageSchema } from '../../shared/contract/index.js';
 import { alertItem, BASE_TIME, nextChange } from '../support/wire-fixtures.js';
+import { OUTCOME_CODES_BY_CATEGORY } from '../../cloud/tickets/ticket-outcomes.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
 
@@ -162,6 +163,21 @@ describe('HTTP API /api/v1/tickets', () => {
       ['opened', 1, raise.reason, raise.evidence],
       ['alert_cleared', 2, clear.reason, clear.evidence],
     ]);
+  });
+
+  it('serves the outcome codes of each category and refuses one from another category with 400 naming the field', async () => {
+    const categories = await app.inject({ method: 'GET', url: '/api/v1/ticket-categories' });
+    expect(categories.statusCode).toBe(200);
+    expect(Object.fromEntries(categories.json().categories.map((c: { type: string; outcome_codes: string[] }) => [c.type, c.outcome_codes]))).toEqual(OUTCOME_CODES_BY_CATEGORY);
+
+    const id = await openTicket({ category: 'lift_fault', rule: 'lift_fault_code', subject: { kind: 'asset', id: 'lift-4' } });
+    const refused = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'fac.li', outcome_code: 'resident_well' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ error: 'outcome_not_for_category', details: { type: 'lift_fault', outcome_codes: OUTCOME_CODES_BY_CATEGORY.lift_fault } });
+    expect(fieldPaths(refused.json())).toEqual(['body.outcome_code']);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
+    const resolved = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'fac.li', outcome_code: 'repaired' } });
+    expect(resolved.json().ticket).toMatchObject({ status: 'resolved', outcome_code: 'repaired' });
   });
 
   it('answers 400, not 500, to a body that is not JSON', async () => {

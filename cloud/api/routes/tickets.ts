@@ -10,7 +10,8 @@ import { ErrorBodySchema } from '../error-body.js';
 
 /**
  * What the ticket routes need from the ticket service; "now" comes from the service's clock. Unknown
- * ids and illegal transitions throw the coded errors of tickets/ticket-errors.ts (404 and 409).
+ * ids, illegal transitions and outcome codes of another category throw the coded errors of
+ * tickets/ticket-errors.ts (404, 409 and 400).
  */
 export type TicketDesk = Pick<TicketService, 'list' | 'get' | 'auditTrail' | 'acknowledge' | 'markOnSite' | 'resolve'>;
 
@@ -97,7 +98,7 @@ export const ticketRoutes =
       '/tickets/:id/resolve',
       {
         schema: {
-          summary: 'Resolve a ticket with an outcome code and a note',
+          summary: 'Resolve a ticket with an outcome code of its category (GET /ticket-categories) and a note',
           params: TicketIdParams,
           body: z.object({
             by: StaffId,
