@@ -12,6 +12,8 @@ import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-con
 import { GatewayConfigService, type RetainedPublisher } from '../../cloud/config-delivery/gateway-config-service.js';
 import { ConfigMessageSchema } from '../../shared/contract/index.js';
 import { alertItem, BASE_TIME, nextChange } from '../support/wire-fixtures.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { OUTCOME_CODES_BY_CATEGORY } from '../../cloud/tickets/ticket-outcomes.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
@@ -180,6 +182,73 @@ describe('HTTP API /api/v1/tickets', () => {
     expect(resolved.json().ticket).toMatchObject({ status: 'resolved', outcome_code: 'repaired' });
   });
 
+  it('answers 400 naming each unknown query parameter or malformed filter, on every API route', async () => {
+    const id = await openTicket();
+    const cases: Array<{ url: string; fields: string[] }> = [
+      { url: '/api/v1/tickets?stauts=open', fields: ['querystring.stauts'] },
+      { url: '/api/v1/tickets?status=open&estate=api-estate&sort=asc', fields: ['querystring.estate', 'querystring.sort'] },
+      { url: '/api/v1/tickets?estate_id=API%20Estate', fields: ['querystring.estate_id'] },
+      { url: `/api/v1/tickets/${id}?include=audit`, fields: ['querystring.include'] },
+      { url: '/api/v1/ticket-categories?type=lift_fault', fields: ['querystring.type'] },
+      { url: '/api/v1/gateways?estate=api-estate', fields: ['querystring.estate'] },
+      { url: '/api/v1/gateways/gw-api/config?version=1', fields: ['querystring.version'] },
+    ];
+    for (const testCase of cases) {
+      const response = await app.inject({ method: 'GET', url: testCase.url });
+      expect(response.statusCode, testCase.url).toBe(400);
+      expect(response.json().error).toBe('invalid_request');
+      expect(fieldPaths(response.json()), testCase.url).toEqual(testCase.fields);
+    }
+    const known = await app.inject({ method: 'GET', url: '/api/v1/tickets?status=open&estate_id=api-estate&limit=5&offset=0' });
+    expect(known.statusCode).toBe(200);
+  });
+
+  it('answers 405 with an Allow header to a wrong method on a known path, 404 to an unknown path', async () => {
+    const id = await openTicket();
+    const cases = [
+      { method: 'DELETE', url: '/api/v1/tickets', allow: 'GET, HEAD' },
+      { method: 'POST', url: `/api/v1/tickets/${id}`, allow: 'GET, HEAD' },
+      { method: 'PUT', url: `/api/v1/tickets/${id}/ack`, allow: 'POST' },
+      { method: 'GET', url: `/api/v1/tickets/${id}/resolve?by=x`, allow: 'POST' },
+      { method: 'DELETE', url: '/api/v1/gateways/gw-api/config', allow: 'GET, HEAD, PUT' },
+    ] as const;
+    for (const testCase of cases) {
+      const response = await app.inject({ method: testCase.method, url: testCase.url });
+      expect(response.statusCode, `${testCase.method} ${testCase.url}`).toBe(405);
+      expect(response.headers.allow).toBe(testCase.allow);
+      expect(response.json()).toMatchObject({ error: 'method_not_allowed' });
+    }
+    const unknown = await app.inject({ method: 'GET', url: '/api/v1/tickets-archive' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toBe('not_found');
+  });
+
+  it('answers 400 naming the field to a NUL character (U+0000) in the query, the path or the body, and stores nothing', async () => {
+    const id = await openTicket();
+    const cases: Array<{ method: 'GET' | 'POST' | 'PUT'; url: string; payload?: unknown; field: string }> = [
+      { method: 'GET', url: '/api/v1/tickets?estate_id=api-estate%00', field: 'querystring.estate_id' },
+      { method: 'GET', url: '/api/v1/tickets?status=open%00', field: 'querystring.status' },
+      { method: 'GET', url: '/api/v1/gateways/gw-api%00', field: 'params.id' },
+      { method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: { by: 'li\u0000wei' }, field: 'body.by' },
+      { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'li.wei', outcome_code: 'resident_well', note: '一切\u0000正常' }, field: 'body.note' },
+      {
+        method: 'PUT',
+        url: '/api/v1/gateways/gw-api/config',
+        payload: { by: 'supervisor.zhang', rules: { care: { households: [{ unit_id: 'hh-nul', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose: 'care\u0000visits' } }] } } },
+        field: 'body.rules.care.households.0.consent.purpose',
+      },
+    ];
+    const configBefore = (await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body;
+    for (const testCase of cases) {
+      const response = await app.inject({ method: testCase.method, url: testCase.url, ...(testCase.payload !== undefined ? { payload: testCase.payload as object } : {}) });
+      expect(response.statusCode, `${testCase.url} ${response.body}`).toBe(400);
+      expect(response.json().error).toBe('invalid_request');
+      expect(fieldPaths(response.json())).toEqual([testCase.field]);
+    }
+    expect((await app.inject({ method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body).toBe(configBefore);
+  });
+
   it('answers 400, not 500, to a body that is not JSON', async () => {
     const id = await openTicket();
     const response = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, headers: { 'content-type': 'application/json' }, payload: '{"by": ' });
@@ -243,6 +312,43 @@ describe('HTTP API /api/v1/tickets', () => {
       expect(away.json().message).toMatch(/is stored/);
     });
   });
+  describe('care profiles stay out of logs and error answers', () => {
+    const MARKER = 'purpose-zq7x-private';
+    const rules = (purpose: string) => ({ care: { households: [{ unit_id: 'hh-log-1', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose } }] } });
+    const lines: string[] = [];
+    let logged: FastifyInstance;
+
+    beforeAll(async () => {
+      const capture = pino({ level: 'trace' }, new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }));
+      logged = await appWith({ logger: capture });
+    });
+    afterAll(async () => logged?.close());
+
+    it('a rules config with a NUL in a care profile: 400 naming the field, its text neither answered nor logged', async () => {
+      const response = await logged.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: rules(`${MARKER}\u0000`) } });
+      expect(response.statusCode).toBe(400);
+      expect(fieldPaths(response.json())).toEqual(['body.rules.care.households.0.consent.purpose']);
+      expect(response.body).not.toContain(MARKER);
+      expect(lines.join('')).not.toContain(MARKER);
+    });
+
+    it('a rules config the database refuses: a plain 500, and the log names the failure without the care profile', async () => {
+      // A real refusal by the database, whose error carries the row (detail: "Failing row contains ...").
+      await opened.db.query('ALTER TABLE gateway_configs ADD CONSTRAINT refuse_all CHECK (false) NOT VALID');
+      const before = lines.length;
+      try {
+        const response = await logged.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: rules(MARKER) } });
+        expect(response.statusCode).toBe(500);
+        expect(response.body).not.toContain(MARKER);
+      } finally {
+        await opened.db.query('ALTER TABLE gateway_configs DROP CONSTRAINT refuse_all');
+      }
+      const failure = lines.slice(before).map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request failed');
+      expect(failure?.err).toMatchObject({ code: '23514', message: expect.stringContaining('refuse_all') });
+      expect(lines.join('')).not.toContain(MARKER);
+    });
+  });
+
   describe('gateway fleet status', () => {
     it('lists never-seen, online and offline gateways with their delivery watermark and backlog', async () => {
       await registry.upsertGateway({ id: 'gw-api-quiet', estateId: 'api-estate', name: 'never reported' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AlertCategorySchema } from '../../../shared/contract/index.js';
+import { AlertCategorySchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
 import { OutcomeCodeSchema, TicketStatusSchema } from '../../tickets/ticket.js';
 import type { TicketService } from '../../tickets/ticket-service.js';
 import { MAX_LIST_LIMIT as MAX_PAGE_SIZE, DEFAULT_LIST_LIMIT as DEFAULT_PAGE_SIZE } from '../../tickets/ticket-repository.js';
@@ -30,7 +30,7 @@ export const ticketRoutes =
         schema: {
           summary: 'List tickets, newest first',
           querystring: z.object({
-            estate_id: z.string().min(1).optional(),
+            estate_id: z.string().regex(SLUG_PATTERN, 'must be an estate id').optional(),
             status: z
               .string()
               .transform((value) => value.split(',').map((s) => s.trim()))
