@@ -1,3 +1,4 @@
+export * from './storable-text.js';
 export * from './identifiers.js';
 export * from './subject.js';
 export * from './units.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './storable-text.js';
 
 /**
  * The cloud's answer to one message of the alerts, events or telemetry channel, named by the
@@ -16,7 +17,7 @@ export const ReceiptSchema = z.object({
   seq: z.number().int().nonnegative(),
   outcome: z.enum(['stored', 'rejected']),
   /** Why a rejected message was refused (a WireRejection); absent for stored. */
-  reason: z.string().max(64).optional(),
+  reason: storableText().max(64).optional(),
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 
