@@ -7,7 +7,7 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import { senderOf, type MessageRouter, type RouteOutcome } from './message-router.js';
 import { RECEIPT_PUBLISH_OPTIONS, ReceiptPublisher, receiptFor } from './receipt-publisher.js';
-import { storeUnavailable } from './store-failure.js';
+import { describeDataError, storeRefusesData, storeUnavailable } from './store-failure.js';
 
 export interface IngestConnection {
   url: string;
@@ -27,9 +27,10 @@ export interface StoreHealth {
 const FIRST_RETRY_DELAY_MS = 250;
 const MAX_RETRY_DELAY_MS = 5_000;
 /**
- * A message whose writes fail this often, while every store answers and the errors do not say a
- * store is unavailable, is set aside (acknowledged to the broker with no receipt, so its gateway
- * keeps it and sends it again later) rather than blocking ingest for every gateway.
+ * A message whose writes fail this often, while every store answers and the errors neither say a
+ * store is unavailable nor that it refuses the data, is set aside (acknowledged to the broker with
+ * no receipt, so its gateway keeps it and sends it again later). It is tried again at once, not
+ * after a wait: only a store that cannot write holds messages back, never one message.
  */
 const MAX_FAILURES_WITH_STORES_UP = 3;
 
@@ -137,9 +138,17 @@ export class IngestService implements Component {
         return await this.router.route(topic, payload);
       } catch (error) {
         if (this.stopping) throw error;
+        // The router refuses items a store refuses; this is one it could not pin on an item (a status).
+        if (storeRefusesData(error)) {
+          const detail = describeDataError(error);
+          this.metrics.rejected('data_exception');
+          this.logger.warn({ topic, reason: 'data_exception', detail }, 'message rejected');
+          return { accepted: false, reason: 'data_exception', detail, ...senderOf(topic, payload) };
+        }
         // A store that answers its health check may still be unable to write (read-only, disk full).
         const storesUp = (await this.health.storesUp()) && !storeUnavailable(error);
-        if (storesUp && ++failuresWithStoresUp >= MAX_FAILURES_WITH_STORES_UP) {
+        if (storesUp) {
+          if (++failuresWithStoresUp < MAX_FAILURES_WITH_STORES_UP) continue;
           this.metrics.rejected('store_rejected');
           this.logger.error({ err: error, topic }, 'message set aside: the stores take writes but keep refusing this one; its gateway keeps it and sends it again');
           return { accepted: false, reason: 'store_rejected', detail: (error as Error).message, ...senderOf(topic, payload) };

@@ -335,6 +335,14 @@ export class UplinkClient implements Component {
           'the cloud refused a message for good; its items are dropped from the outbox',
         );
       }
+      for (const { message, refused } of settlement.partlyRefused) {
+        const items = Object.values(refused).reduce((sum, count) => sum + count, 0);
+        this.refusedItems += items;
+        logger.error(
+          { seq: message.seq, channel: message.channel, items, refused, refused_total: this.refusedItems },
+          'the cloud stored a message but refused some of its items for good; they are dropped from the outbox with it',
+        );
+      }
       this.wake?.();
     } catch (error) {
       if (error instanceof WireError) logger.warn({ err: error, reason: error.reason }, 'receipts message ignored');

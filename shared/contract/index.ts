@@ -14,4 +14,5 @@ export * from './envelope.js';
 export * from './topics.js';
 export * from './channels.js';
 export * from './wire-error.js';
+export * from './event-time-plausibility.js';
 export * from './decode.js';
