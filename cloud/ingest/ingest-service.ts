@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
-import { UPLINK_CHANNELS, subscriptionFor } from '../../shared/contract/index.js';
+import {
+  CLOUD_PRESENCE_TOPIC,
+  SCHEMA_VERSION,
+  UPLINK_CHANNELS,
+  subscriptionFor,
+  toWireTime,
+  type CloudPresence,
+} from '../../shared/contract/index.js';
+import { newId } from '../../shared/ids.js';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
@@ -40,6 +48,10 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
  * one message at a time), so while a store is down ingest stops taking messages and the broker keeps
  * them; nothing is acknowledged that was not stored. Once a message is stored (or refused for good)
  * its gateway gets a receipt (receipt-publisher.ts), and only then deletes it from its outbox.
+ *
+ * Each time it has subscribed (at start, and after a reconnect on which the broker had lost its
+ * session) it publishes its presence with a new session id (shared/contract/cloud-presence.ts), so
+ * gateways send again at once what the broker may have dropped before the subscription was back.
  */
 export class IngestService implements Component {
   readonly name = 'ingest';
@@ -53,7 +65,7 @@ export class IngestService implements Component {
     private readonly router: MessageRouter,
     private readonly health: StoreHealth,
     private readonly metrics: CloudMetrics,
-    clock: Clock,
+    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
     this.receipts = new ReceiptPublisher(
@@ -87,6 +99,8 @@ export class IngestService implements Component {
       protocolVersion: 4,
       reconnectPeriod: 1_000,
       manualConnect: true,
+      // subscribe() below renews the subscriptions on a reconnect without a session, and knows when they are in place.
+      resubscribe: false,
     });
     client.handleMessage = (packet, done) => {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
@@ -108,12 +122,28 @@ export class IngestService implements Component {
     });
     client.connect();
     await connected;
-    client.on('connect', () => this.reconnectListeners.forEach((listener) => listener()));
+    client.on('connect', (connack) => {
+      this.reconnectListeners.forEach((listener) => listener());
+      // A kept session keeps the subscriptions and what was queued for them: nothing was lost.
+      if (!connack.sessionPresent) void this.subscribe(client).catch((error: unknown) => this.logger.warn({ err: error }, 'resubscribing after a reconnect failed'));
+    });
+    await this.subscribe(client);
+  }
+
+  /** Subscribes to every gateway's uplink channels, then announces a new presence. */
+  private async subscribe(client: MqttClient): Promise<void> {
     await client.subscribeAsync(
       UPLINK_CHANNELS.map((channel) => subscriptionFor(channel, this.connection.shareGroup ?? undefined)),
       { qos: 1 },
     );
     this.logger.info({ url: this.connection.url }, 'ingest subscribed to gateway channels');
+    const presence: CloudPresence = { schema_version: SCHEMA_VERSION, session_id: newId(), since: toWireTime(this.clock.now()) };
+    try {
+      await client.publishAsync(CLOUD_PRESENCE_TOPIC, JSON.stringify(presence), { qos: 1, retain: true });
+    } catch (error) {
+      // Gateways then resend after their receipt timeout, as before presence existed.
+      this.logger.warn({ err: error }, 'announcing the cloud presence failed');
+    }
   }
 
   /** Publishes a retained QoS 1 message with the service account (gateway config); resolves on PUBACK. */

@@ -16,3 +16,4 @@ export * from './channels.js';
 export * from './wire-error.js';
 export * from './event-time-plausibility.js';
 export * from './decode.js';
+export * from './cloud-presence.js';
