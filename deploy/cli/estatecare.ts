@@ -18,6 +18,8 @@ Commands:
       --incident-after S     seconds until the staged lift incident (default 20)
   migrate --config FILE      apply database migrations of the cloud described by FILE, then exit
   profiles check [DIR]       lint a device-profile catalogue (default: the shipped one)
+  hash-password              read a password on standard input and print its hash, for a device's
+                             local_broker.device_credentials password_hash in the gateway config
   backtest --config FILE     replay recorded rule inputs through the rules and print what would
                              have fired and when, then a summary (the gateway's devices from FILE)
       --input PATH           a recording: a .jsonl file, or a folder of them replayed in name order
@@ -32,7 +34,8 @@ Commands:
   help                       this text
 
 Secrets may come from the environment: ESTATECARE_DATABASE_URL, ESTATECARE_BROKER_PASSWORD,
-ESTATECARE_INFLUX_PASSWORD (cloud), ESTATECARE_UPLINK_PASSWORD (gateway).
+ESTATECARE_INFLUX_PASSWORD (cloud), ESTATECARE_UPLINK_PASSWORD (gateway); device passwords from
+the variables a gateway config names (local_broker.device_credentials: password_env).
 `;
 
 type CommandRunner = (args: string[]) => Promise<void>;
@@ -46,6 +49,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   migrate: async () => (await import('./commands/migrate-command.js')).runMigrateCommand,
   profiles: async () => (await import('./commands/profiles-command.js')).runProfilesCommand,
   backtest: async () => (await import('./commands/backtest-command.js')).runBacktestCommand,
+  'hash-password': async () => (await import('./commands/hash-password-command.js')).runHashPasswordCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

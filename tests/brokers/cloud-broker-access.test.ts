@@ -88,6 +88,25 @@ for (const kind of CLOUD_BROKERS) {
       expect(forgeries.filter((forged) => seen.includes(forged))).toEqual([]);
     });
 
+    /**
+     * Sends the victim's traffic past an intruder that tried to subscribe: a receipt from the cloud
+     * and an alert the cloud reads, then a marker on the intruder's own receipts. Resolves, once the
+     * marker is in, with everything else the intruder received.
+     */
+    async function interceptedBy(probe: Probe): Promise<string[]> {
+      const listener = probe.connected ? probe : await connectGateway(intruder);
+      expect(await listener.subscribe(topicFor(intruder, 'receipts'))).toBe('granted');
+      expect(await cloud.publish(topicFor(victim, 'receipts'), `receipt-${uniqueSlug('r')}`)).toBe('acknowledged');
+      const victimUplink = await connectGateway(victim);
+      const alert = `alert-${uniqueSlug('a')}`;
+      expect(await victimUplink.publish(topicFor(victim, 'alerts'), alert)).toBe('acknowledged');
+      await cloud.waitFor(alert);
+      const marker = `marker-${uniqueSlug('m')}`;
+      expect(await cloud.publish(topicFor(intruder, 'receipts'), marker)).toBe('acknowledged');
+      await listener.waitFor(marker);
+      return [...new Set([...probe.received, ...listener.received].map((message) => message.payload))].filter((payload) => payload !== marker);
+    }
+
     it("keeps another gateway's config, receipts and uplink from a gateway, whatever it subscribes to", async () => {
       const config = `config-${uniqueSlug('c')}`;
       expect(await cloud.publish(topicFor(victim, 'config'), config, { retain: true })).toBe('acknowledged');
@@ -96,18 +115,7 @@ for (const kind of CLOUD_BROKERS) {
       for (const filter of [topicFor(victim, 'config'), topicFor(victim, 'receipts'), topicFor(victim, 'alerts'), 'estatecare/#', '#', `${TOPIC_ROOT}/+/receipts`]) {
         answers.push(probe.connected ? await probe.subscribe(filter) : 'cut off');
       }
-      const reader = probe.connected ? probe : await connectGateway(intruder);
-      expect(await reader.subscribe(topicFor(intruder, 'receipts'))).toBe('granted');
-      expect(await cloud.publish(topicFor(victim, 'receipts'), `receipt-${uniqueSlug('r')}`)).toBe('acknowledged');
-      const victimUplink = await connectGateway(victim);
-      const alert = `alert-${uniqueSlug('a')}`;
-      expect(await victimUplink.publish(topicFor(victim, 'alerts'), alert)).toBe('acknowledged');
-      await cloud.waitFor(alert);
-      const marker = `marker-${uniqueSlug('m')}`;
-      expect(await cloud.publish(topicFor(intruder, 'receipts'), marker)).toBe('acknowledged');
-      await reader.waitFor(marker);
-      const intercepted = new Set([...probe.received, ...reader.received].map((message) => message.payload));
-      expect([...intercepted]).toEqual([marker]);
+      expect(await interceptedBy(probe)).toEqual([]);
       expect(answers).toEqual(answers.map(() => kind.forbiddenSubscriptionAnswer));
       await cloud.publish(topicFor(victim, 'config'), '', { retain: true });
     });
@@ -115,17 +123,7 @@ for (const kind of CLOUD_BROKERS) {
     it('lets nobody but the cloud subscribe to estatecare/#', async () => {
       const probe = await connectGateway(intruder);
       const answer = await probe.subscribe('estatecare/#');
-      const listener = probe.connected ? probe : await connectGateway(intruder);
-      expect(await listener.subscribe(topicFor(intruder, 'receipts'))).toBe('granted');
-      const victimUplink = await connectGateway(victim);
-      const alert = `alert-${uniqueSlug('a')}`;
-      expect(await victimUplink.publish(topicFor(victim, 'alerts'), alert)).toBe('acknowledged');
-      await cloud.waitFor(alert);
-      const marker = `marker-${uniqueSlug('m')}`;
-      expect(await cloud.publish(topicFor(intruder, 'receipts'), marker)).toBe('acknowledged');
-      await listener.waitFor(marker);
-      const intercepted = new Set([...probe.received, ...listener.received].map((message) => message.payload));
-      expect([...intercepted]).toEqual([marker]);
+      expect(await interceptedBy(probe)).toEqual([]);
       expect(answer).toBe(kind.forbiddenSubscriptionAnswer);
     });
 
