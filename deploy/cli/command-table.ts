@@ -35,7 +35,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'gateway',
     summary: 'the estate gateway: local broker, drivers, rules, uplink',
-    details: 'The uplink password may come from the environment: ESTATECARE_UPLINK_PASSWORD.',
+    details: 'The uplink password may come from the environment: ESTATECARE_UPLINK_PASSWORD; device passwords from the variables the config names (local_broker.device_credentials: password_env).',
     options: { config: CONFIG_OPTION('gateway') },
     load: async () => (await import('./commands/gateway-command.js')).runGatewayCommand,
   },
@@ -66,6 +66,12 @@ export const COMMANDS: CommandSpec[] = [
         load: async () => (await import('./commands/profiles-command.js')).runProfilesCheckCommand,
       },
     ],
+  },
+  {
+    name: 'hash-password',
+    summary: "read a password on standard input and print its hash, for a device's password_hash in the gateway config",
+    details: 'The password never appears on the command line, where other users of the box could read it.',
+    load: async () => (await import('./commands/hash-password-command.js')).runHashPasswordCommand,
   },
   {
     name: 'backtest',

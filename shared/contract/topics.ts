@@ -54,6 +54,14 @@ export function subscriptionFor(channel: Channel, shareGroup?: string): string {
   return shareGroup ? `$share/${shareGroup}/${filter}` : filter;
 }
 
+/**
+ * The MQTT client id of a gateway's uplink connection. The embedded cloud broker admits a gateway
+ * only under this id, so no gateway can take over another's connection [MQTT-3.1.4-2].
+ */
+export function gatewayClientId(gatewayId: GatewayId): string {
+  return `estatecare-gw-${gatewayId}`;
+}
+
 /** Topic filter of everything one gateway may publish; the broker ACL grants exactly this. */
 export function gatewayPublishFilter(gatewayId: GatewayId): string {
   return `${TOPIC_ROOT}/${gatewayId}/#`;

@@ -13,7 +13,7 @@ import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
 import { EnvelopeFactory } from '../../edge/uplink/envelope-factory.js';
 import { UplinkClient } from '../../edge/uplink/uplink-client.js';
 import type { ReceiptTrackerOptions } from '../../edge/uplink/receipt-tracker.js';
-import { startMosquitto } from '../support/mosquitto.js';
+import { OBSERVER, startMosquitto } from '../support/mosquitto.js';
 import { createTestPostgresDatabase } from '../support/postgres.js';
 import { eventually } from '../support/net.js';
 import { alertItem, uniqueSlug } from '../support/wire-fixtures.js';
@@ -50,7 +50,7 @@ describe('the cloud broker loses what it held for the cloud', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function setUp(options: { persistence: boolean; receipts: ReceiptTrackerOptions | null }) {
-    const [mosquitto, postgres] = await Promise.all([startMosquitto(passwords, { persistence: options.persistence }), createTestPostgresDatabase()]);
+    const [mosquitto, postgres] = await Promise.all([startMosquitto(passwords, { persistence: options.persistence, observer: true }), createTestPostgresDatabase()]);
     cleanups.push(() => mosquitto.stop(), () => postgres.drop());
     const sql = new pg.Client({ connectionString: postgres.url });
     await sql.connect();
@@ -77,7 +77,7 @@ describe('the cloud broker loses what it held for the cloud', () => {
     let connects = 0;
     uplink.onConnect(() => (connects += 1));
     // Sees what the broker took from the gateway (a clean session of its own, not the cloud's).
-    const observer = await mqtt.connectAsync(mosquitto.url, { username: SERVICE_USERNAME, password: passwords[SERVICE_USERNAME], clientId: uniqueSlug('observer') });
+    const observer = await mqtt.connectAsync(mosquitto.url, { ...OBSERVER, clientId: uniqueSlug('observer') });
     cleanups.push(() => observer.endAsync(true));
     const onBroker = new Set<string>();
     observer.on('message', (_topic, payload) => {

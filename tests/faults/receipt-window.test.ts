@@ -12,7 +12,7 @@ import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
 import { EnvelopeFactory } from '../../edge/uplink/envelope-factory.js';
 import { MAX_AWAITED_TELEMETRY_ITEMS, UplinkClient } from '../../edge/uplink/uplink-client.js';
-import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
+import { OBSERVER, startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
 import { eventually } from '../support/net.js';
 import { alertItem, readingItem, uniqueSlug } from '../support/wire-fixtures.js';
@@ -39,10 +39,10 @@ describe('the window of readings awaiting a receipt', () => {
   const seen = { telemetry: 0, alerts: 0 };
 
   beforeAll(async () => {
-    [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
+    [mosquitto, postgres] = await Promise.all([startMosquitto(passwords, { observer: true }), createTestPostgresDatabase()]);
     sql = new pg.Client({ connectionString: postgres.url });
     await sql.connect();
-    observer = await mqtt.connectAsync(mosquitto.url, { username: SERVICE_USERNAME, password: passwords[SERVICE_USERNAME], clientId: uniqueSlug('observer') });
+    observer = await mqtt.connectAsync(mosquitto.url, { ...OBSERVER, clientId: uniqueSlug('observer') });
     observer.on('message', (topic, payload) => {
       const decoded = decodeMessage(topic, payload);
       if (decoded.channel === 'telemetry') seen.telemetry += decoded.message.items.length;
