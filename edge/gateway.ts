@@ -96,7 +96,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     recordTo: config.record_inputs ? recordingsDir(dataDir) : null,
     tick: (now: number): void => pipeline.tick(now),
     settled: (): Promise<void> => pipeline.settled(),
-    resendUnsent: (alerts: AlertItem[]): void => pipeline.resendUnsent(alerts),
+    resendUnsent: (items): void => pipeline.resendUnsent(items),
     logger: logger.child({ component: 'rules' }),
   });
 
@@ -127,6 +127,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     clock,
     intervalMs: config.uplink.status_interval_s * 1000,
     devicesOffline: () => pipeline.devicesOffline(),
+    deviceClocks: () => pipeline.deviceClocks(),
     buses: () => [...drivers.values()].flatMap((driver) => (driver instanceof PolledDriver ? driver.busCounters() : [])),
     configVersion: () => configSync.inForce.version,
     logger: logger.child({ component: 'status' }),

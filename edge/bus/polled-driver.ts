@@ -16,6 +16,8 @@ interface DeviceModel {
   transforms: ReadonlyMap<string, PointTransform>;
   units: ReadonlyMap<string, PolledDeviceProfile['points'][number]['unit']>;
   events: PointEventDetector;
+  /** The detector has resumed from the levels kept before a restart (at the device's first poll). */
+  resumed: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class PolledDriver implements Driver {
       transforms: new Map(profile.points.map((point) => [point.name, point])),
       units: new Map(profile.points.map((point) => [point.name, point.unit])),
       events: new PointEventDetector(profile.faults, profile.point_events),
+      resumed: false,
     });
     this.scheduler(polled.busId).addDevice(polled);
   }
@@ -113,6 +116,11 @@ export class PolledDriver implements Driver {
         event_time: eventTime,
       });
     }
+    // At the first poll (the rules have started by then), from the levels the rules last saw.
+    if (!model.resumed) {
+      model.resumed = true;
+      if (model.events.watchesPoints) model.events.resume(this.sink.pointLevels?.(device.id));
+    }
     for (const event of model.events.detect(values)) {
       this.sink.event({
         id: stableId(device.id, event.type, at, String(event.attributes.vendor_code ?? '')),
@@ -124,5 +132,8 @@ export class PolledDriver implements Driver {
       });
     }
     if (readings.length > 0) this.sink.readings({ device_id: device.id, subject: device.subject, event_time: eventTime, readings });
+    // After the events and the frame: kept in the same commit as they are.
+    const levels = model.events.changedLevels();
+    if (levels) this.sink.keepPointLevels?.(device.id, levels);
   }
 }

@@ -64,7 +64,17 @@ export interface DeviceSink {
   ignored(deviceId: string, problem: DeviceDataProblem): void;
   /**
    * Resolves once everything handed in so far is in the outbox (committed, with the rule state
-   * behind any alert), so a driver may acknowledge its device only then.
+   * behind any alert), so a driver may acknowledge its device only then. Rejects when some of it
+   * could not be written: the device must not be told it was delivered.
    */
   settled(): Promise<void>;
+  /**
+   * The levels of a device's points the driver derives events from (edge/values/point-events.ts),
+   * kept with the rule state in the same commit as the events and frame handed in before this
+   * call, so a restarted driver knows which levels the rules have already seen. Optional: a sink
+   * without rule state keeps none.
+   */
+  keepPointLevels?(deviceId: string, levels: Readonly<Record<string, number>>): void;
+  /** What keepPointLevels last kept for the device (before a restart too), or undefined. */
+  pointLevels?(deviceId: string): Readonly<Record<string, number>> | undefined;
 }

@@ -18,6 +18,18 @@ export const BusCountersSchema = z.object({
 });
 export type BusCounters = z.infer<typeof BusCountersSchema>;
 
+/** A device whose own clock the gateway does not believe. */
+export const DeviceClockSchema = z.object({
+  device_id: LocalIdSchema,
+  /** The device's time stamp minus the gateway's receive time, at its latest message, in seconds: positive is fast. */
+  offset_s: z.number(),
+  /** When (gateway clock) its clock was first found off, in this stretch. */
+  since: WireTimeSchema,
+  /** Its events and frames stamped by receive time instead, since then. */
+  restamped: z.number().int().nonnegative(),
+});
+export type DeviceClock = z.infer<typeof DeviceClockSchema>;
+
 export const OnlineStatusSchema = z.object({
   online: z.literal(true),
   software_version: storableText().min(1).max(64),
@@ -46,6 +58,12 @@ export const OnlineStatusSchema = z.object({
    * before the first delivery.
    */
   watermark: WireTimeSchema.nullable(),
+  /**
+   * Devices whose clock is off: stamps more than 2 s ahead of the gateway's clock or more than 7 days
+   * behind it. Their data carries the gateway's receive time instead (an event also the attribute
+   * device_clock_offset_s). Optional: older gateways do not send it.
+   */
+  device_clocks: z.array(DeviceClockSchema).max(5000).optional(),
 });
 
 /** What the last will says, and what a clean shutdown says. */

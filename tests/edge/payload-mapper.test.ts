@@ -174,12 +174,18 @@ describe('payload mapper: malformed payloads and time', () => {
     ['not a time', 'yesterday'],
     ['a local time without zone', '2026-11-24T16:00:00'],
     ['a number', 1764000000000],
-    ['a reset RTC', '2000-01-01T00:00:00Z'],
-    ['far in the future', '2027-01-01T00:00:00Z'],
+    ['beyond the year 9999', '+010000-01-01T00:00:00Z'],
   ])('uses the receive time when the device time is %s', (_label, time) => {
     const result = ok(mapPayload(lift, LIFT, bytes({ time, seq: 5, event_code: 90 }), T0));
     expect(result.events[0]?.event_time).toBe('2026-11-24T08:00:00.000Z');
     expect(result.ignored.map((p) => p.code)).toEqual(['bad_time']);
+  });
+
+  it('passes a readable device time on as it is: whether the clock is believed is the pipeline\'s call', () => {
+    // A reset RTC; tests/edge/device-clock.test.ts has what the gateway makes of it.
+    const result = ok(mapPayload(lift, LIFT, bytes({ time: '2000-01-01T00:00:00Z', seq: 5, event_code: 90 }), T0));
+    expect(result.events[0]?.event_time).toBe('2000-01-01T00:00:00.000Z');
+    expect(result.ignored).toEqual([]);
   });
 
   it('uses the receive time when the payload has no time, and a fresh id without a serial', () => {

@@ -4,7 +4,7 @@ import { newId, stableId } from '../../../shared/ids.js';
 import type { CanonicalEvent, DeviceRef, ReadingFrame } from '../../model/device-data.js';
 import type { MqttDeviceProfile } from '../../profiles/device-profile.js';
 import type { DeviceDataProblem } from '../driver.js';
-import { isSaneDeviceTime, parseDeviceTime } from '../event-time.js';
+import { parseDeviceTime } from '../event-time.js';
 import { codeTablesOf } from './code-tables.js';
 import { fieldAt, isJsonObject, show, type JsonObject } from './payload-fields.js';
 import { describeVendorCode, parseVendorCode } from './vendor-code.js';
@@ -51,11 +51,13 @@ export function mapPayload(profile: MqttDeviceProfile, device: DeviceRef, payloa
   const ignored: DeviceDataProblem[] = [];
   const timeField = section.fields.event_time;
   const rawTime = timeField === undefined ? undefined : fieldAt(json, timeField);
+  // Whether a readable device time is believed is decided in the pipeline, for every driver alike
+  // (edge/pipeline/receive-time.ts), where the device's clock is judged against the gateway's.
   let eventMs = receivedAt;
   if (rawTime !== undefined) {
     const deviceMs = parseDeviceTime(rawTime, section.time_format);
-    if (deviceMs !== null && isSaneDeviceTime(deviceMs, receivedAt)) eventMs = deviceMs;
-    else ignored.push({ code: 'bad_time', message: `${timeField} ${show(rawTime)} is not a sane ${section.time_format} time; receive time used` });
+    if (deviceMs !== null) eventMs = deviceMs;
+    else ignored.push({ code: 'bad_time', message: `${timeField} ${show(rawTime)} is not a ${section.time_format} time; receive time used` });
   }
   const eventTime = toWireTime(eventMs);
   const idFor = (part: string): string =>
