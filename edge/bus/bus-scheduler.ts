@@ -4,7 +4,7 @@ import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Availability } from '../drivers/driver.js';
-import type { BusConfig } from './bus-config.js';
+import type { FieldBus } from './bus-config.js';
 import { BusError, isBusError } from './bus-error.js';
 import type { BusLink } from './bus-link.js';
 import { BusCounterSet } from './bus-counters.js';
@@ -65,7 +65,7 @@ export class BusScheduler<Request, Reply> implements Component {
   private busAvailable: boolean | undefined;
 
   constructor(
-    private readonly bus: BusConfig,
+    private readonly bus: FieldBus,
     private readonly protocol: PolledProtocol<Request, Reply>,
     private readonly listener: PollListener,
     private readonly clock: Clock,
@@ -117,7 +117,7 @@ export class BusScheduler<Request, Reply> implements Component {
 
   async start(): Promise<void> {
     this.running = true;
-    const load = estimateBusLoad(this.bus, this.protocol.name, [...this.devices.values()]);
+    const load = estimateBusLoad(this.bus, this.protocol.typicalTurnaroundMs, [...this.devices.values()]);
     if (load.utilisation > 1) {
       this.logger.warn(
         { utilisation: Number(load.utilisation.toFixed(2)), transactionsPerSecond: Number(load.transactionsPerSecond.toFixed(1)) },

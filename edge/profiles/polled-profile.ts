@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventTypeSchema, LiftFaultSchema, UnitSchema } from '../../shared/contract/index.js';
+import { checkEventKind, checkFaultKind, profileCommonFields, type DeviceProfile } from './device-profile.js';
 
 /**
  * The parts every polled profile (modbus, dlt645, cjt188) shares: a list of points, each with its
@@ -25,7 +26,7 @@ export function polledPointSchema<A extends z.ZodType>(attributes: A) {
     max: z.number().finite().optional(),
     /** Whether the gateway may write this point (Modbus FC 05/06/15/16); read-only by default. */
     writable: z.boolean().default(false),
-    /** Where and how the driver reads it: the driver's own schema (conventions.md 2). */
+    /** Where and how the driver reads it: the schema of the driver's own folder. */
     attributes,
   });
 }
@@ -71,4 +72,47 @@ export function checkPolledPoints(
   profile.point_events?.forEach((event, index) => {
     if (!names.has(event.point)) ctx.addIssue({ code: 'custom', path: ['point_events', index, 'point'], message: `no point named "${event.point}"` });
   });
+}
+
+/** Points that read the same place on the wire: each problem names the later point's index. */
+export type AddressProblems<A> = (points: ReadonlyArray<{ name: string; attributes: A }>) => Array<{ index: number; message: string }>;
+
+/**
+ * The schema of a polled profile (modbus, dlt645, cjt188 and any later field protocol): the common
+ * fields, the driver's `settings:` section, points with the driver's `attributes:`, and the optional
+ * fault table and point events. A protocol folder builds its profile schema with this.
+ */
+export function polledProfileSchema<D extends string, S extends z.ZodType, A extends z.ZodType>(
+  driver: D,
+  settings: S,
+  attributes: A,
+  addressProblems: AddressProblems<z.output<A>>,
+) {
+  return z
+    .object({
+      ...profileCommonFields,
+      driver: z.literal(driver),
+      /** Driver-wide settings of the model (word order, request limits, frame options). */
+      settings,
+      points: z.array(polledPointSchema(attributes)).min(1, 'a polled profile reads at least one point'),
+      faults: PointFaultTableSchema.optional(),
+      point_events: z.array(PointEventSchema).default([]),
+    })
+    .superRefine((profile, ctx) => {
+      checkPolledPoints(profile, ctx);
+      // zod cannot tell that a point of a generic attributes schema always has its attributes.
+      for (const problem of addressProblems(profile.points as Array<{ name: string; attributes: z.output<A> }>)) {
+        ctx.addIssue({ code: 'custom', path: ['points', problem.index, 'attributes'], message: problem.message });
+      }
+      profile.point_events.forEach((event, index) => checkEventKind(profile.kind, event.type, ['point_events', index, 'type'], ctx));
+      if (profile.faults) checkFaultKind(profile.kind, ['faults'], ctx);
+    });
+}
+
+/** A polled profile as code outside its protocol folder sees it: settings and attributes opaque. */
+export type PolledDeviceProfile = DeviceProfile & Omit<z.output<ReturnType<typeof polledProfileSchema<string, z.ZodUnknown, z.ZodUnknown>>>, 'driver'>;
+
+/** Whether a profile is read by polling (it lists points with attributes). */
+export function isPolledProfile(profile: DeviceProfile): profile is PolledDeviceProfile {
+  return Array.isArray((profile as Partial<PolledDeviceProfile>).points);
 }

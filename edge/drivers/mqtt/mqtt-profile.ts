@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventTypeSchema, LiftFaultSchema, LiftServiceModeSchema, UnitSchema } from '../../../shared/contract/index.js';
+import { checkEventKind, checkFaultKind, profileCommonFields } from '../../profiles/device-profile.js';
 import { parseVendorCode } from './vendor-code.js';
 
 /**
@@ -98,6 +99,21 @@ export const MqttProfileSectionSchema = z
     }
   });
 export type MqttProfileSection = z.infer<typeof MqttProfileSectionSchema>;
+
+/** An mqtt profile: the common fields and the `mqtt:` section; events and faults must fit the kind. */
+export const MqttDeviceProfileSchema = z
+  .object({
+    ...profileCommonFields,
+    driver: z.literal('mqtt'),
+    mqtt: MqttProfileSectionSchema,
+  })
+  .superRefine((profile, ctx) => {
+    for (const [code, mapping] of Object.entries(profile.mqtt.events?.codes ?? {})) {
+      checkEventKind(profile.kind, mapping.type, ['mqtt', 'events', 'codes', code, 'type'], ctx);
+    }
+    if (profile.mqtt.faults) checkFaultKind(profile.kind, ['mqtt', 'faults'], ctx);
+  });
+export type MqttDeviceProfile = z.infer<typeof MqttDeviceProfileSchema>;
 
 /** Every code key must be an integer (decimal or 0x hex) and name a distinct code. */
 function checkCodeKeys(keys: string[], path: string[], ctx: z.RefinementCtx): void {

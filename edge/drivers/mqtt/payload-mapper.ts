@@ -2,7 +2,7 @@ import type { EventAttributes, EventType, ReadingItem } from '../../../shared/co
 import { toWireTime } from '../../../shared/contract/index.js';
 import { newId, stableId } from '../../../shared/ids.js';
 import type { CanonicalEvent, DeviceRef, ReadingFrame } from '../../model/device-data.js';
-import type { MqttDeviceProfile } from '../../profiles/device-profile.js';
+import type { MqttDeviceProfile } from './mqtt-profile.js';
 import type { DeviceDataProblem } from '../driver.js';
 import { isSaneDeviceTime, parseDeviceTime } from '../event-time.js';
 import { codeTablesOf } from './code-tables.js';
