@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventTypeSchema, LiftFaultSchema, UnitSchema } from '../../shared/contract/index.js';
+import { SerialLineFieldsSchema } from '../bus/serial-line.js';
 import { checkEventKind, checkFaultKind, profileCommonFields, type DeviceProfile } from './device-profile.js';
 
 /**
@@ -94,6 +95,12 @@ export function polledProfileSchema<D extends string, S extends z.ZodType, A ext
       driver: z.literal(driver),
       /** Driver-wide settings of the model (word order, request limits, frame options). */
       settings,
+      /**
+       * The serial line the model ships with (baud_rate, data_bits, parity, stop_bits; any of them).
+       * A bus whose config leaves a setting out runs at it when every profile on the bus that names
+       * it agrees (edge/drivers/settle-buses.ts).
+       */
+      factory_line: SerialLineFieldsSchema.optional(),
       points: z.array(polledPointSchema(attributes)).min(1, 'a polled profile reads at least one point'),
       faults: PointFaultTableSchema.optional(),
       point_events: z.array(PointEventSchema).default([]),

@@ -4,8 +4,8 @@ import { modbusProtocol, parseModbusAddress } from './modbus-protocol.js';
 
 /**
  * Modbus RTU on RS-485 lines and Modbus TCP. RTU defaults to 9600 baud with even parity, the
- * default Modbus over Serial Line V1.02 §2.5.1 asks for; a line of meters that ship otherwise
- * (Eastron: 2400 8N1) says so in its bus config. A 1 s reply timeout covers a read of 76 registers at
+ * default Modbus over Serial Line V1.02 §2.5.1 asks for; meters that ship otherwise (Eastron
+ * SDM120: 2400 8N1) say so in their profile's `factory_line:` (edge/drivers/settle-buses.ts). A 1 s reply timeout covers a read of 76 registers at
  * 2400 baud 8N1: 165 bytes x 4.17 ms = 690 ms on the wire. TCP uses port 502, registered for Modbus.
  */
 export const modbusManifest: PolledProtocolManifest<ModbusDeviceProfile> = {
