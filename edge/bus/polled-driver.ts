@@ -11,6 +11,7 @@ import { BusScheduler, type PollListener } from './bus-scheduler.js';
 import { toPolledDevice, type PolledDevice } from './polled-device.js';
 import type { PolledProtocol, RawPointValue } from './polled-protocol.js';
 import type { PolledDeviceProfile } from '../profiles/polled-profile.js';
+import { deviceUnitFactor } from '../profiles/reading-units.js';
 
 interface DeviceModel {
   transforms: ReadonlyMap<string, PointTransform>;
@@ -48,7 +49,7 @@ export class PolledDriver implements Driver {
     const polled = toPolledDevice(device, bus);
     const profile = polled.profile;
     this.models.set(device.id, {
-      transforms: new Map(profile.points.map((point) => [point.name, point])),
+      transforms: new Map(profile.points.map((point) => [point.name, { ...point, toReadingUnit: deviceUnitFactor(point) }])),
       units: new Map(profile.points.map((point) => [point.name, point.unit])),
       events: new PointEventDetector(profile.faults, profile.point_events),
     });

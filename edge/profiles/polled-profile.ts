@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { EventTypeSchema, LiftFaultSchema, UnitSchema } from '../../shared/contract/index.js';
+import { EventTypeSchema, LiftFaultSchema, type Unit } from '../../shared/contract/index.js';
 import { SerialLineFieldsSchema } from '../bus/serial-line.js';
 import { checkEventKind, checkFaultKind, profileCommonFields, type DeviceProfile } from './device-profile.js';
+import { checkPointUnits, readingUnitFields } from './reading-units.js';
 
 /**
  * The parts every polled profile (modbus, dlt645, cjt188) shares: a list of points, each with its
@@ -13,13 +14,14 @@ const SNAKE_CASE = /^[a-z][a-z0-9_]{0,63}$/;
 
 /**
  * One point. The core turns the driver's raw number into the reading value once, in this order
- * (edge/values/point-transform.ts): value = raw x scale + offset; then a value outside [min, max] is
- * reported as bad_value and left out.
+ * (edge/values/point-transform.ts): raw x scale + offset is the value in the device's unit
+ * (device_unit, else unit), converted to the reading's unit (edge/profiles/reading-units.ts); then a
+ * value outside [min, max], in the reading's unit, is reported as bad_value and left out.
  */
 export function polledPointSchema<A extends z.ZodType>(attributes: A) {
   return z.object({
     name: z.string().regex(SNAKE_CASE, 'point names are snake_case'),
-    unit: UnitSchema,
+    ...readingUnitFields,
     description: z.string().optional(),
     scale: z.number().finite().refine((scale) => scale !== 0, 'scale may not be 0').default(1),
     offset: z.number().finite().default(0),
@@ -53,13 +55,18 @@ export const PointEventSchema = z.object({
 });
 export type PointEvent = z.infer<typeof PointEventSchema>;
 
-/** Checks that need the whole point list: unique names, and events that name existing points. */
+/** Checks that need the whole point: units, unique names, and events that name existing points. */
 export function checkPolledPoints(
-  profile: { points: ReadonlyArray<{ name: string; min?: number | undefined; max?: number | undefined }>; faults?: PointFaultTable | undefined; point_events?: readonly PointEvent[] | undefined },
+  profile: {
+    points: ReadonlyArray<{ name: string; unit: Unit; device_unit?: Unit | undefined; min?: number | undefined; max?: number | undefined }>;
+    faults?: PointFaultTable | undefined;
+    point_events?: readonly PointEvent[] | undefined;
+  },
   ctx: z.RefinementCtx,
 ): void {
   const names = new Map<string, number>();
   profile.points.forEach((point, index) => {
+    checkPointUnits(point.name, point, ['points', index], ctx);
     const earlier = names.get(point.name);
     if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: ['points', index, 'name'], message: `"${point.name}" is also points.${earlier}` });
     names.set(point.name, index);

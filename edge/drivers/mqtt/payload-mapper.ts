@@ -2,6 +2,8 @@ import type { EventAttributes, EventType, ReadingItem } from '../../../shared/co
 import { toWireTime } from '../../../shared/contract/index.js';
 import { newId, stableId } from '../../../shared/ids.js';
 import type { CanonicalEvent, DeviceRef, ReadingFrame } from '../../model/device-data.js';
+import { deviceUnitFactor } from '../../profiles/reading-units.js';
+import { readingValue } from '../../values/point-transform.js';
 import type { MqttDeviceProfile } from './mqtt-profile.js';
 import type { DeviceDataProblem } from '../driver.js';
 import { isSaneDeviceTime, parseDeviceTime } from '../event-time.js';
@@ -171,6 +173,7 @@ function extractReadings(
       }
       value = mapped;
     }
+    if (spec.device_unit !== undefined) value = readingValue(value, deviceUnitFactor(spec));
     items.push({ id: idFor(point), device_id: deviceId, point, value, unit: spec.unit, event_time: eventTime });
   }
   return { items, recognised };
