@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/config/load-config.js';
-import { silentLogger } from '../../shared/log/logger.js';
-import { systemClock } from '../../shared/time/clock.js';
 import { DeviceConfigSchema } from '../../edge/config/device-config.js';
 import { bindDevices } from '../../edge/drivers/bind-devices.js';
 import { createDriver } from '../../edge/drivers/create-driver.js';
@@ -11,7 +9,7 @@ import { settleBuses } from '../../edge/drivers/settle-buses.js';
 import { SHIPPED_MANIFESTS, SHIPPED_PROTOCOLS } from '../../edge/drivers/shipped-protocols.js';
 import { loadProfiles, parseProfiles } from '../../edge/profiles/load-profiles.js';
 import { PROFILES_DIR } from '../edge/edge-fixtures.js';
-import { RecordingSink } from './recording-sink.js';
+import { driverContext, RecordingSink } from './driver-harness.js';
 import { toyManifest } from './toy-protocol/toy-manifest.js';
 import { startToyDeviceServer, type ToyDeviceServer } from './toy-protocol/toy-device-server.js';
 
@@ -92,9 +90,9 @@ describe('a protocol folder registered in one line', () => {
     const catalogue = parseProfiles([{ file: 'toy_meter.yaml', text: TOY_PROFILE }], 'test', protocols);
     const buses = [protocols.busConfigSchema.parse(toyBus(server.port))];
     const devices = bindDevices([toyDevice('m1', '1')], catalogue, buses, 'test', protocols);
-    const fieldBuses = new Map(settleBuses(buses, devices, { protocols }).map((bus) => [bus.id, bus]));
+    const fieldBuses = settleBuses(buses, devices, { protocols });
     const sink = new RecordingSink();
-    driver = createDriver('toy', { gatewayId: 'gw-1', sink, logger: silentLogger(), clock: systemClock, localBrokerUrl: () => '', embeddedBroker: null, buses: fieldBuses }, protocols);
+    driver = createDriver('toy', driverContext(sink, fieldBuses), protocols);
     for (const device of devices) driver.addDevice(device);
     const frame = sink.nextFrame('m1');
     await driver.start();

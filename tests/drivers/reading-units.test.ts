@@ -4,21 +4,13 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/config/load-config.js';
-import { silentLogger } from '../../shared/log/logger.js';
-import { systemClock } from '../../shared/time/clock.js';
-import { DeviceConfigSchema } from '../../edge/config/device-config.js';
-import { createDriver } from '../../edge/drivers/create-driver.js';
-import type { Driver } from '../../edge/drivers/driver.js';
 import { mapPayload } from '../../edge/drivers/mqtt/payload-mapper.js';
 import { MqttDeviceProfileSchema } from '../../edge/drivers/mqtt/mqtt-profile.js';
 import { parseProfiles } from '../../edge/profiles/load-profiles.js';
 import { electricitySample, waterSample } from '../../edge/rules/activity/meter-points.js';
-import { startDlt645Emulator, type Dlt645Emulator } from '../../edge/simulator/meters/dlt645/dlt645-meter-emulator.js';
-import { createPtyPair, type PtyPair } from '../support/pty-pair.js';
 import { runCli } from '../support/cli.js';
-import { serialFieldBus } from '../bus/field-bus.js';
 import { PROFILES_DIR } from '../edge/edge-fixtures.js';
-import { RecordingSink } from './recording-sink.js';
+import { startDlt645MeterLine, type Dlt645MeterLine } from './dlt645-meter-line.js';
 
 const DLT645 = readFileSync(join(PROFILES_DIR, 'dlt645_single_phase_meter.yaml'), 'utf8');
 
@@ -86,32 +78,19 @@ describe('one reading unit per kind of quantity', () => {
  * rules read the same watts as before (they converted kW themselves).
  */
 describe('a DL/T 645 meter over a serial line', () => {
-  const METER = '123456789012';
-  const now = Date.parse('2026-11-24T11:30:00Z'); // 19:30 China time: the evening peak
-  let pair: PtyPair | undefined;
-  let emulator: Dlt645Emulator | undefined;
-  let driver: Driver | undefined;
-  afterEach(async () => {
-    await driver?.stop();
-    await emulator?.stop();
-    await pair?.stop();
-  });
+  let line: Dlt645MeterLine | undefined;
+  afterEach(async () => line?.stop());
 
   it('has its active power read in W', async () => {
-    pair = await createPtyPair();
-    emulator = await startDlt645Emulator({ path: pair.b, meters: [METER], now: () => now });
-    const bus = serialFieldBus({ id: 'rs485-dlt', transport: 'serial', protocol: 'dlt645', path: pair.a });
-    const sink = new RecordingSink();
-    driver = createDriver('dlt645', { gatewayId: 'gw-1', sink, logger: silentLogger(), clock: systemClock, localBrokerUrl: () => '', embeddedBroker: null, buses: new Map([[bus.id, bus]]) });
-    const config = DeviceConfigSchema.parse({ id: 'meter-1', profile: 'dlt645_single_phase_meter', subject: { kind: 'unit', id: 'hh-1' }, bus: bus.id, address: METER, poll_interval_s: 60 });
+    const now = Date.parse('2026-11-24T11:30:00Z'); // 19:30 China time: the evening peak
     const profile = parseProfiles([{ file: 'dlt645_single_phase_meter.yaml', text: DLT645 }], 'test').get('dlt645_single_phase_meter')!;
-    driver.addDevice({ id: config.id, subject: config.subject, profile, config });
-    const next = sink.nextFrame('meter-1');
-    await driver.start();
+    line = await startDlt645MeterLine({ profile, pollIntervalS: 60, now: () => now });
+    const next = line.sink.nextFrame(line.deviceId);
+    await line.driver.start();
     const frame = await next;
 
     const power = frame.readings.find((reading) => reading.point === 'active_power');
-    const sentKw = Math.round((emulator.readings(METER).activePower / 1000) * 10_000) / 10_000;
+    const sentKw = Math.round((line.emulator.readings(line.address).activePower / 1000) * 10_000) / 10_000;
     expect(power).toMatchObject({ unit: 'W', value: Number((sentKw * 1000).toPrecision(12)) });
     expect(power!.value).toBeGreaterThan(500);
     expect(electricitySample(frame)?.powerW).toBe(power!.value);

@@ -1,5 +1,15 @@
+import type { Logger } from '../../shared/log/logger.js';
+import { silentLogger } from '../../shared/log/logger.js';
+import { systemClock } from '../../shared/time/clock.js';
+import type { FieldBus } from '../../edge/bus/bus-config.js';
 import type { Availability, DeviceDataProblem, DeviceSink } from '../../edge/drivers/driver.js';
+import type { DriverContext } from '../../edge/drivers/protocol-manifest.js';
 import type { CanonicalEvent, ReadingFrame } from '../../edge/model/device-data.js';
+
+/** What a driver is made with in these tests: no local broker, the given buses. */
+export function driverContext(sink: DeviceSink, buses: readonly FieldBus[], logger: Logger = silentLogger()): DriverContext {
+  return { gatewayId: 'gw-1', sink, logger, clock: systemClock, localBrokerUrl: () => '', embeddedBroker: null, buses: new Map(buses.map((bus) => [bus.id, bus])) };
+}
 
 /** A DeviceSink that keeps what a driver hands it and lets a test wait for the next frame. */
 export class RecordingSink implements DeviceSink {
