@@ -1,6 +1,6 @@
 import { SHIPPED_PROFILES_DIR } from '../../../shared/package-root.js';
 import { loadProfiles } from '../../../edge/profiles/load-profiles.js';
-import type { DeviceProfile } from '../../../edge/profiles/device-profile.js';
+import type { ShippedDeviceProfile } from '../../../edge/drivers/shipped-protocols.js';
 import type { ParsedArgs } from '../command-spec.js';
 
 /**
@@ -16,6 +16,6 @@ export async function runProfilesCheckCommand({ positionals: [dir] }: ParsedArgs
   process.stdout.write(`${catalogue.size} profiles in ${folder}, all valid:\n${lines.join('\n')}\n`);
 }
 
-function pointCount(profile: DeviceProfile): number {
+function pointCount(profile: ShippedDeviceProfile): number {
   return profile.driver === 'mqtt' ? Object.keys(profile.mqtt.status_points).length : profile.points.length;
 }

@@ -2,7 +2,9 @@ import type { EventAttributes, EventType, ReadingItem } from '../../../shared/co
 import { toStorableText, toWireTime } from '../../../shared/contract/index.js';
 import { newId, stableId } from '../../../shared/ids.js';
 import type { CanonicalEvent, DeviceRef, ReadingFrame } from '../../model/device-data.js';
-import type { MqttDeviceProfile } from '../../profiles/device-profile.js';
+import { deviceUnitFactor } from '../../profiles/reading-units.js';
+import { readingValue } from '../../values/point-transform.js';
+import type { MqttDeviceProfile } from './mqtt-profile.js';
 import type { DeviceDataProblem } from '../driver.js';
 import { parseDeviceTime } from '../event-time.js';
 import { codeTablesOf } from './code-tables.js';
@@ -182,6 +184,7 @@ function extractReadings(
       }
       value = mapped;
     }
+    if (spec.device_unit !== undefined) value = readingValue(value, deviceUnitFactor(spec));
     items.push({ id: idFor(point), device_id: deviceId, point, value, unit: spec.unit, event_time: eventTime });
   }
   return { items, recognised };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceProfileSchema } from '../../../edge/profiles/device-profile.js';
+import { DeviceProfileSchema } from '../../../edge/drivers/shipped-protocols.js';
 import { cjt188Protocol } from '../../../edge/drivers/cjt188/cjt188-protocol.js';
 import { statusLayoutOf } from '../../../edge/drivers/cjt188/cjt188-profile.js';
 import { decodeStatus } from '../../../edge/drivers/cjt188/cjt188-status.js';
