@@ -71,7 +71,7 @@ export class ApiTokenService {
   }
 
   /** Tokens of accounts the caller administers, without their secrets. */
-  list(caller: Caller): Promise<ApiTokenSummary[]> {
+  async list(caller: Caller): Promise<ApiTokenSummary[]> {
     return this.db.transaction((tx) => this.tokens.list(tx, caller));
   }
 }

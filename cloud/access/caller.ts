@@ -57,12 +57,3 @@ export function actorLabel(caller: Caller): string {
 export function estatesOf(caller: Caller): string[] {
   return [...new Set(caller.grants.map((grant) => grant.estateId))];
 }
-
-/** The operator at the terminal (`estatecare admin`), given every estate that exists. */
-export function operatorCaller(allEstateIds: readonly string[]): Caller {
-  return {
-    identity: { kind: 'operator' },
-    grants: allEstateIds.map((estateId) => ({ estateId, role: 'admin', buildingIds: null })),
-    allEstates: true,
-  };
-}

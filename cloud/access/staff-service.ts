@@ -99,7 +99,7 @@ export class StaffService {
   }
 
   /** Members holding a role in an estate the caller administers. */
-  list(caller: Caller): Promise<StaffMember[]> {
+  async list(caller: Caller): Promise<StaffMember[]> {
     return this.db.transaction((tx) => this.staff.list(tx, caller));
   }
 

@@ -15,7 +15,7 @@ export class AuditService {
    * Entries the caller may see, newest first; page on with before_id. An estate named in the filter
    * that the caller holds no role in is not_found, one where they may not read the log forbidden.
    */
-  list(caller: Caller, filter: AuditFilter): Promise<AuditEntry[]> {
+  async list(caller: Caller, filter: AuditFilter): Promise<AuditEntry[]> {
     const parsed = parseInput(AuditFilterSchema, filter, 'filter');
     if (parsed.estate_id !== undefined) {
       requireEstate(caller, parsed.estate_id);

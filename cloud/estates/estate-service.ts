@@ -52,11 +52,11 @@ export class EstateService {
     });
   }
 
-  listEstates(caller: Caller): Promise<EstateRecord[]> {
+  async listEstates(caller: Caller): Promise<EstateRecord[]> {
     return this.db.transaction((tx) => this.estates.listEstates(tx, caller));
   }
 
-  addBuilding(caller: Caller, estateId: string, input: NewBuilding): Promise<BuildingRecord> {
+  async addBuilding(caller: Caller, estateId: string, input: NewBuilding): Promise<BuildingRecord> {
     const building = { estateId, ...parseInput(NewBuildingSchema, input, 'building') };
     return this.change(caller, estateId, async (tx, at) => {
       if (!(await this.estates.insertBuilding(tx, building, at))) throw taken('building', building.id);
@@ -65,11 +65,11 @@ export class EstateService {
     });
   }
 
-  listBuildings(caller: Caller, estateId: string): Promise<BuildingRecord[]> {
+  async listBuildings(caller: Caller, estateId: string): Promise<BuildingRecord[]> {
     return this.read(caller, estateId, (tx) => this.estates.listBuildings(tx, caller, estateId));
   }
 
-  addUnit(caller: Caller, estateId: string, input: NewUnit): Promise<UnitRecord> {
+  async addUnit(caller: Caller, estateId: string, input: NewUnit): Promise<UnitRecord> {
     const { building_id: buildingId, ...rest } = parseInput(NewUnitSchema, input, 'unit');
     const unit: UnitRecord = { estateId, buildingId, ...rest };
     return this.change(caller, estateId, async (tx, at) => {
@@ -80,11 +80,11 @@ export class EstateService {
     });
   }
 
-  listUnits(caller: Caller, estateId: string, filter: { buildingId?: string } = {}): Promise<UnitRecord[]> {
+  async listUnits(caller: Caller, estateId: string, filter: { buildingId?: string } = {}): Promise<UnitRecord[]> {
     return this.read(caller, estateId, (tx) => this.estates.listUnits(tx, caller, estateId, filter));
   }
 
-  addAsset(caller: Caller, estateId: string, input: NewAsset): Promise<AssetRecord> {
+  async addAsset(caller: Caller, estateId: string, input: NewAsset): Promise<AssetRecord> {
     const { building_id: buildingId, ...rest } = parseInput(NewAssetSchema, input, 'asset');
     const asset: AssetRecord = { estateId, buildingId, ...rest };
     return this.change(caller, estateId, async (tx, at) => {
@@ -97,12 +97,12 @@ export class EstateService {
     });
   }
 
-  listAssets(caller: Caller, estateId: string): Promise<AssetRecord[]> {
+  async listAssets(caller: Caller, estateId: string): Promise<AssetRecord[]> {
     return this.read(caller, estateId, (tx) => this.estates.listAssets(tx, caller, estateId));
   }
 
   /** Registers a gateway as serving this estate (its MQTT credentials are issued separately). */
-  registerGateway(caller: Caller, estateId: string, input: NewGateway): Promise<GatewayRecord> {
+  async registerGateway(caller: Caller, estateId: string, input: NewGateway): Promise<GatewayRecord> {
     const gateway = { estateId, ...parseInput(NewGatewaySchema, input, 'gateway') };
     return this.change(caller, estateId, async (tx, at) => {
       if (!(await this.devices.insertGateway(tx, gateway))) throw taken('gateway', gateway.id);
@@ -112,13 +112,13 @@ export class EstateService {
   }
 
   /** Gateways the caller may see, of every estate they hold gateway.read in, or of one estate. */
-  listGateways(caller: Caller, filter: { estateId?: string } = {}): Promise<GatewayRecord[]> {
+  async listGateways(caller: Caller, filter: { estateId?: string } = {}): Promise<GatewayRecord[]> {
     if (filter.estateId !== undefined) requireEstate(caller, filter.estateId);
     return this.db.transaction((tx) => this.devices.listGateways(tx, caller, filter));
   }
 
   /** Puts a device on a gateway of the estate, as part of one unit or one asset (again: moves it). */
-  mapDevice(caller: Caller, estateId: string, input: DeviceMapping): Promise<DeviceRecord> {
+  async mapDevice(caller: Caller, estateId: string, input: DeviceMapping): Promise<DeviceRecord> {
     const { gateway_id: gatewayId, unit_id: unitId, asset_id: assetId, ...rest } = parseInput(DeviceMappingSchema, input, 'device');
     const device: DeviceRecord = { estateId, gatewayId, unitId, assetId, ...rest };
     return this.change(caller, estateId, async (tx, at) => {
@@ -138,7 +138,7 @@ export class EstateService {
     });
   }
 
-  listDevices(caller: Caller, estateId: string, filter: { gatewayId?: string } = {}): Promise<DeviceRecord[]> {
+  async listDevices(caller: Caller, estateId: string, filter: { gatewayId?: string } = {}): Promise<DeviceRecord[]> {
     return this.read(caller, estateId, (tx) => this.devices.listDevices(tx, caller, estateId, filter));
   }
 

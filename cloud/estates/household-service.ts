@@ -85,7 +85,7 @@ export class HouseholdService {
   }
 
   /** A new consent, after an earlier one was withdrawn (conflict while one is in force). */
-  recordConsent(caller: Caller, key: HouseholdKey, expectedVersion: number, input: ConsentInput): Promise<HouseholdVersion> {
+  async recordConsent(caller: Caller, key: HouseholdKey, expectedVersion: number, input: ConsentInput): Promise<HouseholdVersion> {
     const consent = parseInput(ConsentInputSchema, input, 'consent');
     return this.change(caller, key, expectedVersion, 'household.enrol', 'consent_recorded', async (tx, at) => {
       if (await this.parts.hasConsentInForce(tx, key)) throw new AppError('conflict', 'consent_in_force', 'a consent is already in force: withdraw it first');
@@ -96,7 +96,7 @@ export class HouseholdService {
   }
 
   /** Records the withdrawal; the household drops out of its gateway's care rules at the next config. */
-  withdrawConsent(caller: Caller, key: HouseholdKey, expectedVersion: number, input: Withdrawal): Promise<HouseholdVersion> {
+  async withdrawConsent(caller: Caller, key: HouseholdKey, expectedVersion: number, input: Withdrawal): Promise<HouseholdVersion> {
     const withdrawal = parseInput(WithdrawalSchema, input, 'withdrawal');
     return this.change(caller, key, expectedVersion, 'household.enrol', 'consent_withdrawn', async (tx, at) => {
       const id = await this.parts.withdrawConsent(tx, key, { withdrawnAt: Date.parse(withdrawal.withdrawn_at), note: withdrawal.note ?? null }, at, actorLabel(caller));
@@ -105,7 +105,7 @@ export class HouseholdService {
     });
   }
 
-  addContact(caller: Caller, key: HouseholdKey, expectedVersion: number, input: EmergencyContactInput): Promise<HouseholdVersion & { contactId: string }> {
+  async addContact(caller: Caller, key: HouseholdKey, expectedVersion: number, input: EmergencyContactInput): Promise<HouseholdVersion & { contactId: string }> {
     const contact = parseInput(EmergencyContactSchema, input, 'contact');
     return this.change(caller, key, expectedVersion, 'household.enrol', 'contact_added', async (tx, at) => {
       const contactId = newId();
@@ -114,7 +114,7 @@ export class HouseholdService {
     });
   }
 
-  addCarer(caller: Caller, key: HouseholdKey, expectedVersion: number, input: CarerInput): Promise<HouseholdVersion & { carerId: string }> {
+  async addCarer(caller: Caller, key: HouseholdKey, expectedVersion: number, input: CarerInput): Promise<HouseholdVersion & { carerId: string }> {
     const carer = parseInput(CarerSchema, input, 'carer');
     return this.change(caller, key, expectedVersion, 'household.enrol', 'carer_added', async (tx, at) => {
       if ((await this.parts.countCarers(tx, key)) >= MAX_CARERS) throw invalidField('carer', `a household has at most ${MAX_CARERS} carers`);
@@ -125,7 +125,7 @@ export class HouseholdService {
   }
 
   /** A trip or a hospital stay: the housekeeper who hears of it may record it. */
-  addAwayPeriod(caller: Caller, key: HouseholdKey, expectedVersion: number, input: AwayPeriodInput): Promise<HouseholdVersion & { awayPeriodId: string }> {
+  async addAwayPeriod(caller: Caller, key: HouseholdKey, expectedVersion: number, input: AwayPeriodInput): Promise<HouseholdVersion & { awayPeriodId: string }> {
     const period = parseInput(AwayPeriodInputSchema, input, 'away period');
     return this.change(caller, key, expectedVersion, 'household.record_away', 'away_period_added', async (tx, at) => {
       const awayPeriodId = newId();
@@ -135,7 +135,7 @@ export class HouseholdService {
   }
 
   /** Removes a contact, a carer or an away period (an away period needs household.record_away, the others household.enrol). */
-  removePart(caller: Caller, key: HouseholdKey, expectedVersion: number, part: RemovablePart, id: string): Promise<HouseholdVersion> {
+  async removePart(caller: Caller, key: HouseholdKey, expectedVersion: number, part: RemovablePart, id: string): Promise<HouseholdVersion> {
     const permission: Permission = part === 'away_period' ? 'household.record_away' : 'household.enrol';
     return this.change(caller, key, expectedVersion, permission, `${part}_removed`, async (tx) => {
       if (!(await this.parts.remove(tx, key, part, id))) throw notFound(PART_NAMES[part], id);
@@ -144,7 +144,7 @@ export class HouseholdService {
   }
 
   /** Replaces the care rule's settings; what is left out takes the contract's defaults. */
-  updateSettings(caller: Caller, key: HouseholdKey, expectedVersion: number, input: CareSettingsInput): Promise<HouseholdVersion> {
+  async updateSettings(caller: Caller, key: HouseholdKey, expectedVersion: number, input: CareSettingsInput): Promise<HouseholdVersion> {
     parseInput(CareSettingsSchema, input, 'settings');
     const { lives_alone: livesAlone, ...given } = input;
     const settings = Object.fromEntries(Object.entries(given).filter(([name]) => name in CareSettingsSchema.shape)) as StoredCareSettings;
