@@ -17,6 +17,18 @@ Commands:
   simulate --config FILE     simulated estate devices for the gateway described by FILE
       --incident-after S     seconds until the staged lift incident (default 20)
   migrate --config FILE      apply database migrations of the cloud described by FILE, then exit
+  admin SUBCOMMAND --config FILE   staff accounts on the cloud's database (migrated first), as the
+                             operator: admin of every estate
+      create-first-admin --login L [--name N]   the installation's first administrator
+      add-staff --login L --name N --role R [--role R...] [--no-password]
+                             R: ROLE@ESTATE, ROLE@ESTATE:BUILDING,BUILDING (a housekeeper of some
+                             buildings) or admin@*; roles: housekeeper, facilities, lift_contractor,
+                             supervisor, estate_manager, admin
+      reset-password --login L   new password; ends every session of the account
+      revoke-sessions --login L  ends every session of the account at once
+      list-staff
+      --password-stdin       read the password from standard input instead of generating one
+                             (a generated password is printed once)
   profiles check [DIR]       lint a device-profile catalogue (default: the shipped one)
   backtest --config FILE     replay recorded rule inputs through the rules and print what would
                              have fired and when, then a summary (the gateway's devices from FILE)
@@ -44,6 +56,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   gateway: async () => (await import('./commands/gateway-command.js')).runGatewayCommand,
   simulate: async () => (await import('./commands/simulate-command.js')).runSimulateCommand,
   migrate: async () => (await import('./commands/migrate-command.js')).runMigrateCommand,
+  admin: async () => (await import('./commands/admin-command.js')).runAdminCommand,
   profiles: async () => (await import('./commands/profiles-command.js')).runProfilesCommand,
   backtest: async () => (await import('./commands/backtest-command.js')).runBacktestCommand,
 };
