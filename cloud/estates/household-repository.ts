@@ -69,9 +69,10 @@ export class HouseholdRepository {
     return rows[0]!.version;
   }
 
+  /** Sets the given settings (each top-level key replaced whole); the others keep their value. */
   async updateSettings(tx: SqlExecutor, key: HouseholdKey, livesAlone: boolean | undefined, settings: StoredCareSettings): Promise<void> {
     await tx.query(
-      'UPDATE care_households SET lives_alone = COALESCE($3, lives_alone), settings = $4::jsonb WHERE estate_id = $1 AND unit_id = $2',
+      'UPDATE care_households SET lives_alone = COALESCE($3, lives_alone), settings = settings || $4::jsonb WHERE estate_id = $1 AND unit_id = $2',
       [key.estateId, key.unitId, livesAlone ?? null, jsonParam(settings)],
     );
   }

@@ -143,7 +143,10 @@ export class HouseholdService {
     });
   }
 
-  /** Replaces the care rule's settings; what is left out takes the contract's defaults. */
+  /**
+   * Sets the care rule's settings given (each top-level one whole: inactivity, morning_check...);
+   * the others keep their value, and one never set takes the contract's default.
+   */
   async updateSettings(caller: Caller, key: HouseholdKey, expectedVersion: number, input: CareSettingsInput): Promise<HouseholdVersion> {
     parseInput(CareSettingsSchema, input, 'settings');
     const { lives_alone: livesAlone, ...given } = input;

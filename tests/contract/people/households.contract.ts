@@ -143,7 +143,8 @@ export function describeHouseholds(suite: PeopleSuite): void {
       let version = (await ctx.households.addCarer(supervisor, keyA(), 1, { name: '张阿姨', kind: 'carer', visits: [{ weekdays: [1, 3, 5], from: '09:00', to: '11:00' }] })).version;
       version = (await ctx.households.addAwayPeriod(supervisor, keyA(), version, { from: '2026-11-01T00:00:00Z', to: '2026-11-05T00:00:00Z', reason: 'travel' })).version;
       version = (await ctx.households.addAwayPeriod(supervisor, keyA(), version, { from: '2026-12-01T00:00:00+08:00', to: '2026-12-03T00:00:00+08:00', reason: 'hospital' })).version;
-      version = (await ctx.households.updateSettings(supervisor, keyA(), version, { lives_alone: false, inactivity: { day_limit_h: 4 } })).version;
+      version = (await ctx.households.updateSettings(supervisor, keyA(), version, { inactivity: { day_limit_h: 4 }, standby_power_w: 500 })).version;
+      version = (await ctx.households.updateSettings(supervisor, keyA(), version, { lives_alone: false, standby_power_w: 450 })).version;
 
       const care = await ctx.households.careRulesForGateway(supervisor, a.estateId, a.gatewayId);
       expect(care.households.map((h) => h.unit_id)).toEqual(['hh-101', 'hh-201']);
@@ -152,6 +153,7 @@ export function describeHouseholds(suite: PeopleSuite): void {
         consent: { recorded_at: '2026-11-20T02:00:00.000Z', purpose: CONSENT.scope },
         lives_alone: false,
         inactivity: { day_limit_h: 4, night_limit_h: 12 },
+        standby_power_w: 450,
         visits: [{ weekdays: [1, 3, 5], from: '09:00', to: '11:00', who: 'carer' }],
         away_periods: [{ from: '2026-11-30T16:00:00.000Z', to: '2026-12-02T16:00:00.000Z', reason: 'hospital' }],
       });

@@ -4,6 +4,9 @@ import { expectAppError } from './expect-app-error.js';
 import { peopleContext, role, TEST_PASSWORD, type PeopleContext } from './people-context.js';
 import type { PeopleSuite } from './people-suite.js';
 
+/** Opening a fresh PGlite compiles PostgreSQL's WebAssembly again: tens of seconds on a loaded machine. */
+const FRESH_DATABASE_MS = 120_000;
+
 /** Staff accounts as administrators manage them, scoped to the estates they administer. */
 export function describeStaff(suite: PeopleSuite): void {
   describe('staff management', () => {
@@ -34,7 +37,7 @@ export function describeStaff(suite: PeopleSuite): void {
       } finally {
         await fresh.cleanup();
       }
-    });
+    }, FRESH_DATABASE_MS);
 
     it('an admin adds staff only in estates they administer', async () => {
       const adminA = await ctx.member([role(estateA, 'admin')]);
