@@ -5,6 +5,8 @@ import { UsageError } from './cli-error.js';
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
+  /** May be given more than once; the value is then a list. */
+  multiple?: boolean;
   /** Shown after the option in help, e.g. FILE, N, S. */
   placeholder?: string;
   description: string;
@@ -20,7 +22,7 @@ export interface PositionalSpec {
 
 /** What a command's runner receives: option values by name, and the positional arguments. */
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -56,7 +58,7 @@ export function parseCommandLine(spec: CommandSpec, path: string, args: string[]
   try {
     parsed = parseArgs({
       args,
-      options: Object.fromEntries(Object.entries(options).map(([name, option]) => [name, { type: option.type, ...(option.short ? { short: option.short } : {}) }])),
+      options: Object.fromEntries(Object.entries(options).map(([name, option]) => [name, { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) }])),
       strict: true,
       allowPositionals: true,
     });

@@ -2,6 +2,22 @@ import type { CommandSpec, OptionSpec } from './command-spec.js';
 
 const CONFIG_OPTION = (what: string): OptionSpec => ({ type: 'string', short: 'c', placeholder: 'FILE', description: `the ${what} config (YAML)` });
 
+const ADMIN_CONFIG: OptionSpec = { type: 'string', short: 'c', placeholder: 'FILE', description: "the cloud config (YAML): its database is migrated and its estates registered first" };
+const ADMIN_LOGIN: OptionSpec = { type: 'string', placeholder: 'LOGIN', description: 'the staff account' };
+const PASSWORD_STDIN: OptionSpec = { type: 'boolean', description: 'read the password from standard input instead of generating one (a generated password is printed once)' };
+
+/** estatecare admin <subcommand>: people and access from the terminal, acting as the operator (admin of every estate). */
+function adminSubcommand(name: AdminSubcommandName, summary: string, options: Record<string, OptionSpec>, details?: string): CommandSpec {
+  return {
+    name,
+    summary,
+    ...(details ? { details } : {}),
+    options: { config: ADMIN_CONFIG, ...options },
+    load: async () => (await import('./commands/admin-command.js')).adminCommand(name),
+  };
+}
+type AdminSubcommandName = 'create-first-admin' | 'add-staff' | 'reset-password' | 'revoke-sessions' | 'list-staff';
+
 const RECORDING_FORMAT = `A recording has one JSON object per line, in the order handled:
   {"kind":"event","item":<EventItem>}
   {"kind":"readings","frame":{"device_id","subject","event_time","readings"}}
@@ -53,6 +69,32 @@ export const COMMANDS: CommandSpec[] = [
     summary: "apply the database migrations of the cloud described by the config, then exit",
     options: { config: CONFIG_OPTION('cloud') },
     load: async () => (await import('./commands/migrate-command.js')).runMigrateCommand,
+  },
+  {
+    name: 'admin',
+    summary: "staff accounts on the cloud's database, as the operator",
+    subcommands: [
+      adminSubcommand('create-first-admin', "the installation's first administrator", {
+        login: ADMIN_LOGIN,
+        name: { type: 'string', placeholder: 'NAME', description: 'the name shown in the console', defaultText: 'the login' },
+        'password-stdin': PASSWORD_STDIN,
+      }),
+      adminSubcommand(
+        'add-staff',
+        'add a staff member with roles per estate',
+        {
+          login: ADMIN_LOGIN,
+          name: { type: 'string', placeholder: 'NAME', description: 'the name shown in the console' },
+          role: { type: 'string', multiple: true, placeholder: 'ROLE@ESTATE', description: 'a role, one or more times' },
+          'password-stdin': PASSWORD_STDIN,
+          'no-password': { type: 'boolean', description: 'an account that signs in only after an admin sets its password' },
+        },
+        'ROLE@ESTATE, ROLE@ESTATE:BUILDING,BUILDING (a housekeeper of some buildings) or admin@*; roles: housekeeper, facilities, lift_contractor, supervisor, estate_manager, admin.',
+      ),
+      adminSubcommand('reset-password', 'a new password; ends every session of the account', { login: ADMIN_LOGIN, 'password-stdin': PASSWORD_STDIN }),
+      adminSubcommand('revoke-sessions', 'end every session of the account at once (a lost phone, a housekeeper who leaves)', { login: ADMIN_LOGIN }),
+      adminSubcommand('list-staff', 'every staff account with its roles', {}),
+    ],
   },
   {
     name: 'profiles',
