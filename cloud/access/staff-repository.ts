@@ -120,7 +120,8 @@ export class StaffRepository {
   /** The member, if the caller may manage them (see manageableBy); by id or by login. */
   async find(tx: SqlExecutor, caller: Caller, by: { id: string } | { login: string }): Promise<StaffMember | null> {
     const params = new SqlParams();
-    const key = 'id' in by ? `s.id = ${params.add(by.id)}` : `s.login = ${params.add(by.login)}`;
+    // Logins are stored in lower case (LoginSchema).
+    const key = 'id' in by ? `s.id = ${params.add(by.id)}` : `s.login = ${params.add(by.login.trim().toLowerCase())}`;
     const members = await this.select(tx, `${key} AND ${manageableBy(caller, params, 's.id')}`, params);
     return members[0] ?? null;
   }
