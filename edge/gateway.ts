@@ -8,7 +8,7 @@ import { bindDevices } from './drivers/bind-devices.js';
 import { createDriver } from './drivers/create-driver.js';
 import { settleBuses } from './drivers/settle-buses.js';
 import type { Driver } from './drivers/driver.js';
-import { EmbeddedBroker } from './local-broker/embedded-broker.js';
+import { createLocalBroker } from './local-broker/create-local-broker.js';
 import { DurableOutbox } from './outbox/durable-outbox.js';
 import { DevicePipeline } from './pipeline/device-pipeline.js';
 import type { GatewayStats } from './pipeline/gateway-stats.js';
@@ -59,9 +59,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const devices = bindDevices(config.devices, profiles, config.buses, `gateway ${gatewayId} config`);
 
   const brokerConfig = config.local_broker;
-  const localBroker = brokerConfig.embedded
-    ? new EmbeddedBroker({ host: brokerConfig.host, port: brokerConfig.port }, logger.child({ component: 'local-broker' }))
-    : null;
+  const localBroker = createLocalBroker(config, logger.child({ component: 'local-broker' }));
   const localBrokerUrl = (): string => (localBroker ? localBroker.url : brokerConfig.embedded ? '' : brokerConfig.url);
 
   // Everything sent up is written to a SQLite outbox first and deleted when the cloud's receipt

@@ -44,6 +44,8 @@ export type DeviceDataProblemCode =
   | 'bad_time'
   | 'bad_value'
   | 'bad_attribute'
+  // text of the device with characters no store should hold, replaced (shared/contract/storable-text.ts)
+  | 'unstorable_text'
   | 'unmapped_code';
 
 export interface DeviceDataProblem {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LocalIdSchema, WireTimeSchema } from './identifiers.js';
+import { storableText } from './storable-text.js';
 
 // ---- Refused points (begin) -------------------------------------------------------------------
 /**
@@ -19,7 +20,7 @@ export const MAX_REFUSED_POINTS_PER_BUS = 500;
 // ---- Refused points (end) ---------------------------------------------------------------------
 
 export const BusCountersSchema = z.object({
-  bus_id: z.string().min(1).max(128),
+  bus_id: storableText().min(1).max(128),
   transactions: z.number().int().nonnegative(),
   timeouts: z.number().int().nonnegative(),
   checksum_errors: z.number().int().nonnegative(),
@@ -40,9 +41,9 @@ export type BusCounters = z.infer<typeof BusCountersSchema>;
 
 export const OnlineStatusSchema = z.object({
   online: z.literal(true),
-  software_version: z.string().min(1).max(64),
+  software_version: storableText().min(1).max(64),
   /** The config version the gateway runs; null until the cloud has sent one. */
-  config_version: z.string().max(64).nullable(),
+  config_version: storableText().max(64).nullable(),
   uptime_s: z.number().nonnegative(),
   outbox: z.object({
     /** Items not yet confirmed by the cloud, those sent and awaiting a receipt included. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../shared/config/load-config.js';
 import { topicFor, type AlertItem, type DecodedMessage } from '../../shared/contract/index.js';
@@ -8,6 +7,7 @@ import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/
 import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
 import { ContractObserver, MOSQUITTO_URL, connectToMosquitto } from './mqtt-observer.js';
+import { TestDeviceFleet, testDeviceCredentials } from '../support/device-logins.js';
 
 type Of<C extends DecodedMessage['channel']> = Extract<DecodedMessage, { channel: C }> & { retained: boolean };
 const on =
@@ -23,7 +23,8 @@ describe('gateway against Mosquitto', () => {
   const gatewayId = `test-gw-${randomUUID().slice(0, 8)}`;
   let observer: ContractObserver;
   let gateway: Gateway;
-  let device: MqttClient;
+  const DEVICE_IDS = ['lift-b1-a', 'door-b1-main', 'door-b1-1203'];
+  let devices: TestDeviceFleet;
   const alerts: AlertItem[] = [];
 
   beforeAll(async () => {
@@ -32,7 +33,7 @@ describe('gateway against Mosquitto', () => {
       gateway: { id: gatewayId },
       data_dir: tempDataDir(),
       uplink: { url: MOSQUITTO_URL, status_interval_s: 60 },
-      local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
+      local_broker: { embedded: true, host: '127.0.0.1', port: 0, device_credentials: testDeviceCredentials(DEVICE_IDS) },
       devices: [
         { id: 'lift-b1-a', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-b1-a' }, mqtt: { topic: 'estate/b1/lift-a' } },
         { id: 'door-b1-main', profile: 'door_controller_generic', subject: { kind: 'asset', id: 'b1-entrance' }, mqtt: { topic: 'estate/b1/door-main' } },
@@ -42,11 +43,11 @@ describe('gateway against Mosquitto', () => {
     gateway = createGateway(validateConfig(GatewayConfigSchema, input, 'test', { env: {} }), { logger: silentLogger(), profilesDir: PROFILES_DIR });
     gateway.onAlert((alert) => alerts.push(alert));
     await gateway.start();
-    device = await connectAsync(gateway.localBrokerUrl, { clientId: `device-${gatewayId}` });
+    devices = new TestDeviceFleet(gateway.localBrokerUrl);
   });
 
   afterAll(async () => {
-    await device?.endAsync();
+    await devices?.end();
     await gateway?.stop();
     await observer?.close();
     // Leave no retained status of a test gateway behind on the shared broker.
@@ -66,8 +67,8 @@ describe('gateway against Mosquitto', () => {
 
   it('turns a lift alarm payload into an alert and an event upstream', async () => {
     const time = new Date().toISOString();
-    await device.publishAsync('estate/b1/lift-a', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, door_status: 1, passenger_status: 1, car_position: 7 }), { qos: 1 });
-    await device.publishAsync('estate/b1/lift-a', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, door_status: 1, passenger_status: 1, car_position: 7 }));
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', JSON.stringify({ time, seq: 2, event_code: 90 }));
 
     const alertMessage = await observer.waitFor(on('alerts'), 'an alerts envelope');
     expect(alertMessage.message.items[0]).toMatchObject({
@@ -88,8 +89,8 @@ describe('gateway against Mosquitto', () => {
 
   it('sends gate events without card numbers and keeps household events home', async () => {
     const time = new Date().toISOString();
-    await device.publishAsync('estate/b1/1203/door', JSON.stringify({ serial_no: 1, major: 5, minor: 0x19, time }), { qos: 1 });
-    await device.publishAsync('estate/b1/door-main', JSON.stringify({ serial_no: 77, major: 5, minor: 0x01, time, card_no: '5550123' }), { qos: 1 });
+    await devices.publish('door-b1-1203', 'estate/b1/1203/door', JSON.stringify({ serial_no: 1, major: 5, minor: 0x19, time }));
+    await devices.publish('door-b1-main', 'estate/b1/door-main', JSON.stringify({ serial_no: 77, major: 5, minor: 0x01, time, card_no: '5550123' }));
     const message = await observer.waitFor(on('events', (m) => m.message.items.some((i) => i.type === 'credential_granted')), 'the gate event');
     const granted = message.message.items.find((i) => i.type === 'credential_granted');
     expect(granted?.attributes).toEqual({ credential_type: 'card' });
@@ -98,9 +99,9 @@ describe('gateway against Mosquitto', () => {
   });
 
   it('refuses malformed device payloads, counts them, and keeps going', async () => {
-    await device.publishAsync('estate/b1/lift-a', '{"seq": 3, "event_code": ', { qos: 1 });
-    await device.publishAsync('estate/b1/lift-a', JSON.stringify({ seq: 4, hello: 'world' }), { qos: 1 });
-    await device.publishAsync('estate/b1/lift-a', JSON.stringify({ time: new Date().toISOString(), seq: 5, car_status: 0, door_zone: 1, door_status: 2, passenger_status: 1 }), { qos: 1 });
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', '{"seq": 3, "event_code": ');
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', JSON.stringify({ seq: 4, hello: 'world' }));
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', JSON.stringify({ time: new Date().toISOString(), seq: 5, car_status: 0, door_zone: 1, door_status: 2, passenger_status: 1 }));
     await observer.waitFor(on('alerts', (m) => m.message.items[0]?.state === 'cleared'), 'the cleared alert');
     expect(gateway.stats()).toMatchObject({ rejected: { not_json: 1, no_content: 1 }, alerts: 2 });
   });
