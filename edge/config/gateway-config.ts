@@ -7,8 +7,8 @@ import { DeviceConfigSchema } from './device-config.js';
 import { checkDeviceCredentials, LocalBrokerSchema } from './local-broker-config.js';
 import { MqttUrlSchema } from './mqtt-url-schema.js';
 
-export { DEFAULT_LOCAL_BROKER_HOST, DEFAULT_LOCAL_BROKER_PORT } from './local-broker-config.js';
 export { DeviceConfigSchema, type DeviceConfig } from './device-config.js';
+export { DEFAULT_LOCAL_BROKER_HOST, DEFAULT_LOCAL_BROKER_PORT } from './local-broker-config.js';
 
 /** MQTT keepalive towards the cloud broker, in seconds [MQTT-3.1.2-24: the broker drops us after 1.5x]. */
 export const DEFAULT_UPLINK_KEEPALIVE_S = 30;
@@ -63,7 +63,6 @@ const OutboxSchema = z.object({
   /** 0 < share <= 1: after a telemetry batch took T ms to be acknowledged, the next waits T*(1/share - 1). */
   drain_share: z.number().gt(0).max(1).default(DEFAULT_OUTBOX_DRAIN_SHARE),
 });
-
 
 export const GatewayConfigSchema = z
   .object({

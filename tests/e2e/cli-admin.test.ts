@@ -108,7 +108,7 @@ describe('estatecare admin', () => {
       [['reset-password', '--login', 'nobody'], 1, 'no staff member with id nobody'],
       [['reset-password', '--login', 'zhao.fac', '--password-stdin'], 2, `the password: a password has at least 10 characters`],
       [['revoke-sessions'], 2, '--login is required'],
-      [['fly'], 2, 'admin needs one of: create-first-admin'],
+      [['fly'], 2, 'unknown subcommand "admin fly"; one of: create-first-admin'],
     ];
     for (const [args, code, message] of cases) {
       const run = await admin(args, args.includes('--password-stdin') ? 'short' : undefined);
