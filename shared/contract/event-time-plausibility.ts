@@ -5,12 +5,12 @@
  */
 
 /**
- * How far ahead of the receiver's clock an event time may be: 15 minutes. The gateway takes a
- * device's own stamp up to 5 minutes ahead of its clock (edge/drivers/event-time.ts,
- * MAX_DEVICE_CLOCK_AHEAD_MS); the other 10 minutes are for the gateway's clock against the cloud's:
- * a box that has lost NTP runs on its RTC, and a common RTC crystal (+-20 ppm) drifts under 2 s a
- * day, so 10 minutes is months without a time server. Anything further ahead is a broken clock
- * (the year 9999 opened a ticket "raised" in 9999 whose deadlines were already past).
+ * How far ahead of the receiver's clock an event time may be: 15 minutes. A gateway believes a
+ * device's own stamp only within minutes of its own clock (edge/drivers/event-time.ts), at most 5;
+ * the other 10 minutes are for the gateway's clock against the cloud's: a box that has lost NTP runs
+ * on its RTC, and a common RTC crystal (+-20 ppm) drifts under 2 s a day, so 10 minutes is months
+ * without a time server. Anything further ahead is a broken clock (the year 9999 opened a ticket
+ * "raised" in 9999 whose deadlines were already past).
  */
 export const MAX_EVENT_TIME_AHEAD_MS = 15 * 60 * 1000;
 

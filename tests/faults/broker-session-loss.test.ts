@@ -102,7 +102,7 @@ describe('the cloud broker loses what it held for the cloud', () => {
   const batches = (): AlertItem[][] =>
     Array.from({ length: BATCHES }, (_, batch) =>
       Array.from({ length: ALERTS_PER_BATCH }, (_, i) =>
-        alertItem({ subject: { kind: 'asset', id: `lift-${batch}-${i}` }, category: 'lift_fault', severity: 'major', rule: 'lift_fault_code' }),
+        alertItem({ subject: { kind: 'asset', id: `lift-${batch}-${i}` }, category: 'lift_fault', severity: 'major', rule: 'lift_fault_code', at: Date.now() }),
       ),
     );
 
