@@ -83,7 +83,7 @@ describe('the window of readings awaiting a receipt', () => {
     uplink.kick();
     await eventually('the window to fill', () => seen.telemetry >= MAX_AWAITED_TELEMETRY_ITEMS);
 
-    const alert = alertItem({ subject: { kind: 'asset', id: 'lift-w' }, category: 'lift_fault', severity: 'major', rule: 'lift_fault_code' });
+    const alert = alertItem({ subject: { kind: 'asset', id: 'lift-w' }, category: 'lift_fault', severity: 'major', rule: 'lift_fault_code', at: Date.now() });
     await outbox.append('alerts', [alert]);
     uplink.kick();
     await eventually('the alert past the full window', () => seen.alerts === 1);
