@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../shared/time/clock.js';
 import { DEFAULT_RECEIPT_MAX_TIMEOUT_S, type GatewayConfig } from './config/gateway-config.js';
 import { bindDevices } from './drivers/bind-devices.js';
 import { createDriver } from './drivers/create-driver.js';
+import { settleBuses } from './drivers/settle-buses.js';
 import type { Driver } from './drivers/driver.js';
 import { createLocalBroker } from './local-broker/create-local-broker.js';
 import { DurableOutbox } from './outbox/durable-outbox.js';
@@ -96,7 +97,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     recordTo: config.record_inputs ? recordingsDir(dataDir) : null,
     tick: (now: number): void => pipeline.tick(now),
     settled: (): Promise<void> => pipeline.settled(),
-    resendUnsent: (alerts: AlertItem[]): void => pipeline.resendUnsent(alerts),
+    resendUnsent: (items): void => pipeline.resendUnsent(items),
     logger: logger.child({ component: 'rules' }),
   });
 
@@ -127,12 +128,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     clock,
     intervalMs: config.uplink.status_interval_s * 1000,
     devicesOffline: () => pipeline.devicesOffline(),
+    deviceClocks: () => pipeline.deviceClocks(),
     buses: () => [...drivers.values()].flatMap((driver) => (driver instanceof PolledDriver ? driver.busCounters() : [])),
     configVersion: () => configSync.inForce.version,
     logger: logger.child({ component: 'status' }),
   });
 
-  const buses = new Map(config.buses.map((bus) => [bus.id, bus]));
+  const buses = new Map(settleBuses(config.buses, devices, { logger }).map((bus) => [bus.id, bus]));
   for (const bus of config.buses) {
     if (bus.transport === 'serial' && isUnstableSerialPath(bus.path)) {
       logger.warn({ bus: bus.id, path: bus.path }, 'serial port named by enumeration order; use /dev/serial/by-id/... so a re-enumerated adapter keeps its bus');

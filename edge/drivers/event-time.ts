@@ -1,12 +1,17 @@
 /**
- * Event time of device data, decided once for every driver: the device's own time stamp when it is
- * present and sane, otherwise the time the gateway received the data. A device clock that is far off
- * (an RTC reset to 2000-01-01 after a power cut, a wrong zone) must not move events into the past or
- * future where rules and the cloud's watermark logic would misplace them.
+ * Event time of device data, decided once for every driver (edge/pipeline/receive-time.ts applies it
+ * to everything a driver hands in): the device's own time stamp when it is believable, otherwise the
+ * time the gateway received the data. A device clock that is off (an RTC reset to 2000-01-01 after a
+ * power cut, a wrong zone, a clock that runs fast) must not move events into the past or future,
+ * where rules would act on them early and the cloud would misplace them.
  */
 
-/** A device stamp this far ahead of the gateway clock is not believed (clock drift, wrong zone). */
-export const MAX_DEVICE_CLOCK_AHEAD_MS = 5 * 60 * 1000;
+/**
+ * How far ahead of the gateway's receive time a device stamp may be and still count as the same
+ * instant: two clocks synchronised by (S)NTP agree within a fraction of a second, and a stamp at
+ * most this far ahead is clock jitter. Further ahead, the device's clock is wrong.
+ */
+export const DEVICE_CLOCK_TOLERANCE_MS = 2000;
 /** A device stamp older than this is not believed; devices replaying a backlog stay well inside it. */
 export const MAX_DEVICE_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -15,7 +20,14 @@ export type DeviceTimeFormat = 'iso8601' | 'epoch_ms' | 'epoch_s';
 /** A zone is required: "2026-11-24T16:00:00+08:00" or "...Z"; a local time without zone is ambiguous. */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** Epoch milliseconds of a device time stamp, or null when it cannot be read in the given format. */
+/** The wire's time format holds years 0000 to 9999 (shared/contract/identifiers.ts WireTimeSchema). */
+const WIRE_TIME_MIN_MS = Date.parse('0000-01-01T00:00:00.000Z');
+const WIRE_TIME_MAX_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * Epoch milliseconds of a device time stamp, or null when it cannot be read in the given format or
+ * is outside what a wire time can say. Whether it is believed is judgeDeviceTime's call.
+ */
 export function parseDeviceTime(raw: unknown, format: DeviceTimeFormat): number | null {
   let ms: number;
   if (format === 'iso8601') {
@@ -25,9 +37,31 @@ export function parseDeviceTime(raw: unknown, format: DeviceTimeFormat): number 
     if (typeof raw !== 'number') return null;
     ms = format === 'epoch_s' ? raw * 1000 : raw;
   }
-  return Number.isFinite(ms) ? Math.floor(ms) : null;
+  return Number.isFinite(ms) && ms >= WIRE_TIME_MIN_MS && ms <= WIRE_TIME_MAX_MS ? Math.floor(ms) : null;
 }
 
-export function isSaneDeviceTime(deviceMs: number, receivedAt: number): boolean {
-  return deviceMs <= receivedAt + MAX_DEVICE_CLOCK_AHEAD_MS && deviceMs >= receivedAt - MAX_DEVICE_EVENT_AGE_MS;
+export interface JudgedTime {
+  /** The event time to use, epoch ms: never after the receive time. */
+  eventMs: number;
+  /**
+   * How far the device's clock is off (its stamp minus the receive time, ms; positive is fast), when
+   * the stamp is not believed and the receive time is used instead; null when it is believed.
+   */
+  wrongByMs: number | null;
+}
+
+/**
+ * The event time of data a device stamped `deviceMs` and the gateway received at `receivedAt`:
+ * - more than DEVICE_CLOCK_TOLERANCE_MS ahead, or older than MAX_DEVICE_EVENT_AGE_MS: the device's
+ *   clock is wrong; the receive time, and by how much it was off;
+ * - ahead by less: the receive time (nothing is received before it happens), clock believed;
+ * - otherwise the device's stamp.
+ * So no event time is ever later than the gateway's own clock.
+ */
+export function judgeDeviceTime(deviceMs: number, receivedAt: number): JudgedTime {
+  // Not a time at all: nothing to say about the clock (the driver counts an unreadable stamp).
+  if (!Number.isFinite(deviceMs)) return { eventMs: receivedAt, wrongByMs: null };
+  const offset = deviceMs - receivedAt;
+  if (offset > DEVICE_CLOCK_TOLERANCE_MS || offset < -MAX_DEVICE_EVENT_AGE_MS) return { eventMs: receivedAt, wrongByMs: offset };
+  return { eventMs: Math.min(deviceMs, receivedAt), wrongByMs: null };
 }

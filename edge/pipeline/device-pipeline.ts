@@ -1,12 +1,15 @@
-import type { AlertItem } from '../../shared/contract/index.js';
+import type { AlertItem, DeviceClock, EventItem, ReadingItem } from '../../shared/contract/index.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Availability, DeviceDataProblem, DeviceSink } from '../drivers/driver.js';
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
-import type { Outbox, OutboxChannel, OutboxItems } from '../outbox/outbox.js';
+import type { Outbox } from '../outbox/outbox.js';
 import { eventForUplink, readingsForUplink } from '../privacy/uplink-policy.js';
 import type { RuleInputs } from '../rules/engine/rules-runtime.js';
+import type { UnsentItem } from '../state/rule-state-store.js';
+import { DeviceClocks } from './device-clocks.js';
 import { countProblem, emptyStats, type GatewayStats } from './gateway-stats.js';
+import { stampEvent, stampFrame, type Stamped } from './receive-time.js';
 
 /**
  * Longest wait before rule state changes are committed. Each commit writes every page it touched to
@@ -18,7 +21,7 @@ export const RULE_STATE_COMMIT_MS = 1000;
 export interface DevicePipelineOptions {
   /** The rules (edge/rules/engine/rules-runtime.ts), without autoCommit: the pipeline commits per batch. */
   engine: RuleInputs;
-  /** Stamps availability changes, which carry no time of their own. */
+  /** The gateway's clock: receive time of device data, and the stamp of availability changes. */
   clock: Clock;
   outbox: Outbox;
   /** Told after every append, so the uplink drains at once. */
@@ -27,47 +30,73 @@ export interface DevicePipelineOptions {
   logger: Logger;
 }
 
+/** What an input sends up besides its alerts: events or readings. */
+type Uplink = { channel: 'events'; items: EventItem[] } | { channel: 'telemetry'; items: ReadingItem[] };
+
+const NO_UPLINK: Uplink = { channel: 'events', items: [] };
+
 /**
  * The sink every driver feeds: rules first, then the outbox (alerts before the event that caused
  * them), with the uplink policy deciding what of the raw data may leave. Appends are chained so items
  * enter the outbox in the order they happened.
  *
+ * Time: drivers hand data in as they receive it, so the gateway's clock at the call is its receive
+ * time. Every event and frame is judged against it (receive-time.ts): nothing gets an event time
+ * later than its receipt, and a device whose clock is wrong has its data stamped by receive time,
+ * reported in the status (deviceClocks()). So engine time, which the latest input moves, never runs
+ * ahead of the gateway's clock: one fast device cannot fire another device's timers early.
+ *
  * Rule state is committed per batch, not per reading: the inputs of up to RULE_STATE_COMMIT_MS go
- * into one transaction, and any alert waits for the commit of the state that raised it before it is
- * appended to the outbox. A power cut loses at most that long of rule state, never a raised alert.
+ * into one transaction. An alert or event goes to the outbox only after the commit that holds it,
+ * kept unsent with the state of the input it came with (rule-engine.ts, "Unsent items"): a power
+ * cut loses at most that long of rule state, never an alert or an event whose input the state holds.
  */
 export class DevicePipeline implements DeviceSink {
   private readonly counters: GatewayStats = emptyStats();
   private readonly offline = new Set<string>();
+  private readonly clocks = new DeviceClocks();
   private tail: Promise<void> = Promise.resolve();
   private commitTimer: NodeJS.Timeout | null = null;
+  /** Appends queued since start; failed ones by number, until a settled() has reported them. */
+  private appendsQueued = 0;
+  private failedAppends: number[] = [];
+  /** Appends up to this number are covered by a settled() call made before. */
+  private settledThrough = 0;
+  /** An append failed: what the rules keep unsent goes to the outbox again at the next tick. */
+  private resendDue = false;
 
   constructor(private readonly options: DevicePipelineOptions) {}
 
   event(event: CanonicalEvent): void {
     this.counters.events += 1;
-    const alerts = this.options.engine.onEvent(event);
-    const uplinked = eventForUplink(event);
+    const stamped = this.judged(stampEvent(event, this.options.clock.now()), event.device_id);
+    const alerts = this.options.engine.onEvent(stamped);
+    const uplinked = eventForUplink(stamped);
     if (!uplinked) this.counters.withheld_events += 1;
-    this.enqueue(alerts, 'events', uplinked ? [uplinked] : []);
+    this.enqueue(alerts, { channel: 'events', items: uplinked ? [uplinked] : [] });
   }
 
   readings(frame: ReadingFrame): void {
     this.counters.readings += frame.readings.length;
-    const alerts = this.options.engine.onReadings(frame);
-    this.enqueue(alerts, 'telemetry', readingsForUplink(frame));
+    const stamped = this.judged(stampFrame(frame, this.options.clock.now()), frame.device_id);
+    const alerts = this.options.engine.onReadings(stamped);
+    this.enqueue(alerts, { channel: 'telemetry', items: readingsForUplink(stamped) });
   }
 
   availability(deviceId: string, availability: Availability): void {
     if (availability.online) this.offline.delete(deviceId);
     else this.offline.add(deviceId);
     this.options.logger.info({ device: deviceId, ...availability }, 'device availability changed');
-    this.enqueue(this.options.engine.onAvailability(deviceId, availability, this.options.clock.now()), 'events', []);
+    this.enqueue(this.options.engine.onAvailability(deviceId, availability, this.options.clock.now()), NO_UPLINK);
   }
 
   /** Wall-clock time passed (the gateway's tick): timers due by `now` fire. */
   tick(now: number): void {
-    this.enqueue(this.options.engine.advanceTo(now), 'events', []);
+    if (this.resendDue) {
+      this.resendDue = false;
+      this.resendUnsent(this.options.engine.unsent());
+    }
+    this.enqueue(this.options.engine.advanceTo(now), NO_UPLINK);
   }
 
   /** Writes the rule state changes not yet committed (also done on its own within RULE_STATE_COMMIT_MS). */
@@ -83,52 +112,104 @@ export class DevicePipeline implements DeviceSink {
     countProblem(this.counters.ignored, problem.code);
   }
 
+  keepPointLevels(deviceId: string, levels: Readonly<Record<string, number>>): void {
+    this.options.engine.keepPointLevels(deviceId, levels);
+  }
+
+  pointLevels(deviceId: string): Readonly<Record<string, number>> | undefined {
+    return this.options.engine.pointLevels(deviceId);
+  }
+
   devicesOffline(): string[] {
     return [...this.offline].sort();
+  }
+
+  /** Devices whose clock is off, for the status. */
+  deviceClocks(): DeviceClock[] {
+    return this.clocks.report();
   }
 
   stats(): GatewayStats {
     return structuredClone(this.counters);
   }
 
-  /** Alerts the rules kept from before a power cut (rules-runtime.ts): into the outbox again, unannounced. */
-  resendUnsent(alerts: AlertItem[]): void {
-    this.append(alerts, 'events', []);
+  /** Alerts and events the rules kept from before a power cut (rules-runtime.ts): into the outbox again, unannounced. */
+  resendUnsent(items: readonly UnsentItem[]): void {
+    const alerts: AlertItem[] = [];
+    const events: EventItem[] = [];
+    for (const unsent of items) {
+      if (unsent.channel === 'alerts') alerts.push(unsent.item);
+      else events.push(unsent.item);
+    }
+    this.append(alerts, { channel: 'events', items: events });
   }
 
-  /** Settles when everything handed in so far is in the outbox. */
+  /**
+   * Settles when everything handed in so far is in the outbox; rejects when an append handed in
+   * since the previous call failed (a driver then does not acknowledge its device, which sends
+   * again: the rules skip what they took in already, and the items go to the outbox once more).
+   */
   settled(): Promise<void> {
-    return this.tail;
+    const from = this.settledThrough;
+    const through = this.appendsQueued;
+    this.settledThrough = through;
+    return this.tail.then(() => {
+      const failed = this.failedAppends.filter((n) => n > from && n <= through).length;
+      this.failedAppends = this.failedAppends.filter((n) => n > through);
+      if (failed > 0) throw new Error(`${failed} of the appends to the outbox failed; not delivered`);
+    });
   }
 
-  private enqueue<C extends OutboxChannel>(alerts: AlertItem[], channel: C, items: Array<OutboxItems[C]>): void {
+  /** The input as judged against the gateway's clock; a wrong device clock is noted and counted. */
+  private judged<T>({ item, wrongByMs }: Stamped<T>, deviceId: string): T {
+    this.clocks.observe(deviceId, wrongByMs, this.options.clock.now());
+    if (wrongByMs !== null) this.counters.restamped += 1;
+    return item;
+  }
+
+  private enqueue(alerts: AlertItem[], uplink: Uplink): void {
     this.scheduleCommit();
     for (const alert of alerts) {
       this.counters.alerts += 1;
       this.notify(alert);
     }
-    this.append(alerts, channel, items);
+    // In the same turn as the input: any commit from now on holds the event with the state it changed.
+    if (uplink.channel === 'events' && uplink.items.length > 0) this.options.engine.keepUnsentEvents(uplink.items);
+    this.append(alerts, uplink);
   }
 
   /**
-   * Into the outbox, in order. The alerts are committed in the rule state first (as unsent, with the
-   * change that raised them) and forgotten there once the outbox has them, so a power cut between
-   * the two loses none (rule-engine.ts, "Unsent alerts").
+   * Into the outbox, in order. Alerts and events are committed in the rule state first (as unsent,
+   * with the change they came with) and forgotten there once the outbox has them, so a power cut
+   * between the two loses none (rule-engine.ts, "Unsent items"). Readings are not kept: a device
+   * that pushes sends again what was not acknowledged, and a poll lost in a power cut is read anew.
    */
-  private append<C extends OutboxChannel>(alerts: AlertItem[], channel: C, items: Array<OutboxItems[C]>): void {
-    if (alerts.length === 0 && items.length === 0) return;
+  private append(alerts: AlertItem[], uplink: Uplink): void {
+    if (alerts.length === 0 && uplink.items.length === 0) return;
     const { engine, outbox, onAppended, logger } = this.options;
+    const number = ++this.appendsQueued;
     this.tail = this.tail
       .then(async () => {
+        if (alerts.length > 0 || (uplink.channel === 'events' && uplink.items.length > 0)) this.commit();
         if (alerts.length > 0) {
-          this.commit();
           await outbox.append('alerts', alerts);
-          engine.handedOver(alerts.map((alert) => alert.id));
+          engine.handedOver('alerts', alerts.map((alert) => alert.id));
         }
-        if (items.length > 0) await outbox.append(channel, items);
+        if (uplink.items.length > 0) {
+          if (uplink.channel === 'events') {
+            await outbox.append('events', uplink.items);
+            engine.handedOver('events', uplink.items.map((event) => event.id));
+          } else {
+            await outbox.append('telemetry', uplink.items);
+          }
+        }
         onAppended();
       })
-      .catch((error: unknown) => logger.error({ err: error, channel }, 'appending to the outbox failed'));
+      .catch((error: unknown) => {
+        this.failedAppends.push(number);
+        this.resendDue = true;
+        logger.error({ err: error, channel: uplink.channel }, 'appending to the outbox failed; kept alerts and events are appended again at the next tick');
+      });
   }
 
   private scheduleCommit(): void {

@@ -14,10 +14,12 @@ export interface GatewayStats {
   ignored: Partial<Record<DeviceDataProblemCode, number>>;
   /** Events kept on the gateway by the uplink policy (household subjects). */
   withheld_events: number;
+  /** Events and frames stamped by receive time because their device's clock was off (edge/drivers/event-time.ts). */
+  restamped: number;
 }
 
 export function emptyStats(): GatewayStats {
-  return { events: 0, readings: 0, alerts: 0, rejected: {}, ignored: {}, withheld_events: 0 };
+  return { events: 0, readings: 0, alerts: 0, rejected: {}, ignored: {}, withheld_events: 0, restamped: 0 };
 }
 
 export function countProblem(counters: Partial<Record<DeviceDataProblemCode, number>>, code: DeviceDataProblemCode): void {

@@ -1,14 +1,16 @@
-import type { AlertItem } from '../../shared/contract/index.js';
+import type { AlertItem, EventItem } from '../../shared/contract/index.js';
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../../shared/contract/rules-config.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Availability } from '../drivers/driver.js';
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
-import { isEmptyChanges, type RuleStateChanges, type RuleStateStore } from '../state/rule-state-store.js';
+import { isEmptyChanges, type RuleStateChanges, type RuleStateStore, type UnsentItem } from '../state/rule-state-store.js';
 import { EngineDeviceDirectory } from './engine/device-directory.js';
-import { availabilityInput, availabilityOf, inputTime, type EngineInput } from './engine/engine-input.js';
+import { availabilityInput, availabilityOf, inputTime, takenInputOf, type EngineInput } from './engine/engine-input.js';
 import { applyChange } from './engine/episodes.js';
+import { InputMemory } from './engine/input-memory.js';
 import { RuleScope, subjectKey } from './engine/rule-scope.js';
 import { TimerQueue } from './engine/timer-queue.js';
+import { UnsentItems } from './engine/unsent-items.js';
 import type { ActiveEpisode, AlertChange, DeviceInfo, Rule } from './rule.js';
 
 export interface RuleEngineOptions {
@@ -24,14 +26,17 @@ export interface RuleEngineOptions {
    */
   autoCommit?: boolean;
   /**
-   * Keep every alert raised in the state store until handedOver() names it (see "Unsent alerts"
-   * below). The gateway turns it on; a backtest has no outbox to hand alerts to.
+   * Keep every alert raised, and every event given to keepUnsentEvents(), in the state store until
+   * handedOver() names it (see "Unsent items" below). The gateway turns it on; a backtest has no
+   * outbox to hand them to.
    */
-  keepUnsentAlerts?: boolean;
+  keepUnsent?: boolean;
 }
 
 /** The engine's own state in the store: offline-since times of the device directory. */
 const DIRECTORY_SCOPE = '$devices';
+/** The engine's own state in the store: point levels drivers derive events from (keepPointLevels). */
+const POINT_LEVELS_SCOPE = '$point_levels';
 /** A rule that keeps re-arming a due timer would otherwise spin forever inside one input. */
 const MAX_TIMERS_PER_INPUT = 1_000_000;
 
@@ -49,13 +54,26 @@ const MAX_TIMERS_PER_INPUT = 1_000_000;
  * the first input or advanceTo) nor raises an open episode again. The changes of one input, or of
  * one batch, are committed in one transaction.
  *
- * Unsent alerts (keepUnsentAlerts): an alert is committed together with the state change that
- * raised it and stays in the store until handedOver() says the outbox has it. A commit saves every
- * input handled so far, also those whose alerts are still on their way to the outbox; without this
- * a power cut after such a commit would keep the change (an episode opened or closed) and lose its
- * alert for good, since the restarted engine sees nothing left to raise. After a restart
- * unsentAlerts() gives them back to be appended again; their ids are the same, so an alert that did
- * reach the outbox as well is one item twice, which the cloud stores once.
+ * Unsent items (keepUnsent): an alert is committed together with the state change that raised it
+ * and stays in the store until handedOver() says the outbox has it; so does an event the gateway
+ * hands to keepUnsentEvents() with the input it came as. A commit saves every input handled so far,
+ * also those whose alerts and events are still on their way to the outbox; without this a power cut
+ * after such a commit would keep the change (an episode opened or closed, a point level seen) and
+ * lose its alert or event for good, since the restarted engine sees nothing left to raise and the
+ * driver nothing left to report. After a restart unsent() gives them back to be appended again; their
+ * ids are the same, so one that did reach the outbox as well is one item twice, which the cloud
+ * stores once.
+ *
+ * Inputs taken in: the id of every event and frame of a device that pushes (an MQTT device; a
+ * polled device's data is read by the gateway and never sent twice) is remembered per device
+ * (engine/input-memory.ts, a bounded ring) and committed with the state it changed. An input
+ * whose id is remembered is skipped: a device's redelivery after a restart, or after a PUBACK lost
+ * on the way, changes nothing twice, whatever the order of kills, acknowledgements and
+ * redeliveries; one whose first delivery never reached a commit is taken in as new.
+ *
+ * Point levels: what a driver derives events from (edge/values/point-events.ts), kept with the
+ * state in the same commit as the events it gave, so a driver restarted knows which levels the
+ * rules have already seen (a held alarm button is one press, not one per gateway run).
  *
  * Failures: a rule that throws is logged and its changes for that input are undone; the other
  * rules still run. A change that would make an invalid wire item is logged and dropped.
@@ -67,13 +85,13 @@ export class RuleEngine {
   private readonly logger: Logger;
   private readonly autoCommit: boolean;
   private readonly keepUnsent: boolean;
-  /** Alerts not yet handed over, by id, in the order raised. */
-  private readonly unsent = new Map<string, AlertItem>();
-  /** Unsent-alert rows to write at the next commit: an alert to keep, or undefined to delete. */
-  private readonly unsentChanges = new Map<string, AlertItem | undefined>();
+  private readonly unsentItems: UnsentItems;
+  private readonly inputs: InputMemory;
   private readonly timers = new TimerQueue();
   private readonly scopes = new Map<string, RuleScope>();
   private readonly directoryScope: RuleScope;
+  private readonly levelsScope: RuleScope;
+  private redeliveries = 0;
   private readonly directory: EngineDeviceDirectory;
   private readonly host: { now: number; config: RulesConfig; devices: EngineDeviceDirectory; timers: TimerQueue };
   private engineTime: number | null;
@@ -86,7 +104,7 @@ export class RuleEngine {
     this.store = options.store;
     this.logger = options.logger;
     this.autoCommit = options.autoCommit ?? true;
-    this.keepUnsent = options.keepUnsentAlerts ?? false;
+    this.keepUnsent = options.keepUnsent ?? false;
     for (const rule of this.rules) {
       if (this.ruleById.has(rule.id)) throw new Error(`rule id ${rule.id} is used twice`);
       this.ruleById.set(rule.id, rule);
@@ -96,26 +114,53 @@ export class RuleEngine {
     this.directory = new EngineDeviceDirectory(options.devices ?? [], (deviceId) => this.directoryScope.states.get(deviceId));
     this.host = { now: snapshot.engineTime ?? 0, config: options.config ?? DEFAULT_RULES_CONFIG, devices: this.directory, timers: this.timers };
     this.directoryScope = this.scope(DIRECTORY_SCOPE);
+    this.levelsScope = this.scope(POINT_LEVELS_SCOPE);
     for (const rule of this.rules) this.scope(rule.id);
     for (const { rule, key, value } of snapshot.states) this.scope(rule).states.set(key, value);
     for (const { rule, key, at } of snapshot.timers) this.timers.set(rule, key, at);
     for (const episode of snapshot.episodes) this.scope(episode.rule).episodes.set(subjectKey(episode.subject), episode);
-    if (this.keepUnsent) for (const alert of snapshot.unsentAlerts) this.unsent.set(alert.id, alert);
+    this.unsentItems = new UnsentItems(this.keepUnsent ? snapshot.unsent : []);
+    this.inputs = new InputMemory(snapshot.takenInputs);
   }
 
-  /** Alerts raised and not yet handed over (after a restart: those a power cut kept from the outbox). */
-  unsentAlerts(): AlertItem[] {
-    return [...this.unsent.values()].map((alert) => structuredClone(alert));
+  /** Alerts and events not yet handed over (after a restart: those a power cut kept from the outbox). */
+  unsent(): UnsentItem[] {
+    return this.unsentItems.all();
   }
 
-  /** These alerts are in the outbox: the store forgets them at the next commit. Unknown ids are ignored. */
-  handedOver(alertIds: Iterable<string>): void {
-    for (const id of alertIds) {
-      if (!this.unsent.delete(id)) continue;
-      // Kept but not committed yet: nothing on disk to delete.
-      if (this.unsentChanges.get(id) !== undefined) this.unsentChanges.delete(id);
-      else this.unsentChanges.set(id, undefined);
-    }
+  /**
+   * Events on their way to the outbox, kept with the state of the input they came as until
+   * handedOver() names them; call it in the same turn as the input, before any commit.
+   */
+  keepUnsentEvents(events: readonly EventItem[]): void {
+    if (!this.keepUnsent || this.closed) return;
+    for (const item of events) this.unsentItems.keep({ channel: 'events', item });
+  }
+
+  /** These are in the outbox: the store forgets them at the next commit. Unknown ids are ignored. */
+  handedOver(channel: UnsentItem['channel'], ids: Iterable<string>): void {
+    this.unsentItems.handedOver(channel, ids);
+  }
+
+  /**
+   * The levels of a device's points a driver derives events from, kept with the state: committed
+   * with the inputs handed in before this call (so call it right after the frame and events it
+   * derived them from). JSON numbers only.
+   */
+  keepPointLevels(deviceId: string, levels: Readonly<Record<string, number>>): void {
+    if (this.closed) return;
+    this.levelsScope.setState(deviceId, { ...levels });
+  }
+
+  /** What keepPointLevels() last kept for the device (before a restart too), or undefined. */
+  pointLevels(deviceId: string): Record<string, number> | undefined {
+    const levels = this.levelsScope.state<Record<string, number>>(deviceId);
+    return levels === undefined ? undefined : { ...levels };
+  }
+
+  /** Inputs skipped since start because they had been taken in before (a device's redelivery). */
+  get redeliveredInputs(): number {
+    return this.redeliveries;
   }
 
   /** The rule parameters in force; rules see them as context.config from the next input on. */
@@ -165,7 +210,10 @@ export class RuleEngine {
     if (this.closed) return;
     const changes: RuleStateChanges = { states: [], timers: [], episodes: [] };
     for (const scope of this.scopes.values()) scope.collect(changes);
-    if (this.unsentChanges.size > 0) changes.unsentAlerts = [...this.unsentChanges].map(([id, alert]) => (alert ? { id, alert } : { id }));
+    const unsent = this.unsentItems.changes();
+    if (unsent) changes.unsent = unsent;
+    const taken = this.inputs.changes();
+    if (taken) changes.takenInputs = taken;
     // Engine time rides along with other changes only: a tick that changes nothing writes nothing
     // (one fsync a second would wear an eMMC for no gain; the time is used only to order a restart).
     if (isEmptyChanges(changes)) return;
@@ -181,7 +229,8 @@ export class RuleEngine {
       return;
     }
     this.engineTimeDirty = false;
-    this.unsentChanges.clear();
+    this.unsentItems.clean();
+    this.inputs.clean();
     for (const scope of this.scopes.values()) scope.clean();
   }
 
@@ -212,10 +261,7 @@ export class RuleEngine {
 
   private keepUntilHandedOver(alerts: readonly AlertItem[]): void {
     if (!this.keepUnsent) return;
-    for (const alert of alerts) {
-      this.unsent.set(alert.id, alert);
-      this.unsentChanges.set(alert.id, alert);
-    }
+    for (const item of alerts) this.unsentItems.keep({ channel: 'alerts', item });
   }
 
   private refuse(): AlertItem[] {
@@ -230,6 +276,13 @@ export class RuleEngine {
       return [];
     }
     if (input.kind === 'tick') return this.advance(time);
+    const taken = this.takenInputOf(input);
+    if (taken && this.inputs.has(taken.device, taken.id)) {
+      this.redeliveries += 1;
+      this.logger.info({ device: taken.device, id: taken.id, kind: input.kind }, 'input taken in before (delivered again); the rules skip it');
+      return [];
+    }
+    if (taken) this.inputs.remember(taken.device, taken.id);
     const alerts = this.begin(time);
     this.host.now = time;
     switch (input.kind) {
@@ -253,6 +306,13 @@ export class RuleEngine {
     }
     this.moveTime(time);
     return alerts;
+  }
+
+  /** The identity to remember an input by; null for a polled device's (no device sends those twice). */
+  private takenInputOf(input: EngineInput): { device: string; id: string } | null {
+    const taken = takenInputOf(input);
+    if (!taken || this.directory.get(taken.device)?.pollIntervalMs !== undefined) return null;
+    return taken;
   }
 
   private advance(time: number): AlertItem[] {

@@ -1,6 +1,5 @@
-import type { AlertItem } from '../../shared/contract/index.js';
 import type { ActiveEpisode } from '../rules/rule.js';
-import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore } from './rule-state-store.js';
+import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore, TakenInputRow, UnsentItem } from './rule-state-store.js';
 
 /**
  * What a memory store holds; it outlives the store objects over it, so a test can "restart" an
@@ -12,8 +11,10 @@ export class MemoryRuleStateData {
   readonly states = new Map<string, { rule: string; key: string; json: string }>();
   readonly timers = new Map<string, { rule: string; key: string; at: number }>();
   readonly episodes = new Map<string, string>();
-  /** By alert id, in the order raised (a Map keeps insertion order). */
-  readonly unsentAlerts = new Map<string, string>();
+  /** By channel and item id, in the order kept (a Map keeps insertion order). */
+  readonly unsent = new Map<string, string>();
+  /** By device and slot. */
+  readonly takenInputs = new Map<string, TakenInputRow>();
 }
 
 /** The in-memory backend: backtests, benchmarks, tests. Nothing survives the process. */
@@ -29,7 +30,8 @@ export class MemoryRuleStateStore implements RuleStateStore {
       states: [...this.data.states.values()].map(({ rule, key, json }) => ({ rule, key, value: JSON.parse(json) as unknown })),
       timers: [...this.data.timers.values()].map((timer) => ({ ...timer })),
       episodes: [...this.data.episodes.values()].map((json) => JSON.parse(json) as ActiveEpisode),
-      unsentAlerts: [...this.data.unsentAlerts.values()].map((json) => JSON.parse(json) as AlertItem),
+      unsent: [...this.data.unsent.values()].map((json) => JSON.parse(json) as UnsentItem),
+      takenInputs: [...this.data.takenInputs.values()].map((row) => ({ ...row })),
     };
   }
 
@@ -55,10 +57,12 @@ export class MemoryRuleStateStore implements RuleStateStore {
       if (json === undefined) data.episodes.delete(id);
       else data.episodes.set(id, json);
     }
-    for (const { id, alert } of changes.unsentAlerts ?? []) {
-      if (alert) data.unsentAlerts.set(id, JSON.stringify(alert));
-      else data.unsentAlerts.delete(id);
+    for (const { channel, id, item } of changes.unsent ?? []) {
+      const key = `${channel}\u001f${id}`;
+      if (item) data.unsent.set(key, JSON.stringify(item));
+      else data.unsent.delete(key);
     }
+    for (const row of changes.takenInputs ?? []) data.takenInputs.set(`${row.device}\u001f${row.slot}`, { ...row });
   }
 
   close(): void {

@@ -1,10 +1,9 @@
-import type { AlertItem } from '../../shared/contract/index.js';
 import type { ActiveEpisode } from '../rules/rule.js';
-import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore } from './rule-state-store.js';
+import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore, TakenInputRow, UnsentItem } from './rule-state-store.js';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite.js';
 
 /** Bumped with every change of the tables below; a newer file is refused rather than misread. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS rule_state (
@@ -18,10 +17,21 @@ const SCHEMA = `
     PRIMARY KEY (rule, subject_kind, subject_id)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS engine_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-  -- Version 2. seq keeps the order alerts were raised in.
-  CREATE TABLE IF NOT EXISTS unsent_alerts (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, alert TEXT NOT NULL
+  -- Version 3 (version 2 kept alerts only, in unsent_alerts). seq keeps the order items were kept in.
+  CREATE TABLE IF NOT EXISTS unsent_items (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, id TEXT NOT NULL, item TEXT NOT NULL,
+    UNIQUE (channel, id)
   );
+  -- Version 3. A ring of input ids per device: at most the ring's size of rows per device.
+  CREATE TABLE IF NOT EXISTS taken_inputs (
+    device TEXT NOT NULL, slot INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (device, slot)
+  ) WITHOUT ROWID;
+`;
+
+/** Version 2 to 3: the alerts version 2 kept become unsent items, in the same order. */
+const FROM_VERSION_2 = `
+  INSERT INTO unsent_items (channel, id, item) SELECT 'alerts', id, alert FROM unsent_alerts ORDER BY seq;
+  DROP TABLE unsent_alerts;
 `;
 
 /**
@@ -37,6 +47,7 @@ export class SqliteRuleStateStore implements RuleStateStore {
   private readonly putTime: SqliteStatement;
   private readonly putUnsent: SqliteStatement;
   private readonly deleteUnsent: SqliteStatement;
+  private readonly putTaken: SqliteStatement;
   private readonly apply: (changes: RuleStateChanges) => void;
 
   constructor(readonly path: string) {
@@ -44,8 +55,11 @@ export class SqliteRuleStateStore implements RuleStateStore {
     try {
       const version = Number(this.db.pragma('user_version', { simple: true }));
       if (version > SCHEMA_VERSION) throw new Error(`${path}: rule state schema ${version} is newer than this software's ${SCHEMA_VERSION}`);
-      this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.db.transaction(() => {
+        this.db.exec(SCHEMA);
+        if (version === 2) this.db.exec(FROM_VERSION_2);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
     } catch (error) {
       this.db.close();
       throw error;
@@ -61,8 +75,9 @@ export class SqliteRuleStateStore implements RuleStateStore {
       episode: this.db.prepare('DELETE FROM open_episodes WHERE rule = ? AND subject_kind = ? AND subject_id = ?'),
     };
     this.putTime = this.db.prepare("INSERT INTO engine_meta (name, value) VALUES ('engine_time', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
-    this.putUnsent = this.db.prepare('INSERT INTO unsent_alerts (id, alert) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET alert = excluded.alert');
-    this.deleteUnsent = this.db.prepare('DELETE FROM unsent_alerts WHERE id = ?');
+    this.putUnsent = this.db.prepare('INSERT INTO unsent_items (channel, id, item) VALUES (?, ?, ?) ON CONFLICT (channel, id) DO UPDATE SET item = excluded.item');
+    this.deleteUnsent = this.db.prepare('DELETE FROM unsent_items WHERE channel = ? AND id = ?');
+    this.putTaken = this.db.prepare('INSERT INTO taken_inputs (device, slot, seq, id) VALUES (?, ?, ?, ?) ON CONFLICT (device, slot) DO UPDATE SET seq = excluded.seq, id = excluded.id');
     this.apply = this.db.transaction((changes: RuleStateChanges) => this.write(changes));
   }
 
@@ -71,13 +86,15 @@ export class SqliteRuleStateStore implements RuleStateStore {
     const states = this.db.prepare('SELECT rule, key, value FROM rule_state').all() as Array<{ rule: string; key: string; value: string }>;
     const timers = this.db.prepare('SELECT rule, key, at FROM rule_timers').all() as Array<{ rule: string; key: string; at: number }>;
     const episodes = this.db.prepare('SELECT episode FROM open_episodes').all() as Array<{ episode: string }>;
-    const unsent = this.db.prepare('SELECT alert FROM unsent_alerts ORDER BY seq').all() as Array<{ alert: string }>;
+    const unsent = this.db.prepare('SELECT channel, item FROM unsent_items ORDER BY seq').all() as Array<{ channel: UnsentItem['channel']; item: string }>;
+    const taken = this.db.prepare('SELECT device, slot, seq, id FROM taken_inputs').all() as TakenInputRow[];
     return {
       engineTime: time ? Number(time.value) : null,
       states: states.map(({ rule, key, value }) => ({ rule, key, value: JSON.parse(value) as unknown })),
       timers: timers.map(({ rule, key, at }) => ({ rule, key, at: Number(at) })),
       episodes: episodes.map(({ episode }) => JSON.parse(episode) as ActiveEpisode),
-      unsentAlerts: unsent.map(({ alert }) => JSON.parse(alert) as AlertItem),
+      unsent: unsent.map(({ channel, item }) => ({ channel, item: JSON.parse(item) }) as UnsentItem),
+      takenInputs: taken.map(({ device, slot, seq, id }) => ({ device, slot: Number(slot), seq: Number(seq), id })),
     };
   }
 
@@ -109,10 +126,11 @@ export class SqliteRuleStateStore implements RuleStateStore {
     states.flush();
     timers.flush();
     episodes.flush();
-    for (const { id, alert } of changes.unsentAlerts ?? []) {
-      if (alert) this.putUnsent.run(id, JSON.stringify(alert));
-      else this.deleteUnsent.run(id);
+    for (const { channel, id, item } of changes.unsent ?? []) {
+      if (item) this.putUnsent.run(channel, id, JSON.stringify(item.item));
+      else this.deleteUnsent.run(channel, id);
     }
+    for (const { device, slot, seq, id } of changes.takenInputs ?? []) this.putTaken.run(device, slot, seq, id);
   }
 }
 

@@ -1,4 +1,4 @@
-import { toWireTime, type BusCounters, type OnlineStatus } from '../../shared/contract/index.js';
+import { toWireTime, type BusCounters, type DeviceClock, type OnlineStatus } from '../../shared/contract/index.js';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
@@ -15,6 +15,8 @@ export interface StatusReporterOptions {
   clock: Clock;
   intervalMs: number;
   devicesOffline: () => string[];
+  /** Devices whose clock is off (edge/pipeline/device-clocks.ts). */
+  deviceClocks: () => DeviceClock[];
   /** Counters of every field bus (edge/bus/bus-counters.ts). */
   buses: () => BusCounters[];
   /** The rules config version in force (edge/config-sync); null on the built-in defaults. */
@@ -77,6 +79,7 @@ export class StatusReporter implements Component {
       buses: this.options.buses(),
       devices_offline: this.options.devicesOffline(),
       watermark: watermarkOf(outbox),
+      device_clocks: this.options.deviceClocks(),
     };
   }
 

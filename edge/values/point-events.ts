@@ -10,15 +10,34 @@ export interface PointChangeEvent {
 /**
  * Turns successive polled values into canonical events, per device, from the profile's fault table
  * and point events (edge/profiles/polled-profile.ts). Only changes count: a fault register that keeps
- * reading 6 reports the fault once, and the first poll after a start reports what is active.
+ * reading 6 reports the fault once.
+ *
+ * Across a restart: the levels of the watched points (levels()) are kept with the rule state, in
+ * the same commit as the events they gave (edge/drivers/driver.ts DeviceSink.keepPointLevels), and
+ * resume() starts from them, so an alarm button held through a restart is one press. With nothing
+ * kept (a new gateway, a device never polled), the first poll reports what is active.
  */
 export class PointEventDetector {
   private readonly last = new Map<string, number>();
+  private readonly watched: ReadonlySet<string>;
+  private levelsChanged = false;
 
   constructor(
     private readonly faults: PointFaultTable | undefined,
     private readonly pointEvents: readonly PointEvent[],
-  ) {}
+  ) {
+    this.watched = new Set([...(faults ? [faults.point] : []), ...pointEvents.map((rule) => rule.point)]);
+  }
+
+  /** Whether any point gives events at all (a profile without faults or point events: none). */
+  get watchesPoints(): boolean {
+    return this.watched.size > 0;
+  }
+
+  /** Starts from levels kept before a restart (the watched points among them); call before the first detect(). */
+  resume(levels: Readonly<Record<string, number>> | undefined): void {
+    for (const [point, value] of Object.entries(levels ?? {})) if (this.watched.has(point) && !this.last.has(point)) this.last.set(point, value);
+  }
 
   /** Events for this poll's values (point name -> value); values absent from the poll change nothing. */
   detect(values: ReadonlyMap<string, number>): PointChangeEvent[] {
@@ -30,8 +49,23 @@ export class PointEventDetector {
       const previous = this.last.get(rule.point);
       if (value === rule.equals && previous !== rule.equals) events.push({ type: rule.type, attributes: { ...rule.attributes } });
     }
-    for (const [point, value] of values) this.last.set(point, value);
+    for (const [point, value] of values) {
+      if (this.watched.has(point) && this.last.get(point) !== value) this.levelsChanged = true;
+      this.last.set(point, value);
+    }
     return events;
+  }
+
+  /** The watched points' levels when one changed since the last call, to be kept; else undefined. */
+  changedLevels(): Record<string, number> | undefined {
+    if (!this.levelsChanged) return undefined;
+    this.levelsChanged = false;
+    const levels: Record<string, number> = {};
+    for (const point of this.watched) {
+      const value = this.last.get(point);
+      if (value !== undefined) levels[point] = value;
+    }
+    return levels;
   }
 
   private faultChanges(table: PointFaultTable, values: ReadonlyMap<string, number>): PointChangeEvent[] {

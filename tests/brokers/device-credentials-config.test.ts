@@ -142,7 +142,7 @@ describe('device credentials of the local broker in the gateway config', () => {
 describe('estatecare hash-password', () => {
   it('prints a hash of the password on standard input that the local broker accepts as password_hash', async () => {
     const lines: string[] = [];
-    await runHashPasswordCommand([], Readable.from(['a-door-controller-password\n']), (line) => lines.push(line));
+    await runHashPasswordCommand({ values: {}, positionals: [] }, Readable.from(['a-door-controller-password\n']), (line) => lines.push(line));
     expect(lines).toHaveLength(1);
     const hash = lines[0]!.trim();
     expect(await verifyPassword('a-door-controller-password', hash)).toBe(true);
@@ -151,6 +151,6 @@ describe('estatecare hash-password', () => {
   });
 
   it('refuses a password too short to use', async () => {
-    await expect(runHashPasswordCommand([], Readable.from(['short\n']), () => undefined)).rejects.toThrow(/at least 8 characters/);
+    await expect(runHashPasswordCommand({ values: {}, positionals: [] }, Readable.from(['short\n']), () => undefined)).rejects.toThrow(/at least 8 characters/);
   });
 });

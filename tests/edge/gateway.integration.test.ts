@@ -1,60 +1,36 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateConfig } from '../../shared/config/load-config.js';
-import { topicFor, type AlertItem, type DecodedMessage } from '../../shared/contract/index.js';
-import { silentLogger } from '../../shared/log/logger.js';
-import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/gateway-config.js';
-import { createGateway, type Gateway } from '../../edge/gateway.js';
-import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
-import { ContractObserver, MOSQUITTO_URL, connectToMosquitto } from './mqtt-observer.js';
-import { TestDeviceFleet, testDeviceCredentials } from '../support/device-logins.js';
-
-type Of<C extends DecodedMessage['channel']> = Extract<DecodedMessage, { channel: C }> & { retained: boolean };
-const on =
-  <C extends DecodedMessage['channel']>(channel: C, test: (message: Of<C>) => boolean = () => true) =>
-  (message: DecodedMessage & { retained: boolean }): message is Of<C> =>
-    message.channel === channel && test(message as Of<C>);
+import { topicFor, type AlertItem } from '../../shared/contract/index.js';
+import type { Gateway } from '../../edge/gateway.js';
+import { ContractObserver, on } from './mqtt-observer.js';
+import { ObservedGateway } from './observed-gateway.js';
+import type { TestDeviceFleet } from '../support/device-logins.js';
 
 /**
  * The walking skeleton end to end on the edge side: device -> embedded local broker -> driver ->
  * rules -> outbox -> uplink -> the real Mosquitto, decoded with the shared wire contract.
  */
 describe('gateway against Mosquitto', () => {
-  const gatewayId = `test-gw-${randomUUID().slice(0, 8)}`;
+  let rig: ObservedGateway;
+  let gatewayId: string;
   let observer: ContractObserver;
   let gateway: Gateway;
-  const DEVICE_IDS = ['lift-b1-a', 'door-b1-main', 'door-b1-1203'];
   let devices: TestDeviceFleet;
-  const alerts: AlertItem[] = [];
+  let alerts: readonly AlertItem[];
 
   beforeAll(async () => {
-    observer = await ContractObserver.watch(`observer-${gatewayId}`, `estatecare/v1/gw/${gatewayId}/#`);
-    const input: GatewayConfigInput = {
-      gateway: { id: gatewayId },
-      data_dir: tempDataDir(),
-      uplink: { url: MOSQUITTO_URL, status_interval_s: 60 },
-      local_broker: { embedded: true, host: '127.0.0.1', port: 0, device_credentials: testDeviceCredentials(DEVICE_IDS) },
+    rig = await ObservedGateway.start({
+      idPrefix: 'test-gw',
+      statusIntervalS: 60,
       devices: [
         { id: 'lift-b1-a', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-b1-a' }, mqtt: { topic: 'estate/b1/lift-a' } },
         { id: 'door-b1-main', profile: 'door_controller_generic', subject: { kind: 'asset', id: 'b1-entrance' }, mqtt: { topic: 'estate/b1/door-main' } },
         { id: 'door-b1-1203', profile: 'door_controller_generic', subject: { kind: 'unit', id: 'hh-7f3a' }, mqtt: { topic: 'estate/b1/1203/door' } },
       ],
-    };
-    gateway = createGateway(validateConfig(GatewayConfigSchema, input, 'test', { env: {} }), { logger: silentLogger(), profilesDir: PROFILES_DIR });
-    gateway.onAlert((alert) => alerts.push(alert));
-    await gateway.start();
-    devices = new TestDeviceFleet(gateway.localBrokerUrl);
+    });
+    ({ gatewayId, observer, gateway, devices, alerts } = rig);
   });
 
-  afterAll(async () => {
-    await devices?.end();
-    await gateway?.stop();
-    await observer?.close();
-    // Leave no retained status of a test gateway behind on the shared broker.
-    const cleaner = await connectToMosquitto(`cleaner-${gatewayId}`);
-    await cleaner.publishAsync(topicFor(gatewayId, 'status'), '', { qos: 1, retain: true });
-    await cleaner.endAsync();
-  });
+  afterAll(() => rig?.close());
 
   it('says it is online in a retained status', async () => {
     const status = await observer.waitFor(on('status', (m) => m.message.status.online), 'online status');

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { tempDataDir } from './edge-fixtures.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topicFor, type DecodedMessage } from '../../shared/contract/index.js';
-import { ContractObserver, MOSQUITTO_URL, connectToMosquitto } from './mqtt-observer.js';
+import { ContractObserver, MOSQUITTO_URL, clearRetainedStatus } from './mqtt-observer.js';
 
 type Status = Extract<DecodedMessage, { channel: 'status' }> & { retained: boolean };
 const isStatus = (online: boolean) => (m: DecodedMessage & { retained: boolean }): m is Status =>
@@ -14,9 +14,7 @@ describe('last will', () => {
   const gatewayId = `test-will-${randomUUID().slice(0, 8)}`;
 
   afterAll(async () => {
-    const cleaner = await connectToMosquitto(`cleaner-${gatewayId}`);
-    await cleaner.publishAsync(topicFor(gatewayId, 'status'), '', { qos: 1, retain: true });
-    await cleaner.endAsync();
+    await clearRetainedStatus(gatewayId);
   });
 
   it('leaves a retained {online:false, reason:"connection_lost"} when the gateway dies', async () => {

@@ -1,5 +1,5 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { decodeMessage, type DecodedMessage } from '../../shared/contract/index.js';
+import { decodeMessage, topicFor, type DecodedMessage } from '../../shared/contract/index.js';
 
 export const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
 
@@ -15,6 +15,22 @@ export async function connectToMosquitto(clientId: string): Promise<MqttClient> 
 }
 
 export type Observed = DecodedMessage & { retained: boolean };
+
+/** An observed message of one channel. */
+export type ObservedOn<C extends DecodedMessage['channel']> = Extract<DecodedMessage, { channel: C }> & { retained: boolean };
+
+/** A waitFor predicate: a message of the channel that passes the test. */
+export const on =
+  <C extends DecodedMessage['channel']>(channel: C, test: (message: ObservedOn<C>) => boolean = () => true) =>
+  (message: Observed): message is ObservedOn<C> =>
+    message.channel === channel && test(message as ObservedOn<C>);
+
+/** Leaves no retained status of a test gateway behind on the shared broker. */
+export async function clearRetainedStatus(gatewayId: string): Promise<void> {
+  const cleaner = await connectToMosquitto(`cleaner-${gatewayId}`);
+  await cleaner.publishAsync(topicFor(gatewayId, 'status'), '', { qos: 1, retain: true });
+  await cleaner.endAsync();
+}
 
 /** Collects and decodes (with the shared wire contract) every message under a topic filter. */
 export class ContractObserver {

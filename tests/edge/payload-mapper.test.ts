@@ -42,6 +42,14 @@ describe('payload mapper: door controller (Hikvision minor codes, protocols.md s
     expect(denied?.attributes).toMatchObject({ reason: 'card_not_found', credential_ref: '12' });
   });
 
+  it('makes the text of a device storable where it enters: a NUL in the card number becomes U+FFFD, counted', () => {
+    const result = ok(mapPayload(door, GATE_DOOR, doorEvent(0x01, { card_no: '12\u00003\u001b[2J' }), T0));
+    expect(result.events[0]).toMatchObject({ type: 'credential_granted', attributes: { credential_ref: '12\ufffd3\ufffd[2J' } });
+    expect(result.ignored).toEqual([{ code: 'unstorable_text', message: 'card_no: 2 character(s) that are not storable text replaced by U+FFFD' }]);
+    // Tabs and line breaks are storable: kept as they are, nothing counted.
+    expect(ok(mapPayload(door, GATE_DOOR, doorEvent(0x01, { card_no: '12\t3' }), T0)).ignored).toEqual([]);
+  });
+
   it('gives a retransmission the same id and a new serial a new one', () => {
     const first = ok(mapPayload(door, GATE_DOOR, doorEvent(0x19), T0)).events[0];
     const again = ok(mapPayload(door, GATE_DOOR, doorEvent(0x19), T0 + 5000)).events[0];
@@ -166,12 +174,18 @@ describe('payload mapper: malformed payloads and time', () => {
     ['not a time', 'yesterday'],
     ['a local time without zone', '2026-11-24T16:00:00'],
     ['a number', 1764000000000],
-    ['a reset RTC', '2000-01-01T00:00:00Z'],
-    ['far in the future', '2027-01-01T00:00:00Z'],
+    ['beyond the year 9999', '+010000-01-01T00:00:00Z'],
   ])('uses the receive time when the device time is %s', (_label, time) => {
     const result = ok(mapPayload(lift, LIFT, bytes({ time, seq: 5, event_code: 90 }), T0));
     expect(result.events[0]?.event_time).toBe('2026-11-24T08:00:00.000Z');
     expect(result.ignored.map((p) => p.code)).toEqual(['bad_time']);
+  });
+
+  it('passes a readable device time on as it is: whether the clock is believed is the pipeline\'s call', () => {
+    // A reset RTC; tests/edge/device-clock.test.ts has what the gateway makes of it.
+    const result = ok(mapPayload(lift, LIFT, bytes({ time: '2000-01-01T00:00:00Z', seq: 5, event_code: 90 }), T0));
+    expect(result.events[0]?.event_time).toBe('2000-01-01T00:00:00.000Z');
+    expect(result.ignored).toEqual([]);
   });
 
   it('uses the receive time when the payload has no time, and a fresh id without a serial', () => {

@@ -8,15 +8,13 @@ import { createGateway } from '../../edge/gateway.js';
 import { createEstateSimulator } from '../../edge/simulator/estate-simulator.js';
 import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
 import { testDeviceCredentials, testDevicePassword } from '../support/device-logins.js';
-import { MOSQUITTO_URL, connectToMosquitto } from './mqtt-observer.js';
+import { MOSQUITTO_URL, clearRetainedStatus } from './mqtt-observer.js';
 
 describe('estate simulator driving a gateway', () => {
   const gatewayId = `test-sim-${randomUUID().slice(0, 8)}`;
 
   afterAll(async () => {
-    const cleaner = await connectToMosquitto(`cleaner-${gatewayId}`);
-    await cleaner.publishAsync(topicFor(gatewayId, 'status'), '', { qos: 1, retain: true });
-    await cleaner.endAsync();
+    await clearRetainedStatus(gatewayId);
   });
 
   it('stages an entrapment that the gateway raises and later clears, with clean device traffic', async () => {

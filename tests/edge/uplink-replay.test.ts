@@ -7,6 +7,7 @@ import { silentLogger } from '../../shared/log/logger.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
 import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { connectTestDevice, testDeviceCredentials } from '../support/device-logins.js';
 
 /** A cloud broker the test can take down and bring back on the same port: aedes in process. */
@@ -91,9 +92,13 @@ describe('uplink outage', () => {
       'test',
       { env: {} },
     );
-    const offline = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
+    const log = recordingLogger('warn');
+    const offline = createGateway(config, { logger: log.logger, profilesDir: PROFILES_DIR });
     await offline.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Two refused connection attempts: the first one, and a reconnect after it.
+    const refused = await log.waitFor('uplink connection error', 2);
+    expect(refused.map((line) => (line.err as { code?: string }).code)).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
     await offline.stop();
+    expect(log.lines.filter((line) => line.level >= 50)).toEqual([]); // nothing logged as an error
   });
 });

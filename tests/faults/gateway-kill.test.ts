@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startModbusTcpServer, type RunningModbusServer } from '../../edge/drivers/modbus/modbus-server.js';
-import type { ModbusTable } from '../../edge/drivers/modbus/modbus-profile.js';
+import { ModbusLiftMonitors } from '../support/modbus-lift-monitors.js';
 import { eventually } from '../support/net.js';
 import { FaultRig, MqttLift, mqttLiftDevice, seedFrom, seededRandom, type AlarmRecord, type EventRow, type GatewayRun, type TicketRow } from './fault-harness.js';
 
@@ -28,68 +27,12 @@ const EARLY_KILL_CHANCE = 0.2;
 /** How long a polled lift waits for the cloud to show its press, then its clear. */
 const DEVICE_WAIT_MS = 60_000;
 
-/**
- * Status word of the vendor Modbus lift monitor (device-profiles/lift_monitor_modbus_vendor.yaml):
- * bit 1 door zone, bit 2 doors closed and locked, bit 3 someone in the car, bit 4 mains normal.
- * Parked: stopped at a landing, doors closed, empty car (2 + 4 + 16 = 22). Trapped: the same with
- * someone inside (22 + 8 = 30), the in-door-zone, doors-closed stop of the entrapment rule. The doors
- * never move, so no door-cycling fault is counted.
- */
-const PARKED = 22;
-const TRAPPED = 30;
-
 interface Press {
   unit: number;
   pressedAt: number;
   releasedAt: number | null;
   /** The cloud showed the episode cleared before the lift was pressed again. */
   clearSeen: boolean;
-}
-
-/**
- * Modbus TCP lift monitors (the vendor profile) served from this process. Their alarm state lives in
- * the device: a press holds the alarm button (discrete input 0) and a trapped passenger until the
- * test releases both, and every gateway run that polls meanwhile reads them. Every read of the alarm
- * button is logged, so the test knows which gateway runs saw a press.
- */
-class ModbusLiftMonitors {
-  readonly alarmReads: Array<{ unit: number; at: number; pressed: boolean }> = [];
-  private readonly pressed = new Set<number>();
-
-  private constructor(readonly server: RunningModbusServer & { port: number }) {}
-
-  static async start(): Promise<ModbusLiftMonitors> {
-    let monitors: ModbusLiftMonitors | undefined;
-    const server = await startModbusTcpServer({
-      host: '127.0.0.1',
-      port: 0,
-      handler: { read: (table, address, length, unit) => monitors!.read(table, address, length, unit) },
-    });
-    monitors = new ModbusLiftMonitors(server);
-    return monitors;
-  }
-
-  press(unit: number): void {
-    this.pressed.add(unit);
-  }
-
-  release(unit: number): void {
-    this.pressed.delete(unit);
-  }
-
-  private read(table: ModbusTable, address: number, length: number, unit: number): readonly number[] | { exception: number } {
-    const pressed = this.pressed.has(unit);
-    if (table === 'discrete_input' && address === 0 && length === 1) {
-      this.alarmReads.push({ unit, at: Date.now(), pressed });
-      return [pressed ? 1 : 0];
-    }
-    if (table === 'input_register' && address + length <= 8) {
-      // status word, direction, floor, service mode (1 normal), vendor fault code, unused, run count (uint32 ABCD)
-      const registers = [pressed ? TRAPPED : PARKED, 0, 3, 1, 0, 0, 0, 1000 + unit];
-      return registers.slice(address, address + length);
-    }
-    return { exception: 2 }; // ILLEGAL DATA ADDRESS
-  }
 }
 
 const polledId = (unit: number): string => `plift-${unit}`;
@@ -174,7 +117,7 @@ describe(`the gateway killed with SIGKILL under traffic (seed ${SEED})`, () => {
       name: 'gw-kill',
       gateway: {
         log_level: 'warn',
-        buses: [{ id: 'lift-bus', transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', port: monitors.server.port, timeout_ms: 500 }],
+        buses: [{ id: 'lift-bus', transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', port: monitors.port, timeout_ms: 500 }],
         devices: [
           ...Array.from({ length: MQTT_LIFTS }, (_, i) => mqttLiftDevice(`mlift-${i}`)),
           ...Array.from({ length: POLLED_LIFTS }, (_, i) => ({
@@ -243,7 +186,7 @@ describe(`the gateway killed with SIGKILL under traffic (seed ${SEED})`, () => {
     stopping = true;
     await Promise.allSettled(lifts.map((lift) => lift.close()));
     await rig?.close();
-    await monitors?.server.stop();
+    await monitors?.stop();
   });
 
   const runAt = (at: number): GatewayRun | undefined => rig.runs.find((run) => run.spawnedAt <= at && (run.exitedAt === null || at <= run.exitedAt));

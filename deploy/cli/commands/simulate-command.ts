@@ -7,7 +7,8 @@ import { resolveDeviceLogins } from '../../../edge/local-broker/device-logins.js
 import { createEstateSimulator } from '../../../edge/simulator/estate-simulator.js';
 import { startSimulatedBuses, type SimulatedBuses } from '../../../edge/simulator/simulated-buses.js';
 import { UsageError } from '../cli-error.js';
-import { parseCommandArgs, requireOption, secondsOption } from '../options.js';
+import type { ParsedArgs } from '../command-spec.js';
+import { requireOption, secondsOption } from '../options.js';
 import { runUntilSignal } from '../run-until-signal.js';
 
 /**
@@ -16,8 +17,7 @@ import { runUntilSignal } from '../run-until-signal.js';
  * broker, Modbus TCP meters on loopback endpoints, and Modbus RTU, DL/T 645 and CJ/T 188 meters on
  * virtual serial lines (socat) whose gateway ends are the configured serial paths.
  */
-export async function runSimulateCommand(args: string[]): Promise<void> {
-  const values = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, 'incident-after': { type: 'string' } });
+export async function runSimulateCommand({ values }: ParsedArgs): Promise<void> {
   const configFile = requireOption(values.config, 'config');
   const config = loadConfigFile(GatewayConfigSchema, configFile, { envOverrides: GATEWAY_ENV_OVERRIDES });
   const brokerUrl = config.local_broker.embedded ? `mqtt://${config.local_broker.host}:${config.local_broker.port}` : config.local_broker.url;

@@ -60,6 +60,26 @@ export function inputTime(input: EngineInput): number {
   }
 }
 
+/**
+ * The identity of an input a device sent: the device and the item's own idempotency id (an event's
+ * id; a frame's first reading's id, since every reading id names one reading of one message and
+ * the wire treats two readings with one id as the same). Null for what has no such id:
+ * availability changes and ticks come from the gateway itself.
+ */
+export function takenInputOf(input: EngineInput): { device: string; id: string } | null {
+  switch (input.kind) {
+    case 'event':
+      return { device: input.item.device_id, id: input.item.id };
+    case 'readings': {
+      const first = input.frame.readings[0];
+      return first ? { device: input.frame.device_id, id: first.id } : null;
+    }
+    case 'availability':
+    case 'tick':
+      return null;
+  }
+}
+
 export function availabilityOf(input: Extract<EngineInput, { kind: 'availability' }>): Availability {
   return input.online ? { online: true } : { online: false, reason: input.reason ?? 'no_response' };
 }

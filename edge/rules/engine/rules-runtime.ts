@@ -1,11 +1,11 @@
-import { toWireTime, type AlertItem } from '../../../shared/contract/index.js';
+import { toWireTime, type AlertItem, type EventItem } from '../../../shared/contract/index.js';
 import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../../../shared/contract/rules-config.js';
 import type { Component } from '../../../shared/lifecycle/component.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { Clock } from '../../../shared/time/clock.js';
 import type { Availability } from '../../drivers/driver.js';
 import type { CanonicalEvent, ReadingFrame } from '../../model/device-data.js';
-import type { RuleStateStore } from '../../state/rule-state-store.js';
+import type { RuleStateStore, UnsentItem } from '../../state/rule-state-store.js';
 import type { DeviceInfo, Rule } from '../rule.js';
 import { RuleEngine } from '../rule-engine.js';
 import { availabilityInput, type EngineInput } from './engine-input.js';
@@ -21,8 +21,15 @@ export interface RuleInputs {
   onAvailability(deviceId: string, availability: Availability, at: number): AlertItem[];
   advanceTo(time: number): AlertItem[];
   commit(): void;
-  /** These alerts are in the outbox (rule-engine.ts, "Unsent alerts"). */
-  handedOver(alertIds: Iterable<string>): void;
+  /** Events on their way to the outbox, kept with the state until handedOver (rule-engine.ts, "Unsent items"). */
+  keepUnsentEvents(events: readonly EventItem[]): void;
+  /** These alerts or events are in the outbox (rule-engine.ts, "Unsent items"). */
+  handedOver(channel: UnsentItem['channel'], ids: Iterable<string>): void;
+  /** Alerts and events kept and not yet handed over. */
+  unsent(): UnsentItem[];
+  /** Point levels a driver derives events from, kept with the state (rule-engine.ts, "Point levels"). */
+  keepPointLevels(deviceId: string, levels: Readonly<Record<string, number>>): void;
+  pointLevels(deviceId: string): Record<string, number> | undefined;
 }
 
 export interface RulesRuntimeOptions {
@@ -37,8 +44,8 @@ export interface RulesRuntimeOptions {
   tick: (now: number) => void;
   /** Resolves when every alert handed out so far is in the outbox; awaited before the state closes. */
   settled: () => Promise<void>;
-  /** At start: alerts a power cut kept from the outbox, to be appended again (then handedOver). */
-  resendUnsent: (alerts: AlertItem[]) => void;
+  /** At start: alerts and events a power cut kept from the outbox, to be appended again (then handedOver). */
+  resendUnsent: (items: UnsentItem[]) => void;
   logger: Logger;
   tickMs?: number;
 }
@@ -68,11 +75,11 @@ export class RulesRuntime implements Component, RuleInputs {
       config: this.config,
       logger: options.logger,
       autoCommit: false,
-      keepUnsentAlerts: true,
+      keepUnsent: true,
     });
-    const unsent = this.engine.unsentAlerts();
+    const unsent = this.engine.unsent();
     if (unsent.length > 0) {
-      options.logger.warn({ alerts: unsent.length }, 'alerts raised before the last stop and not yet in the outbox; appending them again');
+      options.logger.warn({ items: unsent.length }, 'alerts and events from before the last stop not yet in the outbox; appending them again');
       options.resendUnsent(unsent);
     }
     if (options.recordTo) this.recorder = new InputRecorder(options.recordTo, options.clock, options.logger.child({ component: 'recorder' }));
@@ -85,7 +92,8 @@ export class RulesRuntime implements Component, RuleInputs {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.options.settled();
+    // A failed append was logged where it failed; what it held stays kept in the state for the next start.
+    await this.options.settled().catch(() => undefined);
     this.engine?.close();
     this.engine = null;
     this.recorder?.close();
@@ -118,8 +126,24 @@ export class RulesRuntime implements Component, RuleInputs {
     this.engine?.commit();
   }
 
-  handedOver(alertIds: Iterable<string>): void {
-    this.engine?.handedOver(alertIds);
+  keepUnsentEvents(events: readonly EventItem[]): void {
+    this.engine?.keepUnsentEvents(events);
+  }
+
+  handedOver(channel: UnsentItem['channel'], ids: Iterable<string>): void {
+    this.engine?.handedOver(channel, ids);
+  }
+
+  unsent(): UnsentItem[] {
+    return this.engine?.unsent() ?? [];
+  }
+
+  keepPointLevels(deviceId: string, levels: Readonly<Record<string, number>>): void {
+    this.engine?.keepPointLevels(deviceId, levels);
+  }
+
+  pointLevels(deviceId: string): Record<string, number> | undefined {
+    return this.engine?.pointLevels(deviceId);
   }
 
   private run(input: EngineInput, handle: (engine: RuleEngine) => AlertItem[]): AlertItem[] {

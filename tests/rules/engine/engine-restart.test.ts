@@ -16,8 +16,8 @@ describe('rule engine on SQLite across restarts and power cuts', () => {
   let dir: string;
   let path: string;
   const engines: RuleEngine[] = [];
-  const open = (autoCommit = true, keepUnsentAlerts = false): RuleEngine => {
-    const engine = new RuleEngine({ rules: createDefaultRules(), store: new SqliteRuleStateStore(path), devices: [LIFT, METER, DOOR], logger: silentLogger(), autoCommit, keepUnsentAlerts });
+  const open = (autoCommit = true, keepUnsent = false): RuleEngine => {
+    const engine = new RuleEngine({ rules: createDefaultRules(), store: new SqliteRuleStateStore(path), devices: [LIFT, METER, DOOR], logger: silentLogger(), autoCommit, keepUnsent });
     engines.push(engine);
     return engine;
   };
@@ -96,12 +96,12 @@ describe('rule engine on SQLite across restarts and power cuts', () => {
     killed.commit(); // the episode is open on disk; the alert has not reached the outbox
 
     const restarted = open(false, true);
-    expect(restarted.unsentAlerts()).toEqual(raised);
+    expect(restarted.unsent()).toEqual(raised.map((item) => ({ channel: 'alerts', item })));
     // The episode stays open: nothing is raised a second time, so the unsent alert is the only copy.
     expect(restarted.advanceTo(T0 + 30 * SECOND).filter((a) => a.rule === 'lift_entrapment')).toEqual([]);
-    restarted.handedOver(raised.map((alert) => alert.id));
+    restarted.handedOver('alerts', raised.map((alert) => alert.id));
     restarted.commit();
 
-    expect(open(false, true).unsentAlerts()).toEqual([]);
+    expect(open(false, true).unsent()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AlertItem } from '../../../shared/contract/index.js';
+import type { AlertItem, EventItem } from '../../../shared/contract/index.js';
 import type { ActiveEpisode } from '../../../edge/rules/rule.js';
-import type { RuleStateChanges, RuleStateStore } from '../../../edge/state/rule-state-store.js';
+import type { RuleStateChanges, RuleStateStore, UnsentItem } from '../../../edge/state/rule-state-store.js';
 
 /** A place a store keeps its data; open() gives a new store object (a new connection) over it. */
 export interface StoreHarness {
@@ -36,6 +36,15 @@ const unsentAlert: AlertItem = {
   evidence: {},
 };
 
+const unsentEvent: EventItem = {
+  id: 'event-0001',
+  device_id: 'lift-1',
+  subject: { kind: 'asset', id: 'lift-1' },
+  type: 'lift_alarm_button',
+  event_time: '2026-11-24T08:00:14.000Z',
+  attributes: {},
+};
+
 const changes = (partial: Partial<RuleStateChanges>): RuleStateChanges => ({ states: [], timers: [], episodes: [], ...partial });
 
 /**
@@ -60,15 +69,32 @@ export function ruleStateStoreContract(name: string, makeHarness: () => StoreHar
     });
 
     it('starts empty', () => {
-      expect(open().load()).toEqual({ engineTime: null, states: [], timers: [], episodes: [], unsentAlerts: [] });
+      expect(open().load()).toEqual({ engineTime: null, states: [], timers: [], episodes: [], unsent: [], takenInputs: [] });
     });
 
-    it('keeps unsent alerts in the order raised until they are deleted by id, across a reopen', () => {
+    it('keeps unsent alerts and events in the order kept until they are deleted by channel and id, across a reopen', () => {
       const store = open();
-      const alert = (id: string) => ({ ...unsentAlert, id, episode_id: `episode-${id}` });
-      store.commit(changes({ states: [{ rule: 'r', key: 'k', value: 1 }], unsentAlerts: [{ id: 'a-2', alert: alert('a-2') }, { id: 'a-1', alert: alert('a-1') }] }));
-      store.commit(changes({ unsentAlerts: [{ id: 'a-3', alert: alert('a-3') }, { id: 'a-2' }] }));
-      expect(open().load().unsentAlerts).toEqual([alert('a-1'), alert('a-3')]);
+      const alert = (id: string): UnsentItem => ({ channel: 'alerts', item: { ...unsentAlert, id, episode_id: `episode-${id}` } });
+      // An event may carry the id of an alert: channel and id name an item together.
+      const event: UnsentItem = { channel: 'events', item: { ...unsentEvent, id: 'a-3' } };
+      const put = (item: UnsentItem) => ({ channel: item.channel, id: item.item.id, item });
+      store.commit(changes({ states: [{ rule: 'r', key: 'k', value: 1 }], unsent: [put(alert('a-2')), put(alert('a-1')), put(event)] }));
+      store.commit(changes({ unsent: [put(alert('a-3')), { channel: 'alerts', id: 'a-2' }] }));
+      expect(open().load().unsent).toEqual([alert('a-1'), event, alert('a-3')]);
+      store.commit(changes({ unsent: [{ channel: 'events', id: 'a-3' }] }));
+      expect(open().load().unsent).toEqual([alert('a-1'), alert('a-3')]);
+    });
+
+    it('keeps the ring slots of input ids, a slot written again holding its latest id', () => {
+      const store = open();
+      store.commit(changes({ takenInputs: [{ device: 'lift-1', slot: 0, seq: 0, id: 'm-0' }, { device: 'lift-1', slot: 1, seq: 1, id: 'm-1' }, { device: 'door-1', slot: 0, seq: 0, id: 'd-0' }] }));
+      store.commit(changes({ takenInputs: [{ device: 'lift-1', slot: 0, seq: 2, id: 'm-2' }] }));
+      const rows = open().load().takenInputs.sort((a, b) => `${a.device}/${a.slot}`.localeCompare(`${b.device}/${b.slot}`));
+      expect(rows).toEqual([
+        { device: 'door-1', slot: 0, seq: 0, id: 'd-0' },
+        { device: 'lift-1', slot: 0, seq: 2, id: 'm-2' },
+        { device: 'lift-1', slot: 1, seq: 1, id: 'm-1' },
+      ]);
     });
 
     it('gives back committed state, timers, episodes and engine time as JSON values', () => {
@@ -158,7 +184,7 @@ export function ruleStateStoreContract(name: string, makeHarness: () => StoreHar
       const cyclic: Record<string, unknown> = {};
       cyclic.self = cyclic;
       expect(() => store.commit(changes({ engineTime: 5, states: [{ rule: 'r', key: 'ok', value: 2 }, { rule: 'r', key: 'bad', value: cyclic }], timers: [{ rule: 'r', key: 't', at: 1 }] }))).toThrow();
-      expect(store.load()).toEqual({ engineTime: null, states: [{ rule: 'r', key: 'kept', value: 1 }], timers: [], episodes: [], unsentAlerts: [] });
+      expect(store.load()).toEqual({ engineTime: null, states: [{ rule: 'r', key: 'kept', value: 1 }], timers: [], episodes: [], unsent: [], takenInputs: [] });
       // and the next batch carries nothing of the failed one
       store.commit(changes({ states: [{ rule: 'r', key: 'next', value: 3 }] }));
       expect(sortByKey(store.load().states).map((row) => row.key)).toEqual(['kept', 'next']);

@@ -32,6 +32,21 @@ describe('SQLite rule state file', () => {
     db.close();
   });
 
+  it('carries the unsent alerts of a version 2 file over, in order', () => {
+    const path = join(dir, 'version-2.sqlite');
+    const db = openSqlite(path, 'FULL');
+    db.exec('CREATE TABLE unsent_alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, alert TEXT NOT NULL)');
+    for (const id of ['b', 'a']) db.prepare('INSERT INTO unsent_alerts (id, alert) VALUES (?, ?)').run(id, JSON.stringify({ id, state: 'raised' }));
+    db.pragma('user_version = 2');
+    db.close();
+    const store = new SqliteRuleStateStore(path);
+    expect(store.load().unsent).toEqual([
+      { channel: 'alerts', item: { id: 'b', state: 'raised' } },
+      { channel: 'alerts', item: { id: 'a', state: 'raised' } },
+    ]);
+    store.close();
+  });
+
   it('refuses a file written by newer software rather than misread it', () => {
     const path = join(dir, 'newer.sqlite');
     const db = openSqlite(path, 'FULL');

@@ -1,0 +1,39 @@
+import { fromWireTime, toWireTime } from '../../shared/contract/index.js';
+import { judgeDeviceTime } from '../drivers/event-time.js';
+import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
+
+/** Attribute of an event stamped by receive time for a wrong device clock: how far off it was, in seconds (positive: fast). */
+export const CLOCK_OFFSET_ATTRIBUTE = 'device_clock_offset_s';
+
+/** A clock offset as the status and the event attribute give it: seconds, to a tenth. */
+export function offsetSeconds(offsetMs: number): number {
+  return Math.round(offsetMs / 100) / 10;
+}
+
+export interface Stamped<T> {
+  item: T;
+  /** How far the device's clock was off (ms) when its stamp was replaced; null when it was believed. */
+  wrongByMs: number | null;
+}
+
+/**
+ * An event with its time judged against the gateway's clock at receipt (edge/drivers/event-time.ts
+ * judgeDeviceTime): never later than `receivedAt`, and the receive time, with the device's offset as
+ * an attribute, when the device's clock is wrong. Ids stay: a retransmission is still the same item.
+ */
+export function stampEvent(event: CanonicalEvent, receivedAt: number): Stamped<CanonicalEvent> {
+  const deviceMs = fromWireTime(event.event_time);
+  const { eventMs, wrongByMs } = judgeDeviceTime(deviceMs, receivedAt);
+  if (eventMs === deviceMs) return { item: event, wrongByMs };
+  const attributes = wrongByMs === null ? event.attributes : { ...event.attributes, [CLOCK_OFFSET_ATTRIBUTE]: offsetSeconds(wrongByMs) };
+  return { item: { ...event, event_time: toWireTime(eventMs), attributes }, wrongByMs };
+}
+
+/** A frame with its time judged as stampEvent does; every reading carries the frame's time. */
+export function stampFrame(frame: ReadingFrame, receivedAt: number): Stamped<ReadingFrame> {
+  const deviceMs = fromWireTime(frame.event_time);
+  const { eventMs, wrongByMs } = judgeDeviceTime(deviceMs, receivedAt);
+  if (eventMs === deviceMs) return { item: frame, wrongByMs };
+  const eventTime = toWireTime(eventMs);
+  return { item: { ...frame, event_time: eventTime, readings: frame.readings.map((reading) => ({ ...reading, event_time: eventTime })) }, wrongByMs };
+}
