@@ -9,7 +9,7 @@ describe('staff password hashes', () => {
     expect(parsePasswordHash(hash)?.params).toEqual({ N: 131072, r: 8, p: 1 });
     expect(await verifyPassword('correct horse battery', hash)).toBe(true);
     expect(await verifyPassword('correct horse batterY', hash)).toBe(false);
-  });
+  }, 120_000); // three 128 MiB hashes: about 2 s alone, far longer on a loaded 2-core machine
 
   it('are salted and carry their own parameters, so a hash made with other parameters still verifies', async () => {
     const [a, b] = await Promise.all([hashPassword('pw-1234567890', LIGHT), hashPassword('pw-1234567890', LIGHT)]);

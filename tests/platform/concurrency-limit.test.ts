@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimit } from '../../cloud/platform/concurrency-limit.js';
+import { ConcurrencyLimit } from '../../shared/security/concurrency-limit.js';
 
 /** A task that stays running until released by hand. */
 function heldTask() {
