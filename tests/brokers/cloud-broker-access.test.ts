@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, DOWNLINK_CHANNELS, TOPIC_ROOT, UPLINK_CHANNELS, gatewayClientId, subscriptionFor, topicFor } from '../../shared/contract/index.js';
+import { CHANNELS, CLOUD_PRESENCE_TOPIC, DOWNLINK_CHANNELS, TOPIC_ROOT, UPLINK_CHANNELS, gatewayClientId, subscriptionFor, topicFor } from '../../shared/contract/index.js';
 import { CLOUD_MAX_PACKET_BYTES } from '../../cloud/broker/embedded-cloud-broker.js';
 import { uniqueSlug } from '../support/wire-fixtures.js';
 import { CLOUD_BROKERS, type CloudBrokerUnderTest } from './cloud-brokers.js';
@@ -86,6 +86,21 @@ for (const kind of CLOUD_BROKERS) {
       await victimGateway.waitFor(marker);
       const seen = [...cloud.received, ...victimGateway.received].map((message) => message.payload);
       expect(forgeries.filter((forged) => seen.includes(forged))).toEqual([]);
+    });
+
+    it("lets every gateway read the cloud's presence and only the cloud write it", async () => {
+      const reader = await connectGateway(victim);
+      expect(await reader.subscribe(CLOUD_PRESENCE_TOPIC)).toBe('granted');
+      const forger = await connectGateway(intruder);
+      // A forged presence would make every gateway resend what awaits a receipt at once.
+      const forged = `forged-presence-${uniqueSlug('p')}`;
+      await forger.publish(CLOUD_PRESENCE_TOPIC, forged, { retain: true });
+      await intruderMarker(forger);
+      const presence = `presence-${uniqueSlug('p')}`;
+      expect(await cloud.publish(CLOUD_PRESENCE_TOPIC, presence, { retain: true })).toBe('acknowledged');
+      await reader.waitFor(presence);
+      expect(reader.received.map((message) => message.payload)).toEqual([presence]);
+      await cloud.publish(CLOUD_PRESENCE_TOPIC, '', { retain: true });
     });
 
     /**
