@@ -1,5 +1,6 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import {
+  gatewayClientId,
   CHANNEL_SPECS,
   CLOUD_PRESENCE_TOPIC,
   MAX_MESSAGE_BYTES,
@@ -157,7 +158,7 @@ export class UplinkClient implements Component {
     const { url, username, password, keepaliveS, reconnectPeriodMs, logger } = this.options;
     this.stopping = false;
     const clientOptions: IClientOptions = {
-      clientId: `estatecare-gw-${this.gatewayId}`,
+      clientId: gatewayClientId(this.gatewayId),
       username,
       clean: true,
       keepalive: keepaliveS,
