@@ -6,8 +6,9 @@ import { systemClock, type Clock } from '../shared/time/clock.js';
 import { DEFAULT_RECEIPT_MAX_TIMEOUT_S, type GatewayConfig } from './config/gateway-config.js';
 import { bindDevices } from './drivers/bind-devices.js';
 import { createDriver } from './drivers/create-driver.js';
+import { settleBuses } from './drivers/settle-buses.js';
 import type { Driver } from './drivers/driver.js';
-import { EmbeddedBroker } from './local-broker/embedded-broker.js';
+import { createLocalBroker } from './local-broker/create-local-broker.js';
 import { DurableOutbox } from './outbox/durable-outbox.js';
 import { DevicePipeline } from './pipeline/device-pipeline.js';
 import type { GatewayStats } from './pipeline/gateway-stats.js';
@@ -58,9 +59,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const devices = bindDevices(config.devices, profiles, config.buses, `gateway ${gatewayId} config`);
 
   const brokerConfig = config.local_broker;
-  const localBroker = brokerConfig.embedded
-    ? new EmbeddedBroker({ host: brokerConfig.host, port: brokerConfig.port }, logger.child({ component: 'local-broker' }))
-    : null;
+  const localBroker = createLocalBroker(config, logger.child({ component: 'local-broker' }));
   const localBrokerUrl = (): string => (localBroker ? localBroker.url : brokerConfig.embedded ? '' : brokerConfig.url);
 
   // Everything sent up is written to a SQLite outbox first and deleted when the cloud's receipt
@@ -135,7 +134,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     logger: logger.child({ component: 'status' }),
   });
 
-  const buses = new Map(config.buses.map((bus) => [bus.id, bus]));
+  const buses = new Map(settleBuses(config.buses, devices, { logger }).map((bus) => [bus.id, bus]));
   for (const bus of config.buses) {
     if (bus.transport === 'serial' && isUnstableSerialPath(bus.path)) {
       logger.warn({ bus: bus.id, path: bus.path }, 'serial port named by enumeration order; use /dev/serial/by-id/... so a re-enumerated adapter keeps its bus');

@@ -5,6 +5,8 @@ export default defineConfig({
     root: new URL('..', import.meta.url).pathname,
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
+    // A test that never reaches an expect() fails instead of passing silently.
+    expect: { requireAssertions: true },
     hookTimeout: 60_000,
     pool: 'forks',
     // The suite talks to real PostgreSQL, Mosquitto and InfluxDB; two workers suit a 2-core machine.

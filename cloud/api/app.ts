@@ -5,7 +5,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Logger } from '../../shared/log/logger.js';
 import { SOFTWARE_VERSION } from '../../shared/version.js';
 import { installErrorHandler } from './errors.js';
+import { installRequestGuards } from './request-guards.js';
+import { loggableError } from './loggable-error.js';
 import { ticketRoutes, type TicketDesk } from './routes/tickets.js';
+import { ticketCategoryRoutes } from './routes/ticket-categories.js';
 import { healthRoutes, type HealthProbes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { gatewayConfigRoutes, type ReportedVersions } from './routes/gateway-config.js';
@@ -26,16 +29,18 @@ export interface AppDependencies {
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 /**
- * The HTTP API as a fastify instance: external plugins (OpenAPI), then the error handler, then routes,
- * one plugin per resource. Tests call inject() on it; server.ts-style listening is the caller's job.
+ * The HTTP API as a fastify instance: the error handler and request guards, then external plugins
+ * (OpenAPI), then routes, one plugin per resource. Tests call inject() on it; server.ts-style listening is the caller's job.
  */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   // pino's Logger is a FastifyBaseLogger; naming the wider type keeps the instance type the plugins expect.
-  const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' });
+  // fastify keeps a serializer of the instance given over its own (fastify/lib/logger-pino.js).
+  const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' }, { serializers: { err: loggableError } });
   const app = Fastify({ loggerInstance, bodyLimit: BODY_LIMIT_BYTES });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installRequestGuards(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -46,6 +51,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(ticketRoutes(deps.tickets), { prefix: '/api/v1' });
+  await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
   await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported), { prefix: '/api/v1' });
   await app.register(healthRoutes(deps.health));

@@ -5,6 +5,17 @@ import { OutcomeCodeSchema, TicketPrioritySchema, TicketStatusSchema, type Ticke
 
 const Time = z.iso.datetime();
 const OptionalTime = Time.nullable();
+const Words = z.object({ zh: z.string(), en: z.string() });
+
+/** The alert's latest state from the edge, shown beside the words the ticket was opened for. */
+const AlertNowSchema = z.object({
+  state: AlertStateSchema,
+  revision: z.number().int().positive(),
+  reason: Words,
+  /** Event time of that revision on the estate. */
+  at: Time,
+  cleared_at: OptionalTime,
+});
 
 /** A ticket as the API shows it: snake_case keys and ISO 8601 times, like the MQTT contract. */
 export const TicketViewSchema = z.object({
@@ -17,10 +28,12 @@ export const TicketViewSchema = z.object({
   status: TicketStatusSchema,
   rule: z.string(),
   subject: z.object({ kind: SubjectKindSchema, id: z.string() }),
+  /** Severity and evidence summary of the alert's latest revision. */
   severity: AlertSeveritySchema,
-  reason: z.object({ zh: z.string(), en: z.string() }),
+  /** The words the ticket was opened for (the raise's); a later update or the clear never replaces them. */
+  reason: Words,
   evidence: EvidenceSchema,
-  alert_state: AlertStateSchema,
+  alert: AlertNowSchema,
   raised_at: Time,
   opened_at: Time,
   ack_due_at: Time,
@@ -32,7 +45,6 @@ export const TicketViewSchema = z.object({
   resolved_by: z.string().nullable(),
   outcome_code: OutcomeCodeSchema.nullable(),
   outcome_note: z.string().nullable(),
-  alert_cleared_at: OptionalTime,
   updated_at: Time,
 });
 export type TicketView = z.infer<typeof TicketViewSchema>;
@@ -41,9 +53,9 @@ export const AuditEntryViewSchema = z.object({
   at: Time,
   actor: z.string(),
   action: z.string(),
+  /** For alert entries: revision, state, severity, reason { zh, en }, evidence and event_time of that revision. */
   details: z.record(z.string(), z.unknown()),
 });
-
 
 export function toTicketView(ticket: Ticket): TicketView {
   return {
@@ -59,7 +71,13 @@ export function toTicketView(ticket: Ticket): TicketView {
     severity: ticket.severity,
     reason: { zh: ticket.reasonZh, en: ticket.reasonEn },
     evidence: ticket.evidence,
-    alert_state: ticket.alertState,
+    alert: {
+      state: ticket.alertState,
+      revision: ticket.alertRevision,
+      reason: { zh: ticket.alertReasonZh, en: ticket.alertReasonEn },
+      at: iso(ticket.alertChangedAt),
+      cleared_at: isoOrNull(ticket.alertClearedAt),
+    },
     raised_at: iso(ticket.raisedAt),
     opened_at: iso(ticket.openedAt),
     ack_due_at: iso(ticket.ackDueAt),
@@ -71,7 +89,6 @@ export function toTicketView(ticket: Ticket): TicketView {
     resolved_by: ticket.resolvedBy,
     outcome_code: ticket.outcomeCode,
     outcome_note: ticket.outcomeNote,
-    alert_cleared_at: isoOrNull(ticket.alertClearedAt),
     updated_at: iso(ticket.updatedAt),
   };
 }

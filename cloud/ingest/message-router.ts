@@ -1,10 +1,13 @@
 import {
   WireError,
   decodeMessage,
+  fromWireTime,
+  judgeEventTime,
   type AlertItem,
   type DecodedMessage,
   type Channel,
   type GatewayStatus,
+  type ItemRefusal,
   type WireRejection,
   parseTopic,
 } from '../../shared/contract/index.js';
@@ -12,6 +15,8 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { BatchOrigin, TelemetryStore } from '../telemetry/telemetry-store.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
+import { ItemRefusals, storeBatch, storeOneByOne } from './item-refusals.js';
+import { describeDataError } from './store-failure.js';
 
 /** What ingest needs of the registry: the estate a gateway serves, and where its status goes. */
 export interface GatewayDirectory {
@@ -25,24 +30,29 @@ export interface AlertHandler {
 }
 
 /**
- * What became of one message. gatewayId (from the topic) and seq (from the envelope) are there when
- * they could be read, so the sender can be given a receipt even for a message that was refused.
- */
-/**
  * How long a gateway's registry entry (its estate) is reused before it is looked up again. A
  * gateway moved to another estate is seen within this; a drain of a backlog then costs one query
  * per message fewer.
  */
 export const GATEWAY_CACHE_MS = 60_000;
 
+/**
+ * What became of one message. gatewayId (from the topic) and seq (from the envelope) are there when
+ * they could be read, so the sender can be given a receipt even for a message that was refused. An
+ * accepted message may have had some of its items refused for good (`refused`, by reason).
+ */
 export type RouteOutcome =
-  | { accepted: true; channel: Channel; gatewayId: string; seq: number }
+  | { accepted: true; channel: Channel; gatewayId: string; seq: number; refused?: Partial<Record<ItemRefusal, number>> }
   | { accepted: false; reason: WireRejection; detail: string; channel?: Channel; gatewayId?: string; seq?: number };
 
 /**
  * Turns one MQTT message into stored facts. Bad input is answered with a rejection (counted and
- * logged by the caller, then acknowledged: resending it would not make it good). A store that throws
- * is not caught here: the caller decides between waiting for the store and giving up.
+ * logged here, then acknowledged by the caller: resending it would not make it good). Items are
+ * judged one by one where one bad item need not cost the good ones beside it: an item whose event
+ * time cannot be (event-time-plausibility.ts) or whose data a store refuses (store-failure.ts
+ * storeRefusesData) is refused for good and counted, the rest of its message stored; a message
+ * none of whose items could be kept is rejected. Any other store error is not caught here: the
+ * caller decides between waiting for the store and giving up.
  */
 export class MessageRouter {
   /** Registered gateways looked up recently; unknown ones are asked again every time. */
@@ -74,22 +84,52 @@ export class MessageRouter {
     if (!gateway) return this.reject(topic, 'unknown_gateway', `gateway "${decoded.gatewayId}" is not registered`, sender);
     const origin: BatchOrigin = { gatewayId: gateway.id, estateId: gateway.estateId, receivedAt: this.clock.now() };
 
+    if (decoded.channel === 'status') {
+      await this.directory.recordStatus(gateway.id, decoded.message.status, origin.receivedAt);
+      this.metrics.messagesAccepted.inc({ channel: decoded.channel });
+      return { accepted: true, ...sender };
+    }
+    // Counted and logged only once the message is through: a store that fails later holds it, and it is tried again.
+    const refusals = new ItemRefusals();
+    const refuse = (reason: ItemRefusal, item: { id: string }, detail: string): void => refusals.add(reason, item.id, detail);
+    const refuseData = (item: { id: string }, error: unknown): void => refuse('data_exception', item, describeDataError(error));
     switch (decoded.channel) {
-      case 'alerts':
-        for (const alert of decoded.message.items) await this.tickets.handleAlert(origin, alert);
+      case 'alerts': {
+        const alerts = this.plausible(decoded.message.items, origin.receivedAt, refuse);
+        await storeOneByOne(alerts, (alert) => this.tickets.handleAlert(origin, alert), refuseData);
         break;
-      case 'events':
-        await this.telemetry.writeEvents(origin, decoded.message.items);
+      }
+      case 'events': {
+        const events = this.plausible(decoded.message.items, origin.receivedAt, refuse);
+        await storeBatch(events, (batch) => this.telemetry.writeEvents(origin, batch), refuseData);
         break;
-      case 'telemetry':
-        await this.telemetry.writeReadings(origin, decoded.message.items);
+      }
+      case 'telemetry': {
+        const readings = this.plausible(decoded.message.items, origin.receivedAt, refuse);
+        await storeBatch(readings, (batch) => this.telemetry.writeReadings(origin, batch), refuseData);
         break;
-      case 'status':
-        await this.directory.recordStatus(gateway.id, decoded.message.status, origin.receivedAt);
-        break;
+      }
+    }
+    for (const { itemId, reason, detail } of refusals.entries) {
+      this.metrics.itemsRefused.inc({ reason });
+      this.logger.warn({ topic, seq: sender.seq, item: itemId, reason, detail }, 'item refused');
+    }
+    if (refusals.total === decoded.message.items.length) {
+      return this.reject(topic, refusals.first!, `every item refused: ${refusals.describe()}`, sender);
     }
     this.metrics.messagesAccepted.inc({ channel: decoded.channel });
-    return { accepted: true, ...sender };
+    const refused = refusals.byReason();
+    return refused ? { accepted: true, ...sender, refused } : { accepted: true, ...sender };
+  }
+
+  /** The items whose event time can be, at the cloud's clock now; the others are refused. */
+  private plausible<T extends { id: string; event_time: string }>(items: readonly T[], now: number, refuse: (reason: ItemRefusal, item: T, detail: string) => void): T[] {
+    return items.filter((item) => {
+      const verdict = judgeEventTime(fromWireTime(item.event_time), now);
+      if (verdict === 'plausible') return true;
+      refuse(verdict, item, `event_time ${item.event_time} at cloud time ${new Date(now).toISOString()}`);
+      return false;
+    });
   }
 
   private async lookUp(gatewayId: string): Promise<{ id: string; estateId: string } | null> {

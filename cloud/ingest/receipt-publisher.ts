@@ -31,7 +31,7 @@ const NOT_FOR_GOOD = new Set<string>(['unknown_gateway', 'store_rejected']);
 
 /**
  * The receipt a message deserves, or null when it gets none:
- * - stored: accepted into the stores;
+ * - stored: accepted into the stores, with the counts of items refused for good if any were;
  * - rejected: bad input, refused for good (undecodable, schema violation, gateway mismatch);
  * - none: status messages (not from the outbox), the refusals of NOT_FOR_GOOD, and messages whose
  *   seq or sender is unreadable.
@@ -39,7 +39,11 @@ const NOT_FOR_GOOD = new Set<string>(['unknown_gateway', 'store_rejected']);
 export function receiptFor(outcome: RouteOutcome): { gatewayId: string; receipt: Receipt } | null {
   if (outcome.gatewayId === undefined || outcome.seq === undefined || outcome.channel === undefined) return null;
   if (!(RECEIPTED_CHANNELS as readonly string[]).includes(outcome.channel)) return null;
-  if (outcome.accepted) return { gatewayId: outcome.gatewayId, receipt: { seq: outcome.seq, outcome: 'stored' } };
+  if (outcome.accepted) {
+    const receipt: Receipt = { seq: outcome.seq, outcome: 'stored' };
+    if (outcome.refused) receipt.refused = outcome.refused;
+    return { gatewayId: outcome.gatewayId, receipt };
+  }
   if (NOT_FOR_GOOD.has(outcome.reason)) return null;
   return { gatewayId: outcome.gatewayId, receipt: { seq: outcome.seq, outcome: 'rejected', reason: outcome.reason } };
 }

@@ -1,3 +1,5 @@
+import { TelemetryDataRefused } from '../telemetry/telemetry-store.js';
+
 /**
  * Whether a failed write means "the store cannot take writes now" (hold the message and retry until
  * it can) rather than "the store refuses this message". A store can answer its health check and
@@ -21,8 +23,36 @@ const CONNECTION_LOST = /Connection terminated|connection error|Client was close
 
 export function storeUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || SOCKET_ERRORS.has(code))) return true;
+  const code = errorCode(error);
+  if (code !== undefined && (UNAVAILABLE_SQLSTATE.test(code) || SOCKET_ERRORS.has(code))) return true;
   if (error.constructor.name === 'ServiceNotAvailableError' || error.message === 'No host available') return true;
   return CONNECTION_LOST.test(error.message);
+}
+
+/**
+ * Whether a failed write means "the store refuses this data, and always will": no retry can cure it,
+ * so ingest refuses the items for good with a receipt instead of holding every gateway's messages
+ * behind them. PostgreSQL and PGlite: SQLSTATE class 22 "data exception" (PostgreSQL manual,
+ * appendix A), e.g. 22021 character not in repertoire (a NUL in text), 22P05 untranslatable
+ * character (\u0000 in jsonb), 22003 numeric value out of range, 22P02 invalid text representation,
+ * 22008 datetime field overflow. InfluxDB: TelemetryDataRefused (its 400 to /write).
+ */
+export function storeRefusesData(error: unknown): boolean {
+  if (error instanceof TelemetryDataRefused) return true;
+  const code = errorCode(error);
+  return code !== undefined && /^22[0-9A-Z]{3}$/.test(code);
+}
+
+/**
+ * A data error for the log: its SQLSTATE, or the telemetry store's own words. Not PostgreSQL's
+ * message, which can quote the value it refused ("invalid input syntax for type integer: ...").
+ */
+export function describeDataError(error: unknown): string {
+  if (error instanceof TelemetryDataRefused) return error.message;
+  return `SQLSTATE ${errorCode(error) ?? 'unknown'}`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -1,5 +1,5 @@
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import type { WireRejection } from '../../shared/contract/index.js';
+import type { ItemRefusal, WireRejection } from '../../shared/contract/index.js';
 
 /** Prometheus metrics of one cloud instance, served at /metrics. */
 export class CloudMetrics {
@@ -15,6 +15,13 @@ export class CloudMetrics {
   readonly messagesRejected = new Counter({
     name: 'estatecare_ingest_rejected_total',
     help: 'MQTT messages rejected by ingest, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly itemsRefused = new Counter({
+    name: 'estatecare_ingest_items_refused_total',
+    help: 'Items ingest refused for good while keeping the rest of their message (or all of it), by reason',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
@@ -42,12 +49,20 @@ export class CloudMetrics {
 
   /** Counts for tests and for the demo's summary, read without the text format. */
   async rejectedCount(reason?: WireRejection): Promise<number> {
-    const metric = await this.messagesRejected.get();
-    return metric.values.filter((v) => !reason || v.labels.reason === reason).reduce((sum, v) => sum + v.value, 0);
+    return sumOf(this.messagesRejected, 'reason', reason);
+  }
+
+  async itemsRefusedCount(reason?: ItemRefusal): Promise<number> {
+    return sumOf(this.itemsRefused, 'reason', reason);
   }
 
   async acceptedCount(channel?: string): Promise<number> {
-    const metric = await this.messagesAccepted.get();
-    return metric.values.filter((v) => !channel || v.labels.channel === channel).reduce((sum, v) => sum + v.value, 0);
+    return sumOf(this.messagesAccepted, 'channel', channel);
   }
+}
+
+/** The counter's total over the values whose label is `value` (every value when undefined). */
+async function sumOf<L extends string>(counter: Counter<L>, label: L, value: string | undefined): Promise<number> {
+  const metric = await counter.get();
+  return metric.values.filter((v) => value === undefined || v.labels[label] === value).reduce((sum, v) => sum + v.value, 0);
 }

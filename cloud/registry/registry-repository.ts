@@ -3,7 +3,7 @@ import { fromWireTime } from '../../shared/contract/index.js';
 import type { SqlDatabase } from '../db/sql-database.js';
 import { SqlParams, whereClause } from '../db/sql-params.js';
 import { epochMsOrNull, jsonParam, timestampParam, timestampParamOrNull } from '../db/sql-values.js';
-import { hashPassword, verifyPassword } from './password-hash.js';
+import { hashPassword, verifyPassword } from '../../shared/security/password-hash.js';
 
 export interface EstateInput {
   id: string;

@@ -1,4 +1,6 @@
 import { InfluxDB, type IPoint } from 'influx';
+// The client raises RequestError for a 3xx/4xx answer; its package index does not export the class.
+import { RequestError } from 'influx/lib/src/pool.js';
 import {
   fromWireTime,
   toWireTime,
@@ -11,14 +13,15 @@ import {
 } from '../../shared/contract/index.js';
 import { qualifiedMeasurement, quoteIdentifier, quoteString, timeLiteral } from './influxql.js';
 import { queryLimit } from './query-limit.js';
-import type {
-  BatchOrigin,
-  EventQuery,
-  ReadingQuery,
-  StoredEvent,
-  StoredReading,
-  TelemetryStore,
-  TimeRange,
+import {
+  TelemetryDataRefused,
+  type BatchOrigin,
+  type EventQuery,
+  type ReadingQuery,
+  type StoredEvent,
+  type StoredReading,
+  type TelemetryStore,
+  type TimeRange,
 } from './telemetry-store.js';
 
 export interface InfluxTelemetryOptions {
@@ -176,11 +179,15 @@ export class InfluxTelemetryStore implements TelemetryStore {
   async close(): Promise<void> {}
 
   private async write(points: IPoint[]): Promise<void> {
-    await this.influx.writePoints(points, {
-      database: this.options.database,
-      retentionPolicy: this.options.retentionPolicy,
-      precision: 'ms',
-    });
+    try {
+      await this.influx.writePoints(points, {
+        database: this.options.database,
+        retentionPolicy: this.options.retentionPolicy,
+        precision: 'ms',
+      });
+    } catch (error) {
+      throw refusedData(error) ?? error;
+    }
   }
 
   /** SELECT * over [from, to) with tag equality filters, oldest first; ties ordered by item id (code units, as the SQL store's COLLATE "C"). */
@@ -202,4 +209,28 @@ export class InfluxTelemetryStore implements TelemetryStore {
 
 function seriesTags(origin: BatchOrigin): Record<string, string> {
   return { gateway_id: origin.gatewayId, estate_id: origin.estateId };
+}
+
+/**
+ * InfluxDB 1.x answers 400 to a /write it will never take (its HTTP API docs, "/write" status
+ * codes): "unable to parse" (line protocol it cannot read) and "partial write" (points it dropped:
+ * a field type conflict, a time beyond the retention policy), the other points of the request being
+ * written. A partial write for a series or tag-value limit ("max-series-per-database limit
+ * exceeded") is the store being full, not the data being wrong, so it is not refused here. The
+ * error names the reason only: InfluxDB quotes the whole point, and event fields carry what a door
+ * controller reported.
+ */
+const REFUSED_WRITE = /^(partial write|unable to parse)/;
+
+function refusedData(error: unknown): TelemetryDataRefused | null {
+  if (!(error instanceof RequestError) || error.res.statusCode !== 400) return null;
+  const body = error.message.slice(error.message.indexOf('{'));
+  let reason: string;
+  try {
+    reason = String((JSON.parse(body) as { error?: unknown }).error ?? '');
+  } catch {
+    return null;
+  }
+  if (!REFUSED_WRITE.test(reason) || /limit exceeded/.test(reason)) return null;
+  return new TelemetryDataRefused(`InfluxDB refused the write (400): ${reason.replace(/'[^']*'/g, "'…'")}`, { cause: error });
 }

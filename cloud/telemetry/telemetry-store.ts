@@ -40,6 +40,18 @@ export interface ReadingQuery extends TimeRange {
 }
 
 /**
+ * A write the store refused for the data itself, which it would refuse again however often it is
+ * sent (InfluxDB's 400 to /write); ingest refuses those items for good. A store that cannot write
+ * now (down, read-only, full) throws its own errors instead.
+ */
+export class TelemetryDataRefused extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TelemetryDataRefused';
+  }
+}
+
+/**
  * Where events and readings are kept. Writes are idempotent: writing the same item twice (a QoS 1
  * redelivery, an outbox replay) leaves one copy. Queries return items ordered by event time.
  */
@@ -47,6 +59,7 @@ export interface TelemetryStore {
   readonly backend: 'sql' | 'influxdb';
   /** Creates the database, tables or retention policy the store needs; safe to call again. */
   init(): Promise<void>;
+  /** Writes throw TelemetryDataRefused when the store refuses the data itself (see above). */
   writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void>;
   writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void>;
   queryEvents(query: EventQuery): Promise<StoredEvent[]>;

@@ -1,7 +1,7 @@
 import type { SqlDatabase, SqlExecutor } from '../db/sql-database.js';
 import { SqlParams, whereClause } from '../db/sql-params.js';
 import { jsonParam, timestampParam } from '../db/sql-values.js';
-import { planAlertChange, planStaffAction, type Resolution, type TicketChange } from './ticket-changes.js';
+import { openingAudit, planAlertChange, planStaffAction, type Resolution, type TicketChange } from './ticket-changes.js';
 import { TicketNotFoundError, type TicketAction } from './ticket-errors.js';
 import {
   DEFAULT_LIST_LIMIT,
@@ -48,13 +48,7 @@ export class SqlTicketRepository implements TicketRepository {
       );
       const row = inserted.rows[0];
       if (row) {
-        await insertAudit(tx, row.id, ticket.openedAt, [
-          {
-            actor: source.actor,
-            action: 'opened',
-            details: { alert_id: source.alertId, revision: ticket.alertRevision, state: ticket.alertState },
-          },
-        ]);
+        await insertAudit(tx, row.id, ticket.openedAt, [openingAudit(ticket, source)]);
         return { ticket: toTicket(row), created: true };
       }
       const existing = await tx.query<TicketRow>('SELECT * FROM tickets WHERE episode_id = $1', [ticket.episodeId]);
@@ -67,8 +61,9 @@ export class SqlTicketRepository implements TicketRepository {
       const { rows } = await tx.query<TicketRow>('SELECT * FROM tickets WHERE episode_id = $1 FOR UPDATE', [change.episodeId]);
       if (!rows[0]) return null;
       const ticket = toTicket(rows[0]);
-      const planned = planAlertChange(ticket, change);
-      return planned ? writeChange(tx, ticket.id, change.at, planned) : ticket;
+      const recorded = await tx.query('SELECT 1 FROM ticket_audit WHERE ticket_id = $1 AND alert_revision = $2', [ticket.id, change.revision]);
+      const planned = planAlertChange(ticket, change, recorded.rows.length > 0);
+      return planned ? writeChange(tx, ticket, change.at, planned) : ticket;
     });
   }
 
@@ -117,12 +112,15 @@ export class SqlTicketRepository implements TicketRepository {
       if (!rows[0]) throw new TicketNotFoundError(id);
       const ticket = toTicket(rows[0]);
       const planned = planStaffAction(ticket, action, by, at, resolution);
-      return planned ? writeChange(tx, id, at, planned) : ticket;
+      return planned ? writeChange(tx, ticket, at, planned) : ticket;
     });
   }
 }
 
-async function writeChange(tx: SqlExecutor, id: string, at: number, change: TicketChange): Promise<Ticket> {
+/** Writes the patch, if any (a late revision may only add to the audit trail), and the audit entries. */
+async function writeChange(tx: SqlExecutor, ticket: Ticket, at: number, change: TicketChange): Promise<Ticket> {
+  await insertAudit(tx, ticket.id, at, change.audit);
+  if (Object.keys(change.patch).length === 0) return ticket;
   const params = new SqlParams();
   const assignments = Object.entries(change.patch).map(([field, value]) => {
     const column = PATCH_COLUMNS[field as keyof typeof PATCH_COLUMNS];
@@ -130,19 +128,18 @@ async function writeChange(tx: SqlExecutor, id: string, at: number, change: Tick
   });
   assignments.push(`updated_at = ${params.add(timestampParam(at))}::timestamptz`);
   const { rows } = await tx.query<TicketRow>(
-    `UPDATE tickets SET ${assignments.join(', ')} WHERE id = ${params.add(id)} RETURNING *`,
+    `UPDATE tickets SET ${assignments.join(', ')} WHERE id = ${params.add(ticket.id)} RETURNING *`,
     params.values,
   );
-  await insertAudit(tx, id, at, change.audit);
   return toTicket(rows[0]!);
 }
 
 async function insertAudit(tx: SqlExecutor, ticketId: string, at: number, entries: TicketChange['audit']): Promise<void> {
   if (entries.length === 0) return;
   await tx.query(
-    `INSERT INTO ticket_audit (ticket_id, at, actor, action, details)
-     SELECT $1::text, $2::timestamptz, u.actor, u.action, u.details
-     FROM unnest($3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS u (actor, action, details, n)
+    `INSERT INTO ticket_audit (ticket_id, at, actor, action, details, alert_revision)
+     SELECT $1::text, $2::timestamptz, u.actor, u.action, u.details, u.alert_revision
+     FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::integer[]) WITH ORDINALITY AS u (actor, action, details, alert_revision, n)
      ORDER BY u.n`,
     [
       ticketId,
@@ -150,6 +147,7 @@ async function insertAudit(tx: SqlExecutor, ticketId: string, at: number, entrie
       entries.map((e) => e.actor),
       entries.map((e) => e.action),
       entries.map((e) => jsonParam(e.details)),
+      entries.map((e) => e.alertRevision ?? null),
     ],
   );
 }

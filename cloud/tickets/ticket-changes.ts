@@ -1,7 +1,9 @@
+import { toWireTime } from '../../shared/contract/index.js';
 import { slaStart } from './ticket-policy.js';
-import { TicketTransitionError, type TicketAction } from './ticket-errors.js';
-import type { AlertChange } from './ticket-repository.js';
-import type { OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
+import { OUTCOME_CODES_BY_CATEGORY, outcomeFits } from './ticket-outcomes.js';
+import { TicketOutcomeError, TicketTransitionError, type TicketAction } from './ticket-errors.js';
+import type { AlertChange, AlertSource, NewTicket } from './ticket-repository.js';
+import type { AuditAction, OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
 
 /** The fields a change may set; identity, origin and openedAt never change. */
 export type TicketPatch = Partial<
@@ -11,9 +13,13 @@ export type TicketPatch = Partial<
     | 'severity'
     | 'reasonZh'
     | 'reasonEn'
+    | 'reasonRevision'
     | 'evidence'
     | 'alertState'
     | 'alertRevision'
+    | 'alertReasonZh'
+    | 'alertReasonEn'
+    | 'alertChangedAt'
     | 'raisedAt'
     | 'ackDueAt'
     | 'onSiteDueAt'
@@ -28,7 +34,10 @@ export type TicketPatch = Partial<
   >
 >;
 
-export type AuditDraft = Pick<TicketAuditEntry, 'actor' | 'action' | 'details'>;
+export type AuditDraft = Pick<TicketAuditEntry, 'actor' | 'action' | 'details'> & {
+  /** The alert revision the entry records; each revision is recorded once per ticket. */
+  alertRevision?: number;
+};
 
 /** What to write for one change: the new field values and the audit entries that explain them. */
 export interface TicketChange {
@@ -81,6 +90,9 @@ export function planStaffAction(
     case 'resolve':
       if (ticket.status === 'resolved' || ticket.status === 'closed') throw refuse();
       if (!resolution) throw new Error('resolve needs an outcome code');
+      if (!outcomeFits(ticket.type, resolution.outcomeCode)) {
+        throw new TicketOutcomeError(ticket.id, ticket.type, resolution.outcomeCode, OUTCOME_CODES_BY_CATEGORY[ticket.type]);
+      }
       return {
         patch: {
           status: 'resolved',
@@ -94,44 +106,86 @@ export function planStaffAction(
   }
 }
 
-/**
- * Decides what an edge change does to the episode's ticket; null when nothing changes.
- * - A newer revision replaces the alert fields (state, severity, reason, evidence); cleared sets
- *   alertClearedAt from the change's event time. The status is left alone.
- * - A change observed before raisedAt (the raise arrived after a later change opened the ticket)
- *   moves raisedAt to it and the due times earlier by as much as the SLA start moves.
- */
-export function planAlertChange(ticket: Ticket, change: AlertChange): TicketChange | null {
-  const newer = change.revision > ticket.alertRevision;
-  const earlier = change.eventTime < ticket.raisedAt;
-  if (!newer && !earlier) return null;
-  const patch: TicketPatch = {};
-  const details: Record<string, unknown> = {
-    alert_id: change.alertId,
-    revision: change.revision,
-    state: change.state,
-    stale: !newer,
+/** What one revision of an alert said, as the audit trail keeps it. */
+type AlertRevision = Pick<AlertChange, 'alertId' | 'revision' | 'state' | 'severity' | 'reasonZh' | 'reasonEn' | 'evidence' | 'eventTime'>;
+
+const AUDIT_ACTION_OF_STATE: Readonly<Record<AlertChange['state'], AuditAction>> = {
+  raised: 'alert_raised',
+  updated: 'alert_updated',
+  cleared: 'alert_cleared',
+};
+
+function revisionAudit(actor: string, action: AuditAction, alert: AlertRevision, extra: Record<string, unknown> = {}): AuditDraft {
+  return {
+    actor,
+    action,
+    alertRevision: alert.revision,
+    details: {
+      alert_id: alert.alertId,
+      revision: alert.revision,
+      state: alert.state,
+      severity: alert.severity,
+      reason: { zh: alert.reasonZh, en: alert.reasonEn },
+      evidence: alert.evidence,
+      event_time: toWireTime(alert.eventTime),
+      ...extra,
+    },
   };
+}
+
+/** The audit entry of a ticket opened by a revision of its alert. */
+export function openingAudit(ticket: NewTicket, source: AlertSource): AuditDraft {
+  return revisionAudit(source.actor, 'opened', {
+    alertId: source.alertId,
+    revision: ticket.alertRevision,
+    state: ticket.alertState,
+    severity: ticket.severity,
+    reasonZh: ticket.alertReasonZh,
+    reasonEn: ticket.alertReasonEn,
+    evidence: ticket.evidence,
+    eventTime: ticket.alertChangedAt,
+  });
+}
+
+/**
+ * Decides what an edge change does to the episode's ticket; null when nothing changes, which is the
+ * case for a revision the audit trail already has (a redelivery). Otherwise the revision is recorded
+ * in the audit trail with its words and evidence, whatever the order it arrives in, and:
+ * - a newer revision becomes the alert's latest state (state, severity, words, evidence, event time);
+ *   cleared sets alertClearedAt. The status is left alone: a person resolves the ticket.
+ * - an earlier revision than the one the ticket's words come from (a raise that arrived after a later
+ *   change opened the ticket) gives the ticket its words.
+ * - a change observed before raisedAt moves raisedAt to it and the due times earlier by as much as
+ *   the SLA start moves.
+ */
+export function planAlertChange(ticket: Ticket, change: AlertChange, revisionRecorded: boolean): TicketChange | null {
+  if (revisionRecorded) return null;
+  const newer = change.revision > ticket.alertRevision;
+  const patch: TicketPatch = {};
+  const extra: Record<string, unknown> = { stale: !newer };
   if (newer) {
     Object.assign(patch, {
       alertState: change.state,
       alertRevision: change.revision,
+      alertReasonZh: change.reasonZh,
+      alertReasonEn: change.reasonEn,
+      alertChangedAt: change.eventTime,
       severity: change.severity,
-      reasonZh: change.reasonZh,
-      reasonEn: change.reasonEn,
       evidence: change.evidence,
       alertClearedAt: change.state === 'cleared' ? change.eventTime : null,
     } satisfies TicketPatch);
   }
-  if (earlier) {
+  if (change.revision < ticket.reasonRevision) {
+    Object.assign(patch, { reasonZh: change.reasonZh, reasonEn: change.reasonEn, reasonRevision: change.revision } satisfies TicketPatch);
+  }
+  if (change.eventTime < ticket.raisedAt) {
     const shift = slaStart(ticket.raisedAt, ticket.openedAt) - slaStart(change.eventTime, ticket.openedAt);
     Object.assign(patch, {
       raisedAt: change.eventTime,
       ackDueAt: ticket.ackDueAt - shift,
       onSiteDueAt: ticket.onSiteDueAt - shift,
     } satisfies TicketPatch);
-    details.raised_at_moved_from = new Date(ticket.raisedAt).toISOString();
+    extra.raised_at_moved_from = toWireTime(ticket.raisedAt);
   }
-  const action = newer && change.state === 'cleared' ? 'alert_cleared' : 'alert_updated';
-  return { patch, audit: [{ actor: change.actor, action, details }] };
+  return { patch, audit: [revisionAudit(change.actor, AUDIT_ACTION_OF_STATE[change.state], change, extra)] };
 }

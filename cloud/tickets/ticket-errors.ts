@@ -1,4 +1,5 @@
-import type { TicketStatus } from './ticket.js';
+import type { AlertCategory } from '../../shared/contract/index.js';
+import type { OutcomeCode, TicketStatus } from './ticket.js';
 
 /** A staff action on a ticket: the transitions of the lifecycle open > acknowledged > on_site > resolved. */
 export type TicketAction = 'acknowledge' | 'on_site' | 'resolve';
@@ -25,5 +26,20 @@ export class TicketTransitionError extends Error {
   ) {
     super(`cannot ${action.replace('_', ' ')} ticket ${ticketId}: it is ${currentStatus}${detail ? ` (${detail})` : ''}`);
     this.name = 'TicketTransitionError';
+  }
+}
+
+/** The outcome code does not belong to the ticket's category; the API answers 400 naming the field. */
+export class TicketOutcomeError extends Error {
+  readonly code = 'outcome_not_for_category';
+
+  constructor(
+    readonly ticketId: string,
+    readonly category: AlertCategory,
+    readonly outcomeCode: OutcomeCode,
+    readonly allowed: readonly OutcomeCode[],
+  ) {
+    super(`a ${category} ticket cannot be resolved as ${outcomeCode}; its outcome codes are ${allowed.join(', ')}`);
+    this.name = 'TicketOutcomeError';
   }
 }

@@ -16,9 +16,13 @@ export type NewTicket = Pick<
   | 'severity'
   | 'reasonZh'
   | 'reasonEn'
+  | 'reasonRevision'
   | 'evidence'
   | 'alertState'
   | 'alertRevision'
+  | 'alertReasonZh'
+  | 'alertReasonEn'
+  | 'alertChangedAt'
   | 'raisedAt'
   | 'openedAt'
   | 'ackDueAt'
@@ -77,10 +81,12 @@ export interface TicketRepository {
   /** Opens the episode's ticket unless it has one (INSERT ... ON CONFLICT (episode_id) DO NOTHING). */
   openForAlert(ticket: NewTicket, source: AlertSource): Promise<OpenResult>;
   /**
-   * Applies an edge change to the episode's ticket; null when the episode has no ticket. A revision
-   * at or below the stored one changes no alert field (stale); a change whose event time precedes
-   * raisedAt moves raisedAt and the due times earlier (the raise arrived after a later change).
-   * cleared records alertClearedAt but leaves the status alone: a person resolves the ticket.
+   * Applies an edge change to the episode's ticket; null when the episode has no ticket. Each revision
+   * is recorded in the audit trail once, with its words and evidence; a redelivered one changes
+   * nothing. A revision above the stored one becomes the alert's latest state; one below the revision
+   * the ticket's words come from gives the ticket its words (the raise arrived after a later change);
+   * a change whose event time precedes raisedAt moves raisedAt and the due times earlier. cleared
+   * records alertClearedAt but leaves the status alone: a person resolves the ticket.
    */
   applyAlertChange(change: AlertChange): Promise<Ticket | null>;
   get(id: string): Promise<Ticket | null>;
@@ -89,6 +95,7 @@ export interface TicketRepository {
   acknowledge(id: string, by: string, at: number): Promise<Ticket>;
   /** From open it also records the acknowledgement: whoever is on site has the ticket in hand. */
   markOnSite(id: string, by: string, at: number): Promise<Ticket>;
+  /** Throws TicketOutcomeError for an outcome code that does not belong to the ticket's category. */
   resolve(id: string, by: string, at: number, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket>;
   /** Oldest first; empty for an unknown id. */
   auditTrail(id: string): Promise<TicketAuditEntry[]>;

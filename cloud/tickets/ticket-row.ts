@@ -19,9 +19,13 @@ export interface TicketRow {
   severity: string;
   reason_zh: string;
   reason_en: string;
+  reason_revision: number;
   evidence: Evidence;
   alert_state: string;
   alert_revision: number;
+  alert_reason_zh: string;
+  alert_reason_en: string;
+  alert_changed_at: Date;
   raised_at: Date;
   opened_at: Date;
   ack_due_at: Date;
@@ -61,9 +65,13 @@ export function toTicket(row: TicketRow): Ticket {
     severity: row.severity as AlertSeverity,
     reasonZh: row.reason_zh,
     reasonEn: row.reason_en,
+    reasonRevision: row.reason_revision,
     evidence: row.evidence,
     alertState: row.alert_state as AlertState,
     alertRevision: row.alert_revision,
+    alertReasonZh: row.alert_reason_zh,
+    alertReasonEn: row.alert_reason_en,
+    alertChangedAt: epochMs(row.alert_changed_at),
     raisedAt: epochMs(row.raised_at),
     openedAt: epochMs(row.opened_at),
     ackDueAt: epochMs(row.ack_due_at),
@@ -95,6 +103,7 @@ type Column = { name: string; sqlType: 'text' | 'integer' | 'timestamptz' | 'jso
 
 const text = (name: string): Column => ({ name, sqlType: 'text' });
 const time = (name: string): Column => ({ name, sqlType: 'timestamptz' });
+const int = (name: string): Column => ({ name, sqlType: 'integer' });
 
 /** Column of every field a patch may set; the type drives the parameter conversion and cast. */
 export const PATCH_COLUMNS: Record<keyof TicketPatch, Column> = {
@@ -102,9 +111,13 @@ export const PATCH_COLUMNS: Record<keyof TicketPatch, Column> = {
   severity: text('severity'),
   reasonZh: text('reason_zh'),
   reasonEn: text('reason_en'),
+  reasonRevision: int('reason_revision'),
   evidence: { name: 'evidence', sqlType: 'jsonb' },
   alertState: text('alert_state'),
-  alertRevision: { name: 'alert_revision', sqlType: 'integer' },
+  alertRevision: int('alert_revision'),
+  alertReasonZh: text('alert_reason_zh'),
+  alertReasonEn: text('alert_reason_en'),
+  alertChangedAt: time('alert_changed_at'),
   raisedAt: time('raised_at'),
   ackDueAt: time('ack_due_at'),
   onSiteDueAt: time('on_site_due_at'),
@@ -141,9 +154,13 @@ export function newTicketValues(ticket: NewTicket): Array<[string, unknown]> {
     ['severity', ticket.severity],
     ['reason_zh', ticket.reasonZh],
     ['reason_en', ticket.reasonEn],
+    ['reason_revision', ticket.reasonRevision],
     ['evidence', jsonParam(ticket.evidence)],
     ['alert_state', ticket.alertState],
     ['alert_revision', ticket.alertRevision],
+    ['alert_reason_zh', ticket.alertReasonZh],
+    ['alert_reason_en', ticket.alertReasonEn],
+    ['alert_changed_at', timestampParam(ticket.alertChangedAt)],
     ['raised_at', timestampParam(ticket.raisedAt)],
     ['opened_at', timestampParam(ticket.openedAt)],
     ['ack_due_at', timestampParam(ticket.ackDueAt)],

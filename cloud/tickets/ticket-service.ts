@@ -4,11 +4,28 @@ import type { Logger } from '../../shared/log/logger.js';
 import { systemClock, type Clock } from '../../shared/time/clock.js';
 import type { BatchOrigin } from '../telemetry/telemetry-store.js';
 import { DEFAULT_TICKET_POLICY, dueTimes, type TicketPolicy } from './ticket-policy.js';
-import type { AlertSource, OpenResult, TicketFilter, TicketRepository } from './ticket-repository.js';
+import type { AlertChange, OpenResult, TicketFilter, TicketRepository } from './ticket-repository.js';
 import type { OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
 
 /** Who sent an alert and when the cloud received it; the estate comes from the registry. */
 export type AlertOrigin = BatchOrigin;
+
+/** One alert item as a change of its episode, applied at `at`. */
+function alertChangeOf(origin: AlertOrigin, alert: AlertItem, at: number): AlertChange {
+  return {
+    actor: `gateway:${origin.gatewayId}`,
+    alertId: alert.id,
+    episodeId: alert.episode_id,
+    revision: alert.revision,
+    state: alert.state,
+    severity: alert.severity,
+    reasonZh: alert.reason.zh,
+    reasonEn: alert.reason.en,
+    evidence: alert.evidence,
+    eventTime: fromWireTime(alert.event_time),
+    at,
+  };
+}
 
 /** Called once per ticket opened, after it is stored (not for redeliveries of its episode). */
 export type TicketOpenedListener = (ticket: Ticket) => void;
@@ -41,8 +58,7 @@ export class TicketService {
 
   async handleAlert(origin: AlertOrigin, alert: AlertItem): Promise<OpenResult> {
     const now = this.clock.now();
-    const eventTime = fromWireTime(alert.event_time);
-    const source: AlertSource = { actor: `gateway:${origin.gatewayId}`, alertId: alert.id };
+    const change = alertChangeOf(origin, alert, now);
     const policy = this.policyFor(origin.estateId)[alert.category];
     const opened = await this.repository.openForAlert(
       {
@@ -55,37 +71,30 @@ export class TicketService {
         rule: alert.rule,
         subjectKind: alert.subject.kind,
         subjectId: alert.subject.id,
-        severity: alert.severity,
-        reasonZh: alert.reason.zh,
-        reasonEn: alert.reason.en,
-        evidence: alert.evidence,
-        alertState: alert.state,
-        alertRevision: alert.revision,
+        severity: change.severity,
+        reasonZh: change.reasonZh,
+        reasonEn: change.reasonEn,
+        reasonRevision: change.revision,
+        evidence: change.evidence,
+        alertState: change.state,
+        alertRevision: change.revision,
+        alertReasonZh: change.reasonZh,
+        alertReasonEn: change.reasonEn,
+        alertChangedAt: change.eventTime,
         // For an update or clear that overtook its raise, its own event time is the best bound
         // until the raise arrives and moves raisedAt earlier.
-        raisedAt: eventTime,
+        raisedAt: change.eventTime,
         openedAt: now,
-        ...dueTimes(policy, eventTime, now),
-        alertClearedAt: alert.state === 'cleared' ? eventTime : null,
+        ...dueTimes(policy, change.eventTime, now),
+        alertClearedAt: change.state === 'cleared' ? change.eventTime : null,
       },
-      source,
+      change,
     );
     if (opened.created) {
       this.notifyOpened(opened.ticket);
       return opened;
     }
-    const changed = await this.repository.applyAlertChange({
-      ...source,
-      episodeId: alert.episode_id,
-      revision: alert.revision,
-      state: alert.state,
-      severity: alert.severity,
-      reasonZh: alert.reason.zh,
-      reasonEn: alert.reason.en,
-      evidence: alert.evidence,
-      eventTime,
-      at: now,
-    });
+    const changed = await this.repository.applyAlertChange(change);
     return { ticket: changed ?? opened.ticket, created: false };
   }
 

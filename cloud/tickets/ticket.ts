@@ -35,13 +35,24 @@ export interface Ticket {
   rule: string;
   subjectKind: SubjectKind;
   subjectId: string;
+  /** Of the alert's latest revision. */
   severity: AlertSeverity;
+  /**
+   * The words the ticket was opened for: those of the earliest revision of the episode the cloud has
+   * (the raise, once it has arrived), never overwritten by a later update or the clear.
+   */
   reasonZh: string;
   reasonEn: string;
+  /** The revision reasonZh and reasonEn come from. */
+  reasonRevision: number;
+  /** The evidence summary of the alert's latest revision. */
   evidence: Evidence;
-  /** Latest alert state and revision seen from the edge for this episode. */
+  /** The alert's latest state from the edge: the highest revision seen, its words and event time. */
   alertState: AlertState;
   alertRevision: number;
+  alertReasonZh: string;
+  alertReasonEn: string;
+  alertChangedAt: number;
   /** Event time of the raising condition on the estate. */
   raisedAt: number;
   /** When the cloud opened the ticket. */
@@ -59,6 +70,21 @@ export interface Ticket {
   updatedAt: number;
 }
 
+/**
+ * opened: the first revision of the alert to arrive opened the ticket; alert_raised, alert_updated,
+ * alert_cleared: a later-arriving revision of the alert in that state (alert_raised only when the
+ * raise arrived after a later revision). Every revision appears once, with its words and evidence.
+ */
+export type AuditAction =
+  | 'opened'
+  | 'alert_raised'
+  | 'alert_updated'
+  | 'alert_cleared'
+  | 'acknowledged'
+  | 'on_site'
+  | 'resolved'
+  | 'closed';
+
 /** One line of a ticket's audit trail: every change is kept (DESIGN.md). */
 export interface TicketAuditEntry {
   id: number;
@@ -66,6 +92,6 @@ export interface TicketAuditEntry {
   at: number;
   /** 'system', 'gateway:{id}', or the staff id who acted. */
   actor: string;
-  action: 'opened' | 'alert_updated' | 'alert_cleared' | 'acknowledged' | 'on_site' | 'resolved' | 'closed';
+  action: AuditAction;
   details: Record<string, unknown>;
 }

@@ -1,16 +1,6 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { UsageError } from './cli-error.js';
 
-/** parseArgs with the command's options; unknown options become a UsageError naming them. */
-export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+/** Checks of option values; the options themselves are declared in command-table.ts. */
 
 export function requireOption(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) throw new UsageError(`--${name} is required`);

@@ -44,7 +44,8 @@ export interface DemoOptions {
 /**
  * The whole system on one machine on embedded defaults, as `npm start` runs it: the cloud (aedes,
  * PGlite, SQL telemetry) with one estate and gateway registered, the gateway with its local broker,
- * and a simulator playing the devices. The gateway's password is made fresh at every start.
+ * and a simulator playing the devices. The gateway's and the devices' passwords are made fresh at
+ * every start.
  */
 export class DemoSystem implements Component {
   readonly name = 'demo';
@@ -54,6 +55,8 @@ export class DemoSystem implements Component {
   private meters: { port: number; stop(): Promise<void> } | null = null;
   private readonly group: ComponentGroup;
   private readonly gatewayPassword = randomBytes(18).toString('base64url');
+  /** Each simulated device's password on the gateway's local broker, also fresh at every start. */
+  private readonly devicePasswords = new Map(DEMO_DEVICES.map((device) => [device.id, randomBytes(18).toString('base64url')]));
 
   constructor(private readonly options: DemoOptions) {
     const cloudConfig: CloudConfigInput = {
@@ -118,7 +121,12 @@ export class DemoSystem implements Component {
     const gatewayConfig: GatewayConfigInput = {
       gateway: { id: DEMO_GATEWAY_ID },
       uplink: { url: this.cloud.brokerUrl, password: this.gatewayPassword, status_interval_s: 10 },
-      local_broker: { embedded: true, host: '127.0.0.1', port: this.options.gatewayMqttPort },
+      local_broker: {
+        embedded: true,
+        host: '127.0.0.1',
+        port: this.options.gatewayMqttPort,
+        device_credentials: Object.fromEntries([...this.devicePasswords].map(([id, password]) => [id, { password }])),
+      },
       profiles_dir: this.options.profilesDir,
       data_dir: join(this.options.dataDir, 'gateway'),
       buses: [{ id: 'meters-tcp', transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', port: this.meters?.port ?? 0 }],
@@ -149,7 +157,7 @@ export class DemoSystem implements Component {
   private async startSimulator(): Promise<void> {
     this.simulator = createEstateSimulator({
       brokerUrl: this.gatewayBrokerUrl,
-      devices: DEMO_DEVICES.map(({ id, kind, topic }) => ({ id, kind, topic })),
+      devices: DEMO_DEVICES.map(({ id, kind, topic }) => ({ id, kind, topic, password: this.devicePasswords.get(id)! })),
       incidentAfterMs: this.options.incidentAfterMs,
       logger: this.options.logger.child({ part: 'simulator' }),
     });

@@ -1,4 +1,5 @@
 import type { BusCounters } from '../../shared/contract/index.js';
+import { RefusedPoints } from './refused-points.js';
 
 /** Counters of one bus since the gateway started; published in the gateway status (wire: BusCounters). */
 export class BusCounterSet {
@@ -8,6 +9,7 @@ export class BusCounterSet {
   exceptionReplies = 0;
   transportErrors = 0;
   writesRefused = 0;
+  readonly refusedPoints = new RefusedPoints();
 
   constructor(readonly busId: string) {}
 
@@ -22,6 +24,7 @@ export class BusCounterSet {
       devices,
       devices_offline: devicesOffline,
       writes_refused: this.writesRefused,
+      refused_points: this.refusedPoints.snapshot(),
     };
   }
 }

@@ -1,6 +1,6 @@
-import type { BusConfig } from './bus-config.js';
+import type { FieldBus } from './bus-config.js';
 import { interFrameGapMs, wireTimeMs } from './bus-timing.js';
-import { TYPICAL_TURNAROUND_MS, type PollStep, type PolledProtocolName } from './polled-protocol.js';
+import type { PollStep } from './polled-protocol.js';
 import type { PolledDevice } from './polled-device.js';
 
 /** Bytes assumed for a step whose protocol does not say (a short read and its reply). */
@@ -19,8 +19,9 @@ export interface BusLoad {
  * second for the whole bus. TCP endpoints are not limited by a line and report 0.
  */
 export function estimateBusLoad(
-  bus: BusConfig,
-  protocol: PolledProtocolName,
+  bus: FieldBus,
+  /** The protocol's typical reply turnaround (PolledProtocol.typicalTurnaroundMs). */
+  turnaroundMs: number,
   devices: ReadonlyArray<{ device: PolledDevice; steps: ReadonlyArray<PollStep<unknown, unknown>> }>,
 ): BusLoad {
   if (bus.transport !== 'serial') return { utilisation: 0, transactionsPerSecond: 0 };
@@ -30,7 +31,7 @@ export function estimateBusLoad(
     const pollsPerSecond = 1000 / device.pollIntervalMs;
     for (const step of steps) {
       const bytes = step.wireBytes ?? DEFAULT_WIRE_BYTES;
-      const transactionMs = wireTimeMs(bus, bytes.request + bytes.reply) + 2 * interFrameGapMs(bus) + TYPICAL_TURNAROUND_MS[protocol];
+      const transactionMs = wireTimeMs(bus, bytes.request + bytes.reply) + 2 * interFrameGapMs(bus) + turnaroundMs;
       busyMsPerSecond += transactionMs * pollsPerSecond;
       transactionsPerSecond += pollsPerSecond;
     }

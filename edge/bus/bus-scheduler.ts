@@ -4,7 +4,7 @@ import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Availability } from '../drivers/driver.js';
-import type { BusConfig } from './bus-config.js';
+import type { FieldBus } from './bus-config.js';
 import { BusError, isBusError } from './bus-error.js';
 import type { BusLink } from './bus-link.js';
 import { BusCounterSet } from './bus-counters.js';
@@ -39,7 +39,13 @@ interface PendingWrite {
   settle: (error?: Error) => void;
 }
 
-type StepOutcome = { kind: 'ok'; values: RawPointValue[] } | { kind: 'answered_with_error' } | { kind: 'no_answer' } | { kind: 'transport' };
+type StepOutcome =
+  | { kind: 'ok'; values: RawPointValue[] }
+  /** The device answered that it will not: an exception or error reply naming a code. */
+  | { kind: 'refused'; code: number | undefined }
+  | { kind: 'answered_with_error' }
+  | { kind: 'no_answer' }
+  | { kind: 'transport' };
 
 /**
  * Runs one bus: exactly one transaction in flight, devices polled when due (each at its own interval),
@@ -65,7 +71,7 @@ export class BusScheduler<Request, Reply> implements Component {
   private busAvailable: boolean | undefined;
 
   constructor(
-    private readonly bus: BusConfig,
+    private readonly bus: FieldBus,
     private readonly protocol: PolledProtocol<Request, Reply>,
     private readonly listener: PollListener,
     private readonly clock: Clock,
@@ -117,7 +123,7 @@ export class BusScheduler<Request, Reply> implements Component {
 
   async start(): Promise<void> {
     this.running = true;
-    const load = estimateBusLoad(this.bus, this.protocol.name, [...this.devices.values()]);
+    const load = estimateBusLoad(this.bus, this.protocol.typicalTurnaroundMs, [...this.devices.values()]);
     if (load.utilisation > 1) {
       this.logger.warn(
         { utilisation: Number(load.utilisation.toFixed(2)), transactionsPerSecond: Number(load.transactionsPerSecond.toFixed(1)) },
@@ -213,6 +219,7 @@ export class BusScheduler<Request, Reply> implements Component {
       const outcome = await this.runStep(step, device, retries);
       if (outcome.kind === 'transport') return this.onTransportFailure();
       if (outcome.kind === 'ok') values.push(...outcome.values);
+      if (outcome.kind === 'refused') this.onRefused(device, step, outcome.code);
       if (outcome.kind !== 'no_answer') answered = true;
       // Silence on the first step of a poll: the device is gone; do not spend the bus on the rest.
       if (outcome.kind === 'no_answer' && !answered) break;
@@ -260,7 +267,7 @@ export class BusScheduler<Request, Reply> implements Component {
           case 'exception':
             this.counters.exceptionReplies++;
             this.logger.debug({ device: device.id, points: step.points, code: error.exceptionCode }, 'exception reply');
-            return { kind: 'answered_with_error' };
+            return { kind: 'refused', code: error.exceptionCode };
           case 'timeout':
             this.counters.timeouts++;
             break;
@@ -275,6 +282,19 @@ export class BusScheduler<Request, Reply> implements Component {
         }
       }
     }
+  }
+
+  /**
+   * A device that refuses a read (a register it does not have, a data identifier it does not know)
+   * loses those points from every poll: counted per device and point for the status, and warned
+   * about once per device so the profile or the device's settings can be put right.
+   */
+  private onRefused(device: PolledDevice, step: PollStep<unknown, unknown>, code: number | undefined): void {
+    if (!this.counters.refusedPoints.record(device.id, step.points, code)) return;
+    this.logger.warn(
+      { device: device.id, profile: device.profile.id, points: step.points, code },
+      'the device refuses to read these points (an error reply): they are missing from its readings and counted in the status (refused_points); check the profile against the device',
+    );
   }
 
   private async onTransportFailure(): Promise<void> {

@@ -4,13 +4,14 @@ import { stableId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { DeviceSink, Driver, DriverDevice } from '../drivers/driver.js';
-import type { PolledDeviceProfile } from '../profiles/device-profile.js';
 import { PointEventDetector } from '../values/point-events.js';
 import { transformAll, type PointTransform } from '../values/point-transform.js';
-import type { BusConfig } from './bus-config.js';
+import type { FieldBus } from './bus-config.js';
 import { BusScheduler, type PollListener } from './bus-scheduler.js';
 import { toPolledDevice, type PolledDevice } from './polled-device.js';
-import type { PolledProtocol, PolledProtocolName, RawPointValue } from './polled-protocol.js';
+import type { PolledProtocol, RawPointValue } from './polled-protocol.js';
+import type { PolledDeviceProfile } from '../profiles/polled-profile.js';
+import { deviceUnitFactor } from '../profiles/reading-units.js';
 
 interface DeviceModel {
   transforms: ReadonlyMap<string, PointTransform>;
@@ -31,24 +32,26 @@ export class PolledDriver implements Driver {
   private readonly models = new Map<string, DeviceModel>();
   private started = false;
 
+  readonly protocol: string;
+
   constructor(
-    readonly protocol: PolledProtocolName,
     private readonly implementation: PolledProtocol<unknown, unknown>,
-    private readonly buses: ReadonlyMap<string, BusConfig>,
+    private readonly buses: ReadonlyMap<string, FieldBus>,
     private readonly sink: DeviceSink,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.name = `${protocol}-driver`;
+    this.protocol = implementation.name;
+    this.name = `${implementation.name}-driver`;
   }
 
   addDevice(device: DriverDevice): void {
     const bus = device.config.bus === undefined ? undefined : this.buses.get(device.config.bus);
     if (!bus) throw new Error(`device ${device.id} names no configured bus`);
     const polled = toPolledDevice(device, bus);
-    const profile = polled.profile as PolledDeviceProfile;
+    const profile = polled.profile;
     this.models.set(device.id, {
-      transforms: new Map(profile.points.map((point) => [point.name, point])),
+      transforms: new Map(profile.points.map((point) => [point.name, { ...point, toReadingUnit: deviceUnitFactor(point) }])),
       units: new Map(profile.points.map((point) => [point.name, point.unit])),
       events: new PointEventDetector(profile.faults, profile.point_events),
       resumed: false,

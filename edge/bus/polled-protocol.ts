@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/log/logger.js';
-import type { BusConfig } from './bus-config.js';
+import type { FieldBus } from './bus-config.js';
 import type { BusLink } from './bus-link.js';
 import type { PolledDevice } from './polled-device.js';
 
@@ -34,23 +34,21 @@ export interface WriteRequest {
 /**
  * What a polled protocol gives the bus scheduler: how to open a bus, how to poll a device and, where
  * the protocol and the profile allow it, how to write. Implemented once per folder under edge/drivers/
- * (modbus, dlt645, cjt188); only that folder imports its protocol library.
+ * (modbus, dlt645, cjt188) and named by the folder's manifest; only that folder imports its
+ * protocol library.
  */
 export interface PolledProtocol<Request, Reply> {
-  readonly name: PolledProtocolName;
+  /** The protocol folder's name, as profiles name it in `driver:`. */
+  readonly name: string;
+  /**
+   * Typical time from the end of a request to the start of the reply, in ms; only for the bus load
+   * estimate (edge/bus/bus-load.ts).
+   */
+  readonly typicalTurnaroundMs: number;
   /** Opens nothing yet: the scheduler calls open() when it starts and again after a transport error. */
-  createLink(bus: BusConfig, logger: Logger): BusLink<Request, Reply>;
+  createLink(bus: FieldBus, logger: Logger): BusLink<Request, Reply>;
   /** The steps of one poll of the device, worked out once when the device is added. */
   planPoll(device: PolledDevice): Array<PollStep<Request, Reply>>;
   /** The transaction that writes one point; throws an Error naming the problem if the point is not writable. */
   planWrite?(device: PolledDevice, write: WriteRequest): PollStep<Request, Reply>;
 }
-
-export type PolledProtocolName = 'modbus' | 'dlt645' | 'cjt188';
-
-/**
- * Typical time from the end of a request to the start of the reply, per protocol, in ms: Modbus
- * slaves turn around in a few ms (performance.md: a 5 ms turnaround is common); DL/T 645 allows
- * 20-500 ms (protocols.md 3.1) and CJ/T 188 meters are as slow. Used only to estimate bus load.
- */
-export const TYPICAL_TURNAROUND_MS: Record<PolledProtocolName, number> = { modbus: 5, dlt645: 50, cjt188: 50 };

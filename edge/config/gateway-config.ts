@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import type { EnvOverrides } from '../../shared/config/load-config.js';
-import { GatewayIdSchema, LocalIdSchema } from '../../shared/contract/index.js';
+import { GatewayIdSchema } from '../../shared/contract/index.js';
 import { SHIPPED_PROFILES_DIR } from '../../shared/package-root.js';
-import { BusConfigSchema } from '../bus/bus-config.js';
-import { DEFAULT_POLL_INTERVAL_S, DEFAULT_RETRIES } from '../bus/polled-device.js';
+import { SHIPPED_PROTOCOLS } from '../drivers/shipped-protocols.js';
+import { DeviceConfigSchema } from './device-config.js';
+import { checkDeviceCredentials, LocalBrokerSchema } from './local-broker-config.js';
+import { MqttUrlSchema } from './mqtt-url-schema.js';
+
+export { DeviceConfigSchema, type DeviceConfig } from './device-config.js';
+export { DEFAULT_LOCAL_BROKER_HOST, DEFAULT_LOCAL_BROKER_PORT } from './local-broker-config.js';
 
 /** MQTT keepalive towards the cloud broker, in seconds [MQTT-3.1.2-24: the broker drops us after 1.5x]. */
 export const DEFAULT_UPLINK_KEEPALIVE_S = 30;
@@ -11,9 +16,6 @@ export const DEFAULT_UPLINK_KEEPALIVE_S = 30;
 export const DEFAULT_STATUS_INTERVAL_S = 60;
 /** Wait between reconnect attempts to the cloud broker, in milliseconds. */
 export const DEFAULT_RECONNECT_PERIOD_MS = 2000;
-/** Port of the embedded local broker: beside the cloud's 18830 and away from Mosquitto's 1883. */
-export const DEFAULT_LOCAL_BROKER_PORT = 18831;
-export const DEFAULT_LOCAL_BROKER_HOST = '127.0.0.1';
 /** The profiles shipped with the software, wherever the gateway is started from. */
 export const DEFAULT_PROFILES_DIR = SHIPPED_PROFILES_DIR;
 /** Where the gateway keeps its state: rule state (SQLite), recordings, the last good rules config. */
@@ -37,8 +39,6 @@ export const DEFAULT_RECEIPT_MAX_TIMEOUT_S = 600;
 export const GATEWAY_ENV_OVERRIDES: EnvOverrides = {
   'uplink.password': 'ESTATECARE_UPLINK_PASSWORD',
 };
-
-const MqttUrlSchema = z.string().regex(/^mqtts?:\/\/[^/\s]+/, 'must be an mqtt:// or mqtts:// URL');
 
 const UplinkSchema = z.object({
   url: MqttUrlSchema,
@@ -64,58 +64,12 @@ const OutboxSchema = z.object({
   drain_share: z.number().gt(0).max(1).default(DEFAULT_OUTBOX_DRAIN_SHARE),
 });
 
-const EmbeddedLocalBrokerSchema = z.object({
-  embedded: z.literal(true),
-  host: z.string().min(1).default(DEFAULT_LOCAL_BROKER_HOST),
-  /** 0 asks the OS for a free port (tests); the gateway reports the bound one. */
-  port: z.number().int().min(0).max(65535).default(DEFAULT_LOCAL_BROKER_PORT),
-});
-
-const ExternalLocalBrokerSchema = z.object({
-  embedded: z.literal(false),
-  url: MqttUrlSchema,
-});
-
-/** MQTT topics a device publishes on may not contain wildcards [MQTT-3.3.2-2]. */
-const DeviceTopicSchema = z
-  .string()
-  .min(1)
-  .max(256)
-  .refine((topic) => !/[+#]/.test(topic), 'a device topic may not contain the wildcards "+" or "#"');
-
-/**
- * One device instance. The common part names the model (profile) and what the device is about
- * (subject); each driver owns one optional section with the instance's address on its protocol
- * (`mqtt:` now; `modbus:` and the like later). Which section a device needs follows from its
- * profile's driver and is checked when the gateway is built (edge/drivers/bind-devices.ts).
- */
-export const DeviceConfigSchema = z.object({
-  id: LocalIdSchema,
-  profile: z.string().min(1),
-  subject: z.object({
-    kind: z.enum(['asset', 'unit']),
-    id: LocalIdSchema,
-  }),
-  mqtt: z.object({ topic: DeviceTopicSchema }).optional(),
-  /** Polled devices (modbus, dlt645, cjt188): the bus they sit on and their address on it. */
-  bus: LocalIdSchema.optional(),
-  /** Modbus unit id (1-247), DL/T 645 meter number (12 digits) or CJ/T 188 address (14 digits). */
-  address: z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String).optional(),
-  poll_interval_s: z.number().min(0.05).max(86_400).default(DEFAULT_POLL_INTERVAL_S),
-  /** Reply timeout; the bus's, or its protocol's default, when absent. */
-  timeout_ms: z.number().int().min(10).max(60_000).optional(),
-  /** Extra attempts after a timeout or a garbled reply within one poll. */
-  retries: z.number().int().min(0).max(5).default(DEFAULT_RETRIES),
-});
-export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
-
 export const GatewayConfigSchema = z
   .object({
     gateway: z.object({ id: GatewayIdSchema }),
     uplink: UplinkSchema,
-    local_broker: z
-      .discriminatedUnion('embedded', [EmbeddedLocalBrokerSchema, ExternalLocalBrokerSchema])
-      .default({ embedded: true, host: DEFAULT_LOCAL_BROKER_HOST, port: DEFAULT_LOCAL_BROKER_PORT }),
+    /** Where estate devices publish over MQTT, and who may (local-broker-config.ts). */
+    local_broker: LocalBrokerSchema,
     profiles_dir: z.string().min(1).default(DEFAULT_PROFILES_DIR),
     data_dir: z.string().min(1).default(DEFAULT_DATA_DIR),
     outbox: OutboxSchema.default({ max_bytes: DEFAULT_OUTBOX_MAX_BYTES, drain_share: DEFAULT_OUTBOX_DRAIN_SHARE }),
@@ -129,10 +83,12 @@ export const GatewayConfigSchema = z
      * has sent a config; the cloud's, once received, is kept in data_dir and wins.
      */
     rules_config_file: z.string().min(1).optional(),
-    buses: z.array(BusConfigSchema).default([]),
+    /** Bus protocols: those of the shipped protocol folders (edge/drivers/shipped-protocols.ts). */
+    buses: z.array(SHIPPED_PROTOCOLS.busConfigSchema).default([]),
     devices: z.array(DeviceConfigSchema).default([]),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
+  .superRefine((config, ctx) => checkDeviceCredentials(config.local_broker, config.devices, ctx))
   .transform((config) => ({
     ...config,
     uplink: { ...config.uplink, username: config.uplink.username ?? config.gateway.id },

@@ -1,16 +1,17 @@
 import type { Component } from '../../shared/lifecycle/component.js';
-import type { DeviceConfig } from '../config/gateway-config.js';
+import type { DeviceConfig } from '../config/device-config.js';
 import type { CanonicalEvent, DeviceRef, ReadingFrame } from '../model/device-data.js';
-import type { DeviceProfile, DriverName } from '../profiles/device-profile.js';
+import type { DeviceProfile } from '../profiles/device-profile.js';
 
 /**
- * The one seam every protocol driver plugs into (conventions.md: one Driver interface, one folder per
- * protocol under edge/drivers/, only that folder imports its protocol library). A driver turns what
- * its devices send into canonical events and reading frames and hands them to a DeviceSink; it never
- * sees rules, the outbox or the uplink.
+ * The one seam every protocol driver plugs into: one Driver interface, one folder per protocol under
+ * edge/drivers/ (its manifest, protocol-manifest.ts, says how to make it), and only that folder
+ * imports its protocol library. A driver turns what its devices send into canonical events and
+ * reading frames and hands them to a DeviceSink; it never sees rules, the outbox or the uplink.
  */
 export interface Driver extends Component {
-  readonly protocol: DriverName;
+  /** The protocol folder's name, `driver:` of its profiles. */
+  readonly protocol: string;
   /** Starts serving a device; allowed before and after start(). Throws if the device is unusable. */
   addDevice(device: DriverDevice): void;
   removeDevice(deviceId: string): void;
@@ -43,6 +44,8 @@ export type DeviceDataProblemCode =
   | 'bad_time'
   | 'bad_value'
   | 'bad_attribute'
+  // text of the device with characters no store should hold, replaced (shared/contract/storable-text.ts)
+  | 'unstorable_text'
   | 'unmapped_code';
 
 export interface DeviceDataProblem {

@@ -2,9 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../../shared/config/load-config.js';
-import { DeviceProfileSchema, type DeviceProfile } from './device-profile.js';
+import type { ProtocolRegistry } from '../drivers/protocol-registry.js';
+import { SHIPPED_PROTOCOLS, type ShippedDeviceProfile } from '../drivers/shipped-protocols.js';
+import type { DeviceProfile } from './device-profile.js';
 
-export type ProfileCatalogue = ReadonlyMap<string, DeviceProfile>;
+export type ProfileCatalogue<P extends DeviceProfile = DeviceProfile> = ReadonlyMap<string, P>;
 
 export interface ProfileFile {
   /** File name, e.g. "lift_monitor_gbt24476.yaml"; problems name it. */
@@ -15,11 +17,14 @@ export interface ProfileFile {
 const PROFILE_EXTENSIONS = new Set(['.yaml', '.yml']);
 
 /**
- * Reads every *.yaml / *.yml profile of a folder and validates all of them. Throws one ConfigError
- * listing every problem of every file, each as "{file}#{dotted.path}", so an operator fixes the
- * whole catalogue in one pass.
+ * Reads every *.yaml / *.yml profile of a folder and validates all of them against the profile
+ * schemas of the protocols (the shipped ones unless given). Throws one ConfigError listing every
+ * problem of every file, each as "{file}#{dotted.path}", so an operator fixes the whole catalogue in
+ * one pass.
  */
-export function loadProfiles(dir: string): ProfileCatalogue {
+export function loadProfiles(dir: string): ProfileCatalogue<ShippedDeviceProfile>;
+export function loadProfiles<P extends DeviceProfile>(dir: string, protocols: ProtocolRegistry<P>): ProfileCatalogue<P>;
+export function loadProfiles(dir: string, protocols: ProtocolRegistry = SHIPPED_PROTOCOLS): ProfileCatalogue {
   let names: string[];
   try {
     names = readdirSync(dir).filter((name) => PROFILE_EXTENSIONS.has(extname(name))).sort();
@@ -27,15 +32,17 @@ export function loadProfiles(dir: string): ProfileCatalogue {
     throw new ConfigError(dir, [{ path: '(folder)', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
   }
   const files = names.map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
-  return parseProfiles(files, dir);
+  return parseProfiles(files, dir, protocols);
 }
 
 /** Validates profile texts (the loader's core, usable without a folder). */
-export function parseProfiles(files: readonly ProfileFile[], source: string): ProfileCatalogue {
+export function parseProfiles(files: readonly ProfileFile[], source: string): ProfileCatalogue<ShippedDeviceProfile>;
+export function parseProfiles<P extends DeviceProfile>(files: readonly ProfileFile[], source: string, protocols: ProtocolRegistry<P>): ProfileCatalogue<P>;
+export function parseProfiles(files: readonly ProfileFile[], source: string, protocols: ProtocolRegistry = SHIPPED_PROTOCOLS): ProfileCatalogue {
   const catalogue = new Map<string, DeviceProfile>();
   const problems: ConfigProblem[] = [];
   for (const { file, text } of files) {
-    const result = parseProfile(file, text);
+    const result = parseProfile(file, text, protocols);
     if (!result.ok) {
       problems.push(...result.problems);
       continue;
@@ -50,14 +57,18 @@ export function parseProfiles(files: readonly ProfileFile[], source: string): Pr
   return catalogue;
 }
 
-export type ParsedProfile = { ok: true; profile: DeviceProfile } | { ok: false; problems: ConfigProblem[] };
+export type ParsedProfile<P extends DeviceProfile = DeviceProfile> = { ok: true; profile: P } | { ok: false; problems: ConfigProblem[] };
 
 /**
  * One profile file: YAML syntax, schema, and file name = id. Shape problems are all reported at
  * once; the cross-field checks (duplicate codes, required attributes, events a kind may emit) run
  * once the shape is right, so a badly broken file may need two passes.
  */
-export function parseProfile(file: string, text: string): ParsedProfile {
+export function parseProfile<P extends DeviceProfile = ShippedDeviceProfile>(
+  file: string,
+  text: string,
+  protocols: ProtocolRegistry<P> = SHIPPED_PROTOCOLS as unknown as ProtocolRegistry<P>,
+): ParsedProfile<P> {
   // uniqueKeys: a code listed twice (90 and 0x5A read as the same integer) is a YAML error already.
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -69,7 +80,7 @@ export function parseProfile(file: string, text: string): ParsedProfile {
       })),
     };
   }
-  const result = DeviceProfileSchema.safeParse(document.toJS() ?? {});
+  const result = protocols.profileSchema.safeParse(document.toJS() ?? {});
   if (!result.success) {
     return {
       ok: false,

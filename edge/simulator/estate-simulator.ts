@@ -15,6 +15,13 @@ export interface SimulatedDevice {
   kind: 'door_access_controller' | 'lift_monitor';
   /** The MQTT topic the device publishes on (its mqtt.topic in the gateway config). */
   topic: string;
+  /**
+   * How it logs in to the gateway's local broker: its id as username, this password, and its client
+   * id (the device id unless given). Without a password it connects anonymously, for an external
+   * local broker that admits that.
+   */
+  password?: string;
+  clientId?: string;
 }
 
 export interface EstateSimulatorOptions {
@@ -39,8 +46,9 @@ type Model = { device: SimulatedDevice; tick: (now: number) => DevicePayload[] }
 
 /**
  * Plays an estate's MQTT devices against the gateway's local broker, in the device-side payload
- * formats of device-profiles/ (door_controller_generic, lift_monitor_gbt24476). One MQTT client
- * speaks for all devices, each on its own topic.
+ * formats of device-profiles/ (door_controller_generic, lift_monitor_gbt24476). Each device has
+ * its own MQTT client and login, as real devices do: the broker lets a device publish only on its
+ * own topic.
  */
 export function createEstateSimulator(options: EstateSimulatorOptions): EstateSimulator {
   const clock = options.clock ?? systemClock;
@@ -63,13 +71,13 @@ export function createEstateSimulator(options: EstateSimulatorOptions): EstateSi
     return { device, tick: (now) => door.tick(now) };
   });
   const listeners = new Set<(description: string) => void>();
-  let client: MqttClient | null = null;
+  const clients = new Map<string, MqttClient>();
   let ticker: NodeJS.Timeout | null = null;
   let incidentTimer: NodeJS.Timeout | null = null;
 
   const publish = (device: SimulatedDevice, payloads: DevicePayload[]): void => {
     for (const payload of payloads) {
-      client?.publish(device.topic, JSON.stringify(payload), { qos: 1 }, (error) => {
+      clients.get(device.id)?.publish(device.topic, JSON.stringify(payload), { qos: 1 }, (error) => {
         if (error) options.logger.warn({ err: error, device: device.id }, 'simulated publish failed');
       });
     }
@@ -92,8 +100,12 @@ export function createEstateSimulator(options: EstateSimulatorOptions): EstateSi
     name: 'estate-simulator',
     async start() {
       // Devices keep trying until their gateway's broker is up; what they publish meanwhile waits.
-      client = connect(options.brokerUrl, { clientId: `estatecare-sim-${process.pid}-${Date.now()}`, reconnectPeriod: 1000 });
-      client.on('error', (error) => options.logger.debug({ err: error }, 'simulated devices cannot reach the gateway broker yet'));
+      for (const device of options.devices) {
+        const login = device.password === undefined ? {} : { username: device.id, password: device.password };
+        const client = connect(options.brokerUrl, { ...login, clientId: device.clientId ?? device.id, reconnectPeriod: 1000 });
+        client.on('error', (error) => options.logger.debug({ err: error, device: device.id }, 'simulated device cannot reach the gateway broker yet'));
+        clients.set(device.id, client);
+      }
       ticker = setInterval(() => {
         const now = clock.now();
         for (const model of models) publish(model.device, model.tick(now));
@@ -104,9 +116,9 @@ export function createEstateSimulator(options: EstateSimulatorOptions): EstateSi
       if (ticker) clearInterval(ticker);
       if (incidentTimer) clearTimeout(incidentTimer);
       ticker = incidentTimer = null;
-      const closing = client;
-      client = null;
-      await closing?.endAsync();
+      const closing = [...clients.values()];
+      clients.clear();
+      await Promise.all(closing.map((client) => client.endAsync()));
     },
     onIncident(listener) {
       listeners.add(listener);

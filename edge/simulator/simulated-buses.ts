@@ -1,7 +1,7 @@
 import type { Logger } from '../../shared/log/logger.js';
-import type { BusConfig } from '../bus/bus-config.js';
-import { serialSettings } from '../bus/bus-config.js';
+import { serialSettings, type FieldBus, type SerialFieldBus } from '../bus/bus-config.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
+import { settleBuses } from '../drivers/settle-buses.js';
 import type { ProfileCatalogue } from '../profiles/load-profiles.js';
 import { startModbusRtuMeterServer, startModbusTcpMeterServer } from './meters/modbus/modbus-meter-server.js';
 import { startDlt645Emulator } from './meters/dlt645/dlt645-meter-emulator.js';
@@ -27,8 +27,13 @@ export interface SimulatedBuses {
 export async function startSimulatedBuses(config: GatewayConfig, profiles: ProfileCatalogue, logger: Logger): Promise<SimulatedBuses> {
   const stops: Array<() => Promise<void>> = [];
   const summary: string[] = [];
+  // The gateway opens each line as settleBuses settles it; the meters answer on the same settings.
+  const devicesOnBuses = config.devices.flatMap((device) => {
+    const profile = profiles.get(device.profile);
+    return profile ? [{ profile, config: device }] : [];
+  });
   try {
-    for (const bus of config.buses) {
+    for (const bus of settleBuses(config.buses, devicesOnBuses)) {
       const devices = config.devices.filter((device) => device.bus === bus.id && device.address !== undefined);
       if (devices.length === 0) continue;
       for (const device of devices) {
@@ -54,16 +59,15 @@ export async function startSimulatedBuses(config: GatewayConfig, profiles: Profi
   };
 }
 
-async function simulateBus(bus: BusConfig, addresses: string[]): Promise<{ stop: () => Promise<void>; where: string }> {
+async function simulateBus(bus: FieldBus, addresses: string[]): Promise<{ stop: () => Promise<void>; where: string }> {
   if (bus.transport === 'tcp') {
     if (!LOOPBACK_HOSTS.has(bus.host)) throw new Error(`bus ${bus.id}: simulated devices serve only on this machine, not on ${bus.host}`);
     const server = await startModbusTcpMeterServer({ host: bus.host, port: bus.port, unitIds: addresses.map(Number) });
     return { stop: () => server.stop(), where: `${bus.host}:${server.port}` };
   }
   const line = await openVirtualSerialLine(bus.path, `${bus.path}.sim`);
-  const { baudRate, parity } = serialSettings(bus);
   try {
-    const meters = await startMeters(bus, line.deviceEnd, addresses, baudRate, parity);
+    const meters = await startMeters(bus, line.deviceEnd, addresses);
     return {
       stop: async () => {
         await meters.stop();
@@ -77,13 +81,16 @@ async function simulateBus(bus: BusConfig, addresses: string[]): Promise<{ stop:
   }
 }
 
-function startMeters(bus: BusConfig & { transport: 'serial' }, path: string, addresses: string[], baudRate: number, parity: 'none' | 'even' | 'odd'): Promise<{ stop(): Promise<void> }> {
+function startMeters(bus: SerialFieldBus, path: string, addresses: string[]): Promise<{ stop(): Promise<void> }> {
+  const serial = serialSettings(bus);
   switch (bus.protocol) {
     case 'modbus_rtu':
-      return startModbusRtuMeterServer({ path, baudRate, parity, unitIds: addresses.map(Number) });
+      return startModbusRtuMeterServer({ path, baudRate: serial.baudRate, parity: serial.parity, unitIds: addresses.map(Number) });
     case 'dlt645':
-      return startDlt645Emulator({ path, meters: addresses, serial: { baudRate, parity } });
+      return startDlt645Emulator({ path, meters: addresses, serial });
     case 'cjt188':
-      return startCjt188Emulator({ path, meters: addresses, serial: { baudRate, parity } });
+      return startCjt188Emulator({ path, meters: addresses, serial });
+    default:
+      throw new Error(`bus ${bus.id}: no simulated ${bus.protocol} meters`);
   }
 }

@@ -10,10 +10,14 @@ export interface AwaitedMessage {
   sentAt: number;
 }
 
-/** What a receipts message settles: outbox keys to delete, and the messages the cloud refused. */
+/**
+ * What a receipts message settles: outbox keys to delete, the messages the cloud refused, and the
+ * stored messages some of whose items it refused (counted by reason).
+ */
 export interface ReceiptSettlement {
   acknowledge: number[];
   rejected: Array<{ message: AwaitedMessage; reason: string }>;
+  partlyRefused: Array<{ message: AwaitedMessage; refused: Record<string, number> }>;
 }
 
 export interface ReceiptTrackerOptions {
@@ -71,13 +75,14 @@ export class ReceiptTracker {
 
   /** Receipts for unknown seqs (an earlier connection's, or already settled) are ignored. */
   settle(receipts: readonly Receipt[]): ReceiptSettlement {
-    const settlement: ReceiptSettlement = { acknowledge: [], rejected: [] };
+    const settlement: ReceiptSettlement = { acknowledge: [], rejected: [], partlyRefused: [] };
     for (const receipt of receipts) {
       const message = this.forget(receipt.seq);
       if (!message) continue;
       this.currentTimeoutMs = this.options.timeoutMs;
       settlement.acknowledge.push(...message.keys);
       if (receipt.outcome === 'rejected') settlement.rejected.push({ message, reason: receipt.reason ?? 'unspecified' });
+      else if (receipt.refused) settlement.partlyRefused.push({ message, refused: receipt.refused });
     }
     return settlement;
   }

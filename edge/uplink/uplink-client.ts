@@ -1,8 +1,10 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import {
   CHANNEL_SPECS,
+  CLOUD_PRESENCE_TOPIC,
   MAX_MESSAGE_BYTES,
   WireError,
+  decodeCloudPresence,
   decodeMessage,
   topicFor,
   type GatewayStatus,
@@ -12,6 +14,7 @@ import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { systemClock, type Clock } from '../../shared/time/clock.js';
 import type { Outbox, OutboxBatch, OutboxChannel } from '../outbox/outbox.js';
+import { CloudPresenceWatch } from './cloud-presence-watch.js';
 import type { EnvelopeFactory } from './envelope-factory.js';
 import { ReceiptTracker, type AwaitedMessage, type ReceiptTrackerOptions } from './receipt-tracker.js';
 
@@ -76,8 +79,10 @@ export interface UplinkOptions {
  * (QoS 1, waiting for each PUBACK). Outbox entries are deleted when the cloud's receipt for their
  * envelope arrives (shared/contract/receipt.ts; with receipts off, on the PUBACK): a broker's PUBACK
  * only says the broker has the message, and a broker that loses the cloud's session loses it.
- * Unanswered envelopes are sent again after the receipt timeout and after a reconnect; the cloud
- * stores by item id, so a copy changes nothing there.
+ * Unanswered envelopes are sent again after the receipt timeout, after a reconnect, and as soon as
+ * the cloud announces a new presence (cloud-presence-watch.ts): a broker that lost the cloud's
+ * subscription dropped what was sent before the cloud was back. The cloud stores by item id, so a
+ * copy changes nothing there.
  *
  * Session: clean. The outbox, not the client's in-memory store, is what survives (field-lessons.md,
  * MQTT.js #607/#2015): when the connection drops, the batch in flight and every envelope awaiting
@@ -105,6 +110,7 @@ export class UplinkClient implements Component {
   private wake: (() => void) | null = null;
   /** Envelopes waiting for the cloud's receipt; null when PUBACK deletes. */
   private readonly receipts: ReceiptTracker | null;
+  private readonly cloudPresence = new CloudPresenceWatch();
   private receiptCheck: NodeJS.Timeout | null = null;
   /** Items the cloud refused for good since start (dropped from the outbox, logged). */
   private refusedItems = 0;
@@ -163,15 +169,19 @@ export class UplinkClient implements Component {
     this.client = client;
     const configTopic = topicFor(this.gatewayId, 'config');
     const receiptsTopic = topicFor(this.gatewayId, 'receipts');
-    client.on('message', (topic, payload) => {
+    client.on('message', (topic, payload, packet) => {
       if (topic === configTopic) for (const listener of this.configListeners) listener(payload);
       if (topic === receiptsTopic) void this.onReceipts(topic, payload);
+      if (topic === CLOUD_PRESENCE_TOPIC) void this.onCloudPresence(payload, packet.retain);
     });
     const subscriptions: Record<string, { qos: 0 | 1 }> = { [configTopic]: { qos: CHANNEL_SPECS.config.qos } };
-    if (this.receipts) subscriptions[receiptsTopic] = { qos: CHANNEL_SPECS.receipts.qos };
+    if (this.receipts) {
+      subscriptions[receiptsTopic] = { qos: CHANNEL_SPECS.receipts.qos };
+      subscriptions[CLOUD_PRESENCE_TOPIC] = { qos: 1 };
+    }
     client.on('connect', () => {
       logger.info({ url }, 'uplink connected');
-      // Receipts are subscribed before anything is sent on this connection, so none is missed.
+      // Receipts and presence are subscribed before anything is sent on this connection, so none is missed.
       client.subscribe(subscriptions, (error) => {
         if (error) logger.warn({ err: error }, 'config/receipts subscription refused');
       });
@@ -335,11 +345,36 @@ export class UplinkClient implements Component {
           'the cloud refused a message for good; its items are dropped from the outbox',
         );
       }
+      for (const { message, refused } of settlement.partlyRefused) {
+        const items = Object.values(refused).reduce((sum, count) => sum + count, 0);
+        this.refusedItems += items;
+        logger.error(
+          { seq: message.seq, channel: message.channel, items, refused, refused_total: this.refusedItems },
+          'the cloud stored a message but refused some of its items for good; they are dropped from the outbox with it',
+        );
+      }
       this.wake?.();
     } catch (error) {
       if (error instanceof WireError) logger.warn({ err: error, reason: error.reason }, 'receipts message ignored');
       else logger.error({ err: error }, 'acting on receipts failed; the messages will be sent again');
     }
+  }
+
+  /** The cloud (re)subscribed: what awaits a receipt may have been dropped, so it goes back in line now. */
+  private async onCloudPresence(payload: Buffer, retained: boolean): Promise<void> {
+    const { logger } = this.options;
+    let sessionId: string;
+    try {
+      sessionId = decodeCloudPresence(payload).session_id;
+    } catch (error) {
+      logger.warn({ err: error }, 'cloud presence ignored');
+      return;
+    }
+    if (!this.receipts || !this.cloudPresence.seen(sessionId, retained)) return;
+    const awaited = this.receipts.abandonAll();
+    logger.info({ session: sessionId, messages: awaited.length }, 'the cloud subscribed anew; sending again what awaits its receipt');
+    await this.releaseAwaited(awaited);
+    this.kick();
   }
 
   /** Envelopes whose receipt is overdue go back in line and are sent again. */

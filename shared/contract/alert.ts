@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ItemIdSchema, WireTimeSchema } from './identifiers.js';
 import { SubjectSchema } from './subject.js';
+import { storableText } from './storable-text.js';
 
 /** The ticket categories of DESIGN.md "Alerts and tickets"; an alert names the one it belongs to. */
 export const AlertCategorySchema = z.enum([
@@ -21,17 +22,17 @@ export type AlertState = z.infer<typeof AlertStateSchema>;
 
 /** A reason a housekeeper can read, in both languages of the console. */
 export const ReasonSchema = z.object({
-  zh: z.string().min(1).max(500),
-  en: z.string().min(1).max(500),
+  zh: storableText().min(1).max(500),
+  en: storableText().min(1).max(500),
 });
 export type Reason = z.infer<typeof ReasonSchema>;
 
 /**
  * Evidence is a summary, not raw signals (DESIGN.md, Privacy): a few named values behind the decision.
  */
-export const EvidenceValueSchema = z.union([z.string().max(200), z.number(), z.boolean(), z.null()]);
+export const EvidenceValueSchema = z.union([storableText().max(200), z.number(), z.boolean(), z.null()]);
 export const EvidenceSchema = z
-  .record(z.string().min(1).max(64), EvidenceValueSchema)
+  .record(storableText().min(1).max(64), EvidenceValueSchema)
   .refine((evidence) => Object.keys(evidence).length <= 32, 'at most 32 evidence entries');
 export type Evidence = z.infer<typeof EvidenceSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNEL_SPECS, type ChannelMessage } from './channels.js';
 import { MAX_MESSAGE_BYTES } from './envelope.js';
+import { toStorableText } from './storable-text.js';
 import { parseTopic, type Channel } from './topics.js';
 import { WireError } from './wire-error.js';
 
@@ -39,9 +40,16 @@ export function decodeMessage(topic: string, payload: Uint8Array): DecodedMessag
   return { channel: parsedTopic.channel, gatewayId: parsedTopic.gatewayId, message: result.data } as DecodedMessage;
 }
 
-/** "items.0.event_time: Invalid ISO datetime; seq: expected number" */
+/**
+ * "items.0.event_time: Invalid ISO datetime; seq: expected number". A record key at fault is named
+ * with what is wrong with it; the path is made storable text, since a bad key is part of it.
+ */
 export function describeZodIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .map((issue) => {
+      const path = issue.path.length ? toStorableText(issue.path.join('.')).text : '(root)';
+      const inner = issue.code === 'invalid_key' ? `: ${issue.issues.map((keyIssue) => keyIssue.message).join(', ')}` : '';
+      return `${path}: ${issue.message}${inner}`;
+    })
     .join('; ');
 }

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { ItemIdSchema, LocalIdSchema, WireTimeSchema } from './identifiers.js';
 import { SubjectSchema } from './subject.js';
 import { EventTypeSchema } from './canonical-events.js';
+import { storableText } from './storable-text.js';
 
 /** Attribute values of an event: flat scalars so every telemetry backend can store them. */
 export const EventAttributesSchema = z
-  .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.union([z.string().max(200), z.number(), z.boolean()]))
+  .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.union([storableText().max(200), z.number(), z.boolean()]))
   .refine((attributes) => Object.keys(attributes).length <= 32, 'at most 32 attributes');
 export type EventAttributes = z.infer<typeof EventAttributesSchema>;
 

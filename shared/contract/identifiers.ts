@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './storable-text.js';
 
 /**
  * Identifiers that appear in MQTT topics. They must never contain the MQTT topic separator or
@@ -14,8 +15,12 @@ export type GatewayId = z.infer<typeof GatewayIdSchema>;
 /** Device, asset and unit ids are local to an estate; same grammar as gateway ids. */
 export const LocalIdSchema = GatewayIdSchema;
 
-/** Idempotency id of one wire item: any opaque string the producer guarantees unique per item. */
-export const ItemIdSchema = z.string().min(8).max(128);
+/**
+ * Idempotency id of one wire item: any opaque string the producer guarantees unique per item, of
+ * storable text on one line (InfluxDB's line protocol keeps it as a field and ends a point at a line
+ * break).
+ */
+export const ItemIdSchema = storableText().min(8).max(128).regex(/^[^\t\n\r]*$/, 'an item id has no tabs or line breaks');
 
 /** Event time or send time on the wire: ISO 8601 in UTC with milliseconds, e.g. 2026-11-24T08:50:57.123Z. */
 export const WireTimeSchema = z.iso.datetime({ offset: false, precision: 3 });

@@ -1,3 +1,4 @@
+export * from './storable-text.js';
 export * from './identifiers.js';
 export * from './subject.js';
 export * from './units.js';
@@ -13,4 +14,6 @@ export * from './envelope.js';
 export * from './topics.js';
 export * from './channels.js';
 export * from './wire-error.js';
+export * from './event-time-plausibility.js';
 export * from './decode.js';
+export * from './cloud-presence.js';

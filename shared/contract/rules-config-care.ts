@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LocalIdSchema } from './identifiers.js';
+import { storableText } from './storable-text.js';
 
 /**
  * Care profiles of enrolled households: who is watched over, with what consent, and the limits the
@@ -64,7 +65,7 @@ export const CareConsentSchema = z.object(
   {
     recorded_at: IsoTimeSchema,
     /** What the resident agreed to, as told to them (Art. 30: necessity and impact). */
-    purpose: z.string().min(1).max(500),
+    purpose: storableText().min(1).max(500),
   },
   {
     error: (issue) =>
@@ -155,7 +156,7 @@ export const CareHouseholdSchema = z.object({
    * Card references (the door profile's credential_ref) of the household: a credential_granted at
    * an estate gate with one of them is the household's activity, and may mean it left the estate.
    */
-  credential_refs: z.array(z.string().min(1).max(200)).max(20).default([]),
+  credential_refs: z.array(storableText().min(1).max(200)).max(20).default([]),
 });
 export type CareHousehold = z.infer<typeof CareHouseholdSchema>;
 

@@ -1,8 +1,26 @@
 import { z } from 'zod';
 import { LocalIdSchema, WireTimeSchema } from './identifiers.js';
+import { storableText } from './storable-text.js';
+
+// ---- Refused points (begin) -------------------------------------------------------------------
+/**
+ * A point a device on a field bus refuses to read (a Modbus exception, a DL/T 645 or CJ/T 188 error
+ * reply), counted since the gateway started. Such a point is missing from the device's readings.
+ */
+export const RefusedPointSchema = z.object({
+  device_id: LocalIdSchema,
+  point: z.string().min(1).max(64),
+  refusals: z.number().int().positive(),
+  /** The device's error code in the last refusal (Modbus exception code, DL/T 645 ERR byte). */
+  last_code: z.number().int().nonnegative().optional(),
+});
+export type RefusedPoint = z.infer<typeof RefusedPointSchema>;
+/** Refused points one bus reports at most; a bus with more reports the most refused. */
+export const MAX_REFUSED_POINTS_PER_BUS = 500;
+// ---- Refused points (end) ---------------------------------------------------------------------
 
 export const BusCountersSchema = z.object({
-  bus_id: z.string().min(1).max(128),
+  bus_id: storableText().min(1).max(128),
   transactions: z.number().int().nonnegative(),
   timeouts: z.number().int().nonnegative(),
   checksum_errors: z.number().int().nonnegative(),
@@ -14,6 +32,10 @@ export const BusCountersSchema = z.object({
   devices_offline: z.number().int().nonnegative(),
   /** Writes refused because the bus's write queue was full. */
   writes_refused: z.number().int().nonnegative(),
+  // ---- Refused points (begin) ----
+  /** Points its devices refused to read, per device and point. Optional: older gateways do not send it. */
+  refused_points: z.array(RefusedPointSchema).max(MAX_REFUSED_POINTS_PER_BUS).optional(),
+  // ---- Refused points (end) ----
 });
 export type BusCounters = z.infer<typeof BusCountersSchema>;
 
@@ -31,9 +53,9 @@ export type DeviceClock = z.infer<typeof DeviceClockSchema>;
 
 export const OnlineStatusSchema = z.object({
   online: z.literal(true),
-  software_version: z.string().min(1).max(64),
+  software_version: storableText().min(1).max(64),
   /** The config version the gateway runs; null until the cloud has sent one. */
-  config_version: z.string().max(64).nullable(),
+  config_version: storableText().max(64).nullable(),
   uptime_s: z.number().nonnegative(),
   outbox: z.object({
     /** Items not yet confirmed by the cloud, those sent and awaiting a receipt included. */

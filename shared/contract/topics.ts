@@ -18,6 +18,13 @@ export type DownlinkChannel = (typeof DOWNLINK_CHANNELS)[number];
 export const RECEIPTED_CHANNELS = ['alerts', 'events', 'telemetry'] as const;
 export type ReceiptedChannel = (typeof RECEIPTED_CHANNELS)[number];
 
+/**
+ * Where the cloud says it is there: a retained message with a fresh session id, published whenever
+ * the cloud has (re)subscribed to the gateways' channels (cloud-presence.ts). The cloud writes it,
+ * every gateway reads it; it is outside TOPIC_ROOT, so no gateway channel filter matches it.
+ */
+export const CLOUD_PRESENCE_TOPIC = 'estatecare/v1/cloud/presence';
+
 export function topicFor(gatewayId: GatewayId, channel: Channel): string {
   return `${TOPIC_ROOT}/${gatewayId}/${channel}`;
 }
@@ -45,6 +52,14 @@ export function parseTopic(topic: string): ParsedTopic | null {
 export function subscriptionFor(channel: Channel, shareGroup?: string): string {
   const filter = `${TOPIC_ROOT}/+/${channel}`;
   return shareGroup ? `$share/${shareGroup}/${filter}` : filter;
+}
+
+/**
+ * The MQTT client id of a gateway's uplink connection. The embedded cloud broker admits a gateway
+ * only under this id, so no gateway can take over another's connection [MQTT-3.1.4-2].
+ */
+export function gatewayClientId(gatewayId: GatewayId): string {
+  return `estatecare-gw-${gatewayId}`;
 }
 
 /** Topic filter of everything one gateway may publish; the broker ACL grants exactly this. */

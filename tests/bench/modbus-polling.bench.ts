@@ -1,7 +1,7 @@
 import modbusSerial from 'modbus-serial';
 import { silentLogger } from '../../shared/log/logger.js';
 import { systemClock } from '../../shared/time/clock.js';
-import { BusConfigSchema, type BusConfig } from '../../edge/bus/bus-config.js';
+import type { FieldBus } from '../../edge/bus/bus-config.js';
 import { PolledDriver } from '../../edge/bus/polled-driver.js';
 import { toPolledDevice } from '../../edge/bus/polled-device.js';
 import { DeviceConfigSchema } from '../../edge/config/gateway-config.js';
@@ -11,6 +11,7 @@ import type { ModbusRequest } from '../../edge/drivers/modbus/modbus-request.js'
 import { loadProfiles } from '../../edge/profiles/load-profiles.js';
 import { SHIPPED_PROFILES_DIR } from '../../shared/package-root.js';
 import type { PolledProtocol } from '../../edge/bus/polled-protocol.js';
+import { fieldBus } from '../bus/field-bus.js';
 import { median, type BenchRow } from './bench-table.js';
 import { spawnTs } from './child-process.js';
 
@@ -34,7 +35,7 @@ export async function benchModbusPolling(): Promise<BenchRow[]> {
   try {
     const { ports } = (await server.ready) as { ports: number[] };
     const profile = loadProfiles(SHIPPED_PROFILES_DIR).get(PROFILE)!;
-    const buses = ports.map((port, index) => BusConfigSchema.parse({ id: `tcp-${index}`, transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', port }));
+    const buses = ports.map((port, index) => fieldBus({ id: `tcp-${index}`, transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', port }));
     const devices: DriverDevice[] = buses.flatMap((bus) =>
       Array.from({ length: UNITS_PER_PORT }, (_, index) => {
         const config = DeviceConfigSchema.parse({ id: `${bus.id}-m${index + 1}`, profile: PROFILE, subject: { kind: 'unit', id: `hh-${bus.id}-${index + 1}` }, bus: bus.id, address: index + 1, poll_interval_s: 0.05 });
@@ -67,7 +68,7 @@ export async function benchModbusPolling(): Promise<BenchRow[]> {
 }
 
 /** Our stack: one PolledDriver, a scheduler per endpoint, every device always due. */
-async function driverRate(buses: BusConfig[], devices: DriverDevice[]): Promise<number> {
+async function driverRate(buses: FieldBus[], devices: DriverDevice[]): Promise<number> {
   let frames = 0;
   const sink: DeviceSink = {
     event: () => undefined,
@@ -77,7 +78,7 @@ async function driverRate(buses: BusConfig[], devices: DriverDevice[]): Promise<
     ignored: () => undefined,
     settled: async () => undefined,
   };
-  const driver = new PolledDriver('modbus', modbusProtocol as PolledProtocol<unknown, unknown>, new Map(buses.map((bus) => [bus.id, bus])), sink, systemClock, silentLogger());
+  const driver = new PolledDriver(modbusProtocol as PolledProtocol<unknown, unknown>, new Map(buses.map((bus) => [bus.id, bus])), sink, systemClock, silentLogger());
   for (const device of devices) driver.addDevice(device);
   await driver.start();
   await sleep(500); // connect and warm up
@@ -95,7 +96,7 @@ function total(driver: PolledDriver): number {
 }
 
 /** The baseline: per endpoint one modbus-serial client sending the same requests in a tight loop. */
-async function bareRate(buses: BusConfig[], devices: DriverDevice[]): Promise<number> {
+async function bareRate(buses: FieldBus[], devices: DriverDevice[]): Promise<number> {
   let done = 0;
   let running = true;
   const loops = buses.map(async (bus) => {

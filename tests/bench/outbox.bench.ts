@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CHANNEL_SPECS, toWireTime, type AlertItem, type ReadingItem } from '../../shared/contract/index.js';
+import { CHANNEL_SPECS, type ReadingItem } from '../../shared/contract/index.js';
 import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
 import { applyOutboxSchema } from '../../edge/outbox/sqlite-outbox-schema.js';
 import { openSqlite } from '../../edge/state/sqlite.js';
 import { MAX_ITEMS_PER_BATCH } from '../../edge/uplink/uplink-client.js';
+import { alert, reading, T0 as START } from '../outbox/outbox-fixtures.js';
 import { median, type BenchRow } from './bench-table.js';
 
 /** Messages per round; both paths move the same readings. */
@@ -20,22 +21,6 @@ const BACKLOG_CHUNK = 20_000;
 const ALERT_PROBES = 21;
 /** The issue asks for a new alert out within a second of reconnecting; the take is a small part of it. */
 const TARGET_ALERT_TAKE_MS = 50;
-const START = Date.parse('2026-11-24T00:00:00.000Z');
-
-const reading = (n: number): ReadingItem => ({ id: `reading-${String(n).padStart(9, '0')}`, device_id: 'em-1', point: 'active_power', value: n, unit: 'W', event_time: toWireTime(START + n) });
-const alert = (n: number): AlertItem => ({
-  id: `alert-${String(n).padStart(9, '0')}`,
-  episode_id: `episode-${n}`,
-  revision: 1,
-  rule: 'lift_alarm_button',
-  subject: { kind: 'asset', id: 'lift-1' },
-  category: 'lift_entrapment',
-  severity: 'critical',
-  state: 'raised',
-  event_time: toWireTime(START + n),
-  reason: { zh: '困人', en: 'trapped' },
-  evidence: {},
-});
 
 /**
  * Outbox throughput (issue 5): each batch of 200 readings appended (one group commit), taken and

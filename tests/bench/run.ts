@@ -9,6 +9,7 @@ import { benchGatewayMemory } from './gateway-memory.bench.js';
 import { benchRules } from './rules.bench.js';
 import { benchOutbox } from './outbox.bench.js';
 import { benchUplinkDrain } from './uplink-drain.bench.js';
+import { benchPoisonedIngest } from './poisoned-ingest.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'modbus-polling': benchModbusPolling,
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   rules: benchRules,
   outbox: benchOutbox,
   'uplink-drain': benchUplinkDrain,
+  'poisoned-ingest': benchPoisonedIngest,
 };
 
 const only = process.argv.slice(2);

@@ -1,20 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log/logger.js';
 import { systemClock } from '../../shared/time/clock.js';
-import { BusConfigSchema } from '../../edge/bus/bus-config.js';
 import { BusScheduler, type PollListener } from '../../edge/bus/bus-scheduler.js';
 import type { PolledDevice } from '../../edge/bus/polled-device.js';
 import type { PolledProtocol, RawPointValue } from '../../edge/bus/polled-protocol.js';
 import type { Availability } from '../../edge/drivers/driver.js';
-import type { DeviceProfile } from '../../edge/profiles/device-profile.js';
+import type { PolledDeviceProfile } from '../../edge/profiles/polled-profile.js';
+import { fieldBus } from './field-bus.js';
 import { eventually } from '../support/net.js';
 import { ScriptedLink, type ScriptedRequest } from './scripted-link.js';
 
-const bus = BusConfigSchema.parse({ id: 'rs485-test', transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', max_pending_writes: 2, device_backoff_max_s: 1 });
+const bus = fieldBus({ id: 'rs485-test', transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', max_pending_writes: 2, device_backoff_max_s: 1 });
 
 function protocolOver(link: ScriptedLink): PolledProtocol<ScriptedRequest, number> {
   return {
-    name: 'modbus',
+    name: 'scripted',
+    typicalTurnaroundMs: 1,
     createLink: () => link,
     planPoll: (device) =>
       [0, 1].map((step) => ({
@@ -27,7 +28,7 @@ function protocolOver(link: ScriptedLink): PolledProtocol<ScriptedRequest, numbe
 }
 
 function device(id: string, pollIntervalMs: number, timeoutMs = 100): PolledDevice {
-  return { id, subject: { kind: 'asset', id }, profile: {} as DeviceProfile, busId: bus.id, address: '1', pollIntervalMs, timeoutMs, retries: 1 };
+  return { id, subject: { kind: 'asset', id }, profile: {} as PolledDeviceProfile, busId: bus.id, address: '1', pollIntervalMs, timeoutMs, retries: 1 };
 }
 
 class Recorder implements PollListener {

@@ -9,6 +9,12 @@ describe('point transform (raw x scale + offset, then range)', () => {
     expect(transformPoint({ name: 'temperature', scale: 0.1, offset: -40 }, 652)).toEqual({ ok: true, point: 'temperature', value: 25.2 });
   });
 
+  it("converts the device's unit to the reading's, and checks the range in the reading's unit", () => {
+    // A DL/T 645 meter's XX.XXXX kW: 0.4567 kW is 456.7 W, not 456.70000000000005.
+    expect(transformPoint({ name: 'active_power', scale: 1, offset: 0, toReadingUnit: 1000 }, 0.4567)).toEqual({ ok: true, point: 'active_power', value: 456.7 });
+    expect(transformPoint({ name: 'active_power', scale: 1, offset: 0, toReadingUnit: 1000, max: 400 }, 0.4567)).toMatchObject({ ok: false, message: expect.stringContaining('456.7 is above the maximum 400') });
+  });
+
   it('refuses values outside the profile range, and points the profile does not have', () => {
     const points = new Map([['voltage', { name: 'voltage', scale: 1, offset: 0, min: 0, max: 300 }]]);
     const results = transformAll(points, [

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../shared/time/clock.js';
 import { silentLogger } from '../../shared/log/logger.js';
-import { buildApp } from '../../cloud/api/app.js';
+import { buildApp, type AppDependencies } from '../../cloud/api/app.js';
 import { CloudMetrics } from '../../cloud/metrics/cloud-metrics.js';
 import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
 import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
@@ -11,7 +11,10 @@ import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js
 import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
 import { GatewayConfigService, type RetainedPublisher } from '../../cloud/config-delivery/gateway-config-service.js';
 import { ConfigMessageSchema } from '../../shared/contract/index.js';
-import { alertItem, BASE_TIME } from '../support/wire-fixtures.js';
+import { alertItem, BASE_TIME, nextChange } from '../support/wire-fixtures.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { OUTCOME_CODES_BY_CATEGORY } from '../../cloud/tickets/ticket-outcomes.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
 
@@ -20,7 +23,7 @@ describe('HTTP API /api/v1/tickets', () => {
   let opened: OpenedSqlDatabase;
   let app: FastifyInstance;
   let service: TicketService;
-  let gatewayConfigs: Parameters<typeof buildApp>[0]['gatewayConfigs'];
+  let gatewayConfigs: AppDependencies['gatewayConfigs'];
   let registry: RegistryRepository;
   const clock = new ManualClock(BASE_TIME + 30_000);
   let databaseUp = true;
@@ -42,25 +45,35 @@ describe('HTTP API /api/v1/tickets', () => {
     service = new TicketService(new SqlTicketRepository(opened.db), { clock });
     const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, () => publisher, clock, silentLogger());
     gatewayConfigs = { service: configs, reported: registry };
-    app = await buildApp({
+    app = await appWith({});
+  });
+
+  /** The API over the test's database and services, with some of them replaced. */
+  function appWith(replaced: Partial<AppDependencies>): Promise<FastifyInstance> {
+    return buildApp({
       tickets: service,
       gatewayConfigs,
       gateways: registry,
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),
+      ...replaced,
     });
-  });
+  }
 
   afterAll(async () => {
     await app?.close();
     await opened?.cleanup();
   });
 
+  const origin = () => ({ gatewayId: 'gw-api', estateId: 'api-estate', receivedAt: clock.now() });
+
   async function openTicket(overrides: Parameters<typeof alertItem>[0] = {}): Promise<string> {
-    const { ticket } = await service.handleAlert({ gatewayId: 'gw-api', estateId: 'api-estate', receivedAt: clock.now() }, alertItem(overrides));
+    const { ticket } = await service.handleAlert(origin(), alertItem(overrides));
     return ticket.id;
   }
+
+  const fieldPaths = (body: { fields?: Array<{ path: string }> }) => (body.fields ?? []).map((f) => f.path);
 
   it('lists tickets newest first with snake_case fields and ISO times', async () => {
     const id = await openTicket({ category: 'lift_entrapment', severity: 'critical', subject: { kind: 'asset', id: 'lift-9' } });
@@ -125,6 +138,117 @@ describe('HTTP API /api/v1/tickets', () => {
     }
   });
 
+  it("shows the words a ticket was opened for beside the alert's latest state, and every revision in the audit trail", async () => {
+    const raise = alertItem({
+      category: 'lift_entrapment',
+      rule: 'lift_entrapment',
+      subject: { kind: 'asset', id: 'lift-7' },
+      reason: { zh: '7 号梯报警按钮被按下，可能有人被困', en: 'Alarm button pressed in lift 7: a passenger may be trapped' },
+      evidence: { presses: 1 },
+    });
+    const clear = nextChange(raise, 'cleared', BASE_TIME + 6 * 60_000, {
+      reason: { zh: '7 号梯门已打开：已无人被困', en: 'Lift 7 doors open: no longer trapped' },
+      evidence: { presses: 1, doors_open: true },
+    });
+    const { ticket } = await service.handleAlert(origin(), raise);
+    await service.handleAlert(origin(), clear);
+    const response = await app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.id}` });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.ticket).toMatchObject({
+      status: 'open',
+      reason: raise.reason,
+      evidence: clear.evidence,
+      alert: { state: 'cleared', revision: 2, reason: clear.reason, at: clear.event_time, cleared_at: clear.event_time },
+    });
+    expect(body.audit.map((e: { action: string; details: Record<string, unknown> }) => [e.action, e.details.revision, e.details.reason, e.details.evidence])).toEqual([
+      ['opened', 1, raise.reason, raise.evidence],
+      ['alert_cleared', 2, clear.reason, clear.evidence],
+    ]);
+  });
+
+  it('serves the outcome codes of each category and refuses one from another category with 400 naming the field', async () => {
+    const categories = await app.inject({ method: 'GET', url: '/api/v1/ticket-categories' });
+    expect(categories.statusCode).toBe(200);
+    expect(Object.fromEntries(categories.json().categories.map((c: { type: string; outcome_codes: string[] }) => [c.type, c.outcome_codes]))).toEqual(OUTCOME_CODES_BY_CATEGORY);
+
+    const id = await openTicket({ category: 'lift_fault', rule: 'lift_fault_code', subject: { kind: 'asset', id: 'lift-4' } });
+    const refused = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'fac.li', outcome_code: 'resident_well' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ error: 'outcome_not_for_category', details: { type: 'lift_fault', outcome_codes: OUTCOME_CODES_BY_CATEGORY.lift_fault } });
+    expect(fieldPaths(refused.json())).toEqual(['body.outcome_code']);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
+    const resolved = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'fac.li', outcome_code: 'repaired' } });
+    expect(resolved.json().ticket).toMatchObject({ status: 'resolved', outcome_code: 'repaired' });
+  });
+
+  it('answers 400 naming each unknown query parameter or malformed filter, on every API route', async () => {
+    const id = await openTicket();
+    const cases: Array<{ url: string; fields: string[] }> = [
+      { url: '/api/v1/tickets?stauts=open', fields: ['querystring.stauts'] },
+      { url: '/api/v1/tickets?status=open&estate=api-estate&sort=asc', fields: ['querystring.estate', 'querystring.sort'] },
+      { url: '/api/v1/tickets?estate_id=API%20Estate', fields: ['querystring.estate_id'] },
+      { url: `/api/v1/tickets/${id}?include=audit`, fields: ['querystring.include'] },
+      { url: '/api/v1/ticket-categories?type=lift_fault', fields: ['querystring.type'] },
+      { url: '/api/v1/gateways?estate=api-estate', fields: ['querystring.estate'] },
+      { url: '/api/v1/gateways/gw-api/config?version=1', fields: ['querystring.version'] },
+    ];
+    for (const testCase of cases) {
+      const response = await app.inject({ method: 'GET', url: testCase.url });
+      expect(response.statusCode, testCase.url).toBe(400);
+      expect(response.json().error).toBe('invalid_request');
+      expect(fieldPaths(response.json()), testCase.url).toEqual(testCase.fields);
+    }
+    const known = await app.inject({ method: 'GET', url: '/api/v1/tickets?status=open&estate_id=api-estate&limit=5&offset=0' });
+    expect(known.statusCode).toBe(200);
+  });
+
+  it('answers 405 with an Allow header to a wrong method on a known path, 404 to an unknown path', async () => {
+    const id = await openTicket();
+    const cases = [
+      { method: 'DELETE', url: '/api/v1/tickets', allow: 'GET, HEAD' },
+      { method: 'POST', url: `/api/v1/tickets/${id}`, allow: 'GET, HEAD' },
+      { method: 'PUT', url: `/api/v1/tickets/${id}/ack`, allow: 'POST' },
+      { method: 'GET', url: `/api/v1/tickets/${id}/resolve?by=x`, allow: 'POST' },
+      { method: 'DELETE', url: '/api/v1/gateways/gw-api/config', allow: 'GET, HEAD, PUT' },
+    ] as const;
+    for (const testCase of cases) {
+      const response = await app.inject({ method: testCase.method, url: testCase.url });
+      expect(response.statusCode, `${testCase.method} ${testCase.url}`).toBe(405);
+      expect(response.headers.allow).toBe(testCase.allow);
+      expect(response.json()).toMatchObject({ error: 'method_not_allowed' });
+    }
+    const unknown = await app.inject({ method: 'GET', url: '/api/v1/tickets-archive' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toBe('not_found');
+  });
+
+  it('answers 400 naming the field to a NUL character (U+0000) in the query, the path or the body, and stores nothing', async () => {
+    const id = await openTicket();
+    const cases: Array<{ method: 'GET' | 'POST' | 'PUT'; url: string; payload?: unknown; field: string }> = [
+      { method: 'GET', url: '/api/v1/tickets?estate_id=api-estate%00', field: 'querystring.estate_id' },
+      { method: 'GET', url: '/api/v1/tickets?status=open%00', field: 'querystring.status' },
+      { method: 'GET', url: '/api/v1/gateways/gw-api%00', field: 'params.id' },
+      { method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: { by: 'li\u0000wei' }, field: 'body.by' },
+      { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'li.wei', outcome_code: 'resident_well', note: '一切\u0000正常' }, field: 'body.note' },
+      {
+        method: 'PUT',
+        url: '/api/v1/gateways/gw-api/config',
+        payload: { by: 'supervisor.zhang', rules: { care: { households: [{ unit_id: 'hh-nul', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose: 'care\u0000visits' } }] } } },
+        field: 'body.rules.care.households.0.consent.purpose',
+      },
+    ];
+    const configBefore = (await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body;
+    for (const testCase of cases) {
+      const response = await app.inject({ method: testCase.method, url: testCase.url, ...(testCase.payload !== undefined ? { payload: testCase.payload as object } : {}) });
+      expect(response.statusCode, `${testCase.url} ${response.body}`).toBe(400);
+      expect(response.json().error).toBe('invalid_request');
+      expect(fieldPaths(response.json())).toEqual([testCase.field]);
+    }
+    expect((await app.inject({ method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body).toBe(configBefore);
+  });
+
   it('answers 400, not 500, to a body that is not JSON', async () => {
     const id = await openTicket();
     const response = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, headers: { 'content-type': 'application/json' }, payload: '{"by": ' });
@@ -133,13 +257,8 @@ describe('HTTP API /api/v1/tickets', () => {
   });
 
   it('hides internals of a failure behind a plain 500', async () => {
-    const broken = await buildApp({
+    const broken = await appWith({
       tickets: { ...service, list: async () => { throw new Error('relation "tickets" does not exist'); } } as unknown as TicketService,
-      gatewayConfigs,
-      gateways: registry,
-      health: { database: async () => true, telemetry: async () => true, broker: () => true },
-      metrics: new CloudMetrics(),
-      logger: silentLogger(),
     });
     const response = await broken.inject({ method: 'GET', url: '/api/v1/tickets' });
     expect(response.statusCode).toBe(500);
@@ -193,6 +312,43 @@ describe('HTTP API /api/v1/tickets', () => {
       expect(away.json().message).toMatch(/is stored/);
     });
   });
+  describe('care profiles stay out of logs and error answers', () => {
+    const MARKER = 'purpose-zq7x-private';
+    const rules = (purpose: string) => ({ care: { households: [{ unit_id: 'hh-log-1', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose } }] } });
+    const lines: string[] = [];
+    let logged: FastifyInstance;
+
+    beforeAll(async () => {
+      const capture = pino({ level: 'trace' }, new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }));
+      logged = await appWith({ logger: capture });
+    });
+    afterAll(async () => logged?.close());
+
+    it('a rules config with a NUL in a care profile: 400 naming the field, its text neither answered nor logged', async () => {
+      const response = await logged.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: rules(`${MARKER}\u0000`) } });
+      expect(response.statusCode).toBe(400);
+      expect(fieldPaths(response.json())).toEqual(['body.rules.care.households.0.consent.purpose']);
+      expect(response.body).not.toContain(MARKER);
+      expect(lines.join('')).not.toContain(MARKER);
+    });
+
+    it('a rules config the database refuses: a plain 500, and the log names the failure without the care profile', async () => {
+      // A real refusal by the database, whose error carries the row (detail: "Failing row contains ...").
+      await opened.db.query('ALTER TABLE gateway_configs ADD CONSTRAINT refuse_all CHECK (false) NOT VALID');
+      const before = lines.length;
+      try {
+        const response = await logged.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: rules(MARKER) } });
+        expect(response.statusCode).toBe(500);
+        expect(response.body).not.toContain(MARKER);
+      } finally {
+        await opened.db.query('ALTER TABLE gateway_configs DROP CONSTRAINT refuse_all');
+      }
+      const failure = lines.slice(before).map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request failed');
+      expect(failure?.err).toMatchObject({ code: '23514', message: expect.stringContaining('refuse_all') });
+      expect(lines.join('')).not.toContain(MARKER);
+    });
+  });
+
   describe('gateway fleet status', () => {
     it('lists never-seen, online and offline gateways with their delivery watermark and backlog', async () => {
       await registry.upsertGateway({ id: 'gw-api-quiet', estateId: 'api-estate', name: 'never reported' });

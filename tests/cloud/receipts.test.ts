@@ -13,6 +13,16 @@ describe('which messages get a receipt', () => {
     });
   });
 
+  it('stored with the counts of the items refused for good, when some were; rejected when every item was', () => {
+    expect(receiptFor({ accepted: true, channel: 'events', gatewayId: 'gw-1', seq: 7, refused: { event_time_ahead: 2 } })).toEqual({
+      gatewayId: 'gw-1',
+      receipt: { seq: 7, outcome: 'stored', refused: { event_time_ahead: 2 } },
+    });
+    for (const reason of ['data_exception', 'event_time_ahead', 'event_time_too_old'] as const) {
+      expect(receiptFor({ accepted: false, reason, detail: 'x', channel: 'alerts', gatewayId: 'gw-1', seq: 8 })?.receipt).toEqual({ seq: 8, outcome: 'rejected', reason });
+    }
+  });
+
   it('none for status, an unknown gateway (it may be registered later) or an unreadable seq', () => {
     expect(receiptFor({ accepted: true, channel: 'status', gatewayId: 'gw-1', seq: 7 })).toBeNull();
     expect(receiptFor({ accepted: false, reason: 'unknown_gateway', detail: 'x', channel: 'alerts', gatewayId: 'gw-1', seq: 8 })).toBeNull();

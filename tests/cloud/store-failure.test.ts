@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { storeUnavailable } from '../../cloud/ingest/store-failure.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describeDataError, storeRefusesData, storeUnavailable } from '../../cloud/ingest/store-failure.js';
+import { InfluxTelemetryStore } from '../../cloud/telemetry/influx-telemetry-store.js';
+import { TelemetryDataRefused } from '../../cloud/telemetry/telemetry-store.js';
+import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
+import { createTestInfluxDatabase, type TestInfluxDatabase } from '../support/influxdb.js';
+import { eventItem, uniqueSlug } from '../support/wire-fixtures.js';
 
 const withCode = (code: string, message = 'failed'): Error => Object.assign(new Error(message), { code });
 
@@ -23,5 +29,72 @@ describe('telling a store that cannot write from a message it refuses', () => {
     expect(storeUnavailable(withCode('23502', 'null value in column'))).toBe(false);
     expect(storeUnavailable(new TypeError('cannot read properties of undefined'))).toBe(false);
     expect(storeUnavailable('a string')).toBe(false);
+  });
+});
+
+describe('telling data a store refuses for good, on the real stores', () => {
+  let postgres: TestPostgresDatabase;
+  let sql: pg.Client;
+  let influx: TestInfluxDatabase;
+
+  beforeAll(async () => {
+    [postgres, influx] = await Promise.all([createTestPostgresDatabase(), createTestInfluxDatabase()]);
+    sql = new pg.Client({ connectionString: postgres.url });
+    await sql.connect();
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await Promise.allSettled([postgres?.drop(), influx?.drop()]);
+  });
+
+  /** The error PostgreSQL raises for the statement. */
+  async function pgError(text: string, params: unknown[] = []): Promise<unknown> {
+    try {
+      await sql.query(text, params);
+    } catch (error) {
+      return error;
+    }
+    throw new Error(`PostgreSQL took ${text}`);
+  }
+
+  it('refuses for good what PostgreSQL answers with SQLSTATE class 22, and logs only the SQLSTATE', async () => {
+    const cases: Array<[string, string, unknown[]]> = [
+      ['22021', 'SELECT $1::text', ['reader 3\u0000']],
+      ['22P05', 'SELECT $1::jsonb', ['{"credential_ref": "12\\u00003"}']],
+      ['22003', 'SELECT $1::integer', [2 ** 31]],
+      ['22P02', 'SELECT $1::integer', ['secret-value']],
+    ];
+    for (const [code, text, params] of cases) {
+      const error = await pgError(text, params);
+      expect((error as { code?: string }).code, text).toBe(code);
+      expect(storeRefusesData(error), code).toBe(true);
+      expect(storeUnavailable(error), code).toBe(false);
+      expect(describeDataError(error)).toBe(`SQLSTATE ${code}`);
+    }
+    expect(storeRefusesData(await pgError('SELECT * FROM no_such_table'))).toBe(false); // 42P01: our bug, not the data's
+    expect(storeRefusesData(withCode('53100'))).toBe(false);
+  });
+
+  it("turns InfluxDB's 400 to a write it will never take into TelemetryDataRefused, and writes the good points beside it", async () => {
+    const store = new InfluxTelemetryStore({ url: influx.url, database: influx.database });
+    const origin = { gatewayId: uniqueSlug('gw'), estateId: 'estate-1', receivedAt: Date.now() };
+    const conflictAt = Date.UTC(2026, 9, 1);
+    // "attributes" is a string field of events; a float already in that shard makes it a field type conflict.
+    const line = `events,gateway_id=${origin.gatewayId},estate_id=estate-1,device_id=door-1,type=door_opened attributes=1 ${conflictAt}`;
+    const response = await fetch(new URL(`/write?db=${influx.database}&precision=ms`, influx.url), { method: 'POST', body: line });
+    expect(response.status).toBe(204);
+
+    const goodAt = Date.UTC(2026, 10, 24);
+    const good = eventItem({ at: goodAt });
+    const refused = await store.writeEvents(origin, [good, eventItem({ at: conflictAt, attributes: { credential_ref: 'do-not-log-me' } })]).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(TelemetryDataRefused);
+    expect(storeRefusesData(refused)).toBe(true);
+    expect(describeDataError(refused)).toMatch(/^InfluxDB refused the write \(400\): partial write: field type conflict/);
+    expect(describeDataError(refused)).not.toContain('do-not-log-me');
+    const stored = await store.queryEvents({ from: goodAt, to: goodAt + 1, gatewayId: origin.gatewayId });
+    expect(stored.map((event) => event.id)).toEqual([good.id]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayStatus } from '../../shared/contract/index.js';
 import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
-import { hashPassword, verifyPassword } from '../../cloud/registry/password-hash.js';
+import { hashPassword, verifyPassword } from '../../shared/security/password-hash.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { BASE_TIME, uniqueSlug } from '../support/wire-fixtures.js';
 

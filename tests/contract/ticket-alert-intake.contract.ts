@@ -26,9 +26,13 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
         severity: alert.severity,
         reasonZh: alert.reason.zh,
         reasonEn: alert.reason.en,
+        reasonRevision: 1,
         evidence: alert.evidence,
         alertState: 'raised',
         alertRevision: 1,
+        alertReasonZh: alert.reason.zh,
+        alertReasonEn: alert.reason.en,
+        alertChangedAt: BASE_TIME,
         raisedAt: BASE_TIME,
         openedAt: RECEIVED_AT,
         ackDueAt: BASE_TIME + 15 * MINUTE_MS,
@@ -52,7 +56,15 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
           at: RECEIVED_AT,
           actor: `gateway:${ctx.origin.gatewayId}`,
           action: 'opened',
-          details: { alert_id: alert.id, revision: 1, state: 'raised' },
+          details: {
+            alert_id: alert.id,
+            revision: 1,
+            state: 'raised',
+            severity: alert.severity,
+            reason: alert.reason,
+            evidence: alert.evidence,
+            event_time: alert.event_time,
+          },
         },
       ]);
     });
@@ -99,7 +111,7 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
   });
 
   describe('changes from the edge', () => {
-    it('an update with a newer revision replaces severity, reason and evidence', async () => {
+    it("an update with a newer revision becomes the alert's latest state, and the ticket keeps the words it was opened for", async () => {
       const { alert, ticket } = await ctx.openTicket();
       const update = nextChange(alert, 'updated', BASE_TIME + 30 * MINUTE_MS, {
         severity: 'critical',
@@ -115,8 +127,11 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
         alertState: 'updated',
         alertRevision: 2,
         severity: 'critical',
-        reasonZh: '8 小时未见活动',
-        reasonEn: 'No activity for 8 hours',
+        reasonZh: alert.reason.zh,
+        reasonEn: alert.reason.en,
+        alertReasonZh: '8 小时未见活动',
+        alertReasonEn: 'No activity for 8 hours',
+        alertChangedAt: BASE_TIME + 30 * MINUTE_MS,
         evidence: { hours_inactive: 8 },
         raisedAt: ticket.raisedAt,
         ackDueAt: ticket.ackDueAt,
@@ -124,20 +139,118 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
       });
       const audit = await ctx.repository.auditTrail(ticket.id);
       expect(audit.map((e) => e.action)).toEqual(['opened', 'alert_updated']);
-      expect(audit[1]).toMatchObject({ at: ctx.clock.now(), actor: `gateway:${ctx.origin.gatewayId}`, details: { revision: 2, stale: false } });
+      expect(audit[1]).toMatchObject({
+        at: ctx.clock.now(),
+        actor: `gateway:${ctx.origin.gatewayId}`,
+        details: { revision: 2, state: 'updated', stale: false, reason: update.reason, evidence: update.evidence, event_time: update.event_time },
+      });
     });
 
-    it('ignores a revision at or below the stored one', async () => {
+    it('a revision below the stored one changes no field of the ticket, and the audit trail records it', async () => {
       const { alert, ticket } = await ctx.openTicket();
-      const second = nextChange(alert, 'updated', BASE_TIME + MINUTE_MS, { severity: 'major' });
+      const second = nextChange(alert, 'updated', BASE_TIME + MINUTE_MS, { severity: 'major', reason: { zh: '第二次', en: 'second' } });
       const third = nextChange(second, 'updated', BASE_TIME + 2 * MINUTE_MS, { severity: 'critical' });
       await ctx.service.handleAlert(ctx.origin, third);
       const before = await ctx.repository.get(ticket.id);
+      ctx.clock.advance(MINUTE_MS);
       const { ticket: after } = await ctx.service.handleAlert(ctx.origin, second);
       expect(after).toEqual(before);
-      expect(after.alertRevision).toBe(3);
-      expect(after.severity).toBe('critical');
-      expect((await ctx.repository.auditTrail(ticket.id)).map((e) => e.action)).toEqual(['opened', 'alert_updated']);
+      expect(await ctx.repository.get(ticket.id)).toEqual(before);
+      expect(after).toMatchObject({ alertRevision: 3, severity: 'critical', alertReasonEn: third.reason.en, reasonEn: alert.reason.en });
+      const audit = await ctx.repository.auditTrail(ticket.id);
+      expect(audit.map((e) => [e.action, e.details.revision, e.details.stale])).toEqual([
+        ['opened', 1, undefined],
+        ['alert_updated', 3, false],
+        ['alert_updated', 2, true],
+      ]);
+      expect(audit[2]!.details).toMatchObject({ reason: { zh: '第二次', en: 'second' }, severity: 'major' });
+    });
+
+    it('a cleared alert leaves the ticket the words it was opened for; the latest state and every revision stand beside them', async () => {
+      const raise = alertItem({
+        category: 'lift_entrapment',
+        rule: 'lift_entrapment',
+        subject: { kind: 'asset', id: 'lift-3' },
+        reason: { zh: '3 号梯报警按钮被按下，可能有人被困', en: 'Alarm button pressed in lift 3: a passenger may be trapped' },
+        evidence: { first_pressed_at: '2026-11-24T08:00:00.000Z', presses: 1 },
+      });
+      const { ticket } = await ctx.service.handleAlert(ctx.origin, raise);
+      const update = nextChange(raise, 'updated', BASE_TIME + 2 * MINUTE_MS, {
+        reason: { zh: '3 号梯报警按钮再次被按下', en: 'Alarm button pressed again in lift 3' },
+        evidence: { first_pressed_at: '2026-11-24T08:00:00.000Z', presses: 2 },
+      });
+      const clear = nextChange(update, 'cleared', BASE_TIME + 9 * MINUTE_MS, {
+        reason: { zh: '3 号梯门已打开：已无人被困', en: 'Lift 3 doors open: no longer trapped' },
+        evidence: { first_pressed_at: '2026-11-24T08:00:00.000Z', presses: 2, doors_open: true },
+      });
+      for (const change of [update, clear]) {
+        ctx.clock.advance(MINUTE_MS);
+        await ctx.service.handleAlert(ctx.origin, change);
+      }
+      const cleared = await ctx.repository.get(ticket.id);
+      expect(cleared).toMatchObject({
+        status: 'open',
+        reasonZh: raise.reason.zh,
+        reasonEn: raise.reason.en,
+        reasonRevision: 1,
+        alertState: 'cleared',
+        alertRevision: 3,
+        alertReasonZh: clear.reason.zh,
+        alertReasonEn: clear.reason.en,
+        alertChangedAt: BASE_TIME + 9 * MINUTE_MS,
+        alertClearedAt: BASE_TIME + 9 * MINUTE_MS,
+        evidence: clear.evidence,
+      });
+      const audit = await ctx.repository.auditTrail(ticket.id);
+      expect(audit.map((e) => ({ action: e.action, ...e.details }))).toEqual(
+        [raise, update, clear].map((alert, index) => ({
+          action: ['opened', 'alert_updated', 'alert_cleared'][index],
+          alert_id: alert.id,
+          revision: alert.revision,
+          state: alert.state,
+          severity: alert.severity,
+          reason: alert.reason,
+          evidence: alert.evidence,
+          event_time: alert.event_time,
+          ...(index > 0 ? { stale: false } : {}),
+        })),
+      );
+    });
+
+    it('keeps every revision once, whatever order they arrive in: a redelivery adds nothing', async () => {
+      const raise = alertItem({ reason: { zh: '开单原因', en: 'why it opened' } });
+      const update = nextChange(raise, 'updated', BASE_TIME + 5 * MINUTE_MS, { reason: { zh: '更新', en: 'updated' } });
+      const clear = nextChange(update, 'cleared', BASE_TIME + 10 * MINUTE_MS, { reason: { zh: '解除', en: 'cleared' } });
+      const deliveries = [clear, raise, update, clear, raise, update, raise];
+      let ticketId = '';
+      for (const alert of deliveries) {
+        ctx.clock.advance(MINUTE_MS);
+        ticketId = (await ctx.service.handleAlert(ctx.origin, alert)).ticket.id;
+      }
+      expect(await ctx.repository.get(ticketId)).toMatchObject({
+        reasonEn: 'why it opened',
+        reasonRevision: 1,
+        alertState: 'cleared',
+        alertRevision: 3,
+        alertReasonEn: 'cleared',
+        raisedAt: BASE_TIME,
+      });
+      const audit = await ctx.repository.auditTrail(ticketId);
+      expect(audit.map((e) => [e.action, e.details.revision, (e.details.reason as { en: string }).en])).toEqual([
+        ['opened', 3, 'cleared'],
+        ['alert_raised', 1, 'why it opened'],
+        ['alert_updated', 2, 'updated'],
+      ]);
+    });
+
+    it('the same revision delivered concurrently is recorded once', async () => {
+      const { alert, ticket } = await ctx.openTicket();
+      const update = nextChange(alert, 'updated', BASE_TIME + MINUTE_MS);
+      await Promise.all(Array.from({ length: 6 }, () => ctx.service.handleAlert(ctx.origin, update)));
+      expect((await ctx.repository.auditTrail(ticket.id)).map((e) => [e.action, e.details.revision])).toEqual([
+        ['opened', 1],
+        ['alert_updated', 2],
+      ]);
     });
 
     it('cleared records when the alert cleared and leaves the ticket open for a person to resolve', async () => {
@@ -148,13 +261,13 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
       expect((await ctx.repository.auditTrail(ticket.id)).map((e) => e.action)).toEqual(['opened', 'alert_cleared']);
     });
 
-    it('an update that overtakes its raise opens one ticket, and the late raise moves raisedAt and due times back', async () => {
+    it('an update that overtakes its raise opens one ticket; the late raise moves raisedAt and due times back and gives the ticket its words', async () => {
       const raise = alertItem({ at: BASE_TIME });
-      const update = nextChange(raise, 'updated', BASE_TIME + 10 * MINUTE_MS, { severity: 'critical' });
+      const update = nextChange(raise, 'updated', BASE_TIME + 10 * MINUTE_MS, { severity: 'critical', reason: { zh: '更新', en: 'updated' } });
       ctx.clock.set(BASE_TIME + 11 * MINUTE_MS);
       const first = await ctx.service.handleAlert(ctx.origin, update);
       expect(first.created).toBe(true);
-      expect(first.ticket).toMatchObject({ alertState: 'updated', alertRevision: 2, raisedAt: BASE_TIME + 10 * MINUTE_MS });
+      expect(first.ticket).toMatchObject({ alertState: 'updated', alertRevision: 2, raisedAt: BASE_TIME + 10 * MINUTE_MS, reasonEn: 'updated', reasonRevision: 2 });
       ctx.clock.advance(MINUTE_MS);
       const late = await ctx.service.handleAlert(ctx.origin, raise);
       expect(late.created).toBe(false);
@@ -166,8 +279,14 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
         raisedAt: BASE_TIME,
         ackDueAt: BASE_TIME + 15 * MINUTE_MS,
         onSiteDueAt: BASE_TIME + 2 * HOUR_MS,
+        reasonZh: raise.reason.zh,
+        reasonEn: raise.reason.en,
+        reasonRevision: 1,
+        alertReasonEn: 'updated',
       });
       expect(await ctx.repository.list({ estateId: ctx.origin.estateId })).toHaveLength(1);
+      const audit = await ctx.repository.auditTrail(first.ticket.id);
+      expect(audit[1]).toMatchObject({ action: 'alert_raised', details: { revision: 1, stale: true, raised_at_moved_from: update.event_time } });
     });
 
     it('a clear that overtakes its raise opens one ticket, already marked cleared', async () => {

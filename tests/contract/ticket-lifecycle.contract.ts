@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertCategory } from '../../shared/contract/index.js';
 import { newId } from '../../shared/ids.js';
-import { TicketNotFoundError, TicketTransitionError } from '../../cloud/tickets/ticket-errors.js';
+import { TicketNotFoundError, TicketOutcomeError, TicketTransitionError } from '../../cloud/tickets/ticket-errors.js';
+import { OUTCOME_CODES_BY_CATEGORY } from '../../cloud/tickets/ticket-outcomes.js';
 import { HOUR_MS, MINUTE_MS } from '../../cloud/tickets/ticket-policy.js';
-import type { Ticket } from '../../cloud/tickets/ticket.js';
+import { OutcomeCodeSchema, type Ticket } from '../../cloud/tickets/ticket.js';
 import { BASE_TIME, nextChange, uniqueSlug } from '../support/wire-fixtures.js';
 import { RECEIVED_AT, type TicketContractContext } from './ticket-contract-context.js';
 
@@ -74,6 +75,32 @@ export function describeTicketLifecycle(ctx: TicketContractContext): void {
       }
       expect((await ctx.repository.auditTrail(ticket.id)).map((e) => e.action)).toEqual(['opened', 'resolved']);
       expect((await ctx.repository.get(ticket.id))?.outcomeCode).toBe('false_alarm');
+    });
+
+    it.each(Object.entries(OUTCOME_CODES_BY_CATEGORY))(
+      'a %s ticket takes only its own outcome codes; any other is refused and changes nothing',
+      async (category, allowed) => {
+        const { ticket } = await ctx.openTicket({ category: category as AlertCategory });
+        const foreign = OutcomeCodeSchema.options.filter((code) => !allowed.includes(code));
+        expect(foreign.length).toBeGreaterThan(0);
+        for (const code of foreign) {
+          const error = await ctx.service.resolve(ticket.id, 'fac-li', code, null).catch((e: unknown) => e);
+          expect(error, code).toBeInstanceOf(TicketOutcomeError);
+          expect(error).toMatchObject({ code: 'outcome_not_for_category', category, outcomeCode: code, allowed });
+        }
+        expect(await ctx.repository.get(ticket.id)).toEqual(ticket);
+        expect((await ctx.repository.auditTrail(ticket.id)).map((e) => e.action)).toEqual(['opened']);
+        for (const code of allowed) {
+          const { ticket: another } = await ctx.openTicket({ category: category as AlertCategory });
+          expect((await ctx.service.resolve(another.id, 'fac-li', code, null)).outcomeCode).toBe(code);
+        }
+      },
+    );
+
+    it('a lift fault cannot be resolved as "resident well"', async () => {
+      const { ticket } = await ctx.openTicket({ category: 'lift_fault', subject: { kind: 'asset', id: 'lift-2' } });
+      await expect(ctx.service.resolve(ticket.id, 'fac-li', 'resident_well', null)).rejects.toBeInstanceOf(TicketOutcomeError);
+      expect((await ctx.service.resolve(ticket.id, 'fac-li', 'repaired', '更换门机皮带')).status).toBe('resolved');
     });
 
     it('refuses acknowledging a ticket already on site', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../shared/config/load-config.js';
 import { silentLogger } from '../../shared/log/logger.js';
@@ -27,8 +27,16 @@ describe('deploy/ example configs', () => {
       env: { ESTATECARE_UPLINK_PASSWORD: 'from-env' },
     });
     expect(config.uplink).toMatchObject({ username: 'gw-sunrise-01', password: 'from-env' });
-    // Building the gateway loads the profiles and binds the devices; nothing opens a socket yet.
-    const gateway = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
-    expect(gateway.id).toBe('gw-sunrise-01');
+    // Building the gateway loads the profiles, binds the devices and reads the device passwords from
+    // the variables the example names; nothing opens a socket yet.
+    vi.stubEnv('ESTATECARE_DEVICE_LIFT_B1_A', 'lift-password-from-env');
+    vi.stubEnv('ESTATECARE_DEVICE_DOOR_B1_1203', 'door-password-from-env');
+    try {
+      const gateway = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
+      expect(gateway.id).toBe('gw-sunrise-01');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(Object.keys(config.local_broker.embedded ? config.local_broker.device_credentials : {})).toEqual(['lift-b1-a', 'door-b1-main', 'door-b1-1203']);
   });
 });

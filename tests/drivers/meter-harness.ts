@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { BusConfig } from '../../edge/bus/bus-config.js';
+import type { SerialFieldBus } from '../../edge/bus/bus-config.js';
 import type { BusLink } from '../../edge/bus/bus-link.js';
 import type { PolledDevice } from '../../edge/bus/polled-device.js';
 import type { PolledProtocol } from '../../edge/bus/polled-protocol.js';
-import { DeviceProfileSchema, type DeviceProfile } from '../../edge/profiles/device-profile.js';
+import { DeviceProfileSchema } from '../../edge/drivers/shipped-protocols.js';
+import type { DeviceProfile } from '../../edge/profiles/device-profile.js';
+import { isPolledProfile } from '../../edge/profiles/polled-profile.js';
+import { serialFieldBus } from '../bus/field-bus.js';
 
 /**
  * Helpers for polling simulated meters over a pty pair through a protocol's own link and poll plan,
@@ -19,11 +22,14 @@ export function meterProfile(id: string, settings: Record<string, unknown> = {})
   return DeviceProfileSchema.parse({ ...raw, settings: { ...raw.settings, ...settings } });
 }
 
-export function serialBus(path: string, protocol: 'dlt645' | 'cjt188'): BusConfig {
-  return { id: `bus-${protocol}`, transport: 'serial', protocol, path, data_bits: 8, stop_bits: 1, device_backoff_max_s: 300, reopen_backoff_max_ms: 30_000, max_pending_writes: 32 };
+/** A bus of the protocol on the path, at its default line (2400 8E1). */
+export function serialBus(path: string, protocol: 'dlt645' | 'cjt188'): SerialFieldBus {
+  return serialFieldBus({ id: `bus-${protocol}`, transport: 'serial', protocol, path });
 }
 
+/** A device of a polled profile at the address; a profile of another kind is an error. */
 export function meterDevice(profile: DeviceProfile, address: string, timeoutMs = 1000): PolledDevice {
+  if (!isPolledProfile(profile)) throw new Error(`${profile.id} is not a polled profile`);
   return {
     id: `meter-${address}`,
     subject: { kind: 'unit', id: 'hh-7f3a' },

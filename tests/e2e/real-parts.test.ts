@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mqtt from 'mqtt';
 import pg from 'pg';
 import { InfluxDB } from 'influx';
 import { validateConfig } from '../../shared/config/load-config.js';
@@ -17,6 +16,7 @@ import { alertItem, eventItem, uniqueSlug } from '../support/wire-fixtures.js';
 import { eventually } from '../support/net.js';
 import { PROFILES_DIR, tempDataDir } from '../edge/edge-fixtures.js';
 import { startTestCloud } from '../support/test-cloud.js';
+import { connectTestDevice, testDeviceCredentials } from '../support/device-logins.js';
 
 /**
  * The production path end to end: a device publishes into the gateway's local broker; the gateway
@@ -50,7 +50,7 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
         gateway: { id: gatewayId },
         data_dir: tempDataDir(),
         uplink: { url: mosquitto.url, password: passwords[gatewayId] },
-        local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
+        local_broker: { embedded: true, host: '127.0.0.1', port: 0, device_credentials: testDeviceCredentials(['lift-b2-a']) },
         devices: [{ id: 'lift-b2-a', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-b2-a' }, mqtt: { topic: 'estate/b2/lift-a' } }],
       },
       'test gateway config',
@@ -75,7 +75,7 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
     )).rows;
 
   it('turns a lift alarm pressed on the estate into a P1 ticket row in PostgreSQL and an event in InfluxDB', async () => {
-    const device = await mqtt.connectAsync(gateway.localBrokerUrl, { clientId: uniqueSlug('lift-device') });
+    const device = await connectTestDevice(gateway.localBrokerUrl, 'lift-b2-a');
     const time = new Date().toISOString();
     await device.publishAsync('estate/b2/lift-a', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, door_status: 1, passenger_status: 1 }), { qos: 1 });
     await device.publishAsync('estate/b2/lift-a', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectAsync } from 'mqtt';
 import { validateConfig } from '../../shared/config/load-config.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
@@ -13,6 +12,7 @@ import { EmbeddedBroker } from '../../edge/local-broker/embedded-broker.js';
 import { MqttDriver } from '../../edge/drivers/mqtt/mqtt-driver.js';
 import type { DeviceSink, DriverDevice } from '../../edge/drivers/driver.js';
 import { loadProfiles } from '../../edge/profiles/load-profiles.js';
+import { connectTestDevice, testDeviceCredentials, testDevicePassword } from '../support/device-logins.js';
 
 /** What another connection to the outbox file finds on disk right now, per channel. */
 async function onDisk(path: string): Promise<Record<string, number>> {
@@ -45,7 +45,7 @@ describe('device messages taken in before they are acknowledged', () => {
         gateway: { id: 'test-intake-gw' },
         data_dir: dataDir,
         uplink: { url: `mqtt://127.0.0.1:${await freePort()}`, reconnect_period_ms: 60_000 },
-        local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
+        local_broker: { embedded: true, host: '127.0.0.1', port: 0, device_credentials: testDeviceCredentials(['lift-1']) },
         devices: [{ id: 'lift-1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-1' }, mqtt: { topic: 'estate/lift-1' } }],
       },
       'test',
@@ -60,14 +60,14 @@ describe('device messages taken in before they are acknowledged', () => {
     const dataDir = tempDataDir();
     gateway = await startGateway(dataDir);
     // The first message the gateway ever hears: no subscription to wait for.
-    const device = await connectAsync(gateway.localBrokerUrl, { reconnectPeriod: 0 });
+    const device = await connectTestDevice(gateway.localBrokerUrl, 'lift-1');
     await device.publishAsync('estate/lift-1', JSON.stringify({ time: new Date().toISOString(), seq: 1, event_code: 90 }), { qos: 1 });
     expect(await onDisk(gatewayOutboxPath(dataDir, 'test-intake-gw'))).toEqual({ alerts: 1, events: 1 });
     await device.endAsync();
   });
 
   it('refuses what a device sends once the driver has stopped, so the device keeps it for the next start', async () => {
-    const broker = new EmbeddedBroker({ host: '127.0.0.1', port: 0 }, silentLogger());
+    const broker = new EmbeddedBroker({ host: '127.0.0.1', port: 0, devices: [{ deviceId: 'lift-1', clientId: 'lift-1', topic: 'estate/lift-1', secret: { kind: 'password', password: testDevicePassword('lift-1') } }] }, silentLogger());
     const events: string[] = [];
     const sink: DeviceSink = {
       event: (event) => void events.push(event.type),
@@ -82,7 +82,7 @@ describe('device messages taken in before they are acknowledged', () => {
     await broker.start();
     await driver.start();
     try {
-      const device = await connectAsync(broker.url, { reconnectPeriod: 0 });
+      const device = await connectTestDevice(broker.url, 'lift-1');
       const alarm = JSON.stringify({ time: new Date().toISOString(), seq: 1, event_code: 90 });
       await device.publishAsync('estate/lift-1', alarm, { qos: 1 });
       expect(events).toEqual(['lift_alarm_button']);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProfiles } from '../../edge/profiles/load-profiles.js';
-import type { MqttDeviceProfile } from '../../edge/profiles/device-profile.js';
+import type { MqttDeviceProfile } from '../../edge/drivers/mqtt/mqtt-profile.js';
 import type { DeviceRef } from '../../edge/model/device-data.js';
 
 /**

@@ -75,7 +75,7 @@ describe('gateway config', () => {
       wait_for_receipts: true,
       receipt_timeout_s: 60,
     });
-    expect(config.local_broker).toEqual({ embedded: true, host: '127.0.0.1', port: 18831 });
+    expect(config.local_broker).toEqual({ embedded: true, host: '127.0.0.1', port: 18831, device_credentials: {} });
     expect(config).toMatchObject({ profiles_dir: DEFAULT_PROFILES_DIR, data_dir: '.estatecare/gateway', log_level: 'info' });
   });
 

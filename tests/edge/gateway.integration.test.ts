@@ -1,9 +1,9 @@
-import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicFor, type AlertItem } from '../../shared/contract/index.js';
 import type { Gateway } from '../../edge/gateway.js';
 import { ContractObserver, on } from './mqtt-observer.js';
 import { ObservedGateway } from './observed-gateway.js';
+import type { TestDeviceFleet } from '../support/device-logins.js';
 
 /**
  * The walking skeleton end to end on the edge side: device -> embedded local broker -> driver ->
@@ -14,7 +14,7 @@ describe('gateway against Mosquitto', () => {
   let gatewayId: string;
   let observer: ContractObserver;
   let gateway: Gateway;
-  let device: MqttClient;
+  let devices: TestDeviceFleet;
   let alerts: readonly AlertItem[];
 
   beforeAll(async () => {
@@ -27,7 +27,7 @@ describe('gateway against Mosquitto', () => {
         { id: 'door-b1-1203', profile: 'door_controller_generic', subject: { kind: 'unit', id: 'hh-7f3a' }, mqtt: { topic: 'estate/b1/1203/door' } },
       ],
     });
-    ({ gatewayId, observer, gateway, device, alerts } = rig);
+    ({ gatewayId, observer, gateway, devices, alerts } = rig);
   });
 
   afterAll(() => rig?.close());
@@ -43,8 +43,8 @@ describe('gateway against Mosquitto', () => {
 
   it('turns a lift alarm payload into an alert and an event upstream', async () => {
     const time = new Date().toISOString();
-    await device.publishAsync('estate/b1/lift-a', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, door_status: 1, passenger_status: 1, car_position: 7 }), { qos: 1 });
-    await device.publishAsync('estate/b1/lift-a', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, door_status: 1, passenger_status: 1, car_position: 7 }));
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', JSON.stringify({ time, seq: 2, event_code: 90 }));
 
     const alertMessage = await observer.waitFor(on('alerts'), 'an alerts envelope');
     expect(alertMessage.message.items[0]).toMatchObject({
@@ -65,8 +65,8 @@ describe('gateway against Mosquitto', () => {
 
   it('sends gate events without card numbers and keeps household events home', async () => {
     const time = new Date().toISOString();
-    await device.publishAsync('estate/b1/1203/door', JSON.stringify({ serial_no: 1, major: 5, minor: 0x19, time }), { qos: 1 });
-    await device.publishAsync('estate/b1/door-main', JSON.stringify({ serial_no: 77, major: 5, minor: 0x01, time, card_no: '5550123' }), { qos: 1 });
+    await devices.publish('door-b1-1203', 'estate/b1/1203/door', JSON.stringify({ serial_no: 1, major: 5, minor: 0x19, time }));
+    await devices.publish('door-b1-main', 'estate/b1/door-main', JSON.stringify({ serial_no: 77, major: 5, minor: 0x01, time, card_no: '5550123' }));
     const message = await observer.waitFor(on('events', (m) => m.message.items.some((i) => i.type === 'credential_granted')), 'the gate event');
     const granted = message.message.items.find((i) => i.type === 'credential_granted');
     expect(granted?.attributes).toEqual({ credential_type: 'card' });
@@ -75,9 +75,9 @@ describe('gateway against Mosquitto', () => {
   });
 
   it('refuses malformed device payloads, counts them, and keeps going', async () => {
-    await device.publishAsync('estate/b1/lift-a', '{"seq": 3, "event_code": ', { qos: 1 });
-    await device.publishAsync('estate/b1/lift-a', JSON.stringify({ seq: 4, hello: 'world' }), { qos: 1 });
-    await device.publishAsync('estate/b1/lift-a', JSON.stringify({ time: new Date().toISOString(), seq: 5, car_status: 0, door_zone: 1, door_status: 2, passenger_status: 1 }), { qos: 1 });
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', '{"seq": 3, "event_code": ');
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', JSON.stringify({ seq: 4, hello: 'world' }));
+    await devices.publish('lift-b1-a', 'estate/b1/lift-a', JSON.stringify({ time: new Date().toISOString(), seq: 5, car_status: 0, door_zone: 1, door_status: 2, passenger_status: 1 }));
     await observer.waitFor(on('alerts', (m) => m.message.items[0]?.state === 'cleared'), 'the cleared alert');
     expect(gateway.stats()).toMatchObject({ rejected: { not_json: 1, no_content: 1 }, alerts: 2 });
   });

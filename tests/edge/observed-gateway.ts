@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { connectAsync, type MqttClient } from 'mqtt';
 import { validateConfig } from '../../shared/config/load-config.js';
 import type { AlertItem } from '../../shared/contract/index.js';
 import { silentLogger } from '../../shared/log/logger.js';
@@ -8,17 +7,18 @@ import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/
 import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
 import { ContractObserver, MOSQUITTO_URL, clearRetainedStatus } from './mqtt-observer.js';
+import { TestDeviceFleet, testDeviceCredentials } from '../support/device-logins.js';
 
 /**
- * A gateway (embedded local broker, uplink to the real Mosquitto, its own data_dir) with one device
- * connection to its local broker, and an observer of everything it sends up, decoded with the wire
+ * A gateway (embedded local broker, uplink to the real Mosquitto, its own data_dir) whose devices each
+ * log in to its local broker with their own test password (`devices`), and an observer of everything it sends up, decoded with the wire
  * contract. Every alert the rules produce is in `alerts`, and told to onAlert.
  */
 export class ObservedGateway {
   private constructor(
     readonly gatewayId: string,
     readonly gateway: Gateway,
-    readonly device: MqttClient,
+    readonly devices: TestDeviceFleet,
     readonly observer: ContractObserver,
     readonly alerts: readonly AlertItem[],
   ) {}
@@ -36,7 +36,7 @@ export class ObservedGateway {
       gateway: { id: gatewayId },
       data_dir: tempDataDir(),
       uplink: { url: MOSQUITTO_URL, status_interval_s: options.statusIntervalS },
-      local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
+      local_broker: { embedded: true, host: '127.0.0.1', port: 0, device_credentials: testDeviceCredentials(options.devices.map((device) => device.id)) },
       devices: options.devices,
     };
     const gateway = createGateway(validateConfig(GatewayConfigSchema, input, 'test', { env: {} }), {
@@ -50,13 +50,12 @@ export class ObservedGateway {
       options.onAlert?.(alert);
     });
     await gateway.start();
-    const device = await connectAsync(gateway.localBrokerUrl, { clientId: `device-${gatewayId}` });
-    return new ObservedGateway(gatewayId, gateway, device, observer, alerts);
+    return new ObservedGateway(gatewayId, gateway, new TestDeviceFleet(gateway.localBrokerUrl), observer, alerts);
   }
 
   /** Stops everything and leaves no retained status of the test gateway on the shared broker. */
   async close(): Promise<void> {
-    await this.device.endAsync();
+    await this.devices.end();
     await this.gateway.stop();
     await this.observer.close();
     await clearRetainedStatus(this.gatewayId);

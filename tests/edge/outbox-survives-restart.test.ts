@@ -2,7 +2,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { validateConfig } from '../../shared/config/load-config.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
@@ -11,6 +10,7 @@ import { freePort } from '../support/net.js';
 import { uniqueSlug } from '../support/wire-fixtures.js';
 import { PROFILES_DIR } from './edge-fixtures.js';
 import { ContractObserver, MOSQUITTO_URL, type Observed } from './mqtt-observer.js';
+import { connectTestDevice, testDeviceCredentials } from '../support/device-logins.js';
 
 /**
  * An alert raised while the uplink is down is written to the gateway's SQLite outbox; the gateway is
@@ -35,7 +35,7 @@ describe('the outbox across an outage and a restart', () => {
       {
         gateway: { id: gatewayId },
         uplink: { url: uplinkUrl, reconnect_period_ms: 200 },
-        local_broker: { embedded: true, host: '127.0.0.1', port: 0 },
+        local_broker: { embedded: true, host: '127.0.0.1', port: 0, device_credentials: testDeviceCredentials(['lift-o1']) },
         data_dir: dataDir,
         devices: [{ id: 'lift-o1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-o1' }, mqtt: { topic: 'estate/o/lift-1' } }],
       },
@@ -50,7 +50,7 @@ describe('the outbox across an outage and a restart', () => {
     // The uplink points at a port nothing listens on: the cloud is unreachable.
     gateway = await start(`mqtt://127.0.0.1:${await freePort()}`);
     const raised = new Promise<void>((resolve) => gateway!.onAlert(() => resolve()));
-    const device = await mqtt.connectAsync(gateway.localBrokerUrl, { clientId: uniqueSlug('lift') });
+    const device = await connectTestDevice(gateway.localBrokerUrl, 'lift-o1');
     await device.publishAsync('estate/o/lift-1', JSON.stringify({ time: new Date().toISOString(), seq: 1, event_code: 90 }), { qos: 1 });
     await device.endAsync();
     await raised;

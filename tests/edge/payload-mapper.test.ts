@@ -42,6 +42,14 @@ describe('payload mapper: door controller (Hikvision minor codes, protocols.md s
     expect(denied?.attributes).toMatchObject({ reason: 'card_not_found', credential_ref: '12' });
   });
 
+  it('makes the text of a device storable where it enters: a NUL in the card number becomes U+FFFD, counted', () => {
+    const result = ok(mapPayload(door, GATE_DOOR, doorEvent(0x01, { card_no: '12\u00003\u001b[2J' }), T0));
+    expect(result.events[0]).toMatchObject({ type: 'credential_granted', attributes: { credential_ref: '12\ufffd3\ufffd[2J' } });
+    expect(result.ignored).toEqual([{ code: 'unstorable_text', message: 'card_no: 2 character(s) that are not storable text replaced by U+FFFD' }]);
+    // Tabs and line breaks are storable: kept as they are, nothing counted.
+    expect(ok(mapPayload(door, GATE_DOOR, doorEvent(0x01, { card_no: '12\t3' }), T0)).ignored).toEqual([]);
+  });
+
   it('gives a retransmission the same id and a new serial a new one', () => {
     const first = ok(mapPayload(door, GATE_DOOR, doorEvent(0x19), T0)).events[0];
     const again = ok(mapPayload(door, GATE_DOOR, doorEvent(0x19), T0 + 5000)).events[0];

@@ -21,6 +21,15 @@ describe('waiting for the cloud receipts', () => {
     expect(receipts.awaitedTelemetryItems).toBe(0);
   });
 
+  it('settles a stored message some of whose items were refused, with the counts by reason', () => {
+    const receipts = tracker();
+    receipts.expect({ seq: 20, channel: 'events', keys: [1, 2, 3], sentAt: 0 });
+    const settlement = receipts.settle([{ seq: 20, outcome: 'stored', refused: { event_time_ahead: 1, data_exception: 1 } }]);
+    expect(settlement.acknowledge).toEqual([1, 2, 3]);
+    expect(settlement.rejected).toEqual([]);
+    expect(settlement.partlyRefused).toEqual([{ message: { seq: 20, channel: 'events', keys: [1, 2, 3], sentAt: 0 }, refused: { event_time_ahead: 1, data_exception: 1 } }]);
+  });
+
   it('expires overdue messages and doubles the timeout up to its limit until a receipt comes', () => {
     const receipts = tracker();
     receipts.expect({ seq: 1, channel: 'events', keys: [1], sentAt: 0 });

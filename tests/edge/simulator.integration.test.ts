@@ -7,6 +7,7 @@ import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
 import { createGateway } from '../../edge/gateway.js';
 import { createEstateSimulator } from '../../edge/simulator/estate-simulator.js';
 import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
+import { testDeviceCredentials, testDevicePassword } from '../support/device-logins.js';
 import { MOSQUITTO_URL, clearRetainedStatus } from './mqtt-observer.js';
 
 describe('estate simulator driving a gateway', () => {
@@ -18,8 +19,8 @@ describe('estate simulator driving a gateway', () => {
 
   it('stages an entrapment that the gateway raises and later clears, with clean device traffic', async () => {
     const devices = [
-      { id: 'lift-b1-a', kind: 'lift_monitor' as const, topic: 'estate/b1/lift-a' },
-      { id: 'door-b1-main', kind: 'door_access_controller' as const, topic: 'estate/b1/door-main' },
+      { id: 'lift-b1-a', kind: 'lift_monitor' as const, topic: 'estate/b1/lift-a', password: testDevicePassword('lift-b1-a') },
+      { id: 'door-b1-main', kind: 'door_access_controller' as const, topic: 'estate/b1/door-main', password: testDevicePassword('door-b1-main') },
     ];
     const profileOf = { lift_monitor: 'lift_monitor_gbt24476', door_access_controller: 'door_controller_generic' };
     const config = validateConfig(
@@ -28,7 +29,7 @@ describe('estate simulator driving a gateway', () => {
         gateway: { id: gatewayId },
         data_dir: tempDataDir(),
         uplink: { url: MOSQUITTO_URL },
-        local_broker: { embedded: true, port: 0 },
+        local_broker: { embedded: true, port: 0, device_credentials: testDeviceCredentials(devices.map((d) => d.id)) },
         devices: devices.map((d) => ({ id: d.id, profile: profileOf[d.kind], subject: { kind: 'asset', id: d.id }, mqtt: { topic: d.topic } })),
       },
       'test',

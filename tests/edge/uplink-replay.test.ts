@@ -1,6 +1,5 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes } from 'aedes';
-import { connectAsync } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../shared/config/load-config.js';
 import { decodeMessage, type DecodedMessage } from '../../shared/contract/index.js';
@@ -8,6 +7,8 @@ import { silentLogger } from '../../shared/log/logger.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
 import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
+import { recordingLogger } from '../support/recording-logger.js';
+import { connectTestDevice, testDeviceCredentials } from '../support/device-logins.js';
 
 /** A cloud broker the test can take down and bring back on the same port: aedes in process. */
 async function cloudBroker(port: number, seen: DecodedMessage[]): Promise<{ port: number; close: () => Promise<void> }> {
@@ -53,7 +54,7 @@ describe('uplink outage', () => {
         gateway: { id: 'test-replay-gw' },
         data_dir: tempDataDir(),
         uplink: { url: `mqtt://127.0.0.1:${first.port}`, reconnect_period_ms: 100 },
-        local_broker: { embedded: true, port: 0 },
+        local_broker: { embedded: true, port: 0, device_credentials: testDeviceCredentials(['lift-1']) },
         devices: [{ id: 'lift-1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-1' }, mqtt: { topic: 'lift/1' } }],
       },
       'test',
@@ -65,7 +66,7 @@ describe('uplink outage', () => {
 
     await first.close();
     closeBroker = null;
-    const device = await connectAsync(gateway.localBrokerUrl);
+    const device = await connectTestDevice(gateway.localBrokerUrl, 'lift-1');
     const time = new Date().toISOString();
     await device.publishAsync('lift/1', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, passenger_status: 1 }), { qos: 1 });
     await device.publishAsync('lift/1', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });
@@ -91,9 +92,13 @@ describe('uplink outage', () => {
       'test',
       { env: {} },
     );
-    const offline = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
+    const log = recordingLogger('warn');
+    const offline = createGateway(config, { logger: log.logger, profilesDir: PROFILES_DIR });
     await offline.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Two refused connection attempts: the first one, and a reconnect after it.
+    const refused = await log.waitFor('uplink connection error', 2);
+    expect(refused.map((line) => (line.err as { code?: string }).code)).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
     await offline.stop();
+    expect(log.lines.filter((line) => line.level >= 50)).toEqual([]); // nothing logged as an error
   });
 });

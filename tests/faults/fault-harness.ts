@@ -11,6 +11,7 @@ import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/gateway-config.js';
 import { gatewayOutboxPath } from '../../edge/state/gateway-state-path.js';
 import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
+import { testDeviceCredentials, testDeviceLogin } from '../support/device-logins.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { eventually, freePort, waitForPort } from '../support/net.js';
@@ -110,7 +111,8 @@ export class FaultRig {
         ...options.gateway,
         gateway: { id: gatewayId },
         uplink: { reconnect_period_ms: 200, status_interval_s: 1, ...options.gateway.uplink, url: mosquitto.url, password: passwords[gatewayId] },
-        local_broker: { embedded: true, host: '127.0.0.1', port: localPort },
+        // Every MQTT device of the test logs in with its test password (tests/support/device-logins.ts).
+        local_broker: { embedded: true, host: '127.0.0.1', port: localPort, device_credentials: testDeviceCredentials((options.gateway.devices ?? []).filter((d) => d.mqtt).map((d) => d.id)) },
         data_dir: join(dir, 'gateway'),
       };
       // Checked here, so a mistake shows in the test rather than as the child's exit status 2.
@@ -326,7 +328,7 @@ export class MqttLift {
 
   /** Connects in the background: the gateway may not be up yet. */
   static connect(localUrl: string, id: string): MqttLift {
-    const client = mqtt.connect(localUrl, { clientId: uniqueSlug(id), reconnectPeriod: DEVICE_RECONNECT_MS, connectTimeout: 2000 });
+    const client = mqtt.connect(localUrl, { ...testDeviceLogin(id), reconnectPeriod: DEVICE_RECONNECT_MS, connectTimeout: 2000 });
     client.on('error', () => undefined); // connection refused while the gateway is down
     return new MqttLift(id, client);
   }

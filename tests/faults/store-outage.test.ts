@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
@@ -13,9 +12,10 @@ import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js'
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 import { startPrivateInfluxDb, type PrivateInfluxDb } from '../support/private-influxdb.js';
 import { runCli, type CliRun } from '../support/cli.js';
-import { eventually, freePort } from '../support/net.js';
+import { eventually, freePort, waitForPort } from '../support/net.js';
 import { uniqueSlug } from '../support/wire-fixtures.js';
 import { startTestCloud } from '../support/test-cloud.js';
+import { TestDeviceFleet, testDeviceCredentials } from '../support/device-logins.js';
 
 /**
  * Lifts that each press their alarm button once: four per phase (before, PostgreSQL down, between,
@@ -103,7 +103,7 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
   let influx: PrivateInfluxDb;
   let cloud: Cloud;
   let gateway: CliRun;
-  let device: MqttClient;
+  let devices: TestDeviceFleet;
 
   /** One statement on the private PostgreSQL, on a connection of its own (the server is restarted in between). */
   async function sql<R extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<R[]> {
@@ -161,7 +161,7 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
     const config = {
       gateway: { id: gatewayId },
       uplink: { url: mosquitto.url, password: passwords[gatewayId], reconnect_period_ms: 200 },
-      local_broker: { embedded: true, host: '127.0.0.1', port: localPort },
+      local_broker: { embedded: true, host: '127.0.0.1', port: localPort, device_credentials: testDeviceCredentials(lifts) },
       data_dir: join(dir, 'gateway'),
       log_level: 'warn',
       devices: lifts.map((id) => ({ id, profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id }, mqtt: { topic: `estate/${id}` } })),
@@ -169,7 +169,8 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
     const configFile = join(dir, 'gateway.yaml');
     writeFileSync(configFile, stringify(config));
     gateway = runCli(['gateway', '--config', configFile]);
-    device = await eventually('the gateway local broker', async () => mqtt.connectAsync(`mqtt://127.0.0.1:${localPort}`, { clientId: uniqueSlug('lifts'), reconnectPeriod: 0 }), 30_000);
+    await waitForPort(localPort, 30_000);
+    devices = new TestDeviceFleet(`mqtt://127.0.0.1:${localPort}`);
     // Devices publish into the gateway's broker with no session: until its driver has subscribed
     // (all device topics in one SUBSCRIBE), what they send reaches no one. Wait until the probe
     // lift's readings are in InfluxDB; from then on every frame the local broker acknowledges is read.
@@ -177,7 +178,7 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
     await eventually(
       'the gateway to read its lifts and reach the cloud',
       async () => {
-        await device.publishAsync(`estate/${PROBE_LIFT}`, JSON.stringify(statusFrame(Date.now(), seq++).payload), { qos: 1 });
+        await devices.publish(PROBE_LIFT, `estate/${PROBE_LIFT}`, JSON.stringify(statusFrame(Date.now(), seq++).payload));
         const series = await influxQuery(`SELECT count("value") FROM "readings" WHERE "device_id" = '${PROBE_LIFT}'`);
         return series.length > 0;
       },
@@ -186,7 +187,7 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await device?.endAsync();
+    await devices?.end();
     if (gateway && gateway.child.exitCode === null && gateway.child.signalCode === null) {
       gateway.child.kill('SIGTERM');
       await gateway.exited;
@@ -210,7 +211,7 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
       for (let seq = 1; streaming; seq++) {
         const time = nextTime();
         const frame = statusFrame(time, seq);
-        await device.publishAsync(`estate/${STATUS_LIFT}`, JSON.stringify(frame.payload), { qos: 1 });
+        await devices.publish(STATUS_LIFT, `estate/${STATUS_LIFT}`, JSON.stringify(frame.payload));
         producedFrames.set(time, frame.readings);
         await sleep(STATUS_PERIOD_MS);
       }
@@ -222,7 +223,7 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
       for (let i = 0; i < ALARMS_PER_PHASE; i++) {
         const lift = `lift-${nextLift++}`;
         const time = nextTime();
-        await device.publishAsync(`estate/${lift}`, JSON.stringify({ time: new Date(time).toISOString(), seq: 1, event_code: 90 }), { qos: 1 });
+        await devices.publish(lift, `estate/${lift}`, JSON.stringify({ time: new Date(time).toISOString(), seq: 1, event_code: 90 }));
         alarms.set(lift, { time, phase });
         await sleep(spreadOverMs / ALARMS_PER_PHASE);
       }

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { budgetBytesOf, SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
 import type { OutboxChannel, OutboxItems } from '../../edge/outbox/outbox.js';
 import { ManualClock } from '../../shared/time/clock.js';
-import { alert, event, reading, T0 } from './outbox-fixtures.js';
+import { alert, event, OutboxFolder, reading, T0, takeAllIds } from './outbox-fixtures.js';
 
 type Item = OutboxItems[OutboxChannel];
 
@@ -18,39 +15,22 @@ const seriesReading = (n: number) => ({ ...reading(n), point: n % 2 ? 'a' : 'b' 
 const loneReading = (n: number) => ({ ...reading(n), point: `p${n}` });
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/** Reads everything still stored (by reopening nothing: take, then release). */
-async function storedIds(outbox: SqliteOutbox): Promise<string[]> {
-  const ids: string[] = [];
-  const keys: number[] = [];
-  for (let batch = await outbox.take(10_000); batch; batch = await outbox.take(10_000)) {
-    ids.push(...batch.items.map((item) => item.id));
-    keys.push(...batch.keys);
-  }
-  await outbox.release(keys);
-  return ids;
-}
+/** Everything still stored (take, then release). */
+const storedIds = (outbox: SqliteOutbox): Promise<string[]> => takeAllIds(outbox, 'release');
 
 const readingIds = (ns: number[]): string[] => ns.map((n) => reading(n).id);
 
 describe('SQLite outbox: disk budget', () => {
-  let dir: string;
-  const opened: SqliteOutbox[] = [];
+  let folder: OutboxFolder;
   const logs: Array<{ level: number; msg: string; thinned?: number; evicted?: number }> = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const open = (maxBytes: number): SqliteOutbox => {
-    const outbox = new SqliteOutbox(join(dir, 'outbox.sqlite'), new ManualClock(T0), { maxBytes, logger });
-    opened.push(outbox);
-    return outbox;
-  };
+  const open = (maxBytes: number): SqliteOutbox => folder.open(folder.path('outbox.sqlite'), new ManualClock(T0), { maxBytes, logger });
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'estatecare-outbox-budget-'));
+    folder = new OutboxFolder();
     logs.length = 0;
   });
-  afterEach(() => {
-    for (const outbox of opened.splice(0)) outbox.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => folder.remove());
 
   it('thins first: every second reading of each device/point series, first and last kept', async () => {
     const urgent = [alert(1001), alert(1002), event(1003), event(1004)];

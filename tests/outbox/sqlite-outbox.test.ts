@@ -1,44 +1,25 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
-import { ManualClock } from '../../shared/time/clock.js';
-import { alert, event, reading, T0 } from './outbox-fixtures.js';
+import type { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
+import { alert, event, OutboxFolder, reading, T0, takeAllIds } from './outbox-fixtures.js';
 
 const CHILD = fileURLToPath(new URL('./append-until-killed.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Takes and acknowledges everything: the ids, in the order taken. */
-async function drainIds(outbox: SqliteOutbox): Promise<string[]> {
-  const seen: string[] = [];
-  for (let batch = await outbox.take(500); batch; batch = await outbox.take(500)) {
-    seen.push(...batch.items.map((item) => item.id));
-    await outbox.acknowledge(batch.keys);
-  }
-  return seen;
-}
+const drainIds = (outbox: SqliteOutbox): Promise<string[]> => takeAllIds(outbox, 'acknowledge');
 
 describe('SQLite outbox: what survives a restart, a power cut and kill -9', () => {
-  let dir: string;
+  let folder: OutboxFolder;
   let path: string;
-  const opened: SqliteOutbox[] = [];
-  const open = (): SqliteOutbox => {
-    const outbox = new SqliteOutbox(path, new ManualClock(T0));
-    opened.push(outbox);
-    return outbox;
-  };
+  const open = (): SqliteOutbox => folder.open(path);
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'estatecare-sqlite-outbox-'));
-    path = join(dir, 'gateway', 'outbox.sqlite');
+    folder = new OutboxFolder();
+    path = folder.path('gateway', 'outbox.sqlite');
   });
-  afterEach(() => {
-    for (const outbox of opened.splice(0)) outbox.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => folder.remove());
 
   it('keeps unacknowledged items across close and reopen; in-flight ones come back; the watermark stays', async () => {
     const first = open();

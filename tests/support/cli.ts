@@ -14,13 +14,14 @@ export interface CliRun {
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
-/** Runs the estatecare command from source, as `npm start` and `npm run estatecare` do. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+/** Runs the estatecare command from source, as `npm start` and `npm run estatecare` do; input, when given, is its standard input. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): CliRun {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin?.end(input);
   let out = '';
   let err = '';
   const lineWaiters = new Set<() => void>();

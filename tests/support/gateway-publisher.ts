@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { ReceiptsMessageSchema, topicFor, toWireTime, SCHEMA_VERSION, type Channel, type Receipt } from '../../shared/contract/index.js';
+import { ReceiptsMessageSchema, gatewayClientId, topicFor, toWireTime, SCHEMA_VERSION, type Channel, type Receipt } from '../../shared/contract/index.js';
 import { eventually } from './net.js';
 
 /**
@@ -21,9 +21,12 @@ export class GatewayPublisher {
     });
   }
 
-  /** Connects as the gateway and subscribes to its receipts topic, as the gateway's uplink does. */
+  /**
+   * Connects as the gateway, under its client id, and subscribes to its receipts topic, as the
+   * gateway's uplink does (a running gateway of the same id is displaced, as by a restart).
+   */
   static async connect(brokerUrl: string, gatewayId: string, password: string): Promise<GatewayPublisher> {
-    const client = await mqtt.connectAsync(brokerUrl, { username: gatewayId, password, clientId: `${gatewayId}-test-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(brokerUrl, { username: gatewayId, password, clientId: gatewayClientId(gatewayId), reconnectPeriod: 0 });
     const publisher = new GatewayPublisher(gatewayId, client);
     await client.subscribeAsync(topicFor(gatewayId, 'receipts'), { qos: 1 });
     return publisher;

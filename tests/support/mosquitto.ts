@@ -24,11 +24,19 @@ export interface MosquittoInstance {
  */
 export interface MosquittoOptions {
   /**
+   * Adds OBSERVER, an account that reads every gateway's traffic, to the password file and to a copy
+   * of the shipped ACL. A test's observer needs its own account: the shipped config binds client ids
+   * to usernames (use_username_as_clientid), so a second login as the cloud would displace it.
+   */
+  observer?: boolean;
+  /**
    * false runs without persistence, as a broker that loses its sessions on restart (a crash between
    * autosaves, persistence left off): the cloud's queued messages are gone after restart().
    */
   persistence?: boolean;
 }
+
+export const OBSERVER = { username: 'estatecare-test-observer', password: 'pw-test-observer' } as const;
 
 export async function startMosquitto(users: Record<string, string>, options: MosquittoOptions = {}): Promise<MosquittoInstance> {
   assertInstalled();
@@ -37,10 +45,12 @@ export async function startMosquitto(users: Record<string, string>, options: Mos
   const passwordFile = join(dir, 'passwd');
   const aclFile = join(dir, 'acl');
   writeFileSync(passwordFile, '');
-  for (const [user, password] of Object.entries(users)) {
+  const accounts = options.observer ? { ...users, [OBSERVER.username]: OBSERVER.password } : users;
+  for (const [user, password] of Object.entries(accounts)) {
     execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
   }
-  writeFileSync(aclFile, readFileSync(DEPLOY_ACL));
+  const observerRules = options.observer ? `\n# Test observer (tests/support/mosquitto.ts)\nuser ${OBSERVER.username}\ntopic read estatecare/v1/gw/#\n` : '';
+  writeFileSync(aclFile, `${readFileSync(DEPLOY_ACL, 'utf8')}${observerRules}`);
   const conf = readFileSync(DEPLOY_CONF, 'utf8')
     .replace(/^password_file .*$/m, `password_file ${passwordFile}`)
     .replace(/^acl_file .*$/m, `acl_file ${aclFile}`)

@@ -1,4 +1,5 @@
 import { migrate } from '../../cloud/db/migrate.js';
+import type { Migration } from '../../cloud/db/migrations/index.js';
 import { openDatabase } from '../../cloud/db/open-database.js';
 import type { SqlDatabase } from '../../cloud/db/sql-database.js';
 import { createTestPostgresDatabase } from './postgres.js';
@@ -11,18 +12,18 @@ export interface OpenedSqlDatabase {
 
 export interface SqlBackend {
   name: 'postgres' | 'pglite';
-  /** A fresh, migrated, empty database. */
-  open(): Promise<OpenedSqlDatabase>;
+  /** A fresh, migrated, empty database; `migrations` to stop at an earlier schema (all by default). */
+  open(migrations?: readonly Migration[]): Promise<OpenedSqlDatabase>;
 }
 
 /** The two SQL databases every SQL repository is tested on: real PostgreSQL and in-memory PGlite. */
 export const SQL_BACKENDS: readonly SqlBackend[] = [
   {
     name: 'postgres',
-    async open() {
+    async open(migrations) {
       const database = await createTestPostgresDatabase();
       const db = await openDatabase({ url: database.url });
-      await migrate(db);
+      await migrate(db, undefined, migrations);
       return {
         db,
         cleanup: async () => {
@@ -34,9 +35,9 @@ export const SQL_BACKENDS: readonly SqlBackend[] = [
   },
   {
     name: 'pglite',
-    async open() {
+    async open(migrations) {
       const db = await openDatabase({ pglite_dir: null });
-      await migrate(db);
+      await migrate(db, undefined, migrations);
       return { db, cleanup: () => db.close() };
     },
   },

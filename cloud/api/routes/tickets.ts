@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AlertCategorySchema } from '../../../shared/contract/index.js';
+import { AlertCategorySchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
 import { OutcomeCodeSchema, TicketStatusSchema } from '../../tickets/ticket.js';
 import type { TicketService } from '../../tickets/ticket-service.js';
 import { MAX_LIST_LIMIT as MAX_PAGE_SIZE, DEFAULT_LIST_LIMIT as DEFAULT_PAGE_SIZE } from '../../tickets/ticket-repository.js';
@@ -10,7 +10,8 @@ import { ErrorBodySchema } from '../error-body.js';
 
 /**
  * What the ticket routes need from the ticket service; "now" comes from the service's clock. Unknown
- * ids and illegal transitions throw the coded errors of tickets/ticket-errors.ts (404 and 409).
+ * ids, illegal transitions and outcome codes of another category throw the coded errors of
+ * tickets/ticket-errors.ts (404, 409 and 400).
  */
 export type TicketDesk = Pick<TicketService, 'list' | 'get' | 'auditTrail' | 'acknowledge' | 'markOnSite' | 'resolve'>;
 
@@ -29,7 +30,7 @@ export const ticketRoutes =
         schema: {
           summary: 'List tickets, newest first',
           querystring: z.object({
-            estate_id: z.string().min(1).optional(),
+            estate_id: z.string().regex(SLUG_PATTERN, 'must be an estate id').optional(),
             status: z
               .string()
               .transform((value) => value.split(',').map((s) => s.trim()))
@@ -97,7 +98,7 @@ export const ticketRoutes =
       '/tickets/:id/resolve',
       {
         schema: {
-          summary: 'Resolve a ticket with an outcome code and a note',
+          summary: 'Resolve a ticket with an outcome code of its category (GET /ticket-categories) and a note',
           params: TicketIdParams,
           body: z.object({
             by: StaffId,

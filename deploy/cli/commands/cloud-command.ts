@@ -2,12 +2,12 @@ import { loadConfigFile } from '../../../shared/config/load-config.js';
 import { createLogger } from '../../../shared/log/logger.js';
 import { CLOUD_ENV_OVERRIDES, CloudConfigSchema } from '../../../cloud/config/cloud-config.js';
 import { Cloud } from '../../../cloud/cloud-service.js';
-import { parseCommandArgs, requireOption } from '../options.js';
+import type { ParsedArgs } from '../command-spec.js';
+import { requireOption } from '../options.js';
 import { runUntilSignal } from '../run-until-signal.js';
 
 /** estatecare cloud --config cloud.yaml */
-export async function runCloudCommand(args: string[]): Promise<void> {
-  const values = parseCommandArgs(args, { config: { type: 'string', short: 'c' } });
+export async function runCloudCommand({ values }: ParsedArgs): Promise<void> {
   const config = loadConfigFile(CloudConfigSchema, requireOption(values.config, 'config'), { envOverrides: CLOUD_ENV_OVERRIDES });
   const logger = createLogger('estatecare-cloud', { level: config.log_level });
   const cloud = new Cloud(config, { logger });

@@ -3,22 +3,15 @@ import { SHIPPED_PROFILES_DIR } from '../../../shared/package-root.js';
 import { DEFAULT_API_PORT, DEFAULT_EMBEDDED_BROKER_PORT } from '../../../cloud/config/cloud-config.js';
 import { DEFAULT_LOCAL_BROKER_PORT } from '../../../edge/config/gateway-config.js';
 import { DemoSystem } from '../../demo/demo-system.js';
-import { parseCommandArgs, portOption, secondsOption } from '../options.js';
+import type { ParsedArgs } from '../command-spec.js';
+import { portOption, secondsOption } from '../options.js';
 import { runUntilSignal } from '../run-until-signal.js';
 
 const DEFAULT_DEMO_DIR = '.estatecare/demo';
 const DEFAULT_INCIDENT_AFTER_S = 20;
 
 /** estatecare demo: the whole system on embedded defaults, with a terminal made for people. */
-export async function runDemoCommand(args: string[]): Promise<void> {
-  const values = parseCommandArgs(args, {
-    'data-dir': { type: 'string' },
-    'api-port': { type: 'string' },
-    'cloud-mqtt-port': { type: 'string' },
-    'gateway-mqtt-port': { type: 'string' },
-    'incident-after': { type: 'string' },
-    'log-level': { type: 'string' },
-  });
+export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
   const incidentAfterS = secondsOption(values['incident-after'], 'incident-after', DEFAULT_INCIDENT_AFTER_S);
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : DEFAULT_DEMO_DIR;
   // Logs go to stderr at warn, so the terminal shows the headlines below and any trouble.

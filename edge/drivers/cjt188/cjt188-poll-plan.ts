@@ -1,10 +1,9 @@
 import { BusError } from '../../bus/bus-error.js';
 import type { PollStep, RawPointValue } from '../../bus/polled-protocol.js';
-import type { Cjt188DeviceProfile } from '../../profiles/device-profile.js';
 import { CJT188_HEADER_LENGTH } from './cjt188-frame.js';
 import { DATA_ID_LENGTH, DI_METERING_DATA } from './cjt188-data-id.js';
 import { decodeMeteringData, METERING_DATA_LENGTH, type MeteringData } from './cjt188-metering-data.js';
-import { statusLayoutOf, type Cjt188Field } from './cjt188-profile.js';
+import { statusLayoutOf, type Cjt188DeviceProfile, type Cjt188Field } from './cjt188-profile.js';
 import { decodeStatus, VALVE_STATE_CODE, type StatusLayout } from './cjt188-status.js';
 import type { Cjt188Reply, Cjt188Request } from './cjt188-transaction.js';
 import { toCubicMetres, volumeUnitTable } from './cjt188-units.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { polledProfileSchema } from '../../profiles/polled-profile.js';
 import { DEFAULT_CJT188_PREAMBLE_COUNT, MAX_CJT188_PREAMBLE_COUNT, METER_TYPE } from './cjt188-frame.js';
 import { DEFAULT_STATUS_LAYOUT, type StatusLayout, type ValveState } from './cjt188-status.js';
 import { CodeKeySchema, codeOfKey } from './cjt188-code-key.js';
@@ -93,3 +94,7 @@ export function cjt188AddressProblems(points: ReadonlyArray<{ name: string; attr
   });
   return problems;
 }
+
+/** A cjt188 profile: the `settings:` above, and points whose `attributes:` say what each reads. */
+export const Cjt188DeviceProfileSchema = polledProfileSchema('cjt188', Cjt188ProfileSectionSchema, Cjt188PointAttributesSchema, cjt188AddressProblems);
+export type Cjt188DeviceProfile = z.infer<typeof Cjt188DeviceProfileSchema>;

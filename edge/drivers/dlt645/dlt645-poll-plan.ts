@@ -1,11 +1,10 @@
 import { BusError } from '../../bus/bus-error.js';
 import type { PollStep, RawPointValue } from '../../bus/polled-protocol.js';
-import type { Dlt645DeviceProfile } from '../../profiles/device-profile.js';
 import { decodeBcdNumber, parseBcdFormat, type BcdFormat } from '../frame-codec/bcd-number.js';
 import { toHex } from '../frame-codec/hex.js';
 import { normaliseDataId } from './dlt645-data-id.js';
 import { DLT645_HEADER_LENGTH } from './dlt645-frame.js';
-import { dlt645PointSpan } from './dlt645-profile.js';
+import { dlt645PointSpan, type Dlt645DeviceProfile } from './dlt645-profile.js';
 import type { Dlt645Reply, Dlt645Request } from './dlt645-transaction.js';
 
 interface PlannedPoint {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { polledProfileSchema } from '../../profiles/polled-profile.js';
 import { BCD_FORMAT_PATTERN, MAX_BCD_FORMAT_DIGITS, parseBcdFormat } from '../frame-codec/bcd-number.js';
 import { DEFAULT_DLT645_PREAMBLE_COUNT, MAX_DLT645_DATA_LENGTH, MAX_DLT645_PREAMBLE_COUNT } from './dlt645-frame.js';
 
@@ -70,3 +71,7 @@ export function dlt645AddressProblems(points: ReadonlyArray<{ name: string; attr
   });
   return problems;
 }
+
+/** A dlt645 profile: the `settings:` above, and points whose `attributes:` say what each reads. */
+export const Dlt645DeviceProfileSchema = polledProfileSchema('dlt645', Dlt645ProfileSectionSchema, Dlt645PointAttributesSchema, dlt645AddressProblems);
+export type Dlt645DeviceProfile = z.infer<typeof Dlt645DeviceProfileSchema>;

@@ -1,5 +1,5 @@
 import type { Logger } from '../../../shared/log/logger.js';
-import { serialSettings, type BusConfig } from '../../bus/bus-config.js';
+import { serialSettings, type FieldBus } from '../../bus/bus-config.js';
 import { BusError } from '../../bus/bus-error.js';
 import type { BusLink } from '../../bus/bus-link.js';
 import { toBusError } from './modbus-error-kind.js';
@@ -102,15 +102,15 @@ export class ModbusLink implements BusLink<ModbusRequest, ModbusReply> {
 /** Longest TCP connect to a Modbus TCP endpoint, in ms. */
 export const TCP_CONNECT_TIMEOUT_MS = 3_000;
 
-/** Where a bus connects: its serial line with the protocol's defaults filled in, or its TCP endpoint. */
-export function modbusTarget(bus: BusConfig): ModbusTarget {
+/** Where a bus connects: its settled serial line, or its TCP endpoint. */
+export function modbusTarget(bus: FieldBus): ModbusTarget {
   if (bus.transport === 'tcp') return { kind: 'tcp', host: bus.host, port: bus.port, connectTimeoutMs: TCP_CONNECT_TIMEOUT_MS };
   if (bus.protocol !== 'modbus_rtu') throw new Error(`bus ${bus.id} speaks ${bus.protocol}, not modbus_rtu`);
   return { kind: 'rtu', path: bus.path, ...serialSettings(bus) };
 }
 
 /** A link over modbus-serial for a bus of the gateway config; opens nothing yet. */
-export function createModbusLink(bus: BusConfig, logger: Logger): ModbusLink {
+export function createModbusLink(bus: FieldBus, logger: Logger): ModbusLink {
   const target = modbusTarget(bus);
   return new ModbusLink(new ModbusSerialTransport(target), logger, `${bus.id} (${describeTarget(target)})`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { polledProfileSchema } from '../../profiles/polled-profile.js';
 
 /**
  * The modbus driver's part of a device profile (conventions.md 2: the driver owns the schema of its
@@ -144,3 +145,7 @@ export function modbusAddressProblems(points: ReadonlyArray<{ name: string; attr
   });
   return problems;
 }
+
+/** A modbus profile: the `settings:` above, and points whose `attributes:` say where each value lives. */
+export const ModbusDeviceProfileSchema = polledProfileSchema('modbus', ModbusProfileSectionSchema, ModbusPointAttributesSchema, modbusAddressProblems);
+export type ModbusDeviceProfile = z.infer<typeof ModbusDeviceProfileSchema>;

@@ -1,9 +1,8 @@
 import type { BusConfig } from '../../bus/bus-config.js';
 import type { PolledDevice } from '../../bus/polled-device.js';
 import type { PolledProtocol, PollStep, WriteRequest } from '../../bus/polled-protocol.js';
-import type { ModbusDeviceProfile } from '../../profiles/device-profile.js';
 import { createModbusLink } from './modbus-link.js';
-import { isBitTable, registerWidth } from './modbus-profile.js';
+import { isBitTable, registerWidth, type ModbusDeviceProfile } from './modbus-profile.js';
 import type { ModbusReply, ModbusRequest } from './modbus-request.js';
 import { planReads, sliceReply } from './read-planner.js';
 import { encodeRegisters } from './register-codec.js';
@@ -35,14 +34,15 @@ export function parseModbusAddress(address: string, transport: BusConfig['transp
   return unitId;
 }
 
+/** The device's profile, which the profile schema checked when its driver is modbus. */
 function modbusProfile(device: PolledDevice): ModbusDeviceProfile {
   if (device.profile.driver !== 'modbus') throw new Error(`device ${device.id} uses profile ${device.profile.id} of the ${device.profile.driver} driver, not modbus`);
-  return device.profile;
+  return device.profile as ModbusDeviceProfile;
 }
 
 /**
  * The reads of one poll. The unit id is checked against the TCP range here (the scheduler does not
- * say which bus); the RTU range is checked when the gateway config is parsed (polled-protocols.ts).
+ * say which bus); the RTU range is checked when devices are bound to buses (modbus-manifest.ts).
  */
 function planPoll(device: PolledDevice): Array<PollStep<ModbusRequest, ModbusReply>> {
   const profile = modbusProfile(device);
@@ -86,6 +86,8 @@ function planWrite(device: PolledDevice, write: WriteRequest): PollStep<ModbusRe
 
 export const modbusProtocol: PolledProtocol<ModbusRequest, ModbusReply> = {
   name: 'modbus',
+  // Modbus slaves turn around in a few ms; 5 ms is a common figure for meters.
+  typicalTurnaroundMs: 5,
   createLink: createModbusLink,
   planPoll,
   planWrite,

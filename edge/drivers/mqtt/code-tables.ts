@@ -1,5 +1,5 @@
 import type { LiftFault } from '../../../shared/contract/index.js';
-import type { MqttDeviceProfile } from '../../profiles/device-profile.js';
+import type { MqttDeviceProfile } from './mqtt-profile.js';
 import type { EventMapping } from './mqtt-profile.js';
 import { parseVendorCode } from './vendor-code.js';
 

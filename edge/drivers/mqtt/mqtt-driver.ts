@@ -2,7 +2,7 @@ import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { DeviceIntakeHost } from '../../local-broker/embedded-broker.js';
 import type { Clock } from '../../../shared/time/clock.js';
-import type { MqttDeviceProfile } from '../../profiles/device-profile.js';
+import type { MqttDeviceProfile } from './mqtt-profile.js';
 import type { DeviceSink, Driver, DriverDevice } from '../driver.js';
 import { mapPayload } from './payload-mapper.js';
 
@@ -66,7 +66,8 @@ export class MqttDriver implements Driver {
     if (taken && taken.device.id !== device.id) {
       throw new Error(`device ${device.id}: topic "${topic}" is already used by device ${taken.device.id}`);
     }
-    this.byTopic.set(topic, { device, profile: device.profile });
+    // The mqtt manifest's profile schema made every profile whose driver is mqtt.
+    this.byTopic.set(topic, { device, profile: device.profile as MqttDeviceProfile });
     if (this.options.embeddedBroker) return;
     this.client?.subscribe(topic, { qos: 1 }, (error) => this.logSubscribeError(topic, error));
   }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { EventTypeSchema, LiftFaultSchema, LiftServiceModeSchema, UnitSchema } from '../../../shared/contract/index.js';
+import { EventTypeSchema, LiftFaultSchema, LiftServiceModeSchema } from '../../../shared/contract/index.js';
+import { checkEventKind, checkFaultKind, profileCommonFields } from '../../profiles/device-profile.js';
+import { checkPointUnits, readingUnitFields } from '../../profiles/reading-units.js';
 import { parseVendorCode } from './vendor-code.js';
 
 /**
@@ -41,7 +43,8 @@ const EventTableSchema = z.object({
 const StatusPointSchema = z.object({
   /** Payload field; defaults to the point name. */
   field: FieldPathSchema.optional(),
-  unit: UnitSchema,
+  /** The reading's unit, and the device's when it sends another (converted once, in the payload mapper). */
+  ...readingUnitFields,
   value_map: z.record(z.string().regex(/^-?\d+$/, 'value_map keys are integers'), z.number()).optional(),
   description: z.string().optional(),
 });
@@ -93,11 +96,27 @@ export const MqttProfileSectionSchema = z
       });
     }
     if (section.faults) checkCodeKeys(Object.keys(section.faults.codes), ['faults', 'codes'], ctx);
+    for (const [name, point] of Object.entries(section.status_points)) checkPointUnits(name, point, ['status_points', name], ctx);
     if (!section.events && !section.faults && Object.keys(section.status_points).length === 0) {
       issue(ctx, [], 'a profile must map at least one of events, faults or status_points');
     }
   });
 export type MqttProfileSection = z.infer<typeof MqttProfileSectionSchema>;
+
+/** An mqtt profile: the common fields and the `mqtt:` section; events and faults must fit the kind. */
+export const MqttDeviceProfileSchema = z
+  .object({
+    ...profileCommonFields,
+    driver: z.literal('mqtt'),
+    mqtt: MqttProfileSectionSchema,
+  })
+  .superRefine((profile, ctx) => {
+    for (const [code, mapping] of Object.entries(profile.mqtt.events?.codes ?? {})) {
+      checkEventKind(profile.kind, mapping.type, ['mqtt', 'events', 'codes', code, 'type'], ctx);
+    }
+    if (profile.mqtt.faults) checkFaultKind(profile.kind, ['mqtt', 'faults'], ctx);
+  });
+export type MqttDeviceProfile = z.infer<typeof MqttDeviceProfileSchema>;
 
 /** Every code key must be an integer (decimal or 0x hex) and name a distinct code. */
 function checkCodeKeys(keys: string[], path: string[], ctx: z.RefinementCtx): void {

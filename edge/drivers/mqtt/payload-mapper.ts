@@ -1,8 +1,10 @@
 import type { EventAttributes, EventType, ReadingItem } from '../../../shared/contract/index.js';
-import { toWireTime } from '../../../shared/contract/index.js';
+import { toStorableText, toWireTime } from '../../../shared/contract/index.js';
 import { newId, stableId } from '../../../shared/ids.js';
 import type { CanonicalEvent, DeviceRef, ReadingFrame } from '../../model/device-data.js';
-import type { MqttDeviceProfile } from '../../profiles/device-profile.js';
+import { deviceUnitFactor } from '../../profiles/reading-units.js';
+import { readingValue } from '../../values/point-transform.js';
+import type { MqttDeviceProfile } from './mqtt-profile.js';
 import type { DeviceDataProblem } from '../driver.js';
 import { parseDeviceTime } from '../event-time.js';
 import { codeTablesOf } from './code-tables.js';
@@ -129,18 +131,27 @@ function extractEvents(profile: MqttDeviceProfile, json: JsonObject, ignored: De
   return found;
 }
 
-/** Payload fields copied onto every event (e.g. card_no -> credential_ref), scalars only. */
+/**
+ * Payload fields copied onto every event (e.g. card_no -> credential_ref), scalars only. Text is
+ * made storable here, where it enters: a character no store should hold (a NUL in a reader number)
+ * becomes U+FFFD and is counted, so the event still goes through and cannot stall the cloud.
+ */
 function copyAttributes(profile: MqttDeviceProfile, json: JsonObject, ignored: DeviceDataProblem[]): EventAttributes {
   const attributes: EventAttributes = {};
   for (const [field, name] of Object.entries(profile.mqtt.attribute_fields)) {
     const value = fieldAt(json, field);
     if (value === undefined) continue;
-    const usable =
-      (typeof value === 'string' && value.length <= MAX_ATTRIBUTE_CHARS) ||
-      (typeof value === 'number' && Number.isFinite(value)) ||
-      typeof value === 'boolean';
-    if (usable) attributes[name] = value as string | number | boolean;
-    else ignored.push({ code: 'bad_attribute', message: `${field} is not a short scalar; not copied` });
+    if (typeof value === 'string' && value.length <= MAX_ATTRIBUTE_CHARS) {
+      const storable = toStorableText(value);
+      if (storable.replaced > 0) {
+        ignored.push({ code: 'unstorable_text', message: `${field}: ${storable.replaced} character(s) that are not storable text replaced by U+FFFD` });
+      }
+      attributes[name] = storable.text;
+    } else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') {
+      attributes[name] = value;
+    } else {
+      ignored.push({ code: 'bad_attribute', message: `${field} is not a short scalar; not copied` });
+    }
   }
   return attributes;
 }
@@ -173,6 +184,7 @@ function extractReadings(
       }
       value = mapped;
     }
+    if (spec.device_unit !== undefined) value = readingValue(value, deviceUnitFactor(spec));
     items.push({ id: idFor(point), device_id: deviceId, point, value, unit: spec.unit, event_time: eventTime });
   }
   return { items, recognised };

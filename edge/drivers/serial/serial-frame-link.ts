@@ -1,5 +1,5 @@
 import type { Logger } from '../../../shared/log/logger.js';
-import { serialSettings, type BusConfig } from '../../bus/bus-config.js';
+import { serialSettings, type FieldBus } from '../../bus/bus-config.js';
 import { BusError } from '../../bus/bus-error.js';
 import type { BusLink } from '../../bus/bus-link.js';
 import { toHex } from '../frame-codec/hex.js';
@@ -151,8 +151,8 @@ export class SerialFrameLink implements BusLink<FrameRequest, FrameReply> {
   }
 }
 
-/** The serial settings of a bus, with the protocol's defaults (bus-config.ts); a TCP bus is an error. */
-export function serialSettingsOf(bus: BusConfig): SerialSettings {
+/** The serial settings of a bus, its line settled (bus-config.ts); a TCP bus is an error. */
+export function serialSettingsOf(bus: FieldBus): SerialSettings {
   if (bus.transport !== 'serial') throw new Error(`bus ${bus.id}: ${bus.protocol} runs on a serial bus, not ${bus.transport}`);
   return { path: bus.path, ...serialSettings(bus) };
 }

@@ -1,4 +1,4 @@
-import type { AlertItem } from '../../../shared/contract/index.js';
+import { toWireTime, type AlertItem } from '../../../shared/contract/index.js';
 import type { RulesConfig } from '../../../shared/contract/rules-config.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import { MemoryRuleStateStore } from '../../state/memory-rule-state-store.js';
@@ -16,6 +16,11 @@ export interface BacktestOptions {
   onAlert: (alert: AlertItem) => void;
   /** Each line that could not be used. */
   onSkipped: (where: string, problem: string) => void;
+  /**
+   * The end of the replay, epoch ms: time passes to here after the last input, so a timer due after
+   * the last recorded input (a care check at 10:30 when the recording stops at 09:00) still fires.
+   */
+  until?: number;
 }
 
 export interface BacktestSummary {
@@ -25,7 +30,8 @@ export interface BacktestSummary {
   from: number | null;
   to: number | null;
   alerts: Record<AlertItem['state'], number>;
-  /** Changes per rule: how many episodes each raised, updated, cleared. */
+  /** Changes per ticket category (what a user asks for), and per rule within it. */
+  byCategory: Partial<Record<AlertItem['category'], Record<AlertItem['state'], number>>>;
   byRule: Record<string, Record<AlertItem['state'], number>>;
   openAtEnd: ActiveEpisode[];
 }
@@ -46,12 +52,14 @@ export async function backtest(lines: AsyncIterable<RecordedLine>, options: Back
     from: null,
     to: null,
     alerts: { raised: 0, updated: 0, cleared: 0 },
+    byCategory: {},
     byRule: {},
     openAtEnd: [],
   };
   const run = (batch: EngineInput[]): void => {
     for (const alert of engine.handleBatch(batch)) {
       summary.alerts[alert.state]++;
+      (summary.byCategory[alert.category] ??= { raised: 0, updated: 0, cleared: 0 })[alert.state]++;
       (summary.byRule[alert.rule] ??= { raised: 0, updated: 0, cleared: 0 })[alert.state]++;
       options.onAlert(alert);
     }
@@ -72,6 +80,10 @@ export async function backtest(lines: AsyncIterable<RecordedLine>, options: Back
       run(batch);
       batch = [];
     }
+  }
+  if (options.until !== undefined && (summary.to === null || options.until > summary.to)) {
+    batch.push({ kind: 'tick', at: toWireTime(options.until) });
+    summary.to = options.until;
   }
   run(batch);
   summary.openAtEnd = engine.activeEpisodes();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceProfileSchema } from '../../../edge/profiles/device-profile.js';
+import { DeviceProfileSchema } from '../../../edge/drivers/shipped-protocols.js';
 import { cjt188Protocol } from '../../../edge/drivers/cjt188/cjt188-protocol.js';
 import { statusLayoutOf } from '../../../edge/drivers/cjt188/cjt188-profile.js';
 import { decodeStatus } from '../../../edge/drivers/cjt188/cjt188-status.js';
@@ -51,7 +51,7 @@ describe('cjt188_cold_water_meter profile', () => {
     const steps = cjt188Protocol.planPoll(meterDevice(profile, REAL_METER));
     expect(steps).toHaveLength(1);
     const step = steps[0];
-    if (!step) return;
+    if (!step) throw new Error('no poll step planned');
     expect(step.request).toMatchObject({ kind: 'read_data', meterType: 0x10, di: 0x901f, diOrder: 'high_first', preambleCount: 4 });
     // FE x4 + 68 T A x7 C L + DI SER + CS 16 = 20; reply 13 + L 22 = 35
     expect(step.wireBytes).toEqual({ request: 20, reply: 35 });
@@ -66,7 +66,7 @@ describe('cjt188_cold_water_meter profile', () => {
 
   it('lists the UNVERIFIED x10 code: 0x2D reads 2.00 x 10 = 20 m3', async () => {
     const [step] = cjt188Protocol.planPoll(meterDevice(profile, REAL_METER));
-    if (!step) return;
+    if (!step) throw new Error('no poll step planned');
     const reply = await runCjt188Transaction(step.request, 0, async () => replyWithUnit(0x2d), 1000);
     expect(step.decode(reply)[0]).toEqual({ point: 'current_volume', raw: 20 });
   });
@@ -88,7 +88,7 @@ describe('cjt188 profile schema', () => {
     const result = profileWith();
     if (!result.success) throw result.error;
     const [step] = cjt188Protocol.planPoll(meterDevice(result.data, REAL_METER));
-    if (!step) return;
+    if (!step) throw new Error('no poll step planned');
     const reply = await runCjt188Transaction(step.request, 0, async () => replyWithUnit(0x2d), 1000);
     const error = await expectBusError(() => step.decode(reply), 'malformed');
     expect(error.message).toContain('0x2D');
@@ -98,7 +98,7 @@ describe('cjt188 profile schema', () => {
     const result = profileWith();
     if (!result.success) throw result.error;
     const [step] = cjt188Protocol.planPoll(meterDevice(result.data, REAL_METER));
-    if (!step) return;
+    if (!step) throw new Error('no poll step planned');
     const reply = await runCjt188Transaction(step.request, 0, async () => replyWithUnit(0x29), 1000);
     expect(step.decode(reply)[0]).toEqual({ point: 'current_volume', raw: 0.002 });
   });

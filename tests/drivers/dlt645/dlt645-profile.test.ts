@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceProfileSchema, type DeviceProfile } from '../../../edge/profiles/device-profile.js';
+import { DeviceProfileSchema } from '../../../edge/drivers/shipped-protocols.js';
+import type { DeviceProfile } from '../../../edge/profiles/device-profile.js';
 import { dlt645Protocol } from '../../../edge/drivers/dlt645/dlt645-protocol.js';
 import { runDlt645Transaction } from '../../../edge/drivers/dlt645/dlt645-transaction.js';
 import { fromHex } from '../../../edge/drivers/frame-codec/hex.js';

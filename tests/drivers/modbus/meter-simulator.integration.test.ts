@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BusConfig } from '../../../edge/bus/bus-config.js';
+import type { BusConfigInput } from '../../../edge/bus/bus-config.js';
+import { fieldBus } from '../../bus/field-bus.js';
 import { createModbusLink, type ModbusLink } from '../../../edge/drivers/modbus/modbus-link.js';
 import { SimulatedElectricityMeter } from '../../../edge/simulator/meters/household-electricity.js';
 import { SimulatedWaterMeter } from '../../../edge/simulator/meters/household-water.js';
@@ -87,8 +88,8 @@ describe('modbus meter servers', () => {
     await pty?.stop();
   });
 
-  async function openLink(bus: BusConfig): Promise<ModbusLink> {
-    const link = createModbusLink(bus, silentLogger());
+  async function openLink(bus: BusConfigInput): Promise<ModbusLink> {
+    const link = createModbusLink(fieldBus(bus), silentLogger());
     links.push(link);
     await link.open();
     return link;

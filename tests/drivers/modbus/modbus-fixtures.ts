@@ -1,5 +1,5 @@
 import { loadProfiles } from '../../../edge/profiles/load-profiles.js';
-import type { ModbusDeviceProfile } from '../../../edge/profiles/device-profile.js';
+import type { ModbusDeviceProfile } from '../../../edge/drivers/modbus/modbus-profile.js';
 import type { PolledDevice } from '../../../edge/bus/polled-device.js';
 import type { BusLink } from '../../../edge/bus/bus-link.js';
 import { modbusProtocol } from '../../../edge/drivers/modbus/modbus-protocol.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modbusProtocol, parseModbusAddress } from '../../../edge/drivers/modbus/modbus-protocol.js';
-import type { ModbusDeviceProfile } from '../../../edge/profiles/device-profile.js';
+import type { ModbusDeviceProfile } from '../../../edge/drivers/modbus/modbus-profile.js';
 import { modbusDevice, shippedModbusProfile } from './modbus-fixtures.js';
 
 describe('modbus device addresses (unit ids)', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BusConfig } from '../../../edge/bus/bus-config.js';
+import type { BusConfigInput } from '../../../edge/bus/bus-config.js';
+import { fieldBus } from '../../bus/field-bus.js';
 import { BusError } from '../../../edge/bus/bus-error.js';
 import { createModbusLink, type ModbusLink } from '../../../edge/drivers/modbus/modbus-link.js';
 import { modbusProtocol } from '../../../edge/drivers/modbus/modbus-protocol.js';
@@ -26,7 +27,7 @@ describe.each(['tcp', 'rtu'] as const)('modbus driver against pymodbus over %s',
   beforeAll(async () => {
     assertPythonModules('pymodbus', 'serial', 'serial_asyncio');
     const common = { device_backoff_max_s: 300, reopen_backoff_max_ms: 30_000, max_pending_writes: 32 };
-    let bus: BusConfig;
+    let bus: BusConfigInput;
     if (mode === 'tcp') {
       const port = await freePort();
       peer = await startPythonPeer(SCRIPT, ['tcp', String(port)]);
@@ -36,7 +37,7 @@ describe.each(['tcp', 'rtu'] as const)('modbus driver against pymodbus over %s',
       peer = await startPythonPeer(SCRIPT, ['rtu', pty.b]);
       bus = { ...common, id: 'rs485_1', transport: 'serial', protocol: 'modbus_rtu', path: pty.a, baud_rate: 9600, parity: 'none', data_bits: 8, stop_bits: 1 };
     }
-    link = createModbusLink(bus, silentLogger());
+    link = createModbusLink(fieldBus(bus), silentLogger());
     await link.open();
   });
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BusConfig } from '../../../edge/bus/bus-config.js';
 import { BusError } from '../../../edge/bus/bus-error.js';
 import { createModbusLink, type ModbusLink } from '../../../edge/drivers/modbus/modbus-link.js';
 import type { ModbusRequest } from '../../../edge/drivers/modbus/modbus-request.js';
 import { silentLogger } from '../../../shared/log/logger.js';
+import { fieldBus } from '../../bus/field-bus.js';
 import { createPtyPair, type PtyPair } from '../../support/pty-pair.js';
 import { openSerialPeer, type SerialPeer } from '../../support/serial-peer.js';
 
@@ -29,10 +29,7 @@ let link: ModbusLink;
 beforeAll(async () => {
   pty = await createPtyPair();
   slave = await openSerialPeer(pty.b);
-  const bus: BusConfig = {
-    id: 'rs485_1', transport: 'serial', protocol: 'modbus_rtu', path: pty.a, baud_rate: 9600, parity: 'none', data_bits: 8, stop_bits: 1,
-    device_backoff_max_s: 300, reopen_backoff_max_ms: 30_000, max_pending_writes: 32,
-  };
+  const bus = fieldBus({ id: 'rs485_1', transport: 'serial', protocol: 'modbus_rtu', path: pty.a, baud_rate: 9600, parity: 'none', data_bits: 8, stop_bits: 1 });
   link = createModbusLink(bus, silentLogger());
   await link.open();
 });

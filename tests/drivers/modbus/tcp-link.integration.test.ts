@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TcpBusConfig } from '../../../edge/bus/bus-config.js';
 import { BusError } from '../../../edge/bus/bus-error.js';
+import { fieldBus } from '../../bus/field-bus.js';
 import { createModbusLink, type ModbusLink } from '../../../edge/drivers/modbus/modbus-link.js';
 import type { ModbusRequest } from '../../../edge/drivers/modbus/modbus-request.js';
 import { startModbusTcpMeterServer, type RunningMeterServer } from '../../../edge/simulator/meters/modbus/modbus-meter-server.js';
@@ -38,10 +38,7 @@ async function expectGoodRead(unitId = 1): Promise<void> {
 
 beforeAll(async () => {
   port = await freePort();
-  const bus: TcpBusConfig = {
-    id: 'tcp_1', transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', port,
-    device_backoff_max_s: 300, reopen_backoff_max_ms: 30_000, max_pending_writes: 32,
-  };
+  const bus = fieldBus({ id: 'tcp_1', transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', port });
   link = createModbusLink(bus, silentLogger());
 });
 

@@ -88,15 +88,34 @@ describe('recording and backtest', () => {
     expect(out).toMatch(/2026-11-24T08:01:00\.000Z {2}cleared /);
     expect(out).toMatch(/replayed 59 inputs \(52 reading frames, 1 events, 1 availability changes, 5 ticks\), 2026-11-24T08:00:00\.000Z to 2026-11-24T08:07:00\.000Z; 1 lines skipped/);
     expect(out).toMatch(/alert changes: 1 raised, 1 updated, 1 cleared/);
+    expect(out).toMatch(/ {2}lift_entrapment {3}1 raised, 1 updated, 1 cleared/);
     expect(out).toMatch(/open at the end: 0/);
     expect(run.stderr()).toMatch(/skipped .*cli\.jsonl:60: not JSON/);
     expect(readdirSync(dir)).not.toContain('gw-data'); // a backtest writes nothing of the gateway's
   });
 
-  it('estatecare help documents the recording format', async () => {
-    const run = runCli(['help']);
+  it('estatecare backtest --json prints one object per alert change; --until lets a timer due after the last input fire', async () => {
+    const gateway = join(dir, 'gateway.yaml');
+    // Stopped outside the door zone from 08:00:10, and the recording ends at 08:00:12: the 15 s timer is due at 08:00:25.
+    const recording = join(dir, 'cut-short.jsonl');
+    writeFileSync(recording, `${INCIDENT.slice(0, 4).map((input) => JSON.stringify(input)).join('\n')}\n`);
+    const withoutEnd = runCli(['backtest', '--config', gateway, '--input', recording, '--json']);
+    expect(await withoutEnd.exited).toBe(0);
+    expect(withoutEnd.stdout()).toBe('');
+    const withEnd = runCli(['backtest', '--config', gateway, '--input', recording, '--json', '--until', '2026-11-24T16:05:00+08:00']);
+    expect(await withEnd.exited).toBe(0);
+    const changes = withEnd.stdout().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(changes).toEqual([expect.objectContaining({ event_time: '2026-11-24T08:00:25.000Z', state: 'raised', category: 'lift_entrapment', rule: expect.any(String), reason: expect.objectContaining({ zh: expect.any(String) }) })]);
+    const badEnd = runCli(['backtest', '--config', gateway, '--input', recording, '--until', 'tomorrow']);
+    expect(await badEnd.exited).toBe(2);
+    expect(badEnd.stderr()).toContain('--until must be an ISO 8601 time');
+  });
+
+  it('estatecare backtest --help documents the recording format', async () => {
+    const run = runCli(['backtest', '--help']);
     expect(await run.exited).toBe(0);
-    expect(run.stdout()).toContain('backtest --config FILE');
+    expect(run.stdout()).toContain('--config FILE');
+    expect(run.stdout()).toContain('--until TIME');
     expect(run.stdout()).toContain('{"kind":"tick","at":');
   });
 });

@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectAsync } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../../shared/config/load-config.js';
 import { toWireTime, type AlertItem } from '../../../shared/contract/index.js';
@@ -14,6 +13,7 @@ import { gatewayStatePath } from '../../../edge/state/gateway-state-path.js';
 import { SqliteRuleStateStore } from '../../../edge/state/sqlite-rule-state-store.js';
 import { PROFILES_DIR } from '../../edge/edge-fixtures.js';
 import { freePort } from '../../support/net.js';
+import { connectTestDevice, testDeviceCredentials } from '../../support/device-logins.js';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -39,7 +39,7 @@ describe('gateway rules: SQLite state, restart, recording', () => {
       {
         gateway: { id: gatewayId },
         uplink: { url: `mqtt://127.0.0.1:${await freePort()}`, reconnect_period_ms: 60_000 },
-        local_broker: { embedded: true, port: 0 },
+        local_broker: { embedded: true, port: 0, device_credentials: testDeviceCredentials(['lift-1']) },
         data_dir: dataDir,
         record_inputs: true,
         devices: [{ id: 'lift-1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-1' }, mqtt: { topic: 'lift/1' } }],
@@ -59,7 +59,7 @@ describe('gateway rules: SQLite state, restart, recording', () => {
     const first = await build(clock);
     expect(existsSync(dataDir)).toBe(false);
     await first.gateway.start();
-    const device = await connectAsync(first.gateway.localBrokerUrl);
+    const device = await connectTestDevice(first.gateway.localBrokerUrl, 'lift-1');
     await device.publishAsync('lift/1', JSON.stringify({ time: toWireTime(start), seq: 1, car_status: 0, door_zone: 2, door_status: 1, passenger_status: 1, car_position: 3 }), { qos: 1 });
     await device.endAsync();
     await until(() => first.gateway.stats().readings > 0, 'the frame at the gateway');

@@ -1,14 +1,10 @@
-import type { Logger } from '../../../../shared/log/logger.js';
-import type { SerialSettings } from '../../../drivers/serial/serial-port.js';
 import { DLT645_BROADCAST_ADDRESS } from '../../../drivers/dlt645/dlt645-address.js';
 import { dataIdFromBytes } from '../../../drivers/dlt645/dlt645-data-id.js';
 import { buildDlt645Frame, CONTROL_FUNCTION_MASK, DLT645_FUNCTION, dlt645RequestParser, parseDlt645Frame, type Dlt645Frame } from '../../../drivers/dlt645/dlt645-frame.js';
 import { abnormalReply, DLT645_ERROR_BITS, readAddressReply, readFollowUpReply, readReply } from '../../../drivers/dlt645/dlt645-messages.js';
 import type { MeterClockFields } from '../../../drivers/frame-codec/meter-clock.js';
-import { randomInt, seededRandom } from '../../random.js';
-import { meterSeed, simulatedClock } from '../simulated-clock.js';
-import { corruptReply, withPreamble, type MeterFault } from '../meter-faults.js';
-import { startMeterResponder, type ResponderDelay } from '../meter-responder.js';
+import type { MeterFault } from '../meter-faults.js';
+import { startEmulatedLine, type EmulatedLineOptions, type EmulatedMeterState, type MeterEmulator } from '../emulated-line.js';
 import { meterDataBytes } from './dlt645-meter-data.js';
 import type { ElectricityReading } from '../household-electricity.js';
 import { EmulatedElectricityMeter } from './emulated-electricity-meter.js';
@@ -28,38 +24,23 @@ export interface Dlt645EmulatedMeter {
   fault?: MeterFault;
 }
 
-export interface Dlt645EmulatorOptions {
-  /** The serial path to answer on (one end of a pty pair). */
-  path: string;
-  meters: ReadonlyArray<string | Dlt645EmulatedMeter>;
-  serial?: Partial<Omit<SerialSettings, 'path'>>;
-  /** Turnaround before each reply; default 20-50 ms (DL/T 645 allows 20-500 ms). */
-  delay?: ResponderDelay;
-  seed?: number;
-  now?: () => number;
-  /** Simulated time runs this much faster than the wall clock (60: an hour a minute). */
-  timeScale?: number;
+export interface Dlt645EmulatorOptions extends EmulatedLineOptions<Dlt645EmulatedMeter> {
   /** Longest value part per reply frame; longer values continue in follow-up frames (0xB1, 0x12). */
   maxValueBytesPerFrame?: number;
-  logger?: Logger;
 }
 
-export interface Dlt645Emulator {
-  stop(): Promise<void>;
-  setFault(address: string, fault: MeterFault): void;
+export interface Dlt645Emulator extends MeterEmulator {
   /** What the meter shows now (advancing its counters). */
   readings(address: string): ElectricityReading;
   /** The last broadcast time sync received. */
   readonly lastTimeSync: MeterClockFields | undefined;
-  readonly requests: number;
 }
 
 /** Value bytes per frame by default: L <= 200 less the 4 DI bytes (protocols.md 3.1). */
 const DEFAULT_MAX_VALUE_BYTES = 196;
 
-interface MeterState {
+interface MeterState extends EmulatedMeterState {
   meter: EmulatedElectricityMeter;
-  fault: MeterFault;
   /** Value parts of the last read, while follow-up frames are due. */
   followUp?: { di: string; parts: Uint8Array[] };
 }
@@ -80,25 +61,17 @@ function splitValue(value: Uint8Array, size: number): Uint8Array[] {
 }
 
 export async function startDlt645Emulator(options: Dlt645EmulatorOptions): Promise<Dlt645Emulator> {
-  const random = seededRandom(options.seed ?? 645);
-  const clock = simulatedClock(options.now ?? Date.now, options.timeScale ?? 1);
   const maxValueBytes = options.maxValueBytesPerFrame ?? DEFAULT_MAX_VALUE_BYTES;
-  const meters = new Map<string, MeterState>();
-  for (const entry of options.meters) {
-    const config = typeof entry === 'string' ? { address: entry } : entry;
-    const meter = new EmulatedElectricityMeter(config.address, meterSeed(options.seed ?? 645, config.address), clock(), random, config.startEnergyKwh);
-    meters.set(config.address, { meter, fault: config.fault ?? 'none' });
-  }
   let lastTimeSync: MeterClockFields | undefined;
 
-  const reply = (state: MeterState, request: Dlt645Frame): Dlt645Frame => {
-    const address = state.meter.address;
+  const reply = (state: MeterState, request: Dlt645Frame, now: number): Dlt645Frame => {
+    const address = state.address;
     const fn = request.control & CONTROL_FUNCTION_MASK;
     if (state.fault === 'abnormal') return abnormalReply(address, fn, DLT645_ERROR_BITS.noRequestedData);
     if (fn === DLT645_FUNCTION.readAddress) return readAddressReply(address);
     if (fn === DLT645_FUNCTION.read) {
       const di = dataIdFromBytes(request.data);
-      const value = meterDataBytes(di, state.meter.readingAt(clock()));
+      const value = meterDataBytes(di, state.meter.readingAt(now));
       if (!value) return abnormalReply(address, fn, DLT645_ERROR_BITS.noRequestedData);
       const parts = splitValue(value, maxValueBytes);
       state.followUp = parts.length > 1 ? { di, parts } : undefined;
@@ -114,48 +87,37 @@ export async function startDlt645Emulator(options: Dlt645EmulatorOptions): Promi
     return abnormalReply(address, fn, DLT645_ERROR_BITS.other);
   };
 
-  const answer = (bytes: Uint8Array): Uint8Array | undefined => {
-    const request = parseDlt645Frame(bytes);
-    if (request.address === DLT645_BROADCAST_ADDRESS) {
-      // Broadcasts are never answered (protocols.md 3.1).
+  const line = await startEmulatedLine(options, {
+    name: 'DL/T 645',
+    defaultSeed: 645,
+    requestParser: dlt645RequestParser,
+    meterState: (config, seed, start, random): MeterState => ({
+      address: config.address,
+      meter: new EmulatedElectricityMeter(config.address, seed, start, random, config.startEnergyKwh),
+      fault: config.fault ?? 'none',
+    }),
+    parse: parseDlt645Frame,
+    addressee(request, meters) {
+      if (request.address !== DLT645_BROADCAST_ADDRESS) return [...meters].find((candidate) => addressMatches(request.address, candidate.address));
+      // Broadcasts are never answered (DL/T 645-2007: "广播命令不要求从站应答").
       if ((request.control & CONTROL_FUNCTION_MASK) === DLT645_FUNCTION.broadcastTimeSync) {
         const [second = 0, minute = 0, hour = 0, day = 0, month = 0, year = 0] = Array.from(request.data, (b) => (b >> 4) * 10 + (b & 0x0f));
         lastTimeSync = { second, minute, hour, day, month, year: 2000 + year };
       }
       return undefined;
-    }
-    const state = [...meters.values()].find((candidate) => addressMatches(request.address, candidate.meter.address));
-    if (!state || state.fault === 'dead') return undefined;
-    const frame = corruptReply(buildDlt645Frame(reply(state, request)), state.fault);
-    return withPreamble(frame, randomInt(random, 0, 4));
-  };
-
-  const responder = await startMeterResponder({
-    path: options.path,
-    serial: options.serial,
-    parser: dlt645RequestParser,
-    answer,
-    delay: options.delay,
-    random,
-    logger: options.logger,
+    },
+    reply: (state, request, now) => buildDlt645Frame(reply(state, request, now)),
   });
 
-  const stateOf = (address: string): MeterState => {
-    const state = meters.get(address);
-    if (!state) throw new Error(`no simulated DL/T 645 meter ${address}`);
-    return state;
-  };
   return {
-    stop: () => responder.stop(),
-    setFault(address, fault) {
-      stateOf(address).fault = fault;
-    },
-    readings: (address) => stateOf(address).meter.readingAt(clock()),
+    stop: () => line.stop(),
+    setFault: (address, fault) => line.setFault(address, fault),
+    readings: (address) => line.stateOf(address).meter.readingAt(line.now()),
     get lastTimeSync() {
       return lastTimeSync;
     },
     get requests() {
-      return responder.requests;
+      return line.requests;
     },
   };
 }

@@ -21,15 +21,33 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
+interface ParsedHash {
+  cost: ScryptOptions;
+  salt: Buffer;
+  key: Buffer;
+}
+
+/** The parts of "scrypt$N$r$p$salt$key", or null when the text is not such a hash. */
+function parseHash(stored: string): ParsedHash | null {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
+  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0)) return null;
+  const salt = Buffer.from(parts[4]!, 'base64');
+  const key = Buffer.from(parts[5]!, 'base64');
+  if (salt.length === 0 || key.length === 0) return null;
+  return { cost: { N, r, p }, salt, key };
+}
+
+/** Whether the text has the form hashPassword produces (config validation names it otherwise). */
+export function isPasswordHash(text: string): boolean {
+  return parseHash(text) !== null;
+}
+
 /** Constant-time comparison of the derived key; false for a malformed hash. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![N, r, p].every((n) => Number.isSafeInteger(n) && n > 0)) return false;
-  const salt = Buffer.from(parts[4]!, 'base64');
-  const expected = Buffer.from(parts[5]!, 'base64');
-  if (expected.length === 0) return false;
-  const actual = await derive(password, salt, expected.length, { N, r, p });
-  return timingSafeEqual(actual, expected);
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  const actual = await derive(password, parsed.salt, parsed.key.length, parsed.cost);
+  return timingSafeEqual(actual, parsed.key);
 }
