@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { uniqueSlug } from '../support/wire-fixtures.js';
+import { testDeviceLogin } from '../support/device-logins.js';
 import { DEVICE_RECONNECT_MS } from './fault-harness.js';
 
 export type BurstPart = 'press' | 'trapped' | 'release';
@@ -53,7 +53,6 @@ export class BurstLift {
   readonly bursts: BurstRecord[] = [];
   private readonly unacked: Pending[] = [];
   private connection: MqttClient | null = null;
-  private readonly clientId: string;
   private seq = 0;
   private lastTime = 0;
   private closed = false;
@@ -61,9 +60,7 @@ export class BurstLift {
   private constructor(
     readonly id: string,
     private readonly localUrl: string,
-  ) {
-    this.clientId = uniqueSlug(id);
-  }
+  ) {}
 
   /** Connects in the background, and again DEVICE_RECONNECT_MS after every loss. */
   static connect(localUrl: string, id: string): BurstLift {
@@ -125,7 +122,7 @@ export class BurstLift {
 
   private dial(): void {
     if (this.closed) return;
-    const client = mqtt.connect(this.localUrl, { clientId: this.clientId, reconnectPeriod: 0, connectTimeout: 2000, clean: true });
+    const client = mqtt.connect(this.localUrl, { ...testDeviceLogin(this.id), reconnectPeriod: 0, connectTimeout: 2000, clean: true });
     let lost = false;
     client.on('error', () => undefined); // connection refused while the gateway is down
     client.on('connect', () => {
