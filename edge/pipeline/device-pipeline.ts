@@ -112,8 +112,14 @@ export class DevicePipeline implements DeviceSink {
     countProblem(this.counters.ignored, problem.code);
   }
 
+  /**
+   * Committed at once, with the inputs handed in before: a change of level is rare (a press, a
+   * fault), and so no frame of the device reaches the outbox before the level it showed is on disk.
+   * A restart then starts from the level last seen, whatever was sent.
+   */
   keepPointLevels(deviceId: string, levels: Readonly<Record<string, number>>): void {
     this.options.engine.keepPointLevels(deviceId, levels);
+    this.commit();
   }
 
   pointLevels(deviceId: string): Readonly<Record<string, number>> | undefined {

@@ -5,11 +5,11 @@
  */
 
 /**
- * How far ahead of the receiver's clock an event time may be: 15 minutes. A gateway believes a
- * device's own stamp only within minutes of its own clock (edge/drivers/event-time.ts), at most 5;
- * the other 10 minutes are for the gateway's clock against the cloud's: a box that has lost NTP runs
- * on its RTC, and a common RTC crystal (+-20 ppm) drifts under 2 s a day, so 10 minutes is months
- * without a time server. Anything further ahead is a broken clock (the year 9999 opened a ticket
+ * How far ahead of the receiver's clock an event time may be: 15 minutes. A gateway never dates
+ * data after its own receipt of it (edge/drivers/event-time.ts: a device stamp ahead of the receive
+ * time is replaced by it), so the 15 minutes are for the gateway's clock against the cloud's: a box
+ * that has lost NTP runs on its RTC, and a common RTC crystal (+-20 ppm) drifts under 2 s a day, so
+ * 15 minutes is months without a time server. Anything further ahead is a broken clock (the year 9999 opened a ticket
  * "raised" in 9999 whose deadlines were already past).
  */
 export const MAX_EVENT_TIME_AHEAD_MS = 15 * 60 * 1000;

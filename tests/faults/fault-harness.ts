@@ -59,6 +59,8 @@ export interface TicketRow {
    * names the press even when a later change of the episode overtook the raise (ticket-service.ts).
    */
   first_pressed_at: number | null;
+  /** The lift entrapment evidence's press count, null for other tickets. */
+  press_count: number | null;
 }
 
 export interface EventRow {
@@ -217,7 +219,8 @@ export class FaultRig {
 
   async tickets(): Promise<TicketRow[]> {
     const { rows } = await this.sql.query<Omit<TicketRow, 'raised_at' | 'first_pressed_at'> & { raised_at: Date; first_pressed_at: string | null }>(
-      `SELECT episode_id, subject_id, type, alert_state, alert_revision, raised_at, evidence->>'first_pressed_at' AS first_pressed_at
+      `SELECT episode_id, subject_id, type, alert_state, alert_revision, raised_at, evidence->>'first_pressed_at' AS first_pressed_at,
+              (evidence->>'press_count')::int AS press_count
          FROM tickets WHERE gateway_id = $1 ORDER BY raised_at`,
       [this.gatewayId],
     );
