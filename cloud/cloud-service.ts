@@ -23,6 +23,7 @@ import type { Ticket } from './tickets/ticket.js';
 import { GatewayConfigRepository } from './config-delivery/gateway-config-repository.js';
 import { GatewayConfigService } from './config-delivery/gateway-config-service.js';
 import { SignInService } from './access/sign-in-service.js';
+import { HouseholdService } from './estates/household-service.js';
 
 export interface CloudOptions {
   logger: Logger;
@@ -175,6 +176,7 @@ export class Cloud implements Component {
     const telemetry = this.requireTelemetry();
     this.app = await buildApp({
       access: new SignInService(db, this.clock),
+      households: new HouseholdService(db, this.clock),
       tickets: this.requireTickets(),
       gatewayConfigs: { service: this.requireGatewayConfigs(), reported: this.requireRegistry() },
       gateways: this.requireRegistry(),

@@ -9,6 +9,7 @@ import { installRequestGuards } from './request-guards.js';
 import { installAuthentication, type Authenticator } from './auth/authentication.js';
 import { requireAccessDeclarations } from './auth/route-access.js';
 import { sessionRoutes, type SessionDesk } from './routes/session.js';
+import { householdRoutes, type HouseholdDesk } from './routes/households.js';
 import { loggableError } from './loggable-error.js';
 import { ticketRoutes, type TicketDesk } from './routes/tickets.js';
 import { ticketCategoryRoutes } from './routes/ticket-categories.js';
@@ -23,6 +24,7 @@ export interface AppDependencies {
   /** Sign-in, sign-out and the check of every request's session cookie or bearer token. */
   access: Authenticator & SessionDesk;
   tickets: TicketDesk;
+  households: HouseholdDesk;
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
   health: HealthProbes;
@@ -60,6 +62,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(sessionRoutes(deps.access), { prefix: '/api/v1' });
   await app.register(ticketRoutes(deps.tickets), { prefix: '/api/v1' });
+  await app.register(householdRoutes(deps.households), { prefix: '/api/v1' });
   await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
   await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported, deps.gateways), { prefix: '/api/v1' });

@@ -11,6 +11,7 @@ import { TicketService } from '../../cloud/tickets/ticket-service.js';
 import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
 import { GatewayConfigService } from '../../cloud/config-delivery/gateway-config-service.js';
 import { SignInService } from '../../cloud/access/sign-in-service.js';
+import { HouseholdService } from '../../cloud/estates/household-service.js';
 import { StaffService } from '../../cloud/access/staff-service.js';
 import { loadOperatorCaller } from '../../cloud/access/operator-caller.js';
 import { TEST_POLICY } from '../contract/people/people-context.js';
@@ -39,6 +40,7 @@ describe('HTTP API: sign-in and scoping by estate and role', () => {
     tickets = new TicketService(new SqlTicketRepository(opened.db), { clock });
     const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, () => ({ publishRetained: async () => {} }), clock, silentLogger());
     app = await buildApp({
+      households: new HouseholdService(opened.db, clock),
       access: new SignInService(opened.db, clock, TEST_POLICY),
       tickets,
       gatewayConfigs: { service: configs, reported: registry },

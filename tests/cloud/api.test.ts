@@ -16,6 +16,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { OUTCOME_CODES_BY_CATEGORY } from '../../cloud/tickets/ticket-outcomes.js';
 import { SignInService } from '../../cloud/access/sign-in-service.js';
+import { HouseholdService } from '../../cloud/estates/household-service.js';
 import { adminToken, bearer, supervisorToken } from '../support/staff-tokens.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
@@ -64,6 +65,7 @@ describe('HTTP API /api/v1/tickets', () => {
   /** The API over the test's database and services, with some of them replaced. */
   function appWith(replaced: Partial<AppDependencies>): Promise<FastifyInstance> {
     return buildApp({
+      households: new HouseholdService(opened.db, clock),
       access: new SignInService(opened.db, clock),
       tickets: service,
       gatewayConfigs,
