@@ -19,11 +19,26 @@ declare module 'fastify' {
 /** The OpenAPI document and its viewer (registered by @fastify/swagger-ui, which takes no route config). */
 const DOCUMENTATION_PREFIX = '/docs';
 
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+const DECLARED = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** Every route registered on the app with who may call it (for the authorization matrix test). */
+export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
+  return DECLARED.get(app) ?? [];
+}
+
 /**
  * Refuses to register a route that does not say who may call it, so a new route cannot be open by
  * omission: building the app fails naming the route. Installed before any route is registered.
  */
 export function requireAccessDeclarations(app: FastifyInstance): void {
+  const declared: DeclaredRoute[] = [];
+  DECLARED.set(app, declared);
   app.addHook('onRoute', (route) => {
     if (route.url === DOCUMENTATION_PREFIX || route.url.startsWith(`${DOCUMENTATION_PREFIX}/`)) {
       route.config = { ...route.config, access: 'public' };
@@ -33,6 +48,7 @@ export function requireAccessDeclarations(app: FastifyInstance): void {
     if (access === undefined) {
       throw new Error(`${String(route.method)} ${route.url}: declare who may call it with config.access ('public', 'signed_in' or { permission })`);
     }
+    for (const method of [route.method].flat()) declared.push({ method, url: route.url, access });
   });
 }
 
