@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ManualClock } from '../../shared/time/clock.js';
-import { silentLogger } from '../../shared/log/logger.js';
-import { buildApp } from '../../cloud/api/app.js';
 import { requireAccessDeclarations } from '../../cloud/api/auth/route-access.js';
-import { CloudMetrics } from '../../cloud/metrics/cloud-metrics.js';
-import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
-import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
 import { TicketService } from '../../cloud/tickets/ticket-service.js';
-import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
-import { GatewayConfigService } from '../../cloud/config-delivery/gateway-config-service.js';
-import { SignInService } from '../../cloud/access/sign-in-service.js';
-import { HouseholdService } from '../../cloud/estates/household-service.js';
 import { StaffService } from '../../cloud/access/staff-service.js';
 import { loadOperatorCaller } from '../../cloud/access/operator-caller.js';
 import { TEST_POLICY } from '../contract/people/people-context.js';
+import { buildTestApi } from '../support/test-api.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { alertItem, BASE_TIME } from '../support/wire-fixtures.js';
 import { bearer, staffToken } from '../support/staff-tokens.js';
@@ -32,23 +24,12 @@ describe('HTTP API: sign-in and scoping by estate and role', () => {
 
   beforeAll(async () => {
     opened = await pglite.open();
-    const registry = new RegistryRepository(opened.db);
+    const api = await buildTestApi(opened.db, clock, TEST_POLICY);
+    ({ app, tickets } = api);
     for (const estate of ['estate-a', 'estate-b']) {
-      await registry.upsertEstate({ id: estate, name: estate });
-      await registry.upsertGateway({ id: `gw-${estate}`, estateId: estate, name: estate });
+      await api.registry.upsertEstate({ id: estate, name: estate });
+      await api.registry.upsertGateway({ id: `gw-${estate}`, estateId: estate, name: estate });
     }
-    tickets = new TicketService(new SqlTicketRepository(opened.db), { clock });
-    const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, () => ({ publishRetained: async () => {} }), clock, silentLogger());
-    app = await buildApp({
-      households: new HouseholdService(opened.db, clock),
-      access: new SignInService(opened.db, clock, TEST_POLICY),
-      tickets,
-      gatewayConfigs: { service: configs, reported: registry },
-      gateways: registry,
-      health: { database: async () => true, telemetry: async () => true, broker: () => true },
-      metrics: new CloudMetrics(),
-      logger: silentLogger(),
-    });
     await new StaffService(opened.db, clock, TEST_POLICY).addStaff(await loadOperatorCaller(opened.db), {
       login: 'wang.hk',
       display_name: '王管家',

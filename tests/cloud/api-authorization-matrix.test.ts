@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../shared/time/clock.js';
-import { silentLogger } from '../../shared/log/logger.js';
-import { buildApp } from '../../cloud/api/app.js';
 import { declaredRoutes, type DeclaredRoute } from '../../cloud/api/auth/route-access.js';
-import { CloudMetrics } from '../../cloud/metrics/cloud-metrics.js';
-import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
-import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
 import { TicketService } from '../../cloud/tickets/ticket-service.js';
-import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
-import { GatewayConfigService } from '../../cloud/config-delivery/gateway-config-service.js';
-import { SignInService } from '../../cloud/access/sign-in-service.js';
 import { HouseholdService } from '../../cloud/estates/household-service.js';
 import { EstateService } from '../../cloud/estates/estate-service.js';
 import { loadOperatorCaller } from '../../cloud/access/operator-caller.js';
@@ -18,6 +10,7 @@ import type { Caller } from '../../cloud/access/caller.js';
 import { ROLES, type Role } from '../../cloud/access/roles.js';
 import { roleMay, TICKET_TYPES_OF_ROLE } from '../../cloud/access/permissions.js';
 import { RulesConfigSchema } from '../../shared/contract/index.js';
+import { buildTestApi } from '../support/test-api.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { alertItem, BASE_TIME, uniqueSlug } from '../support/wire-fixtures.js';
 import { bearer, staffToken } from '../support/staff-tokens.js';
@@ -88,28 +81,16 @@ describe('authorization matrix over the route table', () => {
 
   beforeAll(async () => {
     opened = await pglite.open();
-    const registry = new RegistryRepository(opened.db);
+    const api = await buildTestApi(opened.db, clock);
+    ({ app, tickets, households } = api);
     for (const estate of Object.values(ESTATES)) {
-      await registry.upsertEstate({ id: estate, name: estate });
-      await registry.upsertGateway({ id: `gw-${estate}`, estateId: estate, name: estate });
+      await api.registry.upsertEstate({ id: estate, name: estate });
+      await api.registry.upsertGateway({ id: `gw-${estate}`, estateId: estate, name: estate });
+      await api.configs.set(`gw-${estate}`, RulesConfigSchema.parse({}), 'operator');
     }
     operator = await loadOperatorCaller(opened.db);
     estates = new EstateService(opened.db, clock);
     for (const estate of Object.values(ESTATES)) await estates.addBuilding(operator, estate, { id: 'b1', name: 'Building 1' });
-    tickets = new TicketService(new SqlTicketRepository(opened.db), { clock });
-    households = new HouseholdService(opened.db, clock);
-    const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, () => ({ publishRetained: async () => {} }), clock, silentLogger());
-    for (const estate of Object.values(ESTATES)) await configs.set(`gw-${estate}`, RulesConfigSchema.parse({}), 'operator');
-    app = await buildApp({
-      access: new SignInService(opened.db, clock),
-      households,
-      tickets,
-      gatewayConfigs: { service: configs, reported: registry },
-      gateways: registry,
-      health: { database: async () => true, telemetry: async () => true, broker: () => true },
-      metrics: new CloudMetrics(),
-      logger: silentLogger(),
-    });
     for (const role of ROLES) tokens.set(role, bearer(await staffToken(opened.db, [{ estateId: ESTATES.own, role }], clock)));
   }, 180_000);
 

@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../shared/time/clock.js';
-import { silentLogger } from '../../shared/log/logger.js';
-import { buildApp } from '../../cloud/api/app.js';
-import { CloudMetrics } from '../../cloud/metrics/cloud-metrics.js';
-import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
-import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
-import { TicketService } from '../../cloud/tickets/ticket-service.js';
-import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
-import { GatewayConfigService } from '../../cloud/config-delivery/gateway-config-service.js';
-import { SignInService } from '../../cloud/access/sign-in-service.js';
-import { HouseholdService } from '../../cloud/estates/household-service.js';
 import { EstateService } from '../../cloud/estates/estate-service.js';
 import { loadOperatorCaller } from '../../cloud/access/operator-caller.js';
+import { buildTestApi } from '../support/test-api.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { BASE_TIME } from '../support/wire-fixtures.js';
 import { bearer, staffToken } from '../support/staff-tokens.js';
@@ -31,23 +22,13 @@ describe('HTTP API /api/v1/estates/:estate_id/households', () => {
 
   beforeAll(async () => {
     opened = await pglite.open();
-    const registry = new RegistryRepository(opened.db);
-    for (const estate of ['estate-a', 'estate-b']) await registry.upsertEstate({ id: estate, name: estate });
+    const api = await buildTestApi(opened.db, clock);
+    app = api.app;
+    for (const estate of ['estate-a', 'estate-b']) await api.registry.upsertEstate({ id: estate, name: estate });
     const operator = await loadOperatorCaller(opened.db);
     const estates = new EstateService(opened.db, clock);
     await estates.addBuilding(operator, 'estate-a', { id: 'b1', name: 'Building 1' });
     for (const unit of ['hh-101', 'hh-102', 'hh-103']) await estates.addUnit(operator, 'estate-a', { id: unit, building_id: 'b1', label: unit });
-    const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, () => ({ publishRetained: async () => {} }), clock, silentLogger());
-    app = await buildApp({
-      access: new SignInService(opened.db, clock),
-      households: new HouseholdService(opened.db, clock),
-      tickets: new TicketService(new SqlTicketRepository(opened.db), { clock }),
-      gatewayConfigs: { service: configs, reported: registry },
-      gateways: registry,
-      health: { database: async () => true, telemetry: async () => true, broker: () => true },
-      metrics: new CloudMetrics(),
-      logger: silentLogger(),
-    });
     token.supervisorA = bearer(await staffToken(opened.db, [{ estateId: 'estate-a', role: 'supervisor' }], clock));
     token.housekeeperA = bearer(await staffToken(opened.db, [{ estateId: 'estate-a', role: 'housekeeper' }], clock));
     token.supervisorB = bearer(await staffToken(opened.db, [{ estateId: 'estate-b', role: 'supervisor' }], clock));
