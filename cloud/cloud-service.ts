@@ -24,6 +24,7 @@ import { GatewayConfigRepository } from './config-delivery/gateway-config-reposi
 import { GatewayConfigService } from './config-delivery/gateway-config-service.js';
 import { SignInService } from './access/sign-in-service.js';
 import { HouseholdService } from './estates/household-service.js';
+import { HouseholdConfigDelivery } from './config-delivery/household-config-delivery.js';
 
 export interface CloudOptions {
   logger: Logger;
@@ -174,9 +175,10 @@ export class Cloud implements Component {
   private async startApi(): Promise<void> {
     const db = this.requireDb();
     const telemetry = this.requireTelemetry();
+    const households = new HouseholdService(db, this.clock);
     this.app = await buildApp({
       access: new SignInService(db, this.clock),
-      households: new HouseholdService(db, this.clock),
+      households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, this.requireGatewayConfigs(), this.options.logger.child({ component: 'household-configs' })) },
       tickets: this.requireTickets(),
       gatewayConfigs: { service: this.requireGatewayConfigs(), reported: this.requireRegistry() },
       gateways: this.requireRegistry(),

@@ -10,6 +10,7 @@ import { installAuthentication, type Authenticator } from './auth/authentication
 import { requireAccessDeclarations } from './auth/route-access.js';
 import { sessionRoutes, type SessionDesk } from './routes/session.js';
 import { householdRoutes, type HouseholdDesk } from './routes/households.js';
+import type { HouseholdConfigDelivery } from '../config-delivery/household-config-delivery.js';
 import { loggableError } from './loggable-error.js';
 import { ticketRoutes, type TicketDesk } from './routes/tickets.js';
 import { ticketCategoryRoutes } from './routes/ticket-categories.js';
@@ -24,7 +25,7 @@ export interface AppDependencies {
   /** Sign-in, sign-out and the check of every request's session cookie or bearer token. */
   access: Authenticator & SessionDesk;
   tickets: TicketDesk;
-  households: HouseholdDesk;
+  households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor'> };
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
   health: HealthProbes;
@@ -62,7 +63,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(sessionRoutes(deps.access), { prefix: '/api/v1' });
   await app.register(ticketRoutes(deps.tickets), { prefix: '/api/v1' });
-  await app.register(householdRoutes(deps.households), { prefix: '/api/v1' });
+  await app.register(householdRoutes(deps.households.desk, deps.households.delivery), { prefix: '/api/v1' });
   await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
   await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported, deps.gateways), { prefix: '/api/v1' });

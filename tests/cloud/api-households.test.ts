@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../shared/time/clock.js';
 import { EstateService } from '../../cloud/estates/estate-service.js';
 import { loadOperatorCaller } from '../../cloud/access/operator-caller.js';
-import { buildTestApi } from '../support/test-api.js';
+import { buildTestApi, type TestApi } from '../support/test-api.js';
+import { ConfigMessageSchema } from '../../shared/contract/index.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { BASE_TIME } from '../support/wire-fixtures.js';
 import { bearer, staffToken } from '../support/staff-tokens.js';
@@ -14,6 +15,7 @@ const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
 describe('HTTP API /api/v1/estates/:estate_id/households', () => {
   let opened: OpenedSqlDatabase;
   let app: FastifyInstance;
+  let api: TestApi;
   const clock = new ManualClock(BASE_TIME);
   const token: Record<string, { authorization: string }> = {};
   const base = '/api/v1/estates/estate-a/households';
@@ -22,13 +24,15 @@ describe('HTTP API /api/v1/estates/:estate_id/households', () => {
 
   beforeAll(async () => {
     opened = await pglite.open();
-    const api = await buildTestApi(opened.db, clock);
+    api = await buildTestApi(opened.db, clock);
     app = api.app;
     for (const estate of ['estate-a', 'estate-b']) await api.registry.upsertEstate({ id: estate, name: estate });
     const operator = await loadOperatorCaller(opened.db);
     const estates = new EstateService(opened.db, clock);
     await estates.addBuilding(operator, 'estate-a', { id: 'b1', name: 'Building 1' });
-    for (const unit of ['hh-101', 'hh-102', 'hh-103']) await estates.addUnit(operator, 'estate-a', { id: unit, building_id: 'b1', label: unit });
+    await estates.registerGateway(operator, 'estate-a', { id: 'gw-a', name: 'Gateway A' });
+    for (const unit of ['hh-101', 'hh-102', 'hh-103', 'hh-104']) await estates.addUnit(operator, 'estate-a', { id: unit, building_id: 'b1', label: unit });
+    await estates.mapDevice(operator, 'estate-a', { id: 'pir-104', gateway_id: 'gw-a', profile: 'pir_generic', unit_id: 'hh-104' });
     token.supervisorA = bearer(await staffToken(opened.db, [{ estateId: 'estate-a', role: 'supervisor' }], clock));
     token.housekeeperA = bearer(await staffToken(opened.db, [{ estateId: 'estate-a', role: 'housekeeper' }], clock));
     token.supervisorB = bearer(await staffToken(opened.db, [{ estateId: 'estate-b', role: 'supervisor' }], clock));
@@ -109,5 +113,21 @@ describe('HTTP API /api/v1/estates/:estate_id/households', () => {
     const record = await app.inject({ method: 'GET', url: `${base}/hh-103?purpose=care_enrolment`, headers: token.supervisorA! });
     expect(record.json().consent).toBeNull();
     expect(record.json().consents[0].withdrawn_at).toBe('2026-11-20T09:00:00.000Z');
+  });
+
+  it("delivers the gateway's care config when a household on it changes, and leaves it out once consent is withdrawn", async () => {
+    const careUnitsOfLast = () => {
+      const last = api.published.filter((message) => message.topic === 'estatecare/v1/gw/gw-a/config').at(-1);
+      if (!last) return undefined;
+      return ConfigMessageSchema.parse(JSON.parse(last.payload)).config.rules.care.households.map((household) => household.unit_id);
+    };
+    const before = api.published.length;
+    const enrolled = await enrol('hh-104');
+    expect(enrolled.statusCode, enrolled.body).toBe(201);
+    expect(api.published.length).toBeGreaterThan(before);
+    expect(careUnitsOfLast()).toEqual(['hh-104']);
+    const withdrawn = await app.inject({ method: 'POST', url: `${base}/hh-104/consent/withdrawal`, headers: { ...token.supervisorA!, 'if-match': '"1"' }, payload: { withdrawn_at: '2026-11-20T09:00:00.000Z' } });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(careUnitsOfLast()).toEqual([]);
   });
 });

@@ -65,7 +65,7 @@ describe('HTTP API /api/v1/tickets', () => {
   /** The API over the test's database and services, with some of them replaced. */
   function appWith(replaced: Partial<AppDependencies>): Promise<FastifyInstance> {
     return buildApp({
-      households: new HouseholdService(opened.db, clock),
+      households: { desk: new HouseholdService(opened.db, clock), delivery: { deliverFor: async () => {} } },
       access: new SignInService(opened.db, clock),
       tickets: service,
       gatewayConfigs,

@@ -11,6 +11,7 @@ import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-con
 import { GatewayConfigService } from '../../cloud/config-delivery/gateway-config-service.js';
 import { SignInService } from '../../cloud/access/sign-in-service.js';
 import { HouseholdService } from '../../cloud/estates/household-service.js';
+import { HouseholdConfigDelivery } from '../../cloud/config-delivery/household-config-delivery.js';
 import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '../../cloud/access/access-policy.js';
 
 export interface TestApi {
@@ -19,20 +20,23 @@ export interface TestApi {
   tickets: TicketService;
   households: HouseholdService;
   configs: GatewayConfigService;
+  /** Every retained config the cloud published, topic and payload, oldest first. */
+  published: Array<{ topic: string; payload: string }>;
 }
 
 /**
  * The HTTP API over the test's database with the real services, every dependency healthy, and a
- * broker that takes every retained config (nothing subscribes to it here).
+ * broker that records every retained config it is given.
  */
 export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: AccessPolicy = DEFAULT_ACCESS_POLICY): Promise<TestApi> {
   const registry = new RegistryRepository(db);
+  const published: Array<{ topic: string; payload: string }> = [];
   const tickets = new TicketService(new SqlTicketRepository(db), { clock });
   const households = new HouseholdService(db, clock);
-  const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, () => ({ publishRetained: async () => {} }), clock, silentLogger());
+  const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, () => ({ publishRetained: async (topic, payload) => void published.push({ topic, payload }) }), clock, silentLogger());
   const app = await buildApp({
     access: new SignInService(db, clock, policy),
-    households,
+    households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()) },
     tickets,
     gatewayConfigs: { service: configs, reported: registry },
     gateways: registry,
@@ -40,5 +44,5 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     metrics: new CloudMetrics(),
     logger: silentLogger(),
   });
-  return { app, registry, tickets, households, configs };
+  return { app, registry, tickets, households, configs, published };
 }

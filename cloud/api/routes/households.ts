@@ -10,6 +10,8 @@ import { invalidField } from '../../platform/app-error.js';
 import { iso, isoOrNull } from '../api-time.js';
 import { signedInCaller } from '../auth/authentication.js';
 import type { RouteAccess } from '../auth/route-access.js';
+import { actorLabel } from '../../access/caller.js';
+import type { HouseholdConfigDelivery } from '../../config-delivery/household-config-delivery.js';
 
 export type HouseholdDesk = Pick<
   HouseholdService,
@@ -88,8 +90,15 @@ const PART_PATHS: ReadonlyArray<{ path: string; part: RemovablePart; access: Rou
  * (If-Match). Reads name their purpose and are audited in the read's own transaction.
  */
 export const householdRoutes =
-  (desk: HouseholdDesk): FastifyPluginAsyncZod =>
+  (desk: HouseholdDesk, delivery: Pick<HouseholdConfigDelivery, 'deliverFor'>): FastifyPluginAsyncZod =>
   async (app) => {
+    /** The change, then the rules config of each gateway watching the household (a withdrawal stops its monitoring). */
+    const delivered = async <T extends HouseholdVersion>(request: FastifyRequest, change: Promise<T>): Promise<T> => {
+      const result = await change;
+      await delivery.deliverFor({ estateId: result.estateId, unitId: result.unitId }, actorLabel(signedInCaller(request)));
+      return result;
+    };
+
     const base = '/estates/:estate_id/households';
     const key = (params: z.infer<typeof HouseholdParams>) => ({ estateId: params.estate_id, unitId: params.unit_id });
 
@@ -106,7 +115,7 @@ export const householdRoutes =
     app.post(
       base,
       { config: { access: { permission: 'household.enrol' } }, schema: { summary: "Enrol a unit's household in care with the resident's recorded consent", params: EstateParams, body: AnyBody } },
-      async (request, reply) => versionView(reply, await desk.enrol(signedInCaller(request), request.params.estate_id, request.body as never), 201),
+      async (request, reply) => versionView(reply, await delivered(request, desk.enrol(signedInCaller(request), request.params.estate_id, request.body as never)), 201),
     );
 
     app.get(
@@ -122,25 +131,25 @@ export const householdRoutes =
     app.post(
       `${base}/:unit_id/consent`,
       { config: { access: { permission: 'household.enrol' } }, schema: { summary: 'Record a new consent (If-Match: version)', params: HouseholdParams, body: AnyBody } },
-      async (request, reply) => versionView(reply, await desk.recordConsent(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never)),
+      async (request, reply) => versionView(reply, await delivered(request, desk.recordConsent(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never))),
     );
 
     app.post(
       `${base}/:unit_id/consent/withdrawal`,
       { config: { access: { permission: 'household.enrol' } }, schema: { summary: 'Withdraw consent: care monitoring of the household stops (If-Match: version)', params: HouseholdParams, body: AnyBody } },
-      async (request, reply) => versionView(reply, await desk.withdrawConsent(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never)),
+      async (request, reply) => versionView(reply, await delivered(request, desk.withdrawConsent(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never))),
     );
 
     app.put(
       `${base}/:unit_id/settings`,
       { config: { access: { permission: 'household.enrol' } }, schema: { summary: 'Care settings of the household (If-Match: version)', params: HouseholdParams, body: AnyBody } },
-      async (request, reply) => versionView(reply, await desk.updateSettings(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never)),
+      async (request, reply) => versionView(reply, await delivered(request, desk.updateSettings(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never))),
     );
 
     app.post(
       `${base}/:unit_id/contacts`,
       { config: { access: { permission: 'household.enrol' } }, schema: { summary: 'Add an emergency contact (If-Match: version)', params: HouseholdParams, body: AnyBody } },
-      async (request, reply) => versionView(reply, await desk.addContact(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never), 201),
+      async (request, reply) => versionView(reply, await delivered(request, desk.addContact(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never)), 201),
     );
 
     app.get(
@@ -155,20 +164,20 @@ export const householdRoutes =
     app.post(
       `${base}/:unit_id/carers`,
       { config: { access: { permission: 'household.enrol' } }, schema: { summary: 'Add a carer and their visit windows (If-Match: version)', params: HouseholdParams, body: AnyBody } },
-      async (request, reply) => versionView(reply, await desk.addCarer(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never), 201),
+      async (request, reply) => versionView(reply, await delivered(request, desk.addCarer(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never)), 201),
     );
 
     app.post(
       `${base}/:unit_id/away-periods`,
       { config: { access: { permission: 'household.record_away' } }, schema: { summary: "Record the resident's away period: a trip, a hospital stay (If-Match: version)", params: HouseholdParams, body: AnyBody } },
-      async (request, reply) => versionView(reply, await desk.addAwayPeriod(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never), 201),
+      async (request, reply) => versionView(reply, await delivered(request, desk.addAwayPeriod(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never)), 201),
     );
 
     for (const { path, part, access } of PART_PATHS) {
       app.delete(
         `${base}/:unit_id/${path}/:part_id`,
         { config: { access }, schema: { summary: `Remove one of the household's ${path} (If-Match: version)`, params: HouseholdParams.extend({ part_id: z.uuid() }) } },
-        async (request, reply) => versionView(reply, await desk.removePart(signedInCaller(request), key(request.params), expectedVersion(request), part, request.params.part_id)),
+        async (request, reply) => versionView(reply, await delivered(request, desk.removePart(signedInCaller(request), key(request.params), expectedVersion(request), part, request.params.part_id))),
       );
     }
   };
