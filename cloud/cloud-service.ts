@@ -22,6 +22,9 @@ import { TicketService } from './tickets/ticket-service.js';
 import type { Ticket } from './tickets/ticket.js';
 import { GatewayConfigRepository } from './config-delivery/gateway-config-repository.js';
 import { GatewayConfigService } from './config-delivery/gateway-config-service.js';
+import { SignInService } from './access/sign-in-service.js';
+import { HouseholdService } from './estates/household-service.js';
+import { HouseholdConfigDelivery } from './config-delivery/household-config-delivery.js';
 
 export interface CloudOptions {
   logger: Logger;
@@ -71,6 +74,11 @@ export class Cloud implements Component {
   /** Base URL of the HTTP API once started, e.g. http://127.0.0.1:8470. */
   get apiUrl(): string {
     return this.boundApiUrl;
+  }
+
+  /** The cloud's database once started: for `estatecare admin`-style set-up in the same process (the demo, tests). */
+  get database(): SqlDatabase {
+    return this.requireDb();
   }
 
   /** URL of the cloud broker the gateways connect to. */
@@ -167,7 +175,10 @@ export class Cloud implements Component {
   private async startApi(): Promise<void> {
     const db = this.requireDb();
     const telemetry = this.requireTelemetry();
+    const households = new HouseholdService(db, this.clock);
     this.app = await buildApp({
+      access: new SignInService(db, this.clock),
+      households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, this.requireGatewayConfigs(), this.options.logger.child({ component: 'household-configs' })) },
       tickets: this.requireTickets(),
       gatewayConfigs: { service: this.requireGatewayConfigs(), reported: this.requireRegistry() },
       gateways: this.requireRegistry(),

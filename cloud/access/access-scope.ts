@@ -70,3 +70,13 @@ export function demand(caller: Caller, permission: Permission, place: Place): vo
 export function requireEstate(caller: Caller, estateId: string): void {
   if (!caller.grants.some((grant) => grant.estateId === estateId)) throw notFound('estate', estateId);
 }
+
+/** Every estate where a role of the caller grants the permission, each once. */
+export function estatesGranting(caller: Caller, permission: Permission): string[] {
+  return [...new Set(grantsFor(caller, permission).map((grant) => grant.estateId))];
+}
+
+/** True when some role of the caller grants the permission in some estate. */
+export function callerHolds(caller: Caller, permission: Permission): boolean {
+  return grantsFor(caller, permission).length > 0;
+}

@@ -6,6 +6,11 @@ import type { Logger } from '../../shared/log/logger.js';
 import { SOFTWARE_VERSION } from '../../shared/version.js';
 import { installErrorHandler } from './errors.js';
 import { installRequestGuards } from './request-guards.js';
+import { installAuthentication, type Authenticator } from './auth/authentication.js';
+import { requireAccessDeclarations } from './auth/route-access.js';
+import { sessionRoutes, type SessionDesk } from './routes/session.js';
+import { householdRoutes, type HouseholdDesk } from './routes/households.js';
+import type { HouseholdConfigDelivery } from '../config-delivery/household-config-delivery.js';
 import { loggableError } from './loggable-error.js';
 import { ticketRoutes, type TicketDesk } from './routes/tickets.js';
 import { ticketCategoryRoutes } from './routes/ticket-categories.js';
@@ -17,7 +22,10 @@ import type { GatewayConfigService } from '../config-delivery/gateway-config-ser
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 
 export interface AppDependencies {
+  /** Sign-in, sign-out and the check of every request's session cookie or bearer token. */
+  access: Authenticator & SessionDesk;
   tickets: TicketDesk;
+  households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor'> };
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
   health: HealthProbes;
@@ -29,7 +37,8 @@ export interface AppDependencies {
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 /**
- * The HTTP API as a fastify instance: the error handler and request guards, then external plugins
+ * The HTTP API as a fastify instance: the error handler, the authentication hooks (every route
+ * declares who may call it: auth/route-access.ts) and request guards, then external plugins
  * (OpenAPI), then routes, one plugin per resource. Tests call inject() on it; server.ts-style listening is the caller's job.
  */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -40,6 +49,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  requireAccessDeclarations(app);
+  installAuthentication(app, deps.access);
   installRequestGuards(app);
 
   await app.register(fastifySwagger, {
@@ -50,10 +61,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  await app.register(sessionRoutes(deps.access), { prefix: '/api/v1' });
   await app.register(ticketRoutes(deps.tickets), { prefix: '/api/v1' });
+  await app.register(householdRoutes(deps.households.desk, deps.households.delivery), { prefix: '/api/v1' });
   await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
   await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
-  await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported), { prefix: '/api/v1' });
+  await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported, deps.gateways), { prefix: '/api/v1' });
   await app.register(healthRoutes(deps.health));
   await app.register(metricsRoutes(deps.metrics.registry));
   return app;

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ErrorBodySchema } from './error-body.js';
 import { TicketNotFoundError, TicketOutcomeError, TicketTransitionError } from '../tickets/ticket-errors.js';
+import { isAppError, type AppError } from '../platform/app-error.js';
+import { httpStatusOf } from '../platform/app-error-status.js';
 
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export type FieldError = NonNullable<ErrorBody['fields']>[number];
@@ -51,6 +53,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       );
     }
     if (error instanceof ApiError) return answer(error);
+    if (isAppError(error)) {
+      const retryAfter = error.details?.['retry_after_s'];
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+      return answer(apiErrorOf(error));
+    }
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
     } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
@@ -74,6 +81,19 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const body: ErrorBody = { error: 'not_found', message: `no route for ${request.method} ${path}` };
     return reply.code(404).send(body);
+  });
+}
+
+/**
+ * A service's coded error as the API answers it: the status of its kind (app-error-status.ts), its
+ * code, and the fields at fault named where the request carried them (the body, unless a route
+ * passed a path that already names its part).
+ */
+function apiErrorOf(error: AppError): ApiError {
+  const fields = error.fields.map((field) => ({ path: /^(body|params|querystring|headers)\b/.test(field.path) ? field.path : `body.${field.path}`, message: field.message }));
+  return new ApiError(httpStatusOf(error.kind), error.code, error.message, {
+    ...(fields.length ? { fields } : {}),
+    ...(error.details ? { details: { ...error.details } } : {}),
   });
 }
 

@@ -1,7 +1,7 @@
 import { topicFor, type RulesConfig } from '../../shared/contract/index.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
-import { ApiError } from '../api/errors.js';
+import { AppError, notFound } from '../platform/app-error.js';
 import { configMessageOf } from './config-message.js';
 import type { GatewayConfigRepository, StoredGatewayConfig } from './gateway-config-repository.js';
 
@@ -34,7 +34,7 @@ export class GatewayConfigService {
   ) {}
 
   async set(gatewayId: string, rules: RulesConfig, issuedBy: string): Promise<StoredGatewayConfig> {
-    if (!(await this.gateways.getGateway(gatewayId))) throw new ApiError(404, 'gateway_not_found', `no gateway with id ${gatewayId}`);
+    if (!(await this.gateways.getGateway(gatewayId))) throw notFound('gateway', gatewayId);
     const stored = await this.appendWithRetry(gatewayId, rules, issuedBy);
     await this.publish(stored);
     return stored;
@@ -51,8 +51,8 @@ export class GatewayConfigService {
   }
 
   private async publish(config: StoredGatewayConfig): Promise<void> {
-    const unavailable = (): ApiError =>
-      new ApiError(503, 'broker_unavailable', `config version ${config.version} is stored; the cloud broker is not connected, so it will be sent when it is`);
+    const unavailable = (): AppError =>
+      new AppError('unavailable', 'broker_unavailable', `config version ${config.version} is stored; the cloud broker is not connected, so it will be sent when it is`);
     const publisher = this.publisher();
     if (!publisher) throw unavailable();
     try {

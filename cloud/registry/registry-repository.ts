@@ -122,9 +122,11 @@ export class RegistryRepository {
   }
 
   /** Every registered gateway (optionally of one estate, or one gateway) with its last status, ordered by estate and id. */
-  async listGatewayStatus(filter: { estateId?: string | undefined; gatewayId?: string | undefined } = {}): Promise<GatewayStatusRecord[]> {
+  /** estateIds: only gateways of these estates (none when empty); omitted, every estate's. */
+  async listGatewayStatus(filter: { estateIds?: readonly string[]; estateId?: string | undefined; gatewayId?: string | undefined } = {}): Promise<GatewayStatusRecord[]> {
     const params = new SqlParams();
     const where: string[] = [];
+    if (filter.estateIds !== undefined) where.push(`g.estate_id = ANY(${params.add([...filter.estateIds])}::text[])`);
     if (filter.estateId !== undefined) where.push(`g.estate_id = ${params.add(filter.estateId)}`);
     if (filter.gatewayId !== undefined) where.push(`g.id = ${params.add(filter.gatewayId)}`);
     const { rows } = await this.db.query<GatewayStatusRow>(

@@ -6,6 +6,7 @@ import { TicketNotFoundError, type TicketAction } from './ticket-errors.js';
 import {
   DEFAULT_LIST_LIMIT,
   MAX_LIST_LIMIT,
+  type TicketVisibility,
   type AlertChange,
   type AlertSource,
   type NewTicket,
@@ -75,6 +76,7 @@ export class SqlTicketRepository implements TicketRepository {
   async list(filter: TicketFilter = {}): Promise<Ticket[]> {
     const params = new SqlParams();
     const where: string[] = [];
+    if (filter.visibleTo !== undefined) where.push(visibilityCondition(filter.visibleTo, params));
     if (filter.estateId !== undefined) where.push(`estate_id = ${params.add(filter.estateId)}`);
     if (filter.statuses !== undefined) where.push(`status = ANY(${params.add([...filter.statuses])}::text[])`);
     if (filter.type !== undefined) where.push(`type = ${params.add(filter.type)}`);
@@ -150,4 +152,12 @@ async function insertAudit(tx: SqlExecutor, ticketId: string, at: number, entrie
       entries.map((e) => e.alertRevision ?? null),
     ],
   );
+}
+
+/** True for tickets of one of the estates, of a type visible there; FALSE for no estate at all. */
+function visibilityCondition(visibleTo: readonly TicketVisibility[], params: SqlParams): string {
+  const parts = visibleTo
+    .filter((scope) => scope.types.length > 0)
+    .map((scope) => `(estate_id = ${params.add(scope.estateId)} AND type = ANY(${params.add([...scope.types])}::text[]))`);
+  return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
 }

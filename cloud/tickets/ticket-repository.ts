@@ -53,7 +53,15 @@ export interface AlertChange extends AlertSource {
   at: number;
 }
 
+/** Ticket types the caller may see in one estate (ticket-scope.ts derives them from roles). */
+export interface TicketVisibility {
+  estateId: string;
+  types: readonly AlertCategory[];
+}
+
 export interface TicketFilter {
+  /** Only tickets of these estates and types; none when empty. Omitted: unscoped (ingest, tests). */
+  visibleTo?: readonly TicketVisibility[];
   estateId?: string;
   statuses?: readonly TicketStatus[];
   type?: AlertCategory;

@@ -10,6 +10,8 @@ import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/gateway-config.js';
 import { createEstateSimulator, type EstateSimulator, type SimulatedDevice } from '../../edge/simulator/estate-simulator.js';
 import { startModbusTcpMeterServer } from '../../edge/simulator/meters/modbus/modbus-meter-server.js';
+import { systemClock } from '../../shared/time/clock.js';
+import { seedDemoStaff } from './demo-staff.js';
 
 export const DEMO_ESTATE_ID = 'demo-estate';
 export const DEMO_GATEWAY_ID = 'demo-gw-01';
@@ -44,7 +46,7 @@ export interface DemoOptions {
 /**
  * The whole system on one machine on embedded defaults, as `npm start` runs it: the cloud (aedes,
  * PGlite, SQL telemetry) with one estate and gateway registered, the gateway with its local broker,
- * and a simulator playing the devices. The gateway's and the devices' passwords are made fresh at
+ * a simulator playing the devices, and staff accounts with a known password (demo-staff.ts). The gateway's and the devices' passwords are made fresh at
  * every start.
  */
 export class DemoSystem implements Component {
@@ -81,6 +83,7 @@ export class DemoSystem implements Component {
       'demo',
       [
         this.cloud,
+        { name: 'demo-staff', start: () => seedDemoStaff(this.cloud.database, systemClock, DEMO_ESTATE_ID), stop: async () => {} },
         {
           name: 'meters',
           start: async () => {

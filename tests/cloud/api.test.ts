@@ -15,6 +15,9 @@ import { alertItem, BASE_TIME, nextChange } from '../support/wire-fixtures.js';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { OUTCOME_CODES_BY_CATEGORY } from '../../cloud/tickets/ticket-outcomes.js';
+import { SignInService } from '../../cloud/access/sign-in-service.js';
+import { HouseholdService } from '../../cloud/estates/household-service.js';
+import { adminToken, bearer, supervisorToken } from '../support/staff-tokens.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
 
@@ -25,6 +28,12 @@ describe('HTTP API /api/v1/tickets', () => {
   let service: TicketService;
   let gatewayConfigs: AppDependencies['gatewayConfigs'];
   let registry: RegistryRepository;
+  /** Bearer headers of a supervisor (tickets, gateways) and an admin (gateway rules config) of api-estate. */
+  let supervisor: { authorization: string };
+  let admin: { authorization: string };
+  /** How each of them is recorded as the actor of a change. */
+  let supervisorActor: string;
+  let adminActor: string;
   const clock = new ManualClock(BASE_TIME + 30_000);
   let databaseUp = true;
   /** The broker boundary: what would be published retained, topic and payload. */
@@ -46,11 +55,18 @@ describe('HTTP API /api/v1/tickets', () => {
     const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, () => publisher, clock, silentLogger());
     gatewayConfigs = { service: configs, reported: registry };
     app = await appWith({});
-  });
+    supervisor = bearer(await supervisorToken(opened.db, 'api-estate', clock));
+    admin = bearer(await adminToken(opened.db, 'api-estate', clock));
+    const actorOf = async (headers: { authorization: string }) => `api_token:${(await app.inject({ method: 'GET', url: '/api/v1/me', headers })).json().staff_id}`;
+    supervisorActor = await actorOf(supervisor);
+    adminActor = await actorOf(admin);
+  }, 120_000);
 
   /** The API over the test's database and services, with some of them replaced. */
   function appWith(replaced: Partial<AppDependencies>): Promise<FastifyInstance> {
     return buildApp({
+      households: { desk: new HouseholdService(opened.db, clock), delivery: { deliverFor: async () => {} } },
+      access: new SignInService(opened.db, clock),
       tickets: service,
       gatewayConfigs,
       gateways: registry,
@@ -77,7 +93,7 @@ describe('HTTP API /api/v1/tickets', () => {
 
   it('lists tickets newest first with snake_case fields and ISO times', async () => {
     const id = await openTicket({ category: 'lift_entrapment', severity: 'critical', subject: { kind: 'asset', id: 'lift-9' } });
-    const response = await app.inject({ method: 'GET', url: '/api/v1/tickets?status=open&type=lift_entrapment' });
+    const response = await app.inject({ headers: supervisor, method: 'GET', url: '/api/v1/tickets?status=open&type=lift_entrapment' });
     expect(response.statusCode).toBe(200);
     const [first] = response.json().tickets;
     expect(first).toMatchObject({ id, type: 'lift_entrapment', priority: 'P1', status: 'open', subject: { kind: 'asset', id: 'lift-9' } });
@@ -88,48 +104,47 @@ describe('HTTP API /api/v1/tickets', () => {
   it('walks a ticket through acknowledge, on site and resolve, keeping the audit trail', async () => {
     const id = await openTicket();
     clock.advance(60_000);
-    const ack = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: { by: 'li.wei' } });
+    const ack = await app.inject({ headers: supervisor, method: 'POST', url: `/api/v1/tickets/${id}/ack` });
     expect(ack.statusCode).toBe(200);
-    expect(ack.json().ticket).toMatchObject({ status: 'acknowledged', acknowledged_by: 'li.wei', acknowledged_at: new Date(clock.now()).toISOString() });
-    expect((await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/on-site`, payload: { by: 'li.wei' } })).statusCode).toBe(200);
-    const resolved = await app.inject({
+    expect(ack.json().ticket).toMatchObject({ status: 'acknowledged', acknowledged_by: supervisorActor, acknowledged_at: new Date(clock.now()).toISOString() });
+    expect((await app.inject({ headers: supervisor, method: 'POST', url: `/api/v1/tickets/${id}/on-site`, })).statusCode).toBe(200);
+    const resolved = await app.inject({ headers: supervisor,
       method: 'POST',
       url: `/api/v1/tickets/${id}/resolve`,
-      payload: { by: 'li.wei', outcome_code: 'resident_well', note: '老人在家休息，一切正常' },
+      payload: { outcome_code: 'resident_well', note: '老人在家休息，一切正常' },
     });
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json().ticket).toMatchObject({ status: 'resolved', outcome_code: 'resident_well', outcome_note: '老人在家休息，一切正常' });
-    const detail = await app.inject({ method: 'GET', url: `/api/v1/tickets/${id}` });
+    const detail = await app.inject({ headers: supervisor, method: 'GET', url: `/api/v1/tickets/${id}` });
     expect(detail.json().audit.map((entry: { action: string }) => entry.action)).toEqual(['opened', 'acknowledged', 'on_site', 'resolved']);
   });
 
   it('answers 409 naming the status when a transition is not allowed', async () => {
     const id = await openTicket();
-    await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'li.wei', outcome_code: 'false_alarm' } });
-    const again = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: { by: 'li.wei' } });
+    await app.inject({ headers: supervisor, method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { outcome_code: 'false_alarm' } });
+    const again = await app.inject({ headers: supervisor, method: 'POST', url: `/api/v1/tickets/${id}/ack` });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: 'invalid_transition', details: { status: 'resolved' } });
   });
 
   it('answers 404 for a ticket that does not exist', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/tickets/0190f1f2-0000-7000-8000-000000000000' });
+    const response = await app.inject({ headers: supervisor, method: 'GET', url: '/api/v1/tickets/0190f1f2-0000-7000-8000-000000000000' });
     expect(response.statusCode).toBe(404);
     expect(response.json().error).toBe('ticket_not_found');
-    const ack = await app.inject({ method: 'POST', url: '/api/v1/tickets/0190f1f2-0000-7000-8000-000000000000/ack', payload: { by: 'x' } });
+    const ack = await app.inject({ headers: supervisor, method: 'POST', url: '/api/v1/tickets/0190f1f2-0000-7000-8000-000000000000/ack' });
     expect(ack.statusCode).toBe(404);
   });
 
   it('answers 400 naming each field at fault', async () => {
     const id = await openTicket();
     const cases: Array<{ url: string; method: 'GET' | 'POST'; payload?: Record<string, unknown>; field: string }> = [
-      { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'li.wei', outcome_code: 'went_home' }, field: 'body.outcome_code' },
-      { method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: {}, field: 'body.by' },
-      { method: 'POST', url: '/api/v1/tickets/not-a-uuid/ack', payload: { by: 'li.wei' }, field: 'params.id' },
+      { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { outcome_code: 'went_home' }, field: 'body.outcome_code' },
+      { method: 'POST', url: '/api/v1/tickets/not-a-uuid/ack', field: 'params.id' },
       { method: 'GET', url: '/api/v1/tickets?limit=100000', field: 'querystring.limit' },
       { method: 'GET', url: '/api/v1/tickets?status=sleeping', field: 'querystring.status' },
     ];
     for (const testCase of cases) {
-      const response = await app.inject({ method: testCase.method, url: testCase.url, ...(testCase.payload !== undefined ? { payload: testCase.payload } : {}) });
+      const response = await app.inject({ headers: supervisor, method: testCase.method, url: testCase.url, ...(testCase.payload !== undefined ? { payload: testCase.payload } : {}) });
       expect(response.statusCode, testCase.url).toBe(400);
       const body = response.json();
       expect(body.error).toBe('invalid_request');
@@ -152,7 +167,7 @@ describe('HTTP API /api/v1/tickets', () => {
     });
     const { ticket } = await service.handleAlert(origin(), raise);
     await service.handleAlert(origin(), clear);
-    const response = await app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.id}` });
+    const response = await app.inject({ headers: supervisor, method: 'GET', url: `/api/v1/tickets/${ticket.id}` });
     expect(response.statusCode, response.body).toBe(200);
     const body = response.json();
     expect(body.ticket).toMatchObject({
@@ -168,17 +183,17 @@ describe('HTTP API /api/v1/tickets', () => {
   });
 
   it('serves the outcome codes of each category and refuses one from another category with 400 naming the field', async () => {
-    const categories = await app.inject({ method: 'GET', url: '/api/v1/ticket-categories' });
+    const categories = await app.inject({ headers: supervisor, method: 'GET', url: '/api/v1/ticket-categories' });
     expect(categories.statusCode).toBe(200);
     expect(Object.fromEntries(categories.json().categories.map((c: { type: string; outcome_codes: string[] }) => [c.type, c.outcome_codes]))).toEqual(OUTCOME_CODES_BY_CATEGORY);
 
     const id = await openTicket({ category: 'lift_fault', rule: 'lift_fault_code', subject: { kind: 'asset', id: 'lift-4' } });
-    const refused = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'fac.li', outcome_code: 'resident_well' } });
+    const refused = await app.inject({ headers: supervisor, method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { outcome_code: 'resident_well' } });
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toMatchObject({ error: 'outcome_not_for_category', details: { type: 'lift_fault', outcome_codes: OUTCOME_CODES_BY_CATEGORY.lift_fault } });
     expect(fieldPaths(refused.json())).toEqual(['body.outcome_code']);
-    expect((await app.inject({ method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
-    const resolved = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'fac.li', outcome_code: 'repaired' } });
+    expect((await app.inject({ headers: supervisor, method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
+    const resolved = await app.inject({ headers: supervisor, method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { outcome_code: 'repaired' } });
     expect(resolved.json().ticket).toMatchObject({ status: 'resolved', outcome_code: 'repaired' });
   });
 
@@ -194,12 +209,12 @@ describe('HTTP API /api/v1/tickets', () => {
       { url: '/api/v1/gateways/gw-api/config?version=1', fields: ['querystring.version'] },
     ];
     for (const testCase of cases) {
-      const response = await app.inject({ method: 'GET', url: testCase.url });
+      const response = await app.inject({ headers: testCase.url.includes('/config') ? admin : supervisor, method: 'GET', url: testCase.url });
       expect(response.statusCode, testCase.url).toBe(400);
       expect(response.json().error).toBe('invalid_request');
       expect(fieldPaths(response.json()), testCase.url).toEqual(testCase.fields);
     }
-    const known = await app.inject({ method: 'GET', url: '/api/v1/tickets?status=open&estate_id=api-estate&limit=5&offset=0' });
+    const known = await app.inject({ headers: supervisor, method: 'GET', url: '/api/v1/tickets?status=open&estate_id=api-estate&limit=5&offset=0' });
     expect(known.statusCode).toBe(200);
   });
 
@@ -213,12 +228,12 @@ describe('HTTP API /api/v1/tickets', () => {
       { method: 'DELETE', url: '/api/v1/gateways/gw-api/config', allow: 'GET, HEAD, PUT' },
     ] as const;
     for (const testCase of cases) {
-      const response = await app.inject({ method: testCase.method, url: testCase.url });
+      const response = await app.inject({ headers: supervisor, method: testCase.method, url: testCase.url });
       expect(response.statusCode, `${testCase.method} ${testCase.url}`).toBe(405);
       expect(response.headers.allow).toBe(testCase.allow);
       expect(response.json()).toMatchObject({ error: 'method_not_allowed' });
     }
-    const unknown = await app.inject({ method: 'GET', url: '/api/v1/tickets-archive' });
+    const unknown = await app.inject({ headers: supervisor, method: 'GET', url: '/api/v1/tickets-archive' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error).toBe('not_found');
   });
@@ -229,29 +244,28 @@ describe('HTTP API /api/v1/tickets', () => {
       { method: 'GET', url: '/api/v1/tickets?estate_id=api-estate%00', field: 'querystring.estate_id' },
       { method: 'GET', url: '/api/v1/tickets?status=open%00', field: 'querystring.status' },
       { method: 'GET', url: '/api/v1/gateways/gw-api%00', field: 'params.id' },
-      { method: 'POST', url: `/api/v1/tickets/${id}/ack`, payload: { by: 'li\u0000wei' }, field: 'body.by' },
-      { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { by: 'li.wei', outcome_code: 'resident_well', note: '一切\u0000正常' }, field: 'body.note' },
+      { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { outcome_code: 'resident_well', note: '一切\u0000正常' }, field: 'body.note' },
       {
         method: 'PUT',
         url: '/api/v1/gateways/gw-api/config',
-        payload: { by: 'supervisor.zhang', rules: { care: { households: [{ unit_id: 'hh-nul', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose: 'care\u0000visits' } }] } } },
+        payload: { rules: { care: { households: [{ unit_id: 'hh-nul', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose: 'care\u0000visits' } }] } } },
         field: 'body.rules.care.households.0.consent.purpose',
       },
     ];
-    const configBefore = (await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body;
+    const configBefore = (await app.inject({ headers: admin, method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body;
     for (const testCase of cases) {
-      const response = await app.inject({ method: testCase.method, url: testCase.url, ...(testCase.payload !== undefined ? { payload: testCase.payload as object } : {}) });
+      const response = await app.inject({ headers: testCase.url.includes('/config') ? admin : supervisor, method: testCase.method, url: testCase.url, ...(testCase.payload !== undefined ? { payload: testCase.payload as object } : {}) });
       expect(response.statusCode, `${testCase.url} ${response.body}`).toBe(400);
       expect(response.json().error).toBe('invalid_request');
       expect(fieldPaths(response.json())).toEqual([testCase.field]);
     }
-    expect((await app.inject({ method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
-    expect((await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body).toBe(configBefore);
+    expect((await app.inject({ headers: supervisor, method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
+    expect((await app.inject({ headers: admin, method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body).toBe(configBefore);
   });
 
   it('answers 400, not 500, to a body that is not JSON', async () => {
     const id = await openTicket();
-    const response = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, headers: { 'content-type': 'application/json' }, payload: '{"by": ' });
+    const response = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/ack`, headers: { ...supervisor, 'content-type': 'application/json' }, payload: '{"outcome_code": ' });
     expect(response.statusCode).toBe(400);
     expect(response.body).not.toMatch(/\bat \S+:\d+/); // no stack frames
   });
@@ -260,7 +274,7 @@ describe('HTTP API /api/v1/tickets', () => {
     const broken = await appWith({
       tickets: { ...service, list: async () => { throw new Error('relation "tickets" does not exist'); } } as unknown as TicketService,
     });
-    const response = await broken.inject({ method: 'GET', url: '/api/v1/tickets' });
+    const response = await broken.inject({ headers: supervisor, method: 'GET', url: '/api/v1/tickets' });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({ error: 'internal_error', message: expect.any(String) });
     expect(response.body).not.toContain('relation');
@@ -268,45 +282,45 @@ describe('HTTP API /api/v1/tickets', () => {
   });
 
   it('reports health: 200 when every dependency answers, 503 naming the one that does not', async () => {
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ headers: supervisor, method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     databaseUp = false;
-    const degraded = await app.inject({ method: 'GET', url: '/healthz' });
+    const degraded = await app.inject({ headers: supervisor, method: 'GET', url: '/healthz' });
     databaseUp = true;
     expect(degraded.statusCode).toBe(503);
     expect(degraded.json()).toMatchObject({ status: 'degraded', checks: { database: false, telemetry: true } });
   });
 
   it('serves the OpenAPI description at /docs and Prometheus metrics at /metrics', async () => {
-    const spec = await app.inject({ method: 'GET', url: '/docs/json' });
+    const spec = await app.inject({ headers: supervisor, method: 'GET', url: '/docs/json' });
     expect(spec.statusCode).toBe(200);
     expect(Object.keys(spec.json().paths)).toContain('/api/v1/tickets/{id}/resolve');
-    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await app.inject({ headers: supervisor, method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('estatecare_ingest_rejected_total');
   });
 
   describe('gateway rules config', () => {
     it('stores each change as the next version and publishes it retained on the gateway config topic', async () => {
-      const first = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'supervisor.zhang', rules: {} } });
+      const first = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: {} } });
       expect(first.statusCode, first.body).toBe(200);
-      expect(first.json()).toMatchObject({ gateway_id: 'gw-api', config_version: '1', issued_by: 'supervisor.zhang', reported_config_version: null });
-      const second = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'supervisor.zhang', rules: { lifts: {} } } });
+      expect(first.json()).toMatchObject({ gateway_id: 'gw-api', config_version: '1', issued_by: adminActor, reported_config_version: null });
+      const second = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: { lifts: {} } } });
       expect(second.json().config_version).toBe('2');
       const last = published.at(-1)!;
       expect(last.topic).toBe('estatecare/v1/gw/gw-api/config');
       const message = ConfigMessageSchema.parse(JSON.parse(last.payload));
       expect(message).toMatchObject({ gateway_id: 'gw-api', config: { config_version: '2' } });
-      expect((await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api/config' })).json().config_version).toBe('2');
+      expect((await app.inject({ headers: admin, method: 'GET', url: '/api/v1/gateways/gw-api/config' })).json().config_version).toBe('2');
     });
 
     it('answers 400 naming the field of a bad care profile, 404 for an unknown gateway, 503 when the broker is away', async () => {
-      const bad = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: { care: { households: [{ unit_id: 'hh-1' }] } } } });
+      const bad = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: { care: { households: [{ unit_id: 'hh-1' }] } } } });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().fields.map((f: { path: string }) => f.path).some((p: string) => p.startsWith('body.rules.care.households.0'))).toBe(true);
-      const unknown = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-nobody/config', payload: { by: 'x', rules: {} } });
+      const unknown = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-nobody/config', payload: { rules: {} } });
       expect(unknown.statusCode).toBe(404);
       brokerConnected = false;
-      const away = await app.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: { care: { households: [] } } } });
+      const away = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: { care: { households: [] } } } });
       brokerConnected = true;
       expect(away.statusCode).toBe(503);
       expect(away.json().message).toMatch(/is stored/);
@@ -325,7 +339,7 @@ describe('HTTP API /api/v1/tickets', () => {
     afterAll(async () => logged?.close());
 
     it('a rules config with a NUL in a care profile: 400 naming the field, its text neither answered nor logged', async () => {
-      const response = await logged.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: rules(`${MARKER}\u0000`) } });
+      const response = await logged.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: rules(`${MARKER}\u0000`) } });
       expect(response.statusCode).toBe(400);
       expect(fieldPaths(response.json())).toEqual(['body.rules.care.households.0.consent.purpose']);
       expect(response.body).not.toContain(MARKER);
@@ -337,7 +351,7 @@ describe('HTTP API /api/v1/tickets', () => {
       await opened.db.query('ALTER TABLE gateway_configs ADD CONSTRAINT refuse_all CHECK (false) NOT VALID');
       const before = lines.length;
       try {
-        const response = await logged.inject({ method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { by: 'x', rules: rules(MARKER) } });
+        const response = await logged.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: rules(MARKER) } });
         expect(response.statusCode).toBe(500);
         expect(response.body).not.toContain(MARKER);
       } finally {
@@ -359,7 +373,7 @@ describe('HTTP API /api/v1/tickets', () => {
       await registry.recordStatus('gw-api-down', online, clock.now() - 60_000);
       await registry.recordStatus('gw-api-down', { online: false, reason: 'connection_lost' }, clock.now());
 
-      const response = await app.inject({ method: 'GET', url: '/api/v1/gateways?estate_id=api-estate' });
+      const response = await app.inject({ headers: supervisor, method: 'GET', url: '/api/v1/gateways?estate_id=api-estate' });
       expect(response.statusCode).toBe(200);
       const byId = new Map((response.json() as { gateways: Array<Record<string, unknown>> }).gateways.map((g) => [g.id, g]));
       expect(byId.get('gw-api')).toMatchObject({ uplink: 'online', watermark: '2026-11-24T07:58:00.000Z', outbox, devices_offline: ['meter-9'] });
@@ -369,11 +383,11 @@ describe('HTTP API /api/v1/tickets', () => {
     });
 
     it('answers one gateway, 404 for one not registered and 400 naming a malformed id', async () => {
-      expect((await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-api' })).json()).toMatchObject({ id: 'gw-api', estate_id: 'api-estate' });
-      const missing = await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-nowhere' });
+      expect((await app.inject({ headers: supervisor, method: 'GET', url: '/api/v1/gateways/gw-api' })).json()).toMatchObject({ id: 'gw-api', estate_id: 'api-estate' });
+      const missing = await app.inject({ headers: supervisor, method: 'GET', url: '/api/v1/gateways/gw-nowhere' });
       expect(missing.statusCode).toBe(404);
       expect(missing.body).toContain('gw-nowhere');
-      const malformed = await app.inject({ method: 'GET', url: '/api/v1/gateways?estate_id=Not%20An%20Id' });
+      const malformed = await app.inject({ headers: supervisor, method: 'GET', url: '/api/v1/gateways?estate_id=Not%20An%20Id' });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.body).toContain('estate_id');
     });

@@ -10,6 +10,7 @@ import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
 import { eventually } from '../support/net.js';
 import { PROFILES_DIR } from '../edge/edge-fixtures.js';
+import { adminToken, bearer } from '../support/staff-tokens.js';
 
 /**
  * Care profiles and rule parameters travel from the cloud API to the gateway as the retained config
@@ -34,6 +35,9 @@ describe('rules config from the cloud API to the gateway', () => {
       'test gateway config',
     );
 
+  /** An administrator of the estate: the one who may replace a gateway's rules config. */
+  let admin: { authorization: string };
+
   beforeAll(async () => {
     cloud = new Cloud(
       validateConfig(
@@ -49,6 +53,7 @@ describe('rules config from the cloud API to the gateway', () => {
       { logger: silentLogger() },
     );
     await cloud.start();
+    admin = bearer(await adminToken(cloud.database, 'config-estate'));
     gateway = createGateway(gatewayConfig(), { logger: silentLogger(), profilesDir: PROFILES_DIR });
     await gateway.start();
   });
@@ -60,16 +65,15 @@ describe('rules config from the cloud API to the gateway', () => {
   });
 
   async function reported(): Promise<string | null> {
-    const response = await fetch(`${cloud.apiUrl}/api/v1/gateways/${gatewayId}/config`);
+    const response = await fetch(`${cloud.apiUrl}/api/v1/gateways/${gatewayId}/config`, { headers: admin });
     return response.status === 200 ? ((await response.json()) as { reported_config_version: string | null }).reported_config_version : null;
   }
 
   it('sends a new config to the running gateway, which reports it in its status', async () => {
     const put = await fetch(`${cloud.apiUrl}/api/v1/gateways/${gatewayId}/config`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify({
-        by: 'supervisor.zhang',
         rules: {
           care: { households: [{ unit_id: 'hh-b1-1203', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose: 'proactive care visits' } }] },
         },
@@ -90,6 +94,7 @@ describe('rules config from the cloud API to the gateway', () => {
     expect(gateway.configVersion()).toBe('1');
     await gateway.stop();
     await cloud.start();
+    admin = bearer(await adminToken(cloud.database, 'config-estate'));
     gateway = createGateway(gatewayConfig(), { logger: silentLogger(), profilesDir: PROFILES_DIR });
     await gateway.start();
   });

@@ -25,7 +25,15 @@ describe('estatecare demo on embedded defaults', () => {
     const [, apiUrl] = await run.waitForLine(/API\s+(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/tickets/);
     const [, ticketId] = await run.waitForLine(/ticket opened\s+P1 lift_entrapment\s+asset lift-b1-a .* id ([0-9a-f-]{36})/);
 
-    const response = await fetch(`${apiUrl}/api/v1/tickets?status=open`);
+    // Signs in as the printed demo supervisor, with the printed password.
+    const [, login, password] = run.stdout().match(/sign in .* as .*\b(demo\.supervisor)\b.* password (\S+)/) ?? [];
+    expect(login, run.stdout()).toBeDefined();
+    const signIn = await fetch(`${apiUrl}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) });
+    expect(signIn.status, await signIn.clone().text()).toBe(201);
+    const { token } = (await signIn.json()) as { token: string };
+    expect((await fetch(`${apiUrl}/api/v1/tickets?status=open`)).status).toBe(401);
+
+    const response = await fetch(`${apiUrl}/api/v1/tickets?status=open`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
     const { tickets } = (await response.json()) as { tickets: Array<{ id: string; type: string; estate_id: string }> };
     expect(tickets).toContainEqual(expect.objectContaining({ id: ticketId, type: 'lift_entrapment', estate_id: 'demo-estate' }));
@@ -37,5 +45,5 @@ describe('estatecare demo on embedded defaults', () => {
     expect(await run.exited).toBe(0);
     expect(run.stdout()).toMatch(/stopped/);
     expect(run.stderr()).not.toMatch(/"level":(50|60)/); // no error or fatal log lines
-  });
+  }, 120_000); // a fresh PGlite and three memory-hard password hashes for the demo accounts, on a loaded machine
 });

@@ -14,6 +14,7 @@ import { alertItem } from '../support/wire-fixtures.js';
 import { eventually } from '../support/net.js';
 import { PROFILES_DIR } from '../edge/edge-fixtures.js';
 import { connectTestDevice, testDeviceCredentials } from '../support/device-logins.js';
+import { bearer, supervisorToken } from '../support/staff-tokens.js';
 
 interface TicketList {
   tickets: Array<{ id: string; episode_id: string; type: string; gateway_id: string; subject: { id: string } }>;
@@ -27,6 +28,8 @@ describe('end to end on embedded defaults: aedes, PGlite, SQL telemetry', () => 
   const passwords = { [gatewayId]: 'pw-embedded-one', [otherGatewayId]: 'pw-embedded-two' };
   let cloud: Cloud;
   let gateway: Gateway;
+  /** A supervisor of the estate: sees every ticket type and the gateways. */
+  let supervisor: { authorization: string };
 
   beforeAll(async () => {
     cloud = new Cloud(
@@ -46,6 +49,7 @@ describe('end to end on embedded defaults: aedes, PGlite, SQL telemetry', () => 
       { logger: silentLogger() },
     );
     await cloud.start();
+    supervisor = bearer(await supervisorToken(cloud.database, 'embedded-estate'));
     gateway = createGateway(
       validateConfig(
         GatewayConfigSchema,
@@ -70,7 +74,7 @@ describe('end to end on embedded defaults: aedes, PGlite, SQL telemetry', () => 
   });
 
   const tickets = async (): Promise<TicketList['tickets']> => {
-    const response = await fetch(`${cloud.apiUrl}/api/v1/tickets?limit=200`);
+    const response = await fetch(`${cloud.apiUrl}/api/v1/tickets?limit=200`, { headers: supervisor });
     expect(response.status).toBe(200);
     return ((await response.json()) as TicketList).tickets;
   };
@@ -83,7 +87,7 @@ describe('end to end on embedded defaults: aedes, PGlite, SQL telemetry', () => 
     expect(ticket).toMatchObject({ type: 'lift_entrapment', subject: { id: 'lift-e1' } });
     // The cloud's receipts empty the gateway's outbox, and its status says everything was delivered.
     const status = await eventually('the gateway status with an empty outbox', async () => {
-      const body = (await (await fetch(`${cloud.apiUrl}/api/v1/gateways/${gatewayId}`)).json()) as { uplink: string; watermark: string | null; outbox: { depth: number; awaiting_receipt: number } | null };
+      const body = (await (await fetch(`${cloud.apiUrl}/api/v1/gateways/${gatewayId}`, { headers: supervisor })).json()) as { uplink: string; watermark: string | null; outbox: { depth: number; awaiting_receipt: number } | null };
       return body.outbox?.depth === 0 && body.watermark !== null ? body : undefined;
     });
     expect(status).toMatchObject({ uplink: 'online', outbox: { depth: 0, awaiting_receipt: 0 } });

@@ -17,6 +17,7 @@ import { eventually } from '../support/net.js';
 import { PROFILES_DIR, tempDataDir } from '../edge/edge-fixtures.js';
 import { startTestCloud } from '../support/test-cloud.js';
 import { connectTestDevice, testDeviceCredentials } from '../support/device-logins.js';
+import { bearer, supervisorToken } from '../support/staff-tokens.js';
 
 /**
  * The production path end to end: a device publishes into the gateway's local broker; the gateway
@@ -96,7 +97,7 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
     });
     expect(events[0]).toMatchObject({ type: 'lift_alarm_button', device_id: 'lift-b2-a' });
 
-    const response = await fetch(`${cloud.apiUrl}/api/v1/tickets/${ticket!.id}`);
+    const response = await fetch(`${cloud.apiUrl}/api/v1/tickets/${ticket!.id}`, { headers: bearer(await supervisorToken(cloud.database, 'test-estate')) });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { ticket: { priority: string; reason: { zh: string } }; audit: Array<{ action: string }> };
     expect(body.ticket.priority).toBe('P1');

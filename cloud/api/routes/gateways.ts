@@ -2,14 +2,13 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GatewayIdSchema, OnlineStatusSchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
 import { isoOrNull } from '../api-time.js';
-import { ApiError } from '../errors.js';
 import { ErrorBodySchema } from '../error-body.js';
+import { signedInCaller } from '../auth/authentication.js';
+import { estatesGranting } from '../../access/access-scope.js';
 import type { GatewayStatusRecord } from '../../registry/registry-repository.js';
+import { visibleGateway, type GatewayDirectoryView } from '../visible-gateway.js';
 
-export interface GatewayDirectoryView {
-  listGatewayStatus(filter: { estateId?: string | undefined; gatewayId?: string | undefined }): Promise<GatewayStatusRecord[]>;
-}
-
+export type { GatewayDirectoryView } from '../visible-gateway.js';
 
 const GatewayViewSchema = z.object({
   id: z.string(),
@@ -57,28 +56,29 @@ export const gatewayRoutes =
     app.get(
       '/gateways',
       {
+        config: { access: { permission: 'gateway.read' } },
         schema: {
-          summary: 'Every registered gateway with its last status: online or not, delivery watermark, outbox backlog',
+          summary: 'Every registered gateway of the estates where the caller may see gateways with its last status: online or not, delivery watermark, outbox backlog',
           querystring: z.object({ estate_id: z.string().regex(SLUG_PATTERN, 'must be an estate id').optional() }),
-          response: { 200: z.object({ gateways: z.array(GatewayViewSchema) }), 400: ErrorBodySchema, 503: ErrorBodySchema },
+          response: { 200: z.object({ gateways: z.array(GatewayViewSchema) }), 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => ({ gateways: (await directory.listGatewayStatus({ estateId: request.query.estate_id })).map(viewOf) }),
+      async (request) => {
+        const estateIds = estatesGranting(signedInCaller(request), 'gateway.read');
+        return { gateways: (await directory.listGatewayStatus({ estateIds, estateId: request.query.estate_id })).map(viewOf) };
+      },
     );
 
     app.get(
       '/gateways/:id',
       {
+        config: { access: { permission: 'gateway.read' } },
         schema: {
           summary: "One gateway's last status",
           params: z.object({ id: GatewayIdSchema }),
-          response: { 200: GatewayViewSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
+          response: { 200: GatewayViewSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => {
-        const [record] = await directory.listGatewayStatus({ gatewayId: request.params.id });
-        if (!record) throw new ApiError(404, 'gateway_not_found', `gateway ${request.params.id} is not registered`);
-        return viewOf(record);
-      },
+      async (request) => viewOf(await visibleGateway(directory, signedInCaller(request), request.params.id, 'gateway.read')),
     );
   };

@@ -20,7 +20,7 @@ export const healthRoutes =
   async (app) => {
     app.get(
       '/healthz',
-      { schema: { summary: 'Health of the service and its dependencies', response: { 200: HealthSchema, 503: HealthSchema } } },
+      { config: { access: 'public' }, schema: { summary: 'Health of the service and its dependencies', response: { 200: HealthSchema, 503: HealthSchema } } },
       async (_request, reply) => {
         const [database, telemetry] = await Promise.all([probes.database(), probes.telemetry()]);
         const checks = { database, telemetry, broker: probes.broker() };

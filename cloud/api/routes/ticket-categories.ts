@@ -12,7 +12,7 @@ const CategoriesSchema = z.object({
 export const ticketCategoryRoutes = (): FastifyPluginAsyncZod => async (app) => {
   app.get(
     '/ticket-categories',
-    { schema: { summary: 'Ticket categories with the outcome codes a ticket of each may be resolved with', response: { 200: CategoriesSchema } } },
+    { config: { access: 'public' }, schema: { summary: 'Ticket categories with the outcome codes a ticket of each may be resolved with', response: { 200: CategoriesSchema } } },
     async () => ({
       categories: (Object.keys(OUTCOME_CODES_BY_CATEGORY) as AlertCategory[]).map((type) => ({
         type,

@@ -6,6 +6,7 @@ import { DemoSystem } from '../../demo/demo-system.js';
 import type { ParsedArgs } from '../command-spec.js';
 import { portOption, secondsOption } from '../options.js';
 import { runUntilSignal } from '../run-until-signal.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../demo/demo-staff.js';
 
 const DEFAULT_DEMO_DIR = '.estatecare/demo';
 const DEFAULT_INCIDENT_AFTER_S = 20;
@@ -52,6 +53,7 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
             'estatecare demo: cloud, gateway and a simulated estate on this machine (embedded defaults)',
             `  API          ${api}/api/v1/tickets    OpenAPI ${api}/docs    health ${api}/healthz`,
             `  cloud MQTT   ${demo.cloud.brokerUrl}    gateway MQTT ${demo.gatewayBrokerUrl}`,
+            `  sign in      POST ${api}/api/v1/session {"login","password"}  as ${DEMO_ACCOUNTS.map((account) => account.login).join(', ')}  password ${DEMO_PASSWORD}`,
             `  data         ${dataDir}`,
             `  estate       a lift monitor and a door controller (MQTT), a water main and a household meter (Modbus TCP)`,
             `  a lift incident is staged in ${incidentAfterS} s; one line per ticket opened. Ctrl-C stops.`,

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../shared/time/clock.js';
+import { silentLogger } from '../../shared/log/logger.js';
+import type { SqlDatabase } from '../../cloud/db/sql-database.js';
+import { buildApp } from '../../cloud/api/app.js';
+import { CloudMetrics } from '../../cloud/metrics/cloud-metrics.js';
+import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
+import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
+import { TicketService } from '../../cloud/tickets/ticket-service.js';
+import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
+import { GatewayConfigService } from '../../cloud/config-delivery/gateway-config-service.js';
+import { SignInService } from '../../cloud/access/sign-in-service.js';
+import { HouseholdService } from '../../cloud/estates/household-service.js';
+import { HouseholdConfigDelivery } from '../../cloud/config-delivery/household-config-delivery.js';
+import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '../../cloud/access/access-policy.js';
+
+export interface TestApi {
+  app: FastifyInstance;
+  registry: RegistryRepository;
+  tickets: TicketService;
+  households: HouseholdService;
+  configs: GatewayConfigService;
+  /** Every retained config the cloud published, topic and payload, oldest first. */
+  published: Array<{ topic: string; payload: string }>;
+}
+
+/**
+ * The HTTP API over the test's database with the real services, every dependency healthy, and a
+ * broker that records every retained config it is given.
+ */
+export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: AccessPolicy = DEFAULT_ACCESS_POLICY): Promise<TestApi> {
+  const registry = new RegistryRepository(db);
+  const published: Array<{ topic: string; payload: string }> = [];
+  const tickets = new TicketService(new SqlTicketRepository(db), { clock });
+  const households = new HouseholdService(db, clock);
+  const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, () => ({ publishRetained: async (topic, payload) => void published.push({ topic, payload }) }), clock, silentLogger());
+  const app = await buildApp({
+    access: new SignInService(db, clock, policy),
+    households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()) },
+    tickets,
+    gatewayConfigs: { service: configs, reported: registry },
+    gateways: registry,
+    health: { database: async () => true, telemetry: async () => true, broker: () => true },
+    metrics: new CloudMetrics(),
+    logger: silentLogger(),
+  });
+  return { app, registry, tickets, households, configs, published };
+}
