@@ -37,6 +37,8 @@ export interface DeviceInfo {
   kind: string;
   /** Milliseconds between polls for a polled device; undefined for devices that push (MQTT). */
   pollIntervalMs: number | undefined;
+  /** The field bus a polled device sits on (gateway config `bus`); undefined for devices that push. */
+  bus?: string;
 }
 
 export interface RuleContext {
