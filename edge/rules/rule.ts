@@ -65,6 +65,8 @@ export interface DeviceDirectory {
   about(subject: Subject): DeviceInfo[];
   /** Offline since (engine time), or undefined when the device is online or has not reported. */
   offlineSince(deviceId: string): number | undefined;
+  /** Every device of the gateway. */
+  all(): readonly DeviceInfo[];
 }
 
 /** An open alert episode, as the engine keeps it between raised and cleared. */

@@ -9,7 +9,8 @@ import { dayClock, MIN_PER_DAY, MS_PER_MIN } from './sim-time.js';
  *   (05:00-17:00, after she got up) by 23:00 that day; a fall in the evening or the night by noon
  *   the next morning; an illness within 36 h of the morning it began; a dead meter within 2 h and a
  *   dead door controller within 4 days (a device_offline alert naming it). Late: after the window but
- *   before she was found (or the device mended); missed: never;
+ *   before she was found (or the device mended); missed: never; found first: a carer or visitor
+ *   found her before the window ended and before any alert (nothing left to catch);
  * - every care visit raised for no incident is false, told apart by where the resident was: at
  *   home, away where the system could know it (registered, or her card at the gate on the way out),
  *   or away where nobody could (an unregistered night away, out without her card, back later than
@@ -25,7 +26,7 @@ export interface IncidentOutcome {
   at: number;
   deadline: number;
   alertAt: number | undefined;
-  verdict: 'caught' | 'late' | 'missed';
+  verdict: 'caught' | 'late' | 'missed' | 'found_first';
 }
 
 export type FalseVisitCause = 'at_home' | 'knowable_absence' | 'unknowable_absence';
@@ -101,9 +102,10 @@ export function scoreEstate(estate: SimulatedEstate, alerts: readonly AlertItem[
       const by = String(alert.evidence.cleared_by ?? '');
       const fall = household.lived.fall;
       const away = household.away.some((span) => minute >= span.from && minute < span.to);
+      // Her own card at the gate or the door on the way home is her; a meter while she is away is not.
       if (by === 'electricity') wrongClears.push({ unitId: alert.subject.id, at, why: 'cleared by electricity alone' });
       else if (fall && minute >= fall.at && minute < fall.foundAt) wrongClears.push({ unitId: alert.subject.id, at, why: `cleared by ${by} while she lay fallen` });
-      else if (away && by !== 'away_period' && by !== 'unenrolled') wrongClears.push({ unitId: alert.subject.id, at, why: `cleared by ${by} while she was away` });
+      else if (away && (by === 'water' || by === 'electricity')) wrongClears.push({ unitId: alert.subject.id, at, why: `cleared by ${by} while she was away` });
     }
   }
   const powerCutDeviceAlerts = estate.plan.powerCuts.map(
@@ -119,7 +121,7 @@ function outcome(unitId: string, kind: IncidentOutcome['kind'], detail: string, 
 }
 
 function verdictOf(alertAt: number | undefined, deadline: number, end: number): IncidentOutcome['verdict'] {
-  if (alertAt === undefined || alertAt >= end) return 'missed';
+  if (alertAt === undefined || alertAt >= end) return end <= deadline ? 'found_first' : 'missed';
   return alertAt <= deadline ? 'caught' : 'late';
 }
 
@@ -161,11 +163,11 @@ function within(time: number, from: number, to: number): boolean {
 
 /** The per-seed table for a closing note: incidents caught, late, missed; false visits per 100 resident-weeks. */
 export function scoreTable(scores: readonly CareScore[]): string {
-  const header = ['seed', 'res-weeks', 'falls c/l/m', 'illness c/l/m', 'devices c/l/m', 'false/100rw', 'unknowable away/100rw', 'wrong clears', 'power-cut device alerts'];
+  const header = ['seed', 'res-weeks', 'falls c/l/m/f', 'illness c/l/m/f', 'devices c/l/m/f', 'false/100rw', 'unknowable away/100rw', 'wrong clears', 'power-cut device alerts'];
   const rows = scores.map((score) => {
     const count = (kind: IncidentOutcome['kind']) => {
       const of = score.incidents.filter((incident) => incident.kind === kind);
-      return ['caught', 'late', 'missed'].map((verdict) => of.filter((incident) => incident.verdict === verdict).length).join('/');
+      return ['caught', 'late', 'missed', 'found_first'].map((verdict) => of.filter((incident) => incident.verdict === verdict).length).join('/');
     };
     const per100 = (causes: FalseVisitCause[]) => ((100 * score.falseVisits.filter((visit) => causes.includes(visit.cause)).length) / score.residentWeeks).toFixed(2);
     return [String(score.seed), String(score.residentWeeks), count('fall'), count('decline'), count('dead_device'), per100(['at_home', 'knowable_absence']), per100(['unknowable_absence']), String(score.wrongClears.length), score.powerCutDeviceAlerts.join(',')];

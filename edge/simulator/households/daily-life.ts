@@ -98,6 +98,13 @@ export function liveDays(days: number, resident: Resident, home: Home, schedule:
   for (let day = 0; day < days; day++) planOutings(day);
 
   const visits = plannedVisits();
+  // Someone in the flat sees her fall: the staged fall happens once they have left.
+  const present = fall ? visits.find((visit) => visit.arrive <= fall.at && visit.leave > fall.at) : undefined;
+  if (fall && present) {
+    const shift = Math.round(present.leave + uniform(random, 15, 60)) - fall.at;
+    fall.at += shift;
+    fall.foundAt += shift;
+  }
   const finder = fall ? visits.find((visit) => visit.arrive > fall.at && visit.arrive < fall.foundAt) : undefined;
   if (fall && finder) fall.foundAt = Math.round(finder.arrive);
   let hospital: AwaySpan | undefined;
@@ -260,23 +267,24 @@ export function liveDays(days: number, resident: Resident, home: Home, schedule:
     }
     act(wake + uniform(random, 15, 45), (at) => {
       if (!resident.kettleFirst) kettle(at);
-      if (vigour >= 0.5 && chance(random, 0.4)) cook(at + 5, false);
+      if (vigour >= 0.7 && chance(random, 0.4)) cook(at + 5, false);
     });
-    if (resident.mealsCooked >= 3 && vigour >= 0.5) act(midnight + uniform(random, 680, 750), (at) => cook(at, true));
-    if (resident.mealsCooked >= 2 || vigour < 0.5) act(midnight + uniform(random, 1020, 1110), (at) => (vigour < 0.5 ? kettle(at) : cook(at, true)));
+    if (resident.mealsCooked >= 3 && vigour >= 0.7) act(midnight + uniform(random, 680, 750), (at) => cook(at, true));
+    if (resident.mealsCooked >= 2 || vigour < 0.7) act(midnight + uniform(random, 1020, 1110), (at) => (vigour < 0.7 ? kettle(at) : cook(at, true)));
     if (chance(random, 0.5)) act(midnight + uniform(random, 870, 960), kettle);
 
     // The toilet through the day: a visit every 1.5-3.5 hours or so.
-    const visitsToday = resident.toiletPerDay * (0.7 + 0.3 * vigour);
+    // An ill resident drinks less and keeps to her bed: fewer trips to the toilet.
+    const visitsToday = resident.toiletPerDay * (0.4 + 0.6 * vigour);
     const gap = (bed - wake) / Math.max(1, visitsToday);
     for (let at = wake + gap * uniform(random, 0.5, 1.2); at < bed - 20; at += gap * uniform(random, 0.5, 1.5)) act(at, toilet);
 
     if (resident.tvAfternoonH > 0.3) {
       const from = midnight + uniform(random, 800, 870);
-      act(from, (at) => life.run(at, sessionEnd(at, at + resident.tvAfternoonH * 60 * uniform(random, 0.7, 1.3)) - at, home.tvW));
+      act(from, (at) => life.run(at, sessionEnd(at, at + resident.tvAfternoonH * 60 * vigour * uniform(random, 0.7, 1.3)) - at, home.tvW));
     }
     const evening = midnight + uniform(random, 1140, 1170);
-    act(evening, (at) => life.run(at, sessionEnd(at, Math.min(bed - 15, at + resident.tvEveningH * 60)) - at, home.tvW * uniform(random, 0.9, 1.1)));
+    act(evening, (at) => life.run(at, sessionEnd(at, Math.min(bed - 15, at + resident.tvEveningH * 60 * vigour)) - at, home.tvW * uniform(random, 0.9, 1.1)));
     act(dusk, (at) => life.run(at, sessionEnd(at, bed) - at, home.lightW));
 
     if (vigour >= 1 && chance(random, resident.laundryPerWeek / 7)) {
@@ -339,10 +347,10 @@ function fallMinute(plan: FallPlan, wakes: readonly number[], beds: readonly num
   return { at, foundAt: Math.round(at + plan.foundAfterH * 60), when: plan.when, ...(plan.tap ? { tap: plan.tap } : {}) };
 }
 
-/** How much of her usual day an ill resident still manages: 0.6, then 0.4, then 0.3. */
+/** How much of her usual day an ill resident still manages: 0.55, then 0.35, then 0.25 (she keeps to her bed). */
 function vigourOn(decline: Decline | undefined, day: number): number {
   if (!decline || day < decline.onsetDay || day >= decline.onsetDay + decline.days) return 1;
-  return [0.6, 0.4][day - decline.onsetDay] ?? 0.3;
+  return [0.55, 0.35][day - decline.onsetDay] ?? 0.25;
 }
 
 function goOut(life: HomeLife, resident: Resident, home: Home, at: number, random: Random): void {

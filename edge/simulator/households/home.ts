@@ -80,7 +80,7 @@ export function drawHome(random: Random): Home {
     ...(chance(random, 0.4) ? { hairDryerW: uniform(random, 1000, 1800) } : {}),
     flushL: pick(random, [6, 6, 9]) * uniform(random, 0.9, 1.1),
     waterStepL: chance(random, 0.85) ? 10 : 1,
-    ...(chance(random, 0.4) ? { doorHeartbeatMin: pick(random, [1, 5, 10]) } : {}),
+    ...(chance(random, 0.4) ? { doorHeartbeatMin: pick(random, [5, 10]) } : {}),
     doorExitButton: chance(random, 0.5),
   };
 }
