@@ -37,6 +37,8 @@ export interface DeviceInfo {
   kind: string;
   /** Milliseconds between polls for a polled device; undefined for devices that push (MQTT). */
   pollIntervalMs: number | undefined;
+  /** The field bus a polled device sits on (gateway config `bus`); undefined for devices that push. */
+  bus?: string;
 }
 
 export interface RuleContext {
@@ -63,6 +65,8 @@ export interface DeviceDirectory {
   about(subject: Subject): DeviceInfo[];
   /** Offline since (engine time), or undefined when the device is online or has not reported. */
   offlineSince(deviceId: string): number | undefined;
+  /** Every device of the gateway. */
+  all(): readonly DeviceInfo[];
 }
 
 /** An open alert episode, as the engine keeps it between raised and cleared. */

@@ -16,9 +16,13 @@ import { storableText } from './storable-text.js';
 /** China Standard Time, UTC+8, in minutes east of UTC: the estates' local time. */
 export const DEFAULT_UTC_OFFSET_MIN = 480;
 
-/** The daytime window: quiet that starts and ends inside it is judged on the daytime limit. */
+/**
+ * The daytime window: quiet that starts in it (or after the resident got up) and reaches the daytime
+ * limit by its end is judged on the daytime limit; later quiet is the evening's, judged by the
+ * morning check. Ending at 23:00, a fall at 17:00 is still noticed the same evening.
+ */
 export const DEFAULT_DAY_FROM = '07:00';
-export const DEFAULT_DAY_TO = '22:00';
+export const DEFAULT_DAY_TO = '23:00';
 /** Hours of quiet in the daytime before a care visit: a fall at 10:00 is noticed at 16:00. */
 export const DEFAULT_DAY_LIMIT_H = 6;
 /**
@@ -27,6 +31,12 @@ export const DEFAULT_DAY_LIMIT_H = 6;
  * earlier, on the resident's own routine.
  */
 export const DEFAULT_NIGHT_LIMIT_H = 12;
+/**
+ * A household's own quiet lengths stretch the daytime limit by at most this (a frugal resident's
+ * long TV afternoons); a weekly outing she has made before (the day centre) may stretch it to her
+ * usual return, never past the end of the daytime window.
+ */
+export const DEFAULT_MAX_LEARNED_EXTRA_H = 3;
 
 /** Minutes after the usual first activity (upper quartile) before the morning check alerts. */
 export const DEFAULT_MORNING_MARGIN_MIN = 120;
@@ -34,6 +44,18 @@ export const DEFAULT_MORNING_MARGIN_MIN = 120;
 export const DEFAULT_FIRST_ACTIVITY = '08:00';
 /** Days of first activity needed before the learned routine replaces the default (issue 4: e.g. 14). */
 export const DEFAULT_MIN_HISTORY_DAYS = 14;
+/**
+ * Mornings are learned per kind of day (Monday-Friday, Saturday-Sunday: Sunday lie-ins, day-centre
+ * days); a kind needs this many days of its own before its routine is used.
+ */
+export const DEFAULT_MIN_DAYS_PER_KIND = 4;
+/** Extra minutes on the margin while the routine of that kind of day is still being learned. */
+export const DEFAULT_LEARNING_MARGIN_MIN = 60;
+/**
+ * The check comes no later than this (a night fall is to be noticed by noon), unless her usual
+ * first activity ends so late that the check must follow it by at least an hour.
+ */
+export const DEFAULT_LATEST_CHECK = '11:30';
 /** Days of first activity the routine is learned from (the most recent ones). */
 export const DEFAULT_HISTORY_DAYS = 28;
 /**
@@ -53,6 +75,19 @@ export const DEFAULT_STANDBY_POWER_W = 300;
 
 /** MySense infers "left home" from a door opening followed by 50 min of quiet (field-lessons.md). */
 export const DEFAULT_GATE_AWAY_AFTER_MIN = 50;
+
+/**
+ * A decline (an illness: staying in, little water, the door unused) is activity in the last 24 h
+ * at or below this share of what the household's own last weeks make usual for those hours.
+ */
+export const DEFAULT_DECLINE_SHARE = 0.5;
+/** Days of history before a decline is judged, and when in the day it is reviewed besides the morning check. */
+export const DEFAULT_DECLINE_MIN_DAYS = 10;
+export const DEFAULT_DECLINE_REVIEW_AT = '14:00';
+/** A household card at the estate gate with no door event within this many minutes is a sign the door controller may be dead. */
+export const DEFAULT_GATE_DOOR_MATCH_MIN = 15;
+/** Days without a door event, while water and electricity show the household active, before the door controller is suspected. */
+export const DEFAULT_DOOR_QUIET_DAYS = 3;
 
 const CLOCK_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A local time of day, 'HH:MM' (24 h). */
@@ -81,6 +116,9 @@ export const InactivityLimitsSchema = z
     day_to: ClockTimeSchema.default(DEFAULT_DAY_TO),
     day_limit_h: z.number().positive().max(72).default(DEFAULT_DAY_LIMIT_H),
     night_limit_h: z.number().positive().max(72).default(DEFAULT_NIGHT_LIMIT_H),
+    /** Learn the household's own daytime quiet lengths and weekly outings (see DEFAULT_MAX_LEARNED_EXTRA_H). */
+    learn_quiet: z.boolean().default(true),
+    max_learned_extra_h: z.number().min(0).max(12).default(DEFAULT_MAX_LEARNED_EXTRA_H),
   })
   .refine((limits) => limits.day_from < limits.day_to, { message: 'day_from must be before day_to', path: ['day_to'] })
   .refine((limits) => limits.day_limit_h <= limits.night_limit_h, {
@@ -97,6 +135,11 @@ export const MorningCheckSchema = z
     min_history_days: z.number().int().min(3).max(90).default(DEFAULT_MIN_HISTORY_DAYS),
     history_days: z.number().int().min(3).max(90).default(DEFAULT_HISTORY_DAYS),
     day_starts_at: ClockTimeSchema.default(DEFAULT_DAY_STARTS_AT),
+    /** Learn weekdays and weekends apart (false: one routine for every day, as before). */
+    by_kind_of_day: z.boolean().default(true),
+    min_days_per_kind: z.number().int().min(1).max(30).default(DEFAULT_MIN_DAYS_PER_KIND),
+    learning_margin_min: z.number().int().min(0).max(12 * 60).default(DEFAULT_LEARNING_MARGIN_MIN),
+    latest_check: ClockTimeSchema.default(DEFAULT_LATEST_CHECK),
   })
   .refine((check) => check.min_history_days <= check.history_days, {
     message: 'min_history_days must not exceed history_days',
@@ -114,6 +157,25 @@ export const CareSignalsSchema = z
   })
   .prefault({});
 
+/** The gentler "check on" visit when activity declines over a day or two against the household's own weeks. */
+export const DeclineCheckSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    share: z.number().gt(0).lt(1).default(DEFAULT_DECLINE_SHARE),
+    min_history_days: z.number().int().min(3).max(60).default(DEFAULT_DECLINE_MIN_DAYS),
+    review_at: ClockTimeSchema.default(DEFAULT_DECLINE_REVIEW_AT),
+  })
+  .prefault({});
+
+/** Watching the household's door controller for a silent death, from the household's own signals. */
+export const DoorWatchSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    gate_match_min: z.number().int().min(1).max(120).default(DEFAULT_GATE_DOOR_MATCH_MIN),
+    quiet_days: z.number().min(1).max(30).default(DEFAULT_DOOR_QUIET_DAYS),
+  })
+  .prefault({});
+
 export const AwayPeriodSchema = z
   .object({
     from: IsoTimeSchema,
@@ -126,7 +188,9 @@ export type AwayPeriod = z.infer<typeof AwayPeriodSchema>;
 /**
  * A registered visit (weekdays 1 = Monday .. 7 = Sunday, local times). A care alert that falls due
  * inside the window waits for its end: someone is there, or about to be, who sees the resident; if
- * no activity at all shows by the end, the alert goes out then.
+ * no activity at all shows by the end, the alert goes out then. Door use inside the window is not the
+ * resident's by itself (the carer leaving is not the resident moving): it neither restarts the quiet
+ * clock nor clears an alert; what the home's meters show still counts.
  */
 export const CareVisitSchema = z
   .object({
@@ -152,6 +216,8 @@ export const CareHouseholdSchema = z.object({
   away_periods: z.array(AwayPeriodSchema).max(100).default([]),
   gate: z.object({ away_after_min: z.number().int().min(5).max(24 * 60).default(DEFAULT_GATE_AWAY_AFTER_MIN) }).prefault({}),
   visits: z.array(CareVisitSchema).max(50).default([]),
+  decline: DeclineCheckSchema,
+  door_watch: DoorWatchSchema,
   /**
    * Card references (the door profile's credential_ref) of the household: a credential_granted at
    * an estate gate with one of them is the household's activity, and may mean it left the estate.

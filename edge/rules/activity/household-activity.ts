@@ -9,6 +9,8 @@ export interface HouseholdActivity {
   last: Partial<Record<ActivitySignal, Sighting>>;
   /** The latest sighting of any signal. */
   latest?: Sighting & { signal: ActivitySignal };
+  /** The last few sightings that counted, oldest first (a steady flow's first steps are withdrawn from them). */
+  recent?: Array<Sighting & { signal: ActivitySignal }>;
   /**
    * A household card was used at the estate gate (not known to be coming in) and the unit door has
    * not been used since: the resident may have left the estate. Water and electricity do not end
@@ -18,6 +20,8 @@ export interface HouseholdActivity {
   gate_out_at?: number;
 }
 
+const RECENT_KEPT = 6;
+
 export interface RecordedSighting {
   activity: HouseholdActivity;
   /** Later than every earlier sighting of the household: news that someone is active. */
@@ -25,7 +29,9 @@ export interface RecordedSighting {
 }
 
 /**
- * Adds a sighting; an older one arriving late only updates its own signal's last sighting.
+ * Adds a sighting; an older one arriving late only updates its own signal's last sighting, and so
+ * does one that does not count as the resident's (`counts` false: a carer's door in a registered
+ * visit window, the water heater while she is away).
  * `doorWatching`: when the household's door controller is not watching, in-home activity ends a
  * gate exit too (nothing else could).
  */
@@ -33,14 +39,15 @@ export function recordSighting(
   activity: HouseholdActivity,
   signal: ActivitySignal,
   sighting: Sighting,
-  options: { gateDirection?: GateDirection; doorWatching: boolean },
+  options: { gateDirection?: GateDirection; doorWatching: boolean; counts?: boolean },
 ): RecordedSighting {
   const next: HouseholdActivity = { ...activity, last: { ...activity.last } };
   const lastOfSignal = next.last[signal];
   if (!lastOfSignal || sighting.at >= lastOfSignal.at) next.last[signal] = sighting;
-  const newest = !activity.latest || sighting.at > activity.latest.at;
+  const newest = options.counts !== false && (!activity.latest || sighting.at > activity.latest.at);
   if (!newest) return { activity: next, newest };
   next.latest = { ...sighting, signal };
+  next.recent = [...(activity.recent ?? []), next.latest].slice(-RECENT_KEPT);
   if (signal === 'gate') {
     if (options.gateDirection === 'in') delete next.gate_out_at;
     else next.gate_out_at = sighting.at;
@@ -48,4 +55,23 @@ export function recordSighting(
     delete next.gate_out_at;
   }
   return { activity: next, newest };
+}
+
+/**
+ * Takes back the sightings of a signal since `since`: water that turned out to be a steady flow
+ * (activity/water-flow.ts) was never the resident. The latest activity falls back to what came
+ * before; undefined when nothing was withdrawn.
+ */
+export function withdrawSightings(activity: HouseholdActivity, signal: ActivitySignal, since: number): HouseholdActivity | undefined {
+  const recent = activity.recent ?? [];
+  const kept = recent.filter((sighting) => sighting.signal !== signal || sighting.at < since);
+  if (kept.length === recent.length) return undefined;
+  const next: HouseholdActivity = { ...activity, last: { ...activity.last }, recent: kept };
+  const latest = kept.at(-1);
+  if (latest) next.latest = latest;
+  else delete next.latest;
+  const lastOfSignal = kept.filter((sighting) => sighting.signal === signal).at(-1);
+  if (lastOfSignal) next.last[signal] = { at: lastOfSignal.at, what: lastOfSignal.what };
+  else delete next.last[signal];
+  return next;
 }

@@ -7,7 +7,8 @@ import { meterSilenceMs, type MeterTrack } from './meter-track.js';
  * Which of a household's signals are watching it now, and since when without a break: no data is
  * not no activity (ThingsBoard #14210: a duration alarm fired during a data gap). A meter watches
  * while the driver has it online and its frames come without a gap; a door controller pushes
- * events only when something happens, so it watches while the driver has it online.
+ * events only when something happens, so it watches while the driver has it online, unless it is
+ * known to be dead (its heartbeat stopped, or the household's signals say so: care/door-watch.ts).
  */
 export interface SignalWatch {
   signal: ActivitySignal;
@@ -22,7 +23,8 @@ export interface SignalWatch {
 
 export interface BlindDevice {
   device_id: string;
-  state: 'offline' | 'silent' | 'no_data';
+  /** supply_cut: the meter reads, but no water runs anywhere on the estate (care/water-supply.ts). */
+  state: 'offline' | 'silent' | 'no_data' | 'supply_cut';
   /** Offline since, or the last frame of a silent meter. */
   since?: number;
 }
@@ -33,6 +35,8 @@ export interface WatchSources {
   meterTrack(deviceId: string): MeterTrack | undefined;
   /** When a door controller last came back online (0 if never seen offline). */
   doorOnlineSince(deviceId: string): number;
+  /** Since when a door controller online for its driver is known not to report, if it is. */
+  doorSilentSince?(deviceId: string): number | undefined;
 }
 
 export function watchSignals(unit: Subject, now: number, sources: WatchSources, enabled: (signal: ActivitySignal) => boolean): SignalWatch[] {
@@ -50,6 +54,11 @@ export function watchSignals(unit: Subject, now: number, sources: WatchSources, 
     }
     let since: number;
     if (signal === 'door') {
+      const silent = sources.doorSilentSince?.(device.id);
+      if (silent !== undefined) {
+        watch.blind.push({ device_id: device.id, state: 'silent', since: silent });
+        continue;
+      }
       since = sources.doorOnlineSince(device.id);
     } else {
       const track = sources.meterTrack(device.id);

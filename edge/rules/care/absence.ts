@@ -17,9 +17,10 @@ export type Absence =
  * Is the resident away rather than inactive? (field-lessons.md: the Zhuhai pilot's false alarms
  * came from a resident staying with her daughter.) Three cases, in this order:
  * - a registered away period (travel, hospital) is in force;
- * - a registered period is over and nothing has happened at home since its departure: she is not
- *   back yet (a return opens the door, so waiting for it never hides a fall at home; a return
- *   before the end shows as activity in the period);
+ * - a registered period is over and she has not come through the door since its departure: she
+ *   is not back yet (a return opens the door; a return before the end shows at the door in the
+ *   period). Only the door ends it, never the water heater or a washing machine (sightings.ts
+ *   does not count them while she is away); in a home whose door is not watched, what counts does;
  * - a household card went through the estate gate and the unit door has not been used since, for
  *   gate.away_after_min (MySense: a door opening and 50 min of quiet = left home): away until
  *   activity returns.
@@ -31,8 +32,11 @@ export function absenceAt(household: CareHousehold, activity: HouseholdActivity,
     if (from <= now && now < to) return { kind: 'away_period', period, until: to };
     if (to <= now && (!lastEnded || to > lastEnded.to)) lastEnded = { period, from, to };
   }
-  if (lastEnded && (activity.latest === undefined || activity.latest.at < lastEnded.from + DEPARTURE_GRACE_MS)) {
-    return { kind: 'not_back', period: lastEnded.period };
+  if (lastEnded) {
+    const back = lastEnded.from + DEPARTURE_GRACE_MS;
+    const door = activity.last.door;
+    const latest = activity.latest;
+    if ((door === undefined || door.at < back) && (latest === undefined || latest.at < back || latest.signal === 'gate')) return { kind: 'not_back', period: lastEnded.period };
   }
   const gateOut = activity.gate_out_at;
   if (gateOut !== undefined && now >= gateOut + household.gate.away_after_min * MS_PER_MIN) {

@@ -5,14 +5,17 @@ import type { AlertChange, RuleContext } from '../rule.js';
 import { absenceAt } from './absence.js';
 import { awayReason, unenrolledReason } from './care-reasons.js';
 import {
+  appliancesKey,
   doorKey,
   householdKey,
   INACTIVITY_TIMER,
   meterKey,
   MORNING_TIMER,
+  REVIEW_TIMER,
   timerKey,
   type HouseholdCareState,
 } from './care-state.js';
+import { nextReview } from './decline-check.js';
 import { enrolledHouseholds } from './enrolled-households.js';
 import { inactivityDeadline } from './inactivity-limit.js';
 import { nextMorningCheck } from './morning-routine.js';
@@ -39,18 +42,19 @@ export function forHousehold(context: RuleContext, unitId: string, work: (call: 
   const household = enrolledHouseholds(context.config.care).byUnit.get(unitId);
   const stored = context.state<HouseholdCareState>(householdKey(unitId));
   if (!household) return stored ? forget(context, unit) : [];
-  const call: CareCall = { context, unit, household, state: stored ?? startWatching(context, household), dirty: !stored, changes: [] };
+  const call: CareCall = { context, unit, household, state: stored ?? { watch_start: context.now, activity: { last: {} }, firsts: [] }, dirty: !stored, changes: [] };
+  if (!stored) startWatching(call);
   withdrawIfAway(call);
   work(call);
   if (call.dirty) context.setState(householdKey(unitId), call.state);
   return call.changes;
 }
 
-function startWatching(context: RuleContext, household: CareHousehold): HouseholdCareState {
-  const state: HouseholdCareState = { watch_start: context.now, activity: { last: {} }, firsts: [] };
-  context.setTimer(timerKey(INACTIVITY_TIMER, household.unit_id), inactivityDeadline(household, state.firsts, context.now).at);
+function startWatching(call: CareCall): void {
+  const { context, household, state } = call;
+  context.setTimer(timerKey(INACTIVITY_TIMER, household.unit_id), inactivityDeadline(household, state, context.now).at);
   context.setTimer(timerKey(MORNING_TIMER, household.unit_id), nextMorningCheck(household, state.firsts, context.now));
-  return state;
+  context.setTimer(timerKey(REVIEW_TIMER, household.unit_id), nextReview(household, context.now));
 }
 
 function withdrawIfAway(call: CareCall): void {
@@ -70,22 +74,22 @@ function withdrawIfAway(call: CareCall): void {
 }
 
 function forget(context: RuleContext, unit: Subject): AlertChange[] {
+  const changes: AlertChange[] = [];
+  const withdraw = (subject: Subject) => {
+    if (context.episode(subject)) changes.push({ action: 'clear', subject, event_time: toWireTime(context.now), reason: unenrolledReason(unit.id), evidence: { cleared_by: 'unenrolled' } });
+  };
   context.setState(householdKey(unit.id), undefined);
-  context.clearTimer(timerKey(INACTIVITY_TIMER, unit.id));
-  context.clearTimer(timerKey(MORNING_TIMER, unit.id));
+  for (const timer of [INACTIVITY_TIMER, MORNING_TIMER, REVIEW_TIMER]) context.clearTimer(timerKey(timer, unit.id));
   for (const device of context.devices.about(unit)) {
     const signal = signalOfDeviceKind(device.kind);
-    if (signal === 'door') context.setState(doorKey(device.id), undefined);
-    else if (signal) context.setState(meterKey(device.id), undefined);
+    if (signal === 'door') {
+      context.setState(doorKey(device.id), undefined);
+      withdraw({ kind: 'device', id: device.id });
+    } else if (signal) {
+      context.setState(meterKey(device.id), undefined);
+      context.setState(appliancesKey(device.id), undefined);
+    }
   }
-  if (!context.episode(unit)) return [];
-  return [
-    {
-      action: 'clear',
-      subject: unit,
-      event_time: toWireTime(context.now),
-      reason: unenrolledReason(unit.id),
-      evidence: { cleared_by: 'unenrolled' },
-    },
-  ];
+  withdraw(unit);
+  return changes;
 }

@@ -3,6 +3,7 @@ import { SIGNAL_NAMES, type ActivitySignal } from '../activity/activity-signal.j
 import type { Absence } from './absence.js';
 import { formatDuration, formatLocal, formatMinutes, MS_PER_HOUR } from '../activity/local-time.js';
 import type { QuietFacts } from './care-facts.js';
+import { discountedNote, runningWaterNote } from './care-notes.js';
 
 /**
  * Reasons a housekeeper reads on a phone, in Chinese and English: which household, what was (not)
@@ -32,14 +33,15 @@ const ACTIVITY_NAMES: Readonly<Record<string, { en: string; zh: string }>> = {
   rex_pressed: { en: 'exit button pressed', zh: '按出门按钮' },
   water_use: { en: 'water used', zh: '用水' },
   power_on: { en: 'electricity used', zh: '用电' },
+  small_load_on: { en: 'a small load switched on', zh: '小功率电器开启' },
   gate_card: { en: 'card used at the estate gate', zh: '小区门禁刷卡' },
 };
 
 export function quietReason(facts: QuietFacts): Reason {
   const at = (time: number) => formatLocal(time, facts.utcOffsetMin, facts.now);
   const who = { en: `Household ${facts.unitId}${facts.livesAlone ? ' (lives alone)' : ''}`, zh: `住户 ${facts.unitId}${facts.livesAlone ? '（独居）' : ''}` };
-  const head = facts.check === 'morning_check' ? morningHead(facts, who) : inactivityHead(facts, who, at);
-  const parts = [head, lastSeen(facts, at), runningWater(facts, at), blindNote(facts, at)].filter((part): part is Reason => part !== undefined);
+  const head = facts.missedReturn ? missedReturnHead(facts, who, at) : facts.check === 'morning_check' ? morningHead(facts, who) : inactivityHead(facts, who, at);
+  const parts = [head, runningWaterNote(facts, at), discountedNote(facts, at), lastSeen(facts, at), blindNote(facts, at)].filter((part): part is Reason => part !== undefined);
   return { en: clip(parts.map((part) => part.en).join(' ')), zh: clip(parts.map((part) => part.zh).join('')) };
 }
 
@@ -48,9 +50,22 @@ function inactivityHead(facts: QuietFacts, who: Reason, at: (time: number) => st
   const hours = facts.limit?.hours ?? (facts.now - facts.quietSince) / MS_PER_HOUR;
   const daytime = facts.limit?.window === 'day';
   const held = facts.limit?.heldTo !== undefined;
+  const learned = facts.limit?.learned;
+  const own = learned === 'quiet_lengths' ? { en: ', her own long quiet afternoons', zh: '，按其平日较长的安静时段' } : learned === 'weekly_outing' ? { en: ', her usual weekly outing at this time', zh: '，按其每周此时的固定外出' } : { en: '', zh: '' };
+  const cut = facts.limit?.cutAtEvening ? { en: ', checked at the end of the day', zh: '，于当日晚间核查' } : { en: '', zh: '' };
   return {
-    en: `${who.en}: no activity for ${quiet.en} since ${at(facts.quietSince)} (${daytime ? 'daytime' : 'overnight'} limit ${hours} h${held ? ', waited for the usual morning' : ''}).`,
-    zh: `${who.zh}自 ${at(facts.quietSince)} 起已 ${quiet.zh}无任何活动（${daytime ? '白天' : '跨夜'}限值 ${hours} 小时${held ? '，已等到平时起床时间' : ''}）。`,
+    en: `${who.en}: no activity for ${quiet.en} since ${at(facts.quietSince)} (${daytime ? 'daytime' : 'overnight'} limit ${round1(hours)} h${own.en}${cut.en}${held ? ', waited for the usual morning' : ''}).`,
+    zh: `${who.zh}自 ${at(facts.quietSince)} 起已 ${quiet.zh}无任何活动（${daytime ? '白天' : '跨夜'}限值 ${round1(hours)} 小时${own.zh}${cut.zh}${held ? '，已等到平时起床时间' : ''}）。`,
+  };
+}
+
+function missedReturnHead(facts: QuietFacts, who: Reason, at: (time: number) => string): Reason {
+  const back = facts.missedReturn!;
+  const why = AWAY_REASONS[back.period.reason];
+  const door = facts.last.door ? at(facts.last.door.at) : undefined;
+  return {
+    en: `${who.en}: registered away (${why.en}) until ${at(back.end)}, and not back through the door since${door ? ` (last door use ${door})` : ''}: the registered return was missed. Please call her or her family.`,
+    zh: `${who.zh}登记${why.zh}至 ${at(back.end)}，至今未见开门回家${door ? `（最后一次开门 ${door}）` : ''}：已过登记的返回时间，请联系本人或家属。`,
   };
 }
 
@@ -65,9 +80,10 @@ function morningHead(facts: QuietFacts, who: Reason): Reason {
   }
   const usual = routine.usualFrom === routine.usualTo ? formatMinutes(routine.usualFrom) : `${formatMinutes(routine.usualFrom)}-${formatMinutes(routine.usualTo)}`;
   const first = routine.signal ? FIRST_USE[routine.signal] : { en: 'first activity', zh: '首次活动' };
+  const weekend = routine.kind === 'weekend' ? { en: ' at weekends', zh: '周末' } : { en: '', zh: '' };
   return {
-    en: `${who.en}: usually ${first.en} ${usual}; none by ${checkedAt}.`,
-    zh: `${who.zh}平时 ${usual} ${first.zh}，到 ${checkedAt} 仍无任何活动。`,
+    en: `${who.en}: usually ${first.en} ${usual}${weekend.en}; none by ${checkedAt}.`,
+    zh: `${who.zh}${weekend.zh}平时 ${usual} ${first.zh}，到 ${checkedAt} 仍无任何活动。`,
   };
 }
 
@@ -83,12 +99,6 @@ function lastSeen(facts: QuietFacts, at: (time: number) => string): Reason {
   };
 }
 
-function runningWater(facts: QuietFacts, at: (time: number) => string): Reason | undefined {
-  if (facts.waterRunningSince === undefined) return undefined;
-  const since = at(facts.waterRunningSince);
-  return { en: `Water has run without a break since ${since}: a tap may have been left on.`, zh: `自 ${since} 起持续用水未停，可能水龙头未关。` };
-}
-
 function blindNote(facts: QuietFacts, at: (time: number) => string): Reason | undefined {
   const notes = facts.blind.flatMap((watch) => {
     const name = DEVICE_NAMES[watch.signal];
@@ -101,6 +111,8 @@ function blindNote(facts: QuietFacts, at: (time: number) => string): Reason | un
           return { en: `${name.en} ${device.device_id} silent since ${since}`, zh: `${name.zh} ${device.device_id} 自 ${since} 无数据` };
         case 'no_data':
           return { en: `${name.en} ${device.device_id} has sent no data`, zh: `${name.zh} ${device.device_id} 尚无数据` };
+        case 'supply_cut':
+          return { en: `no water used anywhere on the estate since ${since} (a cut in the supply?)`, zh: `自 ${since} 起全小区无人用水（疑似停水）` };
       }
     });
     const partly = watch.watching && watch.since > facts.quietSince ? [{ en: `${name.en} data only since ${at(watch.since)}`, zh: `${name.zh}数据自 ${at(watch.since)} 起` }] : [];
@@ -136,6 +148,10 @@ export function unenrolledReason(unitId: string): Reason {
     en: `Household ${unitId} is no longer enrolled in care: alert withdrawn, its activity data deleted on the gateway.`,
     zh: `住户 ${unitId} 已退出关怀服务：撤销提醒，网关上的活动数据已删除。`,
   };
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function clip(text: string): string {

@@ -1,7 +1,13 @@
 import type { ActivitySignal } from '../activity/activity-signal.js';
+import type { DiscountReason } from '../activity/appliance-model.js';
 import type { HouseholdActivity } from '../activity/household-activity.js';
 import type { MeterTrack } from '../activity/meter-track.js';
+import type { PowerFloor } from '../activity/power-floor.js';
+import type { WaterFlow } from '../activity/water-flow.js';
+import type { ActivityDay } from './activity-days.js';
+import type { DoorHealth } from './door-health.js';
 import type { FirstActivity } from './morning-routine.js';
+import type { QuietSpan } from './quiet-lengths.js';
 
 /**
  * What the household care rule keeps per household and per device (rule state, persisted by the
@@ -20,9 +26,30 @@ export interface HouseholdCareState {
   morning_done?: number;
   /** The check that raised the open episode. */
   raised_by?: CareCheck;
+  /** Switch-ons lately not counted as activity (a learned heater's reheat), for the alert. */
+  discounted?: Discounted[];
+  /** Long daytime quiet spans of the last weeks: the household's own quiet lengths (quiet-lengths.ts). */
+  quiet_spans?: QuietSpan[];
+  /** Half-hours with activity per local day, for the decline check (activity-days.ts). */
+  days?: ActivityDay[];
+  /** Signs that the door controller has died (door-health.ts). */
+  door?: DoorHealth;
 }
 
-export type CareCheck = 'inactivity' | 'morning_check';
+/**
+ * inactivity and morning_check raise the care visit; decline raises the gentler "check on" visit
+ * (minor), which a later check escalates; not_back says a registered return was missed.
+ */
+export type CareCheck = 'inactivity' | 'morning_check' | 'decline' | 'not_back';
+
+/** A switch-on not counted as the resident's activity, and why. */
+export interface Discounted {
+  at: number;
+  /** A step of the power between readings, or a small load raising the floor (activity/power-floor.ts). */
+  what: 'switch_on' | 'small_load';
+  watts: number;
+  why: DiscountReason;
+}
 
 /**
  * When the resident got up. A sighting no earlier than an hour before the usual getting-up window
@@ -39,16 +66,37 @@ export interface DayStart {
 /** A second sighting within this long confirms the resident is up. */
 export const GOT_UP_WITHIN_MS = 60 * 60_000;
 
-/** A water or electricity meter of a household; water also remembers since when it runs unbroken. */
+/**
+ * A water or electricity meter of a household. Water keeps its steady-flow run (activity/water-flow.ts)
+ * and since when water has run steadily; electricity its one-hour floor (activity/power-floor.ts).
+ */
 export interface CareMeterTrack extends MeterTrack {
+  /** The last gap in its data (even one its counter bridged): when in it the use fell is unknown. */
+  broken_at?: number;
   flowing_since?: number;
+  flow?: WaterFlow;
+  floor?: PowerFloor;
 }
 
-/** A door controller that came back online after being offline watches again from then. */
+/**
+ * A door controller that came back online after being offline watches again from then; one that
+ * sends a heartbeat is blind once the heartbeat stops (the device-offline rule reports it).
+ */
 export interface DoorWatchState {
   was_offline?: true;
   online_since?: number;
+  /** The last heartbeat frame, how many were seen, the shortest gap between them. */
+  heartbeat_at?: number;
+  heartbeat_beats?: number;
+  heartbeat_period?: number;
+  /** Its heartbeat period, once DOOR_HEARTBEAT_FRAMES were seen: it has one. */
+  heartbeat_ms?: number;
 }
+
+/** Frames of a door controller before it counts as one with a heartbeat. */
+export const DOOR_HEARTBEAT_FRAMES = 5;
+/** A door controller with a heartbeat is blind after this many missed beats. */
+export const DOOR_MISSED_BEATS = 3;
 
 /** History kept beyond the longest history_days a config may set (90). */
 export const MAX_FIRSTS_KEPT = 90;
@@ -56,9 +104,12 @@ export const MAX_FIRSTS_KEPT = 90;
 export const householdKey = (unitId: string) => `household:${unitId}`;
 export const meterKey = (deviceId: string) => `meter:${deviceId}`;
 export const doorKey = (deviceId: string) => `door:${deviceId}`;
+/** The learned self-starting loads of an electricity meter (activity/appliance-model.ts). */
+export const appliancesKey = (deviceId: string) => `appliances:${deviceId}`;
 
 export const INACTIVITY_TIMER = 'inactivity';
 export const MORNING_TIMER = 'morning';
+export const REVIEW_TIMER = 'review';
 export const timerKey = (timer: string, unitId: string) => `${timer}:${unitId}`;
 
 export function parseTimerKey(key: string): { timer: string; unitId: string } | undefined {

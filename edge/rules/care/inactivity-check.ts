@@ -4,7 +4,8 @@ import { householdWatches, quietFacts, sayQuiet } from './care-alert.js';
 import type { CareCall } from './care-call.js';
 import { INACTIVITY_TIMER, quietStart, timerKey } from './care-state.js';
 import { inactivityDeadline } from './inactivity-limit.js';
-import { judgeQuiet } from './quiet-verdict.js';
+import { smallLoadPending } from './pending-evidence.js';
+import { judgeQuiet, waterBlind } from './quiet-verdict.js';
 import { visitAt } from './visits.js';
 
 /** While no signal can decide (meters offline), look again this often. */
@@ -15,23 +16,29 @@ export const NO_DATA_RECHECK_MS = 15 * MS_PER_MIN;
  * limit of the time of day (inactivity-limit.ts). Decide in this order:
  * - a stale timer (activity moved the deadline) is set again;
  * - an alert this check raised is already open: nothing more to say;
- * - away (registered, not back yet, left through the gate): no alert; a registered period is
- *   looked at again when it ends, the others wait for activity (which re-arms the timer);
+ * - away (registered, left through the gate): no alert; a registered period is looked at again
+ *   when it ends;
+ * - a registered period is over and she has not come back through the door: the quiet is counted
+ *   from the registered end, and past the limit a "check on" alert says the return was missed
+ *   (minor: she is most likely not at home; the door, not the water heater, clears it);
  * - a registered visit is on: look again when it ends;
  * - no signal watched the quiet (no data is not no activity): look again later; some signals
- *   came back only lately: wait until they have watched for the limit;
- * - otherwise raise care_visit (or update the morning check's alert) with the evidence.
+ *   came back only lately: wait until they have watched for the limit; the water meter is blind
+ *   through a night: the door and electricity alone decide on the night and the day limit together;
+ * - a small load came on in the last hour and is about to count: wait for it;
+ * - otherwise raise care_visit (or update the open alert; escalate a "check on") with the evidence.
  */
 export function checkInactivity(call: CareCall): void {
   const { context, household, unit } = call;
   const timer = timerKey(INACTIVITY_TIMER, unit.id);
-  const since = quietStart(call.state);
-  const deadline = inactivityDeadline(household, call.state.firsts, since);
-  if (context.now < deadline.at) return context.setTimer(timer, deadline.at);
-  if (context.episode(unit) && call.state.raised_by === 'inactivity') return;
-
   const absence = absenceAt(household, call.state.activity, context.now);
-  if (absence) {
+  const missed = absence?.kind === 'not_back' ? absence : undefined;
+  const since = missed ? Math.max(quietStart(call.state), Date.parse(missed.period.to)) : quietStart(call.state);
+  const deadline = inactivityDeadline(household, call.state, since);
+  if (context.now < deadline.at) return context.setTimer(timer, deadline.at);
+  const raisedBy = call.state.raised_by;
+  if (context.episode(unit) && (raisedBy === 'inactivity' || (raisedBy === 'not_back' && missed))) return;
+  if (absence && !missed) {
     if (absence.kind === 'away_period') context.setTimer(timer, absence.until);
     return;
   }
@@ -41,5 +48,23 @@ export function checkInactivity(call: CareCall): void {
   const verdict = judgeQuiet(householdWatches(call), since, deadline.limitMs, context.now);
   if (verdict.kind === 'no_data') return context.setTimer(timer, context.now + NO_DATA_RECHECK_MS);
   if (verdict.kind === 'wait') return context.setTimer(timer, verdict.until);
-  sayQuiet(call, quietFacts(call, 'inactivity', verdict, since, { limit: { hours: deadline.limitMs / MS_PER_HOUR, window: deadline.window, heldTo: deadline.heldToMorning ? deadline.at : undefined } }));
+  // Without the water meter a morning shows little on the door and electricity: a quiet night is
+  // given the day's limit on top before they decide it (daytime quiet keeps its limit).
+  const weakLimitMs = (household.inactivity.night_limit_h + household.inactivity.day_limit_h) * MS_PER_HOUR;
+  const limitMs = waterBlind(verdict) && deadline.window === 'night' ? Math.max(deadline.limitMs, weakLimitMs) : deadline.limitMs;
+  if (context.now < since + limitMs) return context.setTimer(timer, since + limitMs);
+  const pending = smallLoadPending(call);
+  if (pending !== undefined) return context.setTimer(timer, pending);
+  const limit = {
+    hours: limitMs / MS_PER_HOUR,
+    window: deadline.window,
+    heldTo: deadline.heldToMorning ? deadline.at : undefined,
+    ...(deadline.learned ? { learned: deadline.learned } : {}),
+    ...(deadline.cutAtEvening ? { cutAtEvening: true } : {}),
+  };
+  if (missed) {
+    sayQuiet(call, quietFacts(call, 'not_back', verdict, since, { limit, missedReturn: { period: missed.period, end: Date.parse(missed.period.to) } }), 'minor');
+    return;
+  }
+  sayQuiet(call, quietFacts(call, 'inactivity', verdict, since, { limit }));
 }

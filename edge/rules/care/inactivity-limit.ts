@@ -1,17 +1,20 @@
 import type { CareHousehold } from '../../../shared/contract/rules-config-care.js';
-import { clockMinutes, localMinuteOfDay, MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
-import { morningCheckAfter, type FirstActivity } from './morning-routine.js';
+import { clockMinutes, localDayNumber, localMidnight, localMinuteOfDay, MS_PER_HOUR } from '../activity/local-time.js';
+import type { HouseholdCareState } from './care-state.js';
+import { EARLY_RISING_SLACK_MIN, morningCheckAfter, morningDay, morningRoutine } from './morning-routine.js';
+import { learnedDayLimit, type LearnedLimit } from './quiet-lengths.js';
 
 /**
- * The inactivity limit for quiet that started at `quietStart`. Quiet that starts in the daytime
- * window and would reach the daytime limit before the window ends is judged on the daytime limit
- * (a fall at 10:00 is noticed at 16:00); quiet that takes in any of the night is judged on the
- * night limit (last seen 21:30, noticed at 09:30 unless the morning check spoke first). The limit
- * never shortens as the quiet goes on, so the morning after a normal night never trips it.
- * Overnight, the limit yields to the resident's own morning: a night deadline that falls in her
- * usual getting-up time, before the morning check, moves to the check (a resident who sleeps
- * 21:00-09:30 is not called at 09:00 when her routine says "up 08:10-09:20, by 11:20"; the check
- * then speaks). A deadline before her mornings begin (last seen 16:30, due 04:30) stays.
+ * The inactivity deadline for quiet that started at `quietStart`.
+ * - Daytime quiet: it starts in the daytime window (or after the resident got up that morning)
+ *   and the configured daytime limit ends by the end of the window: judged on the daytime limit,
+ *   stretched by the household's own quiet lengths (quiet-lengths.ts) but never past the end of the
+ *   window (a fall at 10:00 is noticed at 16:00; a frugal resident's 7 h afternoons are hers; quiet
+ *   from 17:00 is looked at by 23:00).
+ * - Evening and night quiet: judged by the morning (the morning check, on her own routine) and the
+ *   night limit, whichever is later: a deadline before her morning check waits for it, so a late
+ *   riser who went quiet at 18:00 is not called at 06:00. The limit never shortens as the quiet
+ *   goes on, so the morning after a normal night never trips it.
  */
 export interface InactivityDeadline {
   at: number;
@@ -19,22 +22,49 @@ export interface InactivityDeadline {
   window: 'day' | 'night';
   /** The night deadline was held to the next morning check. */
   heldToMorning: boolean;
+  /** The daytime limit was stretched by the household's own quiet lengths, or cut at the end of the day. */
+  learned?: LearnedLimit['basis'];
+  cutAtEvening?: boolean;
 }
 
-export function inactivityDeadline(household: CareHousehold, firsts: readonly FirstActivity[], quietStart: number): InactivityDeadline {
+/**
+ * Quiet from `at` is daytime quiet: inside the daytime window, or in her usual rising hour or later
+ * once she got up (up at 05:30, quiet from 05:40), never in the small hours (two trips to the
+ * toilet at 04:00 are not a night owl's morning).
+ */
+export function startsDaytime(household: CareHousehold, state: HouseholdCareState, at: number): boolean {
   const limits = household.inactivity;
-  const minute = localMinuteOfDay(quietStart, household.utc_offset_min);
-  const dayLimitMs = limits.day_limit_h * MS_PER_HOUR;
-  const dayFrom = clockMinutes(limits.day_from);
-  const dayTo = clockMinutes(limits.day_to);
-  if (minute >= dayFrom && minute < dayTo && dayLimitMs <= (dayTo - minute) * MS_PER_MIN) {
-    return { at: quietStart + dayLimitMs, limitMs: dayLimitMs, window: 'day', heldToMorning: false };
+  const minute = localMinuteOfDay(at, household.utc_offset_min);
+  if (minute >= clockMinutes(limits.day_to)) return false;
+  if (minute >= clockMinutes(limits.day_from)) return true;
+  const up = state.today?.up;
+  const day = morningDay(household, at);
+  if (up === undefined || at < up.at || morningDay(household, up.at) !== day || minute < clockMinutes(household.morning_check.day_starts_at)) return false;
+  return minute >= morningRoutine(household, state.firsts, day).usualFrom - EARLY_RISING_SLACK_MIN;
+}
+
+export function inactivityDeadline(household: CareHousehold, state: HouseholdCareState, quietStart: number): InactivityDeadline {
+  const limits = household.inactivity;
+  const offset = household.utc_offset_min;
+  const dayEnd = localMidnight(localDayNumber(quietStart, offset), offset, clockMinutes(limits.day_to));
+  const baseMs = limits.day_limit_h * MS_PER_HOUR;
+  if (startsDaytime(household, state, quietStart) && quietStart + baseMs <= dayEnd) {
+    const learned = learnedDayLimit(household, state.quiet_spans, state.watch_start, quietStart, state.activity.latest?.signal === 'door' && state.activity.latest.at === quietStart);
+    const at = Math.min(quietStart + learned.ms, dayEnd);
+    return {
+      at,
+      limitMs: at - quietStart,
+      window: 'day',
+      heldToMorning: false,
+      ...(learned.basis ? { learned: learned.basis } : {}),
+      ...(at < quietStart + learned.ms ? { cutAtEvening: true } : {}),
+    };
   }
   const nightLimitMs = limits.night_limit_h * MS_PER_HOUR;
   const at = quietStart + nightLimitMs;
   if (household.morning_check.enabled) {
-    const check = morningCheckAfter(household, firsts, quietStart);
-    if (check.at > at && at >= check.risingFrom) return { at: check.at, limitMs: nightLimitMs, window: 'night', heldToMorning: true };
+    const check = morningCheckAfter(household, state.firsts, quietStart);
+    if (check.at > at) return { at: check.at, limitMs: nightLimitMs, window: 'night', heldToMorning: true };
   }
   return { at, limitMs: nightLimitMs, window: 'night', heldToMorning: false };
 }

@@ -4,7 +4,8 @@ import { householdWatches, quietFacts, sayQuiet } from './care-alert.js';
 import type { CareCall } from './care-call.js';
 import { GOT_UP_WITHIN_MS, MORNING_TIMER, quietStart, timerKey } from './care-state.js';
 import { morningCheckTime, morningDay, morningRoutine } from './morning-routine.js';
-import { judgeQuiet } from './quiet-verdict.js';
+import { smallLoadPending } from './pending-evidence.js';
+import { judgeQuiet, waterBlind } from './quiet-verdict.js';
 import { visitAt } from './visits.js';
 
 /**
@@ -12,7 +13,8 @@ import { visitAt } from './visits.js';
  * getting up plus the margin (morning-routine.ts) is worth a visit, said in the resident's own terms
  * ("usually first water use 06:40-07:30; none by 09:30"). Not when away or disabled; a registered
  * visit on at the time defers it to the visit's end; and only when a signal watched the whole usual
- * window (no data is not no activity). Made once a day; the next one is armed each time.
+ * window (no data is not no activity). Made once a day; the next one is armed each time. The routine
+ * is the one of the kind of day (weekdays, weekends: morning-routine.ts).
  */
 export function checkMorning(call: CareCall): void {
   const { context, household, unit } = call;
@@ -28,14 +30,18 @@ export function checkMorning(call: CareCall): void {
   if (today?.candidate && context.now < today.candidate.at + GOT_UP_WITHIN_MS) return context.setTimer(timer, today.candidate.at + GOT_UP_WITHIN_MS);
   const visit = visitAt(household, context.now);
   if (visit) return context.setTimer(timer, visit.end);
+  const pending = smallLoadPending(call);
+  if (pending !== undefined) return context.setTimer(timer, pending);
 
   markDone(call, day);
-  if (context.episode(unit)) return;
+  // An open "check on" (a decline) is escalated by a missed morning; any other open alert says enough.
+  if (context.episode(unit) && call.state.raised_by !== 'decline') return;
   const routine = morningRoutine(household, call.state.firsts, day);
   const usualStart = localMidnight(day, household.utc_offset_min, routine.usualFrom);
   const watchedFrom = Math.max(usualStart, call.state.watch_start);
   const verdict = judgeQuiet(householdWatches(call), watchedFrom, context.now - usualStart, context.now);
-  if (verdict.kind !== 'quiet') return;
+  // Without the water meter a late morning shows little: the inactivity check's night limit decides.
+  if (verdict.kind !== 'quiet' || waterBlind(verdict)) return;
   sayQuiet(
     call,
     quietFacts(call, 'morning_check', verdict, quietStart(call.state), {

@@ -1,13 +1,20 @@
 import type { CareHousehold } from '../../../shared/contract/rules-config-care.js';
 import type { ActivitySignal } from '../activity/activity-signal.js';
-import { clockMinutes, localDayNumber, localMidnight, MIN_PER_DAY } from '../activity/local-time.js';
+import { clockMinutes, isoWeekday, localDayNumber, localMidnight, MIN_PER_DAY } from '../activity/local-time.js';
 
 /**
  * The household's usual first activity of the day, learned from its own history (Howz and Jane
- * learn routines per home, field-lessons.md), with a fixed cold start until min_history_days exist.
- * The usual window is the interquartile range of the first-activity times of the most recent
- * history_days days; the check falls after its upper end by the margin, or by 1.5 x the range when
- * the routine is looser (Tukey's fence), so a resident whose mornings vary is not called early.
+ * learn routines per home, field-lessons.md), for each kind of day apart: weekdays and weekends
+ * (Sunday lie-ins, day-centre days and market mornings differ), with a fixed cold start until
+ * min_history_days exist and min_days_per_kind of the kind. The usual window is the interquartile
+ * range of the first-activity times of that kind over the last history_days days; the check falls
+ * after its upper end by the margin, or by 1.5 x the range when the routine is looser (Tukey's
+ * fence), and never before the latest of the same weekday lately plus an hour (a regular late
+ * Sunday), nor before the 95th percentile plus TAIL_MARGIN_MIN: with a meter counting in 10 L steps
+ * the first sign of some mornings comes hours after she got up, and what is usual includes them (by
+ * at most TAIL_REACH_MIN more). It comes by latest_check all the same (a night fall is to be
+ * noticed by noon), unless her usual window ends so late that the check must follow it by an hour. While a kind is still being learned the check waits learning_margin_min longer, after
+ * the enrollment's "gets up about" or the latest morning of the kind seen so far.
  */
 export interface FirstActivity {
   /** Local day number (days start at morning_check.day_starts_at). */
@@ -17,9 +24,13 @@ export interface FirstActivity {
   signal: ActivitySignal;
 }
 
+export type DayKind = 'weekday' | 'weekend' | 'any';
+
 export interface MorningRoutine {
   learned: boolean;
-  /** Days of history behind it. */
+  /** The kind of day it is the routine of. */
+  kind: DayKind;
+  /** Days of history behind it (of every kind). */
   days: number;
   /** The usual window of first activity, minutes after local midnight. */
   usualFrom: number;
@@ -38,40 +49,61 @@ export const EARLY_RISING_SLACK_MIN = 60;
 
 /** Interquartile fence factor (Tukey). */
 const FENCE_IQR = 1.5;
+/** The 95th percentile of first activity, plus this (but no more than TAIL_REACH_MIN past the fence), bounds the check from below. */
+const TAIL_QUANTILE = 0.95;
+const TAIL_MARGIN_MIN = 30;
+const TAIL_REACH_MIN = 120;
+/** A check held by latest_check still follows the usual window by this. */
+const LATE_WINDOW_SLACK_MIN = 60;
+/** The latest of the same weekday lately, plus this, bounds the check from below. */
+const SAME_WEEKDAY_SLACK_MIN = 60;
+const SAME_WEEKDAY_NEEDED = 2;
 
 /**
- * The last routine worked out per history array (rule state replaces the array when it changes):
- * a busy household's every sighting asks for it, and the answer only changes once a day.
+ * Routines worked out per history array (rule state replaces the array when it changes), a few days
+ * each: a busy household's every reading asks for one, and the answer only changes once a day.
  */
-const routineCache = new WeakMap<readonly FirstActivity[], { household: CareHousehold; day: number; routine: MorningRoutine }>();
+const routineCache = new WeakMap<readonly FirstActivity[], { household: CareHousehold; byDay: Map<number, MorningRoutine> }>();
+const DAYS_CACHED = 4;
 
 export function morningRoutine(household: CareHousehold, firsts: readonly FirstActivity[], beforeDay: number): MorningRoutine {
-  const cached = routineCache.get(firsts);
-  if (cached && cached.household === household && cached.day === beforeDay) return cached.routine;
+  let cached = routineCache.get(firsts);
+  if (!cached || cached.household !== household) routineCache.set(firsts, (cached = { household, byDay: new Map() }));
+  const known = cached.byDay.get(beforeDay);
+  if (known) return known;
   const routine = learnRoutine(household, firsts, beforeDay);
-  routineCache.set(firsts, { household, day: beforeDay, routine });
+  if (cached.byDay.size >= DAYS_CACHED) cached.byDay.delete(cached.byDay.keys().next().value!);
+  cached.byDay.set(beforeDay, routine);
   return routine;
 }
 
 function learnRoutine(household: CareHousehold, firsts: readonly FirstActivity[], beforeDay: number): MorningRoutine {
   const check = household.morning_check;
-  const history = firsts.filter((first) => first.day < beforeDay).slice(-check.history_days);
-  const latestCheck = clockMinutes(check.day_starts_at) + MIN_PER_DAY - 1;
-  if (history.length < check.min_history_days) {
+  const kindOf = (day: number): DayKind => (!check.by_kind_of_day ? 'any' : isoWeekday(day) >= 6 ? 'weekend' : 'weekday');
+  const kind = kindOf(beforeDay);
+  const history = firsts.filter((first) => first.day < beforeDay && first.day >= beforeDay - check.history_days);
+  const ofKind = history.filter((first) => kindOf(first.day) === kind);
+  const latest = (usualTo: number) => Math.min(Math.max(clockMinutes(check.latest_check), usualTo + LATE_WINDOW_SLACK_MIN), clockMinutes(check.day_starts_at) + MIN_PER_DAY - 1);
+  const minutes = ofKind.map((first) => first.minute).sort((a, b) => a - b);
+  if (history.length < check.min_history_days || ofKind.length < check.min_days_per_kind) {
     const usual = clockMinutes(check.default_first_activity);
-    return { learned: false, days: history.length, usualFrom: usual, usualTo: usual, signal: undefined, checkAt: Math.min(usual + check.margin_min, latestCheck) };
+    const latestSeen = Math.max(usual, ...history.map((first) => first.minute));
+    return { learned: false, kind, days: history.length, usualFrom: usual, usualTo: usual, signal: undefined, checkAt: Math.min(latestSeen + check.margin_min + check.learning_margin_min, latest(usual)) };
   }
-  const minutes = history.map((first) => first.minute).sort((a, b) => a - b);
   const usualFrom = Math.round(quantile(minutes, 0.25));
   const usualTo = Math.round(quantile(minutes, 0.75));
-  const margin = Math.max(check.margin_min, FENCE_IQR * (usualTo - usualFrom));
+  const fence = usualTo + Math.max(check.margin_min, FENCE_IQR * (usualTo - usualFrom));
+  const tail = Math.min(quantile(minutes, TAIL_QUANTILE) + TAIL_MARGIN_MIN, fence + TAIL_REACH_MIN);
+  const sameWeekday = ofKind.filter((first) => isoWeekday(first.day) === isoWeekday(beforeDay)).map((first) => first.minute);
+  const weekdayFloor = sameWeekday.length >= SAME_WEEKDAY_NEEDED ? Math.max(...sameWeekday) + SAME_WEEKDAY_SLACK_MIN : 0;
   return {
     learned: true,
+    kind,
     days: history.length,
     usualFrom,
     usualTo,
-    signal: mostFrequent(history.map((first) => first.signal)),
-    checkAt: Math.min(Math.round(usualTo + margin), latestCheck),
+    signal: mostFrequent(ofKind.map((first) => first.signal)),
+    checkAt: Math.min(Math.round(Math.max(fence, tail, weekdayFloor)), latest(usualTo)),
   };
 }
 

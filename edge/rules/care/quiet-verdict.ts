@@ -36,3 +36,13 @@ export function judgeQuiet(watches: readonly SignalWatch[], quietStart: number, 
 function isInHome(signal: ActivitySignal): boolean {
   return IN_HOME_SIGNALS.includes(signal);
 }
+
+/**
+ * The quiet was decided without the household's water meter, which is blind: the door and the
+ * electricity meter alone are weak witnesses of a resident at home (with the home's machines set
+ * aside, a quiet afternoon shows little on them), so the checks wait longer or leave it to the night
+ * limit (inactivity-check.ts, morning-check.ts).
+ */
+export function waterBlind(verdict: Extract<QuietVerdict, { kind: 'quiet' }>): boolean {
+  return !verdict.decidedOn.includes('water') && verdict.blind.some((watch) => watch.signal === 'water');
+}

@@ -17,8 +17,8 @@ const DRIVER_SAYS: Record<OfflineReason, Reason> = {
   local_broker_unreachable: { zh: '网关本地消息服务不可用', en: "the gateway's local MQTT broker is unreachable" },
 };
 
-export function silentReason(device: DeviceInfo, silentMs: number, missedPolls: number | undefined, why: OfflineReason | undefined): Reason {
-  const kind = KIND_NAMES[device.kind] ?? { zh: device.kind, en: device.kind.replaceAll('_', ' ') };
+export function silentReason(device: DeviceInfo, silentMs: number, missedPolls: number | undefined, why: OfflineReason | undefined, heartbeatMs?: number): Reason {
+  const kind = kindName(device.kind);
   const silent = durationText(silentMs);
   let zh = `设备 ${device.id}（${kind.zh}）已 ${silent.zh}没有有效读数`;
   let en = `Device ${device.id} (${kind.en}) has sent no good reading for ${silent.en}`;
@@ -26,12 +26,37 @@ export function silentReason(device: DeviceInfo, silentMs: number, missedPolls: 
     const period = durationText(device.pollIntervalMs);
     zh += `（轮询周期 ${period.zh}，连续 ${missedPolls} 次）`;
     en += ` (${missedPolls} polls of ${period.en})`;
+  } else if (heartbeatMs !== undefined) {
+    const period = durationText(heartbeatMs);
+    zh += `（平时每 ${period.zh}上报一次心跳）`;
+    en += ` (it sends a heartbeat every ${period.en})`;
   }
   if (why) {
     zh += `：${DRIVER_SAYS[why].zh}`;
     en += `: ${DRIVER_SAYS[why].en}`;
   }
   return { zh, en };
+}
+
+function kindName(kind: string): Reason {
+  return KIND_NAMES[kind] ?? { zh: kind, en: kind.replaceAll('_', ' ') };
+}
+
+/** One alert for a bus whose devices fell silent together: a power cut, a cut cable, a dead adapter. */
+export function busSilentReason(bus: string, silent: readonly DeviceInfo[], total: number, since: number, now: number): Reason {
+  const ago = durationText(now - since);
+  const kinds = [...new Set(silent.map((device) => device.kind))].map(kindName);
+  return {
+    en: `Bus ${bus}: ${silent.length} of its ${total} devices (${kinds.map((kind) => kind.en).join(', ')}) fell silent together ${ago.en} ago: a power cut, a cable or the bus adapter? Their own alerts wait behind this one.`,
+    zh: `总线 ${bus}：${total} 台设备中 ${silent.length} 台（${kinds.map((kind) => kind.zh).join('、')}）约 ${ago.zh}前同时无数据，疑似停电、线路或总线适配器故障；各设备的告警暂并入本条。`,
+  };
+}
+
+export function busBackReason(bus: string, back: number, total: number): Reason {
+  return {
+    en: `Bus ${bus}: ${back} of its ${total} devices read again; any still silent get their own alert if they stay so.`,
+    zh: `总线 ${bus}：${total} 台设备中 ${back} 台已恢复读数；仍无数据的设备如持续无数据将单独告警。`,
+  };
 }
 
 export function backReason(device: DeviceInfo, silentMs: number): Reason {

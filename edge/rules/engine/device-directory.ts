@@ -12,6 +12,7 @@ export function deviceInfoOf(device: DriverDevice): DeviceInfo {
     kind: device.profile.kind,
     // Devices on a field bus are polled; MQTT devices push when they have something to say.
     pollIntervalMs: device.profile.driver === 'mqtt' ? undefined : device.config.poll_interval_s * 1000,
+    ...(device.config.bus === undefined ? {} : { bus: device.config.bus }),
   };
 }
 

@@ -121,15 +121,15 @@ describe('household care rule', () => {
     for (const key of ['household:hh-1', 'meter:wm-hh-1', 'meter:em-hh-1']) expect(home.bench.stored(HOUSEHOLD_CARE_RULE_ID, key)).toBeUndefined();
   });
 
-  it('morning check, cold start: no activity by the default time plus the margin; a lone flush at 04:30 is not getting up', () => {
+  it('morning check, cold start: no activity by the default time plus the margin and the learning margin; a lone flush at 04:30 is not getting up', () => {
     const home = household({ morning_check: { enabled: true } });
     home.poll(at('2026-03-02 00:00'), at('2026-03-02 04:25'));
     home.use(7);
-    home.poll(at('2026-03-02 04:30'), at('2026-03-02 10:30'));
-    expect(brief(home.bench.alerts)).toEqual(['03-02 10:00 raised household_care hh-1']);
+    home.poll(at('2026-03-02 04:30'), at('2026-03-02 11:30'));
+    expect(brief(home.bench.alerts)).toEqual(['03-02 11:00 raised household_care hh-1']);
     expect(home.bench.alerts[0]!.reason).toEqual({
-      en: 'Household hh-1 (lives alone): no activity by 10:00 (routine still being learned, 0 of 14 days; first activity expected by 08:00). Last seen: water 04:30.',
-      zh: '住户 hh-1（独居）到 10:00 仍无任何活动（作息学习中，已 0/14 天，暂按 08:00 前首次活动判断）。最近：用水 04:30。',
+      en: 'Household hh-1 (lives alone): no activity by 11:00 (routine still being learned, 0 of 14 days; first activity expected by 08:00). Last seen: water 04:30.',
+      zh: '住户 hh-1（独居）到 11:00 仍无任何活动（作息学习中，已 0/14 天，暂按 08:00 前首次活动判断）。最近：用水 04:30。',
     });
   });
 

@@ -1,0 +1,24 @@
+import type { Reason } from '../../../shared/contract/index.js';
+import { formatLocal } from '../activity/local-time.js';
+import type { DoorSign } from './door-health.js';
+
+/** Reasons of the door-controller watch, for facilities, in Chinese and English. */
+export function doorSuspectedReason(deviceId: string, unitId: string, sign: DoorSign, unmatched: readonly number[], lastDoorAt: number, utcOffsetMin: number, now: number): Reason {
+  const at = (time: number) => formatLocal(time, utcOffsetMin, now);
+  const last = at(lastDoorAt);
+  if (sign === 'gate') {
+    const cards = unmatched.slice(-3).map(at);
+    return {
+      en: `Door controller ${deviceId} of household ${unitId} may be dead: the household's card was used at the estate gate at ${cards.join(', ')} with no door event around it; last door event ${last}. Please check the controller.`,
+      zh: `住户 ${unitId} 的门禁 ${deviceId} 可能已失效：住户门卡于 ${cards.join('、')} 在小区门禁使用，前后均无开门记录；最后一次开门 ${last}。请检查门禁设备。`,
+    };
+  }
+  return {
+    en: `Door controller ${deviceId} of household ${unitId} may be dead: no door event since ${last} while water and electricity show the household active. Please check the controller.`,
+    zh: `住户 ${unitId} 的门禁 ${deviceId} 可能已失效：自 ${last} 起无开门记录，而用水用电显示住户正常活动。请检查门禁设备。`,
+  };
+}
+
+export function doorBackReason(deviceId: string, unitId: string): Reason {
+  return { en: `Door controller ${deviceId} of household ${unitId} reports door events again.`, zh: `住户 ${unitId} 的门禁 ${deviceId} 已恢复上报开门记录。` };
+}

@@ -1,0 +1,178 @@
+import { fromWireTime, type AlertItem } from '../../../shared/contract/index.js';
+import type { MinuteSpan } from './automatic-loads.js';
+import type { SimulatedEstate, SimulatedHousehold } from './simulated-estate.js';
+import { dayClock, MIN_PER_DAY, MS_PER_MIN } from './sim-time.js';
+
+/**
+ * Scores a simulated estate's alerts as a care manager would, from what really happened:
+ * - each incident is caught when a care alert is open for it within its window: a daytime fall
+ *   (05:00-17:00, after she got up) by 23:00 that day; a fall in the evening or the night by noon
+ *   the next morning; an illness within 36 h of the morning it began; a dead meter within 2 h and a
+ *   dead door controller within 4 days (a device_offline alert naming it). Late: after the window but
+ *   before she was found (or the device mended); missed: never; found first: a carer or visitor
+ *   found her before the window ended and before any alert (nothing left to catch);
+ * - every care visit raised for no incident is false, told apart by where the resident was: at
+ *   home, away where the system could know it (registered, or her card at the gate on the way out),
+ *   or away where nobody could (an unregistered night away, out without her card, back later than
+ *   registered);
+ * - a care alert cleared by an appliance (cleared_by electricity), or while she lay fallen or was
+ *   away, is a wrong clear;
+ * - and how many device alerts each estate-wide power cut raised.
+ */
+export interface IncidentOutcome {
+  unitId: string;
+  kind: 'fall' | 'decline' | 'dead_device';
+  detail: string;
+  at: number;
+  deadline: number;
+  alertAt: number | undefined;
+  verdict: 'caught' | 'late' | 'missed' | 'found_first';
+}
+
+export type FalseVisitCause = 'at_home' | 'knowable_absence' | 'unknowable_absence';
+
+export interface FalseVisit {
+  unitId: string;
+  at: number;
+  cause: FalseVisitCause;
+  severity: AlertItem['severity'];
+  reason: string;
+}
+
+export interface CareScore {
+  seed: number;
+  residentWeeks: number;
+  incidents: IncidentOutcome[];
+  falseVisits: FalseVisit[];
+  wrongClears: Array<{ unitId: string; at: number; why: string }>;
+  /** Device alerts raised during each power cut (one per bus is the aim). */
+  powerCutDeviceAlerts: number[];
+}
+
+const HOUR = 60 * MS_PER_MIN;
+
+export function scoreEstate(estate: SimulatedEstate, alerts: readonly AlertItem[]): CareScore {
+  const { cal } = estate;
+  const ms = (minute: number) => cal.startMs + minute * MS_PER_MIN;
+  const care = alerts.filter((alert) => alert.category === 'care_visit');
+  const incidents: IncidentOutcome[] = [];
+  const explained: Array<{ unitId: string; from: number; to: number }> = [];
+
+  for (const household of estate.households) {
+    const unitId = household.planned.unitId;
+    const episodes = openSpans(care.filter((alert) => alert.subject.id === unitId));
+    const fall = household.lived.fall;
+    if (fall) {
+      const day = Math.floor(fall.at / MIN_PER_DAY);
+      const minuteOfDay = fall.at % MIN_PER_DAY;
+      const daytime = minuteOfDay >= 300 && minuteOfDay < 1020 && fall.at >= household.lived.wakes[day]!;
+      const deadline = daytime ? day * MIN_PER_DAY + 23 * 60 : (minuteOfDay >= 720 ? day + 1 : day) * MIN_PER_DAY + 12 * 60;
+      const detail = `fall ${fall.when}${fall.tap ? ` with a ${fall.tap} tap` : ''} at ${dayClock(fall.at)}, found ${dayClock(fall.foundAt)}`;
+      incidents.push(outcome(unitId, 'fall', detail, ms(fall.at), ms(deadline), ms(fall.foundAt), episodes));
+      explained.push({ unitId, from: ms(fall.at), to: ms(fall.foundAt) + HOUR });
+    }
+    const decline = household.planned.schedule.decline;
+    if (decline) {
+      const onset = household.lived.wakes[decline.onsetDay]!;
+      const end = (decline.onsetDay + decline.days) * MIN_PER_DAY;
+      incidents.push(outcome(unitId, 'decline', `illness from ${dayClock(onset)} for ${decline.days} days`, ms(onset), ms(onset) + 36 * HOUR, ms(end), episodes));
+      explained.push({ unitId, from: ms(onset), to: ms(end) + 12 * HOUR });
+    }
+  }
+  for (const dead of estate.plan.deadDevices) {
+    const household = estate.households.find((item) => item.planned.unitId === dead.unitId)!;
+    const device = dead.role === 'water' ? household.devices.water : dead.role === 'electricity' ? household.devices.power : household.devices.door;
+    const raised = alerts.filter((alert) => alert.category === 'device_offline' && alert.state === 'raised' && alert.subject.id === device.id);
+    const alertAt = raised.map((alert) => fromWireTime(alert.event_time)).find((time) => time >= ms(dead.from) && time < ms(dead.to));
+    const deadline = ms(dead.from) + (dead.role === 'door' ? 96 : 2) * HOUR;
+    incidents.push({ unitId: dead.unitId, kind: 'dead_device', detail: `${device.id} dead ${dayClock(dead.from)} to ${dayClock(dead.to)}`, at: ms(dead.from), deadline, alertAt, verdict: verdictOf(alertAt, deadline, ms(dead.to)) });
+  }
+
+  const falseVisits: FalseVisit[] = [];
+  const wrongClears: CareScore['wrongClears'] = [];
+  for (const alert of care) {
+    const at = fromWireTime(alert.event_time);
+    const household = estate.households.find((item) => item.planned.unitId === alert.subject.id);
+    if (!household) continue;
+    const minute = (at - cal.startMs) / MS_PER_MIN;
+    if (alert.state === 'raised' && !explained.some((span) => span.unitId === alert.subject.id && at >= span.from && at <= span.to)) {
+      falseVisits.push({ unitId: alert.subject.id, at, cause: whereabouts(household, minute), severity: alert.severity, reason: alert.reason.en });
+    }
+    if (alert.state === 'cleared') {
+      const by = String(alert.evidence.cleared_by ?? '');
+      const fall = household.lived.fall;
+      const away = household.away.some((span) => minute >= span.from && minute < span.to);
+      // Her own card at the gate or the door on the way home is her; a meter while she is away is not.
+      if (by === 'electricity') wrongClears.push({ unitId: alert.subject.id, at, why: 'cleared by electricity alone' });
+      else if (fall && minute >= fall.at && minute < fall.foundAt) wrongClears.push({ unitId: alert.subject.id, at, why: `cleared by ${by} while she lay fallen` });
+      else if (away && (by === 'water' || by === 'electricity')) wrongClears.push({ unitId: alert.subject.id, at, why: `cleared by ${by} while she was away` });
+    }
+  }
+  const powerCutDeviceAlerts = estate.plan.powerCuts.map(
+    (cut) => alerts.filter((alert) => alert.category === 'device_offline' && alert.state === 'raised' && within(fromWireTime(alert.event_time), ms(cut.from), ms(cut.to) + HOUR)).length,
+  );
+  return { seed: estate.plan.seed, residentWeeks: (estate.households.length * cal.days) / 7, incidents, falseVisits, wrongClears, powerCutDeviceAlerts };
+}
+
+function outcome(unitId: string, kind: IncidentOutcome['kind'], detail: string, at: number, deadline: number, end: number, episodes: readonly Span[]): IncidentOutcome {
+  const open = episodes.find((span) => span.from <= at && span.to > at);
+  const first = open ? at : episodes.find((span) => span.from >= at && span.from < end)?.from;
+  return { unitId, kind, detail, at, deadline, alertAt: first, verdict: verdictOf(first, deadline, end) };
+}
+
+function verdictOf(alertAt: number | undefined, deadline: number, end: number): IncidentOutcome['verdict'] {
+  if (alertAt === undefined || alertAt >= end) return end <= deadline ? 'found_first' : 'missed';
+  return alertAt <= deadline ? 'caught' : 'late';
+}
+
+interface Span {
+  from: number;
+  to: number;
+}
+
+/** When a household's care episodes were open. */
+function openSpans(alerts: readonly AlertItem[]): Span[] {
+  const spans: Span[] = [];
+  let open: number | undefined;
+  for (const alert of alerts) {
+    const at = fromWireTime(alert.event_time);
+    if (alert.state === 'raised' && open === undefined) open = at;
+    if (alert.state === 'cleared' && open !== undefined) {
+      spans.push({ from: open, to: at });
+      open = undefined;
+    }
+  }
+  if (open !== undefined) spans.push({ from: open, to: Number.POSITIVE_INFINITY });
+  return spans;
+}
+
+/** Where she was: at home, or away where the system could know it, or where nobody could. */
+function whereabouts(household: SimulatedHousehold, minute: number): FalseVisitCause {
+  const inside = (span: MinuteSpan) => minute >= span.from && minute < span.to;
+  const away = household.away.find(inside);
+  const outing = away ?? household.lived.out.find(inside);
+  if (!outing) return 'at_home';
+  const registered = away?.registered && away.registered.at <= minute && minute < away.registered.to;
+  const cardOut = household.lived.life.gateCards.some((card) => card >= outing.from && card <= outing.from + 10);
+  return registered || cardOut ? 'knowable_absence' : 'unknowable_absence';
+}
+
+function within(time: number, from: number, to: number): boolean {
+  return time >= from && time <= to;
+}
+
+/** The per-seed table for a closing note: incidents caught, late, missed; false visits per 100 resident-weeks. */
+export function scoreTable(scores: readonly CareScore[]): string {
+  const header = ['seed', 'res-weeks', 'falls c/l/m/f', 'illness c/l/m/f', 'devices c/l/m/f', 'false/100rw', 'unknowable away/100rw', 'wrong clears', 'power-cut device alerts'];
+  const rows = scores.map((score) => {
+    const count = (kind: IncidentOutcome['kind']) => {
+      const of = score.incidents.filter((incident) => incident.kind === kind);
+      return ['caught', 'late', 'missed', 'found_first'].map((verdict) => of.filter((incident) => incident.verdict === verdict).length).join('/');
+    };
+    const per100 = (causes: FalseVisitCause[]) => ((100 * score.falseVisits.filter((visit) => causes.includes(visit.cause)).length) / score.residentWeeks).toFixed(2);
+    return [String(score.seed), String(score.residentWeeks), count('fall'), count('decline'), count('dead_device'), per100(['at_home', 'knowable_absence']), per100(['unknowable_absence']), String(score.wrongClears.length), score.powerCutDeviceAlerts.join(',')];
+  });
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
