@@ -4,7 +4,7 @@ import { MS_PER_MIN } from '../activity/local-time.js';
 import { meterSilenceMs } from '../activity/meter-track.js';
 import { watchSignals, type SignalWatch } from '../activity/signal-watch.js';
 import { flowRate, steadyFlowOf } from '../activity/water-flow.js';
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import type { QuietFacts } from './care-facts.js';
 import { quietEvidence } from './care-evidence.js';
 import { quietReason } from './care-reasons.js';

@@ -15,21 +15,14 @@ import {
   timerKey,
   type HouseholdCareState,
 } from './care-state.js';
+import type { CareCall } from './care-call-context.js';
 import { nextReview } from './decline-check.js';
 import { enrolledHouseholds } from './enrolled-households.js';
 import { inactivityDeadline } from './inactivity-limit.js';
 import { nextMorningCheck } from './morning-routine.js';
 
-/** One input's work on one household: its config, its state, and the alert changes it makes. */
-export interface CareCall {
-  readonly context: RuleContext;
-  readonly unit: Subject;
-  readonly household: CareHousehold;
-  state: HouseholdCareState;
-  /** The household state changed and must be saved. */
-  dirty: boolean;
-  readonly changes: AlertChange[];
-}
+export type { CareCall } from './care-call-context.js';
+
 
 /**
  * Runs `work` for an enrolled household. A household seen for the first time starts being watched

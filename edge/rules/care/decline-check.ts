@@ -4,7 +4,7 @@ import { clockMinutes, localDayNumber, localMidnight, MS_PER_DAY, MS_PER_HOUR } 
 import { absenceAt } from './absence.js';
 import { compareActivity, withAwayDay } from './activity-days.js';
 import { householdWatches } from './care-alert.js';
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import { meterKey, REVIEW_TIMER, timerKey, type CareMeterTrack } from './care-state.js';
 import { declineOverReason, declineReason } from './decline-reasons.js';
 import { reviewDoor } from './door-watch.js';

@@ -1,4 +1,4 @@
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import type { Discounted } from './care-state.js';
 
 /** The last switch-ons not counted as activity, kept for an alert's explanation. */

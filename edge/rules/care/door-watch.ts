@@ -3,7 +3,7 @@ import { signalOfDeviceKind } from '../activity/activity-signal.js';
 import { MS_PER_DAY } from '../activity/local-time.js';
 import { absenceAt } from './absence.js';
 import { compareActivity } from './activity-days.js';
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import { doorKey, type DoorWatchState } from './care-state.js';
 import { doorSign, settledGate, withDoorEvent, withGateCard } from './door-health.js';
 import { doorBackReason, doorSuspectedReason } from './door-reasons.js';

@@ -1,7 +1,7 @@
 import { MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
 import { absenceAt } from './absence.js';
 import { householdWatches, quietFacts, sayQuiet } from './care-alert.js';
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import { INACTIVITY_TIMER, quietStart, timerKey } from './care-state.js';
 import { inactivityDeadline } from './inactivity-limit.js';
 import { smallLoadPending } from './pending-evidence.js';

@@ -6,7 +6,7 @@ import { waterUse } from '../activity/meter-activity.js';
 import { meterSilenceMs, stepMeter, type MeterStep } from '../activity/meter-track.js';
 import { stepFloor } from '../activity/power-floor.js';
 import { steadyFlowOf, stepWaterFlow } from '../activity/water-flow.js';
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import { appliancesKey, DOOR_HEARTBEAT_FRAMES, doorKey, INACTIVITY_TIMER, meterKey, quietStart, timerKey, type CareMeterTrack, type DoorWatchState } from './care-state.js';
 import { inactivityDeadline } from './inactivity-limit.js';
 import { noteDiscounted } from './discounts.js';

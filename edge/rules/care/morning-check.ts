@@ -1,7 +1,7 @@
 import { localMidnight } from '../activity/local-time.js';
 import { absenceAt } from './absence.js';
 import { householdWatches, quietFacts, sayQuiet } from './care-alert.js';
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import { GOT_UP_WITHIN_MS, MORNING_TIMER, quietStart, timerKey } from './care-state.js';
 import { morningCheckTime, morningDay, morningRoutine } from './morning-routine.js';
 import { smallLoadPending } from './pending-evidence.js';

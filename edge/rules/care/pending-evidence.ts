@@ -1,6 +1,6 @@
 import { signalOfDeviceKind } from '../activity/activity-signal.js';
 import { FLOOR_WINDOW_MS, risingSince } from '../activity/power-floor.js';
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import { meterKey, type CareMeterTrack } from './care-state.js';
 
 /** A minute past the floor's window, the rise has been judged. */

@@ -6,7 +6,7 @@ import { clockMinutes, localDayNumber, localMidnight, MS_PER_MIN } from '../acti
 import { absenceAt, awayPeriodOverlaps, type Absence } from './absence.js';
 import { withActiveSlot, withAwayDay } from './activity-days.js';
 import { householdWatches } from './care-alert.js';
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import { activityReturnedReason } from './care-reasons.js';
 import { GOT_UP_WITHIN_MS, INACTIVITY_TIMER, MAX_FIRSTS_KEPT, quietStart, timerKey, type DayStart } from './care-state.js';
 import { doorEventSeen } from './door-watch.js';

@@ -1,5 +1,5 @@
 import { clockMinutes, localMinuteOfDay, MS_PER_MIN } from '../activity/local-time.js';
-import type { CareCall } from './care-call.js';
+import type { CareCall } from './care-call-context.js';
 import { enrolledHouseholds } from './enrolled-households.js';
 
 /**
