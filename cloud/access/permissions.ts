@@ -47,7 +47,7 @@ export function roleMay(role: Role, permission: Permission): boolean {
 }
 
 /**
- * Ticket types each role sees and acts on (DESIGN.md "Alerts and tickets": who each type goes to);
+ * Ticket types each role sees and acts on (who each ticket type goes to, as the README's ticket table says);
  * the HTTP layer scopes ticket lists and actions by it.
  */
 export const TICKET_TYPES_OF_ROLE: Readonly<Record<Role, readonly AlertCategory[]>> = {

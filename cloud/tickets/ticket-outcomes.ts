@@ -2,8 +2,8 @@ import type { AlertCategory } from '../../shared/contract/index.js';
 import type { OutcomeCode } from './ticket.js';
 
 /**
- * The outcome codes a ticket of each category may be resolved with (DESIGN.md "Alerts and tickets":
- * an outcome code fitting the category). A lift fault cannot end as "resident well", nor a care visit
+ * The outcome codes a ticket of each category may be resolved with (a completion report, 回单, names
+ * an outcome fitting the category). A lift fault cannot end as "resident well", nor a care visit
  * as "repaired": the codes feed per-category statistics (false-alarm rates, releases, repairs), which
  * a code from another category would spoil. The same for every estate.
  */

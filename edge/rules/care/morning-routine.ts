@@ -3,8 +3,8 @@ import type { ActivitySignal } from '../activity/activity-signal.js';
 import { clockMinutes, isoWeekday, localDayNumber, localMidnight, MIN_PER_DAY } from '../activity/local-time.js';
 
 /**
- * The household's usual first activity of the day, learned from its own history (Howz and Jane
- * learn routines per home, field-lessons.md), for each kind of day apart: weekdays and weekends
+ * The household's usual first activity of the day, learned from its own history (as home-monitoring
+ * products such as Howz learn routines per home), for each kind of day apart: weekdays and weekends
  * (Sunday lie-ins, day-centre days and market mornings differ), with a fixed cold start until
  * min_history_days exist and min_days_per_kind of the kind. The usual window is the interquartile
  * range of the first-activity times of that kind over the last history_days days; the check falls
