@@ -47,7 +47,8 @@ export function roleMay(role: Role, permission: Permission): boolean {
 }
 
 /**
- * Ticket types each role sees and acts on (who each ticket type goes to, as the README's ticket table says);
+ * Ticket types each role sees and acts on: a lift entrapment goes to facilities and the lift contractor, a
+ * care visit to the housekeeper, a leak to facilities with the housekeeper informed;
  * the HTTP layer scopes ticket lists and actions by it.
  */
 export const TICKET_TYPES_OF_ROLE: Readonly<Record<Role, readonly AlertCategory[]>> = {
