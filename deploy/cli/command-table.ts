@@ -30,13 +30,16 @@ export const COMMANDS: CommandSpec[] = [
     name: 'demo',
     summary: 'the whole system on this machine on embedded defaults: cloud, one gateway and a simulated estate',
     details:
-      'Runs the cloud (aedes broker, PGlite, telemetry in the same database), one gateway with its local broker, and a simulator that plays a lift monitor, a door controller and meters.',
+      'Runs the cloud (aedes broker, PGlite, telemetry in the same database), one gateway with its local broker, and a simulator that plays a lift monitor, door controllers and meters; stages a lift entrapment and a fall of an enrolled resident. Starts fresh unless --keep-data.',
     options: {
       'data-dir': { type: 'string', placeholder: 'DIR', description: 'where the demo keeps its databases', defaultText: '.estatecare/demo' },
+      'keep-data': { type: 'boolean', description: "keep the databases of earlier runs (tickets, sign-ins, the gateway's outbox) instead of starting fresh" },
       'api-port': { type: 'string', placeholder: 'N', description: 'HTTP API and docs', defaultText: '8470' },
       'cloud-mqtt-port': { type: 'string', placeholder: 'N', description: "the cloud's embedded MQTT broker", defaultText: '18830' },
       'gateway-mqtt-port': { type: 'string', placeholder: 'N', description: "the gateway's local MQTT broker", defaultText: '18831' },
       'incident-after': { type: 'string', placeholder: 'S', description: 'seconds until the simulated lift incident', defaultText: '20' },
+      'care-incident-after': { type: 'string', placeholder: 'S', description: "seconds until the enrolled flat's resident falls", defaultText: '40' },
+      'care-quiet-limit': { type: 'string', placeholder: 'S', description: 'seconds of quiet before her care visit ticket (a home has hours)', defaultText: '180' },
       'log-level': { type: 'string', placeholder: 'LEVEL', description: 'warn (headlines only) or info', defaultText: 'warn' },
     },
     load: async () => (await import('./commands/demo-command.js')).runDemoCommand,

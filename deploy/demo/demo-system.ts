@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ComponentGroup, type Component } from '../../shared/lifecycle/component.js';
+import { ComponentGroup, componentOf, type Component } from '../../shared/lifecycle/component.js';
 import { validateConfig } from '../../shared/config/load-config.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { Cloud } from '../../cloud/cloud-service.js';
@@ -9,18 +9,37 @@ import type { Ticket } from '../../cloud/tickets/ticket.js';
 import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/gateway-config.js';
 import { createEstateSimulator, type EstateSimulator, type SimulatedDevice } from '../../edge/simulator/estate-simulator.js';
-import { startModbusTcpMeterServer } from '../../edge/simulator/meters/modbus/modbus-meter-server.js';
+import { startModbusTcpMeterServer, type RunningMeterServer } from '../../edge/simulator/meters/modbus/modbus-meter-server.js';
 import { systemClock } from '../../shared/time/clock.js';
-import { seedDemoStaff } from './demo-staff.js';
+import { DEMO_PASSWORD, seedDemoStaff } from './demo-staff.js';
+import { seedDemoEstateRecords } from './demo-estate-records.js';
+import { enrolDemoHousehold } from './demo-enrolment.js';
 
 export const DEMO_ESTATE_ID = 'demo-estate';
 export const DEMO_GATEWAY_ID = 'demo-gw-01';
 
-/** The simulated estate: one lift monitor and one building-entrance door controller. */
-export const DEMO_DEVICES: ReadonlyArray<SimulatedDevice & { profile: string; subjectId: string }> = [
-  { id: 'lift-b1-a', kind: 'lift_monitor', topic: 'estate/b1/lift-a', profile: 'lift_monitor_gbt24476', subjectId: 'lift-b1-a' },
-  { id: 'door-b1-main', kind: 'door_access_controller', topic: 'estate/b1/door-main', profile: 'door_controller_generic', subjectId: 'b1-entrance' },
+/** The flat whose resident the demo enrols in care (its id is pseudonymous; the label is where it is). */
+export const DEMO_HOUSEHOLD = { unitId: 'hh-b1-1203', label: '1-1203' } as const;
+
+type Subject = { kind: 'unit' | 'asset'; id: string };
+
+/**
+ * The simulated estate's MQTT devices: a lift monitor, the building entrance's door controller, and
+ * the door of the enrolled flat (someone passes it about every 20 s until its resident falls).
+ */
+export const DEMO_DEVICES: ReadonlyArray<SimulatedDevice & { profile: string; subject: Subject }> = [
+  { id: 'lift-b1-a', kind: 'lift_monitor', topic: 'estate/b1/lift-a', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-b1-a' } },
+  { id: 'door-b1-main', kind: 'door_access_controller', topic: 'estate/b1/door-main', profile: 'door_controller_generic', subject: { kind: 'asset', id: 'b1-entrance' } },
+  {
+    id: 'door-b1-1203',
+    kind: 'door_access_controller',
+    topic: 'estate/b1/1203-door',
+    profile: 'door_controller_generic',
+    subject: { kind: 'unit', id: DEMO_HOUSEHOLD.unitId },
+    visitChance: 0.1,
+  },
 ];
+const DEMO_FLAT_DOOR_ID = 'door-b1-1203';
 
 /**
  * Meters on one Modbus TCP endpoint (the simulated fleet, on a free loopback port): the building's
@@ -29,8 +48,9 @@ export const DEMO_DEVICES: ReadonlyArray<SimulatedDevice & { profile: string; su
  */
 export const DEMO_METERS = [
   { id: 'b1-water-main', profile: 'tuf2000_flow_meter', subject: { kind: 'asset' as const, id: 'b1-water-main' }, unitId: 1 },
-  { id: 'meter-b1-1203', profile: 'eastron_sdm120', subject: { kind: 'unit' as const, id: 'hh-b1-1203' }, unitId: 2 },
+  { id: 'meter-b1-1203', profile: 'eastron_sdm120', subject: { kind: 'unit' as const, id: DEMO_HOUSEHOLD.unitId }, unitId: 2 },
 ];
+const DEMO_FLAT_METER_UNIT_ID = 2;
 const DEMO_METER_POLL_S = 10;
 
 export interface DemoOptions {
@@ -39,6 +59,10 @@ export interface DemoOptions {
   cloudMqttPort: number;
   gatewayMqttPort: number;
   incidentAfterMs: number;
+  /** When, after start, the enrolled flat's resident falls: her door and her meter go quiet. */
+  careIncidentAfterMs: number;
+  /** Minutes of quiet before the demo household gets a care visit (a home's are hours). */
+  careQuietLimitMin: number;
   profilesDir: string;
   logger: Logger;
 }
@@ -54,7 +78,9 @@ export class DemoSystem implements Component {
   readonly cloud: Cloud;
   private gateway: Gateway | null = null;
   private simulator: EstateSimulator | null = null;
-  private meters: { port: number; stop(): Promise<void> } | null = null;
+  private meters: (RunningMeterServer & { port: number }) | null = null;
+  private careIncidentTimer: NodeJS.Timeout | null = null;
+  private readonly progressListeners: Array<(step: string) => void> = [];
   private readonly group: ComponentGroup;
   private readonly gatewayPassword = randomBytes(18).toString('base64url');
   /** Each simulated device's password on the gateway's local broker, also fresh at every start. */
@@ -79,23 +105,51 @@ export class DemoSystem implements Component {
     this.cloud = new Cloud(validateConfig(CloudConfigSchema, cloudConfig, 'demo cloud config'), {
       logger: options.logger.child({ part: 'cloud' }),
     });
+    const step = (what: string, component: Component): Component =>
+      componentOf(component.name, async () => {
+        for (const listener of this.progressListeners) listener(what);
+        await component.start();
+      }, () => component.stop());
     this.group = new ComponentGroup(
       'demo',
       [
-        this.cloud,
-        { name: 'demo-staff', start: () => seedDemoStaff(this.cloud.database, systemClock, DEMO_ESTATE_ID), stop: async () => {} },
-        {
+        step('the cloud: database (PGlite), MQTT broker, API', this.cloud),
+        step('the demo staff accounts (each password is hashed with scrypt, a second or so each)', {
+          name: 'demo-staff',
+          start: () => seedDemoStaff(this.cloud.database, systemClock, DEMO_ESTATE_ID),
+          stop: async () => {},
+        }),
+        step('the estate: building, flat, lift, water main and the devices on them', {
+          name: 'demo-estate',
+          start: () => seedDemoEstateRecords(this.cloud.database, systemClock, this.estateRecords()),
+          stop: async () => {},
+        }),
+        step(`care for flat ${DEMO_HOUSEHOLD.label}: the supervisor enrols its resident with her consent`, {
+          name: 'demo-enrolment',
+          start: () =>
+            enrolDemoHousehold(
+              { apiUrl: this.cloud.apiUrl, estateId: DEMO_ESTATE_ID, unitId: DEMO_HOUSEHOLD.unitId, login: 'demo.supervisor', password: DEMO_PASSWORD, quietLimitMin: options.careQuietLimitMin },
+              systemClock,
+            ),
+          stop: async () => {},
+        }),
+        step('the simulated meters (Modbus TCP)', {
           name: 'meters',
           start: async () => {
             this.meters = await startModbusTcpMeterServer({ host: '127.0.0.1', port: 0, unitIds: DEMO_METERS.map((meter) => meter.unitId) });
           },
           stop: async () => this.meters?.stop(),
-        },
-        { name: 'gateway', start: () => this.startGateway(), stop: async () => this.gateway?.stop() },
-        { name: 'simulator', start: () => this.startSimulator(), stop: async () => this.simulator?.stop() },
+        }),
+        step('the gateway and its local MQTT broker', { name: 'gateway', start: () => this.startGateway(), stop: async () => this.gateway?.stop() }),
+        step('the simulated lift monitor and door controllers', { name: 'simulator', start: () => this.startSimulator(), stop: () => this.stopSimulator() }),
       ],
       options.logger,
     );
+  }
+
+  /** Called with each step as it starts ("the cloud: ..."), for a terminal to show progress. */
+  onProgress(listener: (step: string) => void): void {
+    this.progressListeners.push(listener);
   }
 
   onTicketOpened(listener: (ticket: Ticket) => void): () => void {
@@ -134,12 +188,7 @@ export class DemoSystem implements Component {
       data_dir: join(this.options.dataDir, 'gateway'),
       buses: [{ id: 'meters-tcp', transport: 'tcp', protocol: 'modbus_tcp', host: '127.0.0.1', port: this.meters?.port ?? 0 }],
       devices: [
-        ...DEMO_DEVICES.map((device) => ({
-          id: device.id,
-          profile: device.profile,
-          subject: { kind: 'asset' as const, id: device.subjectId },
-          mqtt: { topic: device.topic },
-        })),
+        ...DEMO_DEVICES.map((device) => ({ id: device.id, profile: device.profile, subject: device.subject, mqtt: { topic: device.topic } })),
         ...DEMO_METERS.map((meter) => ({
           id: meter.id,
           profile: meter.profile,
@@ -160,11 +209,47 @@ export class DemoSystem implements Component {
   private async startSimulator(): Promise<void> {
     this.simulator = createEstateSimulator({
       brokerUrl: this.gatewayBrokerUrl,
-      devices: DEMO_DEVICES.map(({ id, kind, topic }) => ({ id, kind, topic, password: this.devicePasswords.get(id)! })),
+      devices: DEMO_DEVICES.map(({ id, kind, topic, visitChance }) => ({ id, kind, topic, visitChance, password: this.devicePasswords.get(id)! })),
       incidentAfterMs: this.options.incidentAfterMs,
       logger: this.options.logger.child({ part: 'simulator' }),
     });
-    this.simulator.onIncident((description) => this.incidentListeners.forEach((listener) => listener(description)));
+    this.simulator.onIncident((description) => this.announceIncident(description));
     await this.simulator.start();
+    this.careIncidentTimer = setTimeout(() => this.stageCareIncident(), this.options.careIncidentAfterMs);
+  }
+
+  private async stopSimulator(): Promise<void> {
+    if (this.careIncidentTimer) clearTimeout(this.careIncidentTimer);
+    this.careIncidentTimer = null;
+    await this.simulator?.stop();
+  }
+
+  /** The resident of the enrolled flat comes in through her door and falls: nothing moves after that. */
+  private stageCareIncident(): void {
+    this.simulator?.lastPassage(DEMO_FLAT_DOOR_ID);
+    this.meters?.faults.leaveUnattended(DEMO_FLAT_METER_UNIT_ID);
+    this.announceIncident(
+      `the resident of flat ${DEMO_HOUSEHOLD.label} (${DEMO_HOUSEHOLD.unitId}) comes in and falls at home: her door stays shut and her meter shows only the fridge and standby; ` +
+        `a care visit is due after ${this.options.careQuietLimitMin} min of quiet`,
+    );
+  }
+
+  private announceIncident(description: string): void {
+    for (const listener of this.incidentListeners) listener(description);
+  }
+
+  private estateRecords() {
+    return {
+      estateId: DEMO_ESTATE_ID,
+      gatewayId: DEMO_GATEWAY_ID,
+      building: { id: 'b1', name: 'Building 1 一号楼' },
+      unit: { id: DEMO_HOUSEHOLD.unitId, label: DEMO_HOUSEHOLD.label },
+      assets: [
+        { id: 'lift-b1-a', kind: 'lift' as const, name: 'Lift A, building 1' },
+        { id: 'b1-water-main', kind: 'water_main' as const, name: 'Building 1 water main' },
+      ],
+      // The entrance door is an estate access point, not a unit or an asset the registry knows.
+      devices: [...DEMO_DEVICES.filter((device) => device.id !== 'door-b1-main'), ...DEMO_METERS],
+    };
   }
 }

@@ -22,6 +22,8 @@ export interface SimulatedDevice {
    */
   password?: string;
   clientId?: string;
+  /** A door's chance per tick that someone passes (a building entrance's by default; a flat's door is quieter). */
+  visitChance?: number;
 }
 
 export interface EstateSimulatorOptions {
@@ -40,9 +42,14 @@ export interface EstateSimulatorOptions {
 export interface EstateSimulator extends Component {
   /** Called once when the incident is staged, with a sentence describing it; returns an unsubscribe. */
   onIncident(listener: (description: string) => void): () => void;
+  /**
+   * Someone passes the door one last time, now, and then nobody again: the resident behind a flat's
+   * door comes in and falls. The door closes on the next tick.
+   */
+  lastPassage(deviceId: string): void;
 }
 
-type Model = { device: SimulatedDevice; tick: (now: number) => DevicePayload[] };
+type Model = { device: SimulatedDevice; tick: (now: number) => DevicePayload[]; lastPassage?: (now: number) => DevicePayload[] };
 
 /**
  * Plays an estate's MQTT devices against the gateway's local broker, in the device-side payload
@@ -67,8 +74,12 @@ export function createEstateSimulator(options: EstateSimulatorOptions): EstateSi
       };
       return { device, tick };
     }
-    const door = new SimulatedDoor(device.id, random);
-    return { device, tick: (now) => door.tick(now) };
+    const door = new SimulatedDoor(device.id, random, device.visitChance);
+    const lastPassage = (now: number): DevicePayload[] => {
+      door.stopVisits();
+      return door.visit(now, { refusable: false });
+    };
+    return { device, tick: (now) => door.tick(now), lastPassage };
   });
   const listeners = new Set<(description: string) => void>();
   const clients = new Map<string, MqttClient>();
@@ -119,6 +130,11 @@ export function createEstateSimulator(options: EstateSimulatorOptions): EstateSi
       const closing = [...clients.values()];
       clients.clear();
       await Promise.all(closing.map((client) => client.endAsync()));
+    },
+    lastPassage(deviceId) {
+      const model = models.find((candidate) => candidate.device.id === deviceId);
+      if (!model?.lastPassage) throw new Error(`${deviceId}: no simulated door of that id`);
+      publish(model.device, model.lastPassage(clock.now()));
     },
     onIncident(listener) {
       listeners.add(listener);

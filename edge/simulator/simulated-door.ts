@@ -2,8 +2,8 @@ import { toWireTime } from '../../shared/contract/index.js';
 import { randomInt, type Random } from './random.js';
 import type { DevicePayload } from './simulated-lift.js';
 
-/** Chance per tick that someone comes to the door. */
-const VISIT_CHANCE = 0.35;
+/** Chance per tick that someone comes to a building entrance's door. */
+export const ENTRANCE_VISIT_CHANCE = 0.35;
 /** Chance that a visitor's card is not known to the controller. */
 const UNKNOWN_CARD_CHANCE = 0.1;
 
@@ -26,16 +26,27 @@ export class SimulatedDoor {
   constructor(
     readonly id: string,
     private readonly random: Random,
+    private visitChance = ENTRANCE_VISIT_CHANCE,
   ) {}
+
+  /** Nobody comes to the door any more; a door standing open still closes on the next tick. */
+  stopVisits(): void {
+    this.visitChance = 0;
+  }
 
   tick(now: number): DevicePayload[] {
     if (this.open) {
       this.open = false;
       return [this.event(now, MINOR_DOOR_CLOSED)];
     }
-    if (this.random() >= VISIT_CHANCE) return [];
+    if (this.random() >= this.visitChance) return [];
+    return this.visit(now);
+  }
+
+  /** Someone presents a card now: granted (the door opens, closing on the next tick) or, now and then, refused. */
+  visit(now: number, options: { refusable?: boolean } = {}): DevicePayload[] {
     const card = String(randomInt(this.random, 10000, 99999));
-    if (this.random() < UNKNOWN_CARD_CHANCE) return [this.event(now, MINOR_CARD_NOT_FOUND, card)];
+    if ((options.refusable ?? true) && this.random() < UNKNOWN_CARD_CHANCE) return [this.event(now, MINOR_CARD_NOT_FOUND, card)];
     this.open = true;
     return [this.event(now, MINOR_CARD_GRANTED, card), this.event(now, MINOR_DOOR_OPENED)];
   }

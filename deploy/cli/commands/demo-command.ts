@@ -1,20 +1,41 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createLogger } from '../../../shared/log/logger.js';
 import { SHIPPED_PROFILES_DIR } from '../../../shared/package-root.js';
 import { DEFAULT_API_PORT, DEFAULT_EMBEDDED_BROKER_PORT } from '../../../cloud/config/cloud-config.js';
 import { DEFAULT_LOCAL_BROKER_PORT } from '../../../edge/config/gateway-config.js';
-import { DemoSystem } from '../../demo/demo-system.js';
+import { DEMO_HOUSEHOLD, DemoSystem } from '../../demo/demo-system.js';
 import type { ParsedArgs } from '../command-spec.js';
+import { UsageError } from '../cli-error.js';
 import { portOption, secondsOption } from '../options.js';
 import { runUntilSignal } from '../run-until-signal.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../demo/demo-staff.js';
 
-const DEFAULT_DEMO_DIR = '.estatecare/demo';
-const DEFAULT_INCIDENT_AFTER_S = 20;
+export const DEFAULT_DEMO_DIR = '.estatecare/demo';
+export const DEFAULT_INCIDENT_AFTER_S = 20;
+export const DEFAULT_CARE_INCIDENT_AFTER_S = 40;
+export const DEFAULT_CARE_QUIET_LIMIT_S = 180;
+/** What the demo writes in its data directory; a fresh start removes these and nothing else. */
+const DEMO_DATA_ENTRIES = new Set(['cloud-db', 'gateway']);
 
 /** estatecare demo: the whole system on embedded defaults, with a terminal made for people. */
 export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
   const incidentAfterS = secondsOption(values['incident-after'], 'incident-after', DEFAULT_INCIDENT_AFTER_S);
+  const careIncidentAfterS = secondsOption(values['care-incident-after'], 'care-incident-after', DEFAULT_CARE_INCIDENT_AFTER_S);
+  const careQuietLimitS = secondsOption(values['care-quiet-limit'], 'care-quiet-limit', DEFAULT_CARE_QUIET_LIMIT_S);
+  if (careQuietLimitS < 1) throw new UsageError(`--care-quiet-limit must be at least 1 second, got "${String(values['care-quiet-limit'])}"`);
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : DEFAULT_DEMO_DIR;
+  const keepData = values['keep-data'] === true;
+  const startedAt = Date.now();
+  const say = (line: string): void => {
+    const elapsed = ((Date.now() - startedAt) / 1000).toFixed(1).padStart(6);
+    process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${elapsed} s  ${line}\n`);
+  };
+
+  say(`estatecare demo: cloud, gateway and a simulated estate on this machine, on embedded defaults`);
+  if (keepData) say(`data in ${dataDir}, kept from earlier runs (--keep-data)`);
+  else say(`data in ${dataDir}, started fresh (--keep-data keeps it across runs)`);
+  if (!keepData) removeDemoData(dataDir);
+
   // Logs go to stderr at warn, so the terminal shows the headlines below and any trouble.
   const logger = createLogger('estatecare-demo', { level: values['log-level'] === 'info' ? 'info' : 'warn', fd: 2 });
   const demo = new DemoSystem({
@@ -23,15 +44,14 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
     cloudMqttPort: portOption(values['cloud-mqtt-port'], 'cloud-mqtt-port', DEFAULT_EMBEDDED_BROKER_PORT),
     gatewayMqttPort: portOption(values['gateway-mqtt-port'], 'gateway-mqtt-port', DEFAULT_LOCAL_BROKER_PORT),
     incidentAfterMs: incidentAfterS * 1000,
+    careIncidentAfterMs: careIncidentAfterS * 1000,
+    careQuietLimitMin: careQuietLimitS / 60,
     profilesDir: SHIPPED_PROFILES_DIR,
     logger,
   });
+  demo.onProgress((step) => say(`starting ${step}`));
 
-  const startedAt = Date.now();
   let incidentAt: number | null = null;
-  const say = (line: string): void => {
-    process.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
-  };
   demo.onIncident((description) => {
     incidentAt = Date.now();
     say(`incident staged: ${description}`);
@@ -50,13 +70,15 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
         const api = demo.cloud.apiUrl;
         process.stdout.write(
           [
-            'estatecare demo: cloud, gateway and a simulated estate on this machine (embedded defaults)',
+            '',
             `  API          ${api}/api/v1/tickets    OpenAPI ${api}/docs    health ${api}/healthz`,
             `  cloud MQTT   ${demo.cloud.brokerUrl}    gateway MQTT ${demo.gatewayBrokerUrl}`,
             `  sign in      POST ${api}/api/v1/session {"login","password"}  as ${DEMO_ACCOUNTS.map((account) => account.login).join(', ')}  password ${DEMO_PASSWORD}`,
-            `  data         ${dataDir}`,
-            `  estate       a lift monitor and a door controller (MQTT), a water main and a household meter (Modbus TCP)`,
-            `  a lift incident is staged in ${incidentAfterS} s; one line per ticket opened. Ctrl-C stops.`,
+            `  estate       a lift monitor and two door controllers (MQTT), a water main and flat ${DEMO_HOUSEHOLD.label}'s meter (Modbus TCP)`,
+            `  what happens a lift traps a passenger ${incidentAfterS} s after the start: a P1 lift entrapment ticket;`,
+            `               the resident of flat ${DEMO_HOUSEHOLD.label} falls ${careIncidentAfterS} s after the start, and after ${formatSeconds(careQuietLimitS)} of quiet`,
+            `               her housekeeper gets a care visit ticket (a home's limit is 6 h; the demo's is short).`,
+            '  One line per ticket opened. Ctrl-C stops.',
             '',
           ].join('\n'),
         );
@@ -66,4 +88,21 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
     say,
   );
   say('stopped');
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
+/**
+ * A fresh start: removes what an earlier demo left in its data directory. A directory holding
+ * anything else is not the demo's, and is left alone with a clear refusal.
+ */
+function removeDemoData(dataDir: string): void {
+  if (!existsSync(dataDir)) return;
+  const foreign = readdirSync(dataDir).filter((entry) => !DEMO_DATA_ENTRIES.has(entry));
+  if (foreign.length > 0) {
+    throw new UsageError(`--data-dir ${dataDir} holds ${foreign.slice(0, 3).join(', ')}, which the demo did not write: give an empty or new directory, or --keep-data`);
+  }
+  for (const entry of DEMO_DATA_ENTRIES) rmSync(`${dataDir}/${entry}`, { recursive: true, force: true });
 }

@@ -22,6 +22,8 @@ export interface ElectricityReading {
 /** Integration step of the energy counter: power is taken as constant over at most this long. */
 const INTEGRATION_STEP_MS = 60_000;
 const MS_PER_HOUR = 3_600_000;
+/** What the home draws with nobody using it (fridge, router, appliances on standby), in amperes. */
+const STANDBY_AMPS = 0.3;
 
 export class SimulatedElectricityMeter {
   private energyKwh: number;
@@ -29,6 +31,8 @@ export class SimulatedElectricityMeter {
   /** This household's habits: how much it uses and how late it gets up. */
   private readonly usage: number;
   private readonly shiftHours: number;
+  /** From this instant on nobody switches anything on: only the unattended standby load remains. */
+  private unattendedFromMs = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly seed: number,
@@ -39,6 +43,11 @@ export class SimulatedElectricityMeter {
     this.shiftHours = (seededFraction(seed, 2) - 0.5) * 1.5;
     this.energyKwh = 800 + 4000 * seededFraction(seed, 3);
     this.integratedUntil = startMs;
+  }
+
+  /** The resident stops using anything from `atMs` (a fall): the meter shows standby only. */
+  leaveUnattended(atMs: number): void {
+    this.unattendedFromMs = Math.min(this.unattendedFromMs, atMs);
   }
 
   /** The reading at `nowMs`; `noise` in [0, 1) jitters the instantaneous values by about 1 %. */
@@ -83,8 +92,9 @@ export class SimulatedElectricityMeter {
 
   /** Standby plus meal-time and evening bumps, shifted and scaled per household. */
   private current(ms: number): number {
+    if (ms >= this.unattendedFromMs) return STANDBY_AMPS * this.usage;
     const hour = hourOfDay(ms, this.utcOffsetMinutes) - this.shiftHours;
-    const amps = 0.3 + 3.2 * bump(hour, 7.25, 0.6) + 1.8 * bump(hour, 12, 0.7) + 4.8 * bump(hour, 19.5, 1.4) + 0.6 * bump(hour, 15, 2.5);
+    const amps = STANDBY_AMPS + 3.2 * bump(hour, 7.25, 0.6) + 1.8 * bump(hour, 12, 0.7) + 4.8 * bump(hour, 19.5, 1.4) + 0.6 * bump(hour, 15, 2.5);
     return amps * this.usage;
   }
 

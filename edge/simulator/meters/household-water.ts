@@ -34,12 +34,18 @@ export class SimulatedWaterMeter {
   private integratedUntil: number;
   private readonly shiftHours: number;
   private readonly usage: number;
+  private unattendedFromMs = Number.POSITIVE_INFINITY;
 
   constructor(seed: number, startMs: number, private readonly utcOffsetMinutes?: number) {
     this.shiftHours = (seededFraction(seed, 11) - 0.5) * 1.5;
     this.usage = 0.6 + 0.8 * seededFraction(seed, 12);
     this.litres = 20_000 + 300_000 * seededFraction(seed, 13);
     this.integratedUntil = startMs;
+  }
+
+  /** From this instant on no tap is opened (a fall): the meter stands still. */
+  leaveUnattended(atMs: number): void {
+    this.unattendedFromMs = Math.min(this.unattendedFromMs, atMs);
   }
 
   read(nowMs: number): WaterReading {
@@ -65,6 +71,7 @@ export class SimulatedWaterMeter {
   }
 
   private flow(ms: number): number {
+    if (ms >= this.unattendedFromMs) return 0;
     const hour = hourOfDay(ms, this.utcOffsetMinutes) - this.shiftHours;
     let flow = 0;
     for (const [start, duration, rate] of USES) flow += window(hour, start, duration) * rate;

@@ -32,6 +32,8 @@ export interface MeterFaults {
   revive(unitId: number): void;
   /** The unit answers every request with exception `code` (2 ILLEGAL DATA ADDRESS by default). */
   failWith(unitId: number, code?: number): void;
+  /** The household of the unit stops using power and water (its resident fell): standby load only. */
+  leaveUnattended(unitId: number): void;
 }
 
 interface Household {
@@ -71,6 +73,13 @@ export class SimulatedMeterFleet implements ModbusServerHandler, MeterFaults {
 
   failWith(unitId: number, code = ILLEGAL_DATA_ADDRESS): void {
     this.failing.set(unitId, code);
+  }
+
+  leaveUnattended(unitId: number): void {
+    const now = this.clock.now();
+    const household = this.household(unitId, now);
+    household.electricity.leaveUnattended(now);
+    household.water.leaveUnattended(now);
   }
 
   read(table: ModbusTable, address: number, length: number, unitId: number): ServerAnswer<readonly number[]> {
