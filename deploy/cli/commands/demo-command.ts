@@ -1,14 +1,11 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { createLogger } from '../../../shared/log/logger.js';
-import { SHIPPED_PROFILES_DIR } from '../../../shared/package-root.js';
-import { DEFAULT_API_PORT, DEFAULT_EMBEDDED_BROKER_PORT } from '../../../cloud/config/cloud-config.js';
-import { DEFAULT_LOCAL_BROKER_PORT } from '../../../edge/config/gateway-config.js';
-import { DEMO_HOUSEHOLD, DemoSystem } from '../../demo/demo-system.js';
 import type { ParsedArgs } from '../command-spec.js';
 import { UsageError } from '../cli-error.js';
 import { portOption, secondsOption } from '../options.js';
 import { runUntilSignal } from '../run-until-signal.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../demo/demo-staff.js';
+
+// Only light modules load before the first line is printed; the system itself (cloud, gateway,
+// simulator and their libraries) is imported after it, which takes seconds on a small machine.
 
 export const DEFAULT_DEMO_DIR = '.estatecare/demo';
 export const DEFAULT_INCIDENT_AFTER_S = 20;
@@ -35,6 +32,16 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
   if (keepData) say(`data in ${dataDir}, kept from earlier runs (--keep-data)`);
   else say(`data in ${dataDir}, started fresh (--keep-data keeps it across runs)`);
   if (!keepData) removeDemoData(dataDir);
+  say('loading the cloud, the gateway and the simulator');
+  const [{ createLogger }, { SHIPPED_PROFILES_DIR }, { DEFAULT_API_PORT, DEFAULT_EMBEDDED_BROKER_PORT }, { DEFAULT_LOCAL_BROKER_PORT }, { DEMO_HOUSEHOLD, DemoSystem }, { DEMO_ACCOUNTS, DEMO_PASSWORD }] =
+    await Promise.all([
+      import('../../../shared/log/logger.js'),
+      import('../../../shared/package-root.js'),
+      import('../../../cloud/config/cloud-config.js'),
+      import('../../../edge/config/gateway-config.js'),
+      import('../../demo/demo-system.js'),
+      import('../../demo/demo-staff.js'),
+    ]);
 
   // Logs go to stderr at warn, so the terminal shows the headlines below and any trouble.
   const logger = createLogger('estatecare-demo', { level: values['log-level'] === 'info' ? 'info' : 'warn', fd: 2 });
@@ -75,8 +82,8 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
             `  cloud MQTT   ${demo.cloud.brokerUrl}    gateway MQTT ${demo.gatewayBrokerUrl}`,
             `  sign in      POST ${api}/api/v1/session {"login","password"}  as ${DEMO_ACCOUNTS.map((account) => account.login).join(', ')}  password ${DEMO_PASSWORD}`,
             `  estate       a lift monitor and two door controllers (MQTT), a water main and flat ${DEMO_HOUSEHOLD.label}'s meter (Modbus TCP)`,
-            `  what happens a lift traps a passenger ${incidentAfterS} s after the start: a P1 lift entrapment ticket;`,
-            `               the resident of flat ${DEMO_HOUSEHOLD.label} falls ${careIncidentAfterS} s after the start, and after ${formatSeconds(careQuietLimitS)} of quiet`,
+            `  what happens ${incidentAfterS} s from now a lift traps a passenger: a P1 lift entrapment ticket;`,
+            `               ${careIncidentAfterS} s from now the resident of flat ${DEMO_HOUSEHOLD.label} falls, and after ${formatSeconds(careQuietLimitS)} of quiet`,
             `               her housekeeper gets a care visit ticket (a home's limit is 6 h; the demo's is short).`,
             '  One line per ticket opened. Ctrl-C stops.',
             '',

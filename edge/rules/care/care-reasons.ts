@@ -48,14 +48,15 @@ export function quietReason(facts: QuietFacts): Reason {
 function inactivityHead(facts: QuietFacts, who: Reason, at: (time: number) => string): Reason {
   const quiet = formatDuration(facts.now - facts.quietSince);
   const hours = facts.limit?.hours ?? (facts.now - facts.quietSince) / MS_PER_HOUR;
+  const limit = formatDuration(hours * MS_PER_HOUR);
   const daytime = facts.limit?.window === 'day';
   const held = facts.limit?.heldTo !== undefined;
   const learned = facts.limit?.learned;
   const own = learned === 'quiet_lengths' ? { en: ', her own long quiet afternoons', zh: '，按其平日较长的安静时段' } : learned === 'weekly_outing' ? { en: ', her usual weekly outing at this time', zh: '，按其每周此时的固定外出' } : { en: '', zh: '' };
   const cut = facts.limit?.cutAtEvening ? { en: ', checked at the end of the day', zh: '，于当日晚间核查' } : { en: '', zh: '' };
   return {
-    en: `${who.en}: no activity for ${quiet.en} since ${at(facts.quietSince)} (${daytime ? 'daytime' : 'overnight'} limit ${round1(hours)} h${own.en}${cut.en}${held ? ', waited for the usual morning' : ''}).`,
-    zh: `${who.zh}自 ${at(facts.quietSince)} 起已 ${quiet.zh}无任何活动（${daytime ? '白天' : '跨夜'}限值 ${round1(hours)} 小时${own.zh}${cut.zh}${held ? '，已等到平时起床时间' : ''}）。`,
+    en: `${who.en}: no activity for ${quiet.en} since ${at(facts.quietSince)} (${daytime ? 'daytime' : 'overnight'} limit ${limit.en}${own.en}${cut.en}${held ? ', waited for the usual morning' : ''}).`,
+    zh: `${who.zh}自 ${at(facts.quietSince)} 起已 ${quiet.zh}无任何活动（${daytime ? '白天' : '跨夜'}限值 ${limit.zh}${own.zh}${cut.zh}${held ? '，已等到平时起床时间' : ''}）。`,
   };
 }
 
@@ -148,10 +149,6 @@ export function unenrolledReason(unitId: string): Reason {
     en: `Household ${unitId} is no longer enrolled in care: alert withdrawn, its activity data deleted on the gateway.`,
     zh: `住户 ${unitId} 已退出关怀服务：撤销提醒，网关上的活动数据已删除。`,
   };
-}
-
-function round1(value: number): number {
-  return Math.round(value * 10) / 10;
 }
 
 function clip(text: string): string {
