@@ -1,4 +1,4 @@
-/** One measured figure beside its baseline, measured in the same run (performance.md). */
+/** One measured figure beside its baseline, measured in the same run (tests/bench/README.md). */
 export interface BenchRow {
   name: string;
   ours: number;

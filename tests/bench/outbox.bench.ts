@@ -29,7 +29,7 @@ const TARGET_ALERT_TAKE_MS = 50;
  * the same pre-serialised rows 200 per transaction and deletes them by key 200 per transaction: the
  * SQLite work the outbox cannot avoid, so the ratio is the outbox's own overhead (JSON, promises,
  * in-flight bookkeeping, the select of take). Interleaved rounds, fresh files, median
- * (performance.md). Second row: take() of a new alert behind 1,000,000 queued readings against the
+ * (tests/bench/README.md). Second row: take() of a new alert behind 1,000,000 queued readings against the
  * same take on an empty outbox.
  */
 export async function benchOutbox(): Promise<BenchRow[]> {
