@@ -61,7 +61,7 @@ export function budgetBytesOf(json: string): number {
 }
 
 /**
- * The durable outbox (issue 5): a SQLite file in WAL mode in front of the uplink.
+ * The durable outbox: a SQLite file in WAL mode in front of the uplink.
  *
  * Durability: synchronous=FULL for every commit. In WAL mode NORMAL skips the fsync of the WAL on
  * commit, so a power cut can roll back the last transactions (https://sqlite.org/pragma.html#pragma_synchronous);

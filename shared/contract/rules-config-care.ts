@@ -42,7 +42,10 @@ export const DEFAULT_MAX_LEARNED_EXTRA_H = 3;
 export const DEFAULT_MORNING_MARGIN_MIN = 120;
 /** The first activity assumed until the household's own history is long enough. */
 export const DEFAULT_FIRST_ACTIVITY = '08:00';
-/** Days of first activity needed before the learned routine replaces the default (issue 4: e.g. 14). */
+/**
+ * Days of first activity needed before the learned routine replaces the default: two weeks, which
+ * hold the 4 days of each kind of day (DEFAULT_MIN_DAYS_PER_KIND) that weekends need.
+ */
 export const DEFAULT_MIN_HISTORY_DAYS = 14;
 /**
  * Mornings are learned per kind of day (Monday-Friday, Saturday-Sunday: Sunday lie-ins, day-centre

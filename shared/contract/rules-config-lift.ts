@@ -11,7 +11,7 @@ import { LocalIdSchema } from './identifiers.js';
 
 /** 非平层困人 (trapped between floors): 15 s in one public implementation; 20-30 s (timer Te) in another. */
 export const DEFAULT_TRAPPED_OUTSIDE_DOOR_ZONE_S = 15;
-/** 平层困人 (trapped at a landing, doors closed): public implementations use 20-90 s; the issue asks ~60 s. */
+/** 平层困人 (trapped at a landing, doors closed): public implementations use 20-90 s; 60 s sits among them. */
 export const DEFAULT_TRAPPED_IN_DOOR_ZONE_S = 60;
 /**
  * A fault must stay active this long before it is raised: the confirmation window of one vendor's

@@ -6,7 +6,7 @@ export interface BenchRow {
   unit: string;
   /** ours / baseline, or null without a baseline. */
   ratio: number | null;
-  /** What the issue asks, in words, and whether this run met it. */
+  /** The target in words (tests/bench/README.md), and whether this run met it. */
   target: string;
   met: boolean;
 }
