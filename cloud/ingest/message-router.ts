@@ -79,7 +79,7 @@ export class MessageRouter {
     if (decoded.channel === 'config' || decoded.channel === 'receipts') {
       return this.reject(topic, 'unknown_topic', `${decoded.channel} flows from the cloud to gateways, not the other way`, sender);
     }
-    // The estate always comes from the registry, never from what the gateway claims (DESIGN.md).
+    // The estate always comes from the registry, never from what the gateway claims (shared/contract/README.md).
     const gateway = await this.lookUp(decoded.gatewayId);
     if (!gateway) return this.reject(topic, 'unknown_gateway', `gateway "${decoded.gatewayId}" is not registered`, sender);
     const origin: BatchOrigin = { gatewayId: gateway.id, estateId: gateway.estateId, receivedAt: this.clock.now() };

@@ -4,7 +4,7 @@ import type { TicketPriority } from './ticket.js';
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 
-/** Service windows of DESIGN.md "Alerts and tickets", in milliseconds. */
+/** Default service windows (shared/contract/README.md, ticket categories), in milliseconds. */
 export const LIFT_ENTRAPMENT_ACK_WITHIN_MS = 5 * MINUTE_MS;
 export const LIFT_ENTRAPMENT_ON_SITE_WITHIN_MS = 30 * MINUTE_MS;
 export const P2_ACK_WITHIN_MS = 15 * MINUTE_MS;
@@ -12,7 +12,7 @@ export const P2_ON_SITE_WITHIN_MS = 2 * HOUR_MS;
 export const DEVICE_OFFLINE_ACK_WITHIN_MS = 4 * HOUR_MS;
 export const DEVICE_OFFLINE_ON_SITE_WITHIN_MS = 24 * HOUR_MS;
 
-/** Staff roles of DESIGN.md "Domain"; a ticket goes to roles, scoped to the ticket's estate. */
+/** Staff roles a ticket goes to (cloud/access/README.md lists them all), scoped to the ticket's estate. */
 export type StaffRole = 'housekeeper' | 'supervisor' | 'facilities' | 'contractor' | 'admin';
 
 export interface CategoryPolicy {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AlertCategory, AlertSeverity, AlertState, Evidence, SubjectKind } from '../../shared/contract/index.js';
 
-/** Lifecycle of DESIGN.md: open > acknowledged > on_site > resolved > closed. */
+/** Lifecycle: open > acknowledged > on_site > resolved > closed (shared/contract/README.md, ticket categories). */
 export const TICKET_STATUSES = ['open', 'acknowledged', 'on_site', 'resolved', 'closed'] as const;
 export const TicketStatusSchema = z.enum(TICKET_STATUSES);
 export type TicketStatus = z.infer<typeof TicketStatusSchema>;
@@ -85,7 +85,7 @@ export type AuditAction =
   | 'resolved'
   | 'closed';
 
-/** One line of a ticket's audit trail: every change is kept (DESIGN.md). */
+/** One line of a ticket's audit trail: every change is kept, with who made it. */
 export interface TicketAuditEntry {
   id: number;
   ticketId: string;

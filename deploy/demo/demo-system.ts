@@ -44,7 +44,7 @@ const DEMO_FLAT_DOOR_ID = 'door-b1-1203';
 /**
  * Meters on one Modbus TCP endpoint (the simulated fleet, on a free loopback port): the building's
  * water main, whose readings go to the cloud, and a household's electricity meter, whose readings
- * stay on the gateway (DESIGN.md, Privacy).
+ * stay on the gateway (shared/contract/README.md, privacy).
  */
 export const DEMO_METERS = [
   { id: 'b1-water-main', profile: 'tuf2000_flow_meter', subject: { kind: 'asset' as const, id: 'b1-water-main' }, unitId: 1 },

@@ -1,5 +1,5 @@
 /**
- * The few kinds every protocol library's failures are mapped to (conventions.md 12). The bus
+ * The few kinds every protocol library's failures are mapped to (edge/drivers/README.md). The bus
  * scheduler decides from the kind alone: retry, count, mark a device unavailable, or reopen the link.
  * - timeout: no (complete) reply in time; the device may be dead or the line noisy. Retried.
  * - checksum: a reply arrived but its CRC / checksum was wrong (garbled line). Retried.

@@ -13,10 +13,10 @@ export interface BusLoad {
 }
 
 /**
- * How busy the configured polls keep a serial line (performance.md, physical limits): each
- * transaction takes (request + reply bytes) x character time + t3.5 gap + the slave's turnaround.
- * At 2400 baud 8N1 an SDM120 read of 2 registers takes 17 x 4.17 ms + 2 x 14.6 ms = 100 ms: ten per
- * second for the whole bus. TCP endpoints are not limited by a line and report 0.
+ * How busy the configured polls keep a serial line (edge/bus/README.md, what a serial line can
+ * carry): each transaction takes (request + reply bytes) x character time + t3.5 gap + the slave's
+ * turnaround. At 2400 baud 8N1 an SDM120 read of 2 registers takes
+ * 17 x 4.17 ms + 2 x 14.6 ms = 100 ms: ten per second for the whole bus. TCP endpoints are not limited by a line and report 0.
  */
 export function estimateBusLoad(
   bus: FieldBus,

@@ -49,7 +49,8 @@ type StepOutcome =
 
 /**
  * Runs one bus: exactly one transaction in flight, devices polled when due (each at its own interval),
- * writes before polls. The field lessons it answers (field-lessons.md):
+ * writes before polls. What it answers of the failures users of other gateways report
+ * (edge/bus/README.md, what goes wrong on real buses):
  * - a dead device must not stall the bus: a device that stops answering is backed off (interval x 2^k
  *   up to device_backoff_max_s) and, while offline, is tried once per backoff period without retries,
  *   so it costs the bus at most one timeout per backoff period;

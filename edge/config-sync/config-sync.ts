@@ -40,8 +40,8 @@ export interface ConfigSyncOptions {
 }
 
 /**
- * Keeps the gateway on the right rules config (issue: care profiles and rule parameters come from
- * the cloud as the retained, versioned config message):
+ * Keeps the gateway on the right rules config (care profiles and rule parameters come from the
+ * cloud as the retained, versioned config message):
  * 1. at start: the last good config from the cloud, kept on disk; else the local file; else defaults;
  * 2. a config message is validated with the wire contract (and must name this gateway); a bad one is
  *    refused, counted and logged, and the config in force stays;

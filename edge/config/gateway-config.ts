@@ -42,7 +42,7 @@ export const GATEWAY_ENV_OVERRIDES: EnvOverrides = {
 
 const UplinkSchema = z.object({
   url: MqttUrlSchema,
-  /** Defaults to the gateway id (DESIGN.md: a gateway's MQTT username is its id); filled in below. */
+  /** Defaults to the gateway id (a gateway's MQTT username is its id: shared/contract/README.md); filled in below. */
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   keepalive_s: z.number().int().min(5).max(3600).default(DEFAULT_UPLINK_KEEPALIVE_S),

@@ -1,9 +1,9 @@
 import type { Unit } from '../../shared/contract/index.js';
 
 /**
- * Canonical lift status points (protocols.md 5.3) that rules rely on. Every lift_monitor profile
- * maps its device values onto these names, units and values; the profile catalogue test checks it.
- * bool points: 1 = yes, 0 = no.
+ * Canonical lift status points (GB/T 24476-2017 as implemented; device-profiles/README.md) that
+ * rules rely on. Every lift_monitor profile maps its device values onto these names, units and
+ * values; the profile catalogue test checks it. bool points: 1 = yes, 0 = no.
  */
 export const LIFT_POINTS = {
   /** 1 running, 0 stopped. */

@@ -2,10 +2,10 @@ import type { AlertItem, EventItem, ReadingItem } from '../../shared/contract/in
 import { CHANNEL_SPECS, RECEIPTED_CHANNELS, type ReceiptedChannel } from '../../shared/contract/index.js';
 
 /**
- * The gateway's store-and-forward queue in front of the uplink (conventions.md, outbox semantics):
- * write before send, delete only on acknowledgement (the cloud's receipt; edge/uplink/receipt-tracker.ts), replay what was in flight
- * after a reconnect, never drop while offline. Every implementation (memory now, SQLite next) must
- * behave the same; a shared contract suite will check them.
+ * The gateway's store-and-forward queue in front of the uplink: write before send, delete only on
+ * acknowledgement (the cloud's receipt; edge/uplink/receipt-tracker.ts), replay what was in flight
+ * after a reconnect, never drop while offline. Every implementation (in memory, SQLite) behaves the
+ * same: each passes the one contract suite in tests/outbox/outbox.contract.ts.
  */
 /** The channels whose messages carry outbox items (and get the cloud's receipts), in priority order. */
 export const OUTBOX_CHANNELS = [...RECEIPTED_CHANNELS].sort((a, b) => CHANNEL_SPECS[a].priority - CHANNEL_SPECS[b].priority);

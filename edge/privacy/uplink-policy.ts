@@ -2,9 +2,9 @@ import type { EventAttributes, EventItem, ReadingItem } from '../../shared/contr
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
 
 /**
- * Canonical event attributes that carry personal data (PIPL Art. 4, 28: protocols.md section 7).
- * Profiles copy card numbers and names into these names (attribute_fields); the gateway's own rules
- * may use them, the cloud never receives them.
+ * Canonical event attributes that carry personal data (PIPL Art. 4, 28; shared/contract/README.md,
+ * privacy). Profiles copy card numbers and names into these names (attribute_fields); the gateway's
+ * own rules may use them, the cloud never receives them.
  */
 export const PERSONAL_ATTRIBUTES: ReadonlySet<string> = new Set([
   'credential_ref',
@@ -15,7 +15,8 @@ export const PERSONAL_ATTRIBUTES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * What leaves the gateway (DESIGN.md, Privacy: raw per-household signals stay on the gateway):
+ * What leaves the gateway (shared/contract/README.md, privacy: raw per-household signals stay on
+ * the gateway):
  * - events and readings of a household (subject kind 'unit') stay; only alerts speak for them;
  * - events of shared assets (gates, lifts) go up without personal attributes;
  * - readings of assets go up as they are.

@@ -7,7 +7,7 @@ export const ENTRANCE_VISIT_CHANCE = 0.35;
 /** Chance that a visitor's card is not known to the controller. */
 const UNKNOWN_CARD_CHANCE = 0.1;
 
-// Hikvision access-control codes of device-profiles/door_controller_generic.yaml (protocols.md 6).
+// Hikvision access-control codes of device-profiles/door_controller_generic.yaml (device-profiles/README.md).
 const MAJOR_ACCESS_EVENT = 5;
 const MINOR_CARD_GRANTED = 0x01;
 const MINOR_CARD_NOT_FOUND = 0x09;

@@ -8,10 +8,10 @@ export type DevicePayload = Record<string, unknown>;
 export const INCIDENT_RELEASE_TICK = 6;
 /** Tick of the incident at which the passenger presses the alarm button again. */
 const SECOND_PRESS_TICK = 3;
-/** Tick at which the monitor reports fault 4, stopped outside the door zone (protocols.md 5.2). */
+/** Tick at which the monitor reports fault 4, stopped outside the door zone (device-profiles/README.md). */
 const FAULT_TICK = 2;
 
-// Device values of device-profiles/lift_monitor_gbt24476.yaml (protocols.md 5.3).
+// Device values of device-profiles/lift_monitor_gbt24476.yaml (device-profiles/README.md, status points).
 const IN_ZONE = 1;
 const NOT_IN_ZONE = 2;
 const CLOSED_LOCKED = 1;

@@ -2,8 +2,8 @@ import type { AlertItem, EventItem, Subject } from '../../shared/contract/index.
 import type { ActiveEpisode } from '../rules/rule.js';
 
 /**
- * Where the rule engine keeps what must survive a restart or a power cut (issue 4: "a restart or
- * power cut neither loses a running timer nor fires an alert twice"): each rule's state, its
+ * Where the rule engine keeps what must survive a restart or a power cut (a restart or a power
+ * cut neither loses a running timer nor fires an alert twice): each rule's state, its
  * running timers, the open alert episodes and the engine time, the items on their way to the
  * outbox, and the ids of the inputs taken in (so one delivered again changes nothing twice).
  * Every backend passes the one contract suite in tests/rules/engine/rule-state-store.contract.ts.

@@ -85,11 +85,12 @@ export interface UplinkOptions {
  * subscription dropped what was sent before the cloud was back. The cloud stores by item id, so a
  * copy changes nothing there.
  *
- * Session: clean. The outbox, not the client's in-memory store, is what survives (field-lessons.md,
- * MQTT.js #607/#2015): when the connection drops, the batch in flight and every envelope awaiting
- * its receipt go back to the outbox and are sent again after the reconnect (receipts sent to the
- * old connection are lost with it). MQTT.js may also replay its own copy; the cloud drops the
- * duplicate by item id, and acknowledging in the outbox is idempotent.
+ * Session: clean. The outbox, not the client's in-memory store, is what survives (MQTT.js #607,
+ * #2015: messages published while offline never reach the client's store): when the connection
+ * drops, the batch in flight and every envelope awaiting its receipt go back to the outbox and are
+ * sent again after the reconnect (receipts sent to the old connection are lost with it). MQTT.js
+ * may also replay its own copy; the cloud drops the duplicate by item id, and acknowledging in the
+ * outbox is idempotent.
  *
  * Last will: a retained status {online:false, reason:'connection_lost'} [MQTT-3.1.2-8], rebuilt
  * before every reconnect. The broker stores it at CONNECT, so its seq and sent_at are those of the

@@ -3,7 +3,7 @@ import { ItemIdSchema, WireTimeSchema } from './identifiers.js';
 import { SubjectSchema } from './subject.js';
 import { storableText } from './storable-text.js';
 
-/** The ticket categories of DESIGN.md "Alerts and tickets"; an alert names the one it belongs to. */
+/** The ticket categories (shared/contract/README.md, ticket categories); an alert names the one it belongs to. */
 export const AlertCategorySchema = z.enum([
   'lift_entrapment',
   'lift_fault',
@@ -28,7 +28,8 @@ export const ReasonSchema = z.object({
 export type Reason = z.infer<typeof ReasonSchema>;
 
 /**
- * Evidence is a summary, not raw signals (DESIGN.md, Privacy): a few named values behind the decision.
+ * Evidence is a summary, not raw signals (shared/contract/README.md, privacy): a few named values
+ * behind the decision.
  */
 export const EvidenceValueSchema = z.union([storableText().max(200), z.number(), z.boolean(), z.null()]);
 export const EvidenceSchema = z

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * the driver sees a vendor code.
  */
 
-/** Door-access controller events (reference: protocols.md section 6, Hikvision minor codes). */
+/** Door-access controller events (Hikvision access-control minor codes: device-profiles/README.md). */
 export const DOOR_EVENT_TYPES = [
   'credential_granted',
   'credential_denied',
@@ -18,7 +18,7 @@ export const DOOR_EVENT_TYPES = [
   'door_alarm',
 ] as const;
 
-/** Lift monitor events (reference: protocols.md section 5, GB/T 24476-2017-derived codes). */
+/** Lift monitor events (GB/T 24476-2017-derived codes: device-profiles/README.md). */
 export const LIFT_EVENT_TYPES = [
   'lift_alarm_button',
   'lift_fault',
@@ -33,8 +33,8 @@ export type EventType = z.infer<typeof EventTypeSchema>;
 
 /**
  * Canonical lift faults. Codes 1-8 follow GB/T 24476-2017 as implemented by three public platforms;
- * 9-11 are a regional extension; the rest come from vendor lists (protocols.md 5.2). Profiles map
- * each platform's numbers onto these names.
+ * 9-11 are a regional extension; the rest come from vendor lists (device-profiles/README.md).
+ * Profiles map each platform's numbers onto these names.
  */
 export const LiftFaultSchema = z.enum([
   'safety_circuit_broken',
@@ -55,7 +55,7 @@ export const LiftFaultSchema = z.enum([
 ]);
 export type LiftFault = z.infer<typeof LiftFaultSchema>;
 
-/** Lift service modes (protocols.md 5.3, service_mode 0-7). */
+/** Lift service modes (service_mode 0-7, GB/T 24476-2017 as implemented; device-profiles/README.md). */
 export const LiftServiceModeSchema = z.enum([
   'out_of_service',
   'normal',

@@ -8,7 +8,7 @@ import { storableText } from './storable-text.js';
  * health, sensitive personal information under PIPL Art. 28; enrollment needs the resident's
  * separate consent (Art. 29), so a household without a recorded consent is refused here, and a
  * household removed from this list stops being processed (its rule state is deleted).
- * Defaults are chosen against false alarms (field-lessons.md: 46 of 61 alerts false in one UK
+ * Defaults are chosen against false alarms (edge/rules/README.md: 46 of 61 alerts false in one UK
  * trial) without leaving a fallen resident for longer than the field's own limits (12 h, Shenzhen
  * Longgang).
  */
@@ -27,7 +27,7 @@ export const DEFAULT_DAY_TO = '23:00';
 export const DEFAULT_DAY_LIMIT_H = 6;
 /**
  * Hours of quiet that take in the night (any part of 22:00-07:00): Longgang's 12 h without water
- * use (field-lessons.md). Nights are long and quiet; the morning check notices a missed morning
+ * use (edge/rules/README.md). Nights are long and quiet; the morning check notices a missed morning
  * earlier, on the resident's own routine.
  */
 export const DEFAULT_NIGHT_LIMIT_H = 12;
@@ -42,7 +42,10 @@ export const DEFAULT_MAX_LEARNED_EXTRA_H = 3;
 export const DEFAULT_MORNING_MARGIN_MIN = 120;
 /** The first activity assumed until the household's own history is long enough. */
 export const DEFAULT_FIRST_ACTIVITY = '08:00';
-/** Days of first activity needed before the learned routine replaces the default (issue 4: e.g. 14). */
+/**
+ * Days of first activity needed before the learned routine replaces the default: two weeks, which
+ * hold the 4 days of each kind of day (DEFAULT_MIN_DAYS_PER_KIND) that weekends need.
+ */
 export const DEFAULT_MIN_HISTORY_DAYS = 14;
 /**
  * Mornings are learned per kind of day (Monday-Friday, Saturday-Sunday: Sunday lie-ins, day-centre
@@ -73,7 +76,7 @@ export const DEFAULT_DAY_STARTS_AT = '04:00';
  */
 export const DEFAULT_STANDBY_POWER_W = 300;
 
-/** MySense infers "left home" from a door opening followed by 50 min of quiet (field-lessons.md). */
+/** MySense infers "left home" from a door opening followed by 50 min of quiet (edge/rules/README.md). */
 export const DEFAULT_GATE_AWAY_AFTER_MIN = 50;
 
 /**

@@ -8,7 +8,7 @@ import { LocalIdSchema } from './identifiers.js';
  * frames all the time, a door controller only when someone passes.
  */
 
-/** Poll periods without a good reading before a polled device is reported offline (issue 4: e.g. 3). */
+/** Poll periods without a good reading before a polled device is reported offline. */
 export const DEFAULT_MISSED_POLLS = 3;
 
 /**

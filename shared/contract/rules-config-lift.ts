@@ -3,18 +3,19 @@ import { LiftFaultSchema, type LiftFault } from './canonical-events.js';
 import { LocalIdSchema } from './identifiers.js';
 
 /*
- * Lift rule parameters (edge/rules/lift/). protocols.md 5.4 found no normative thresholds, only
- * vendor defaults in public code; the defaults below cite which. Every value can be set for all
- * lifts (defaults) and per lift asset (per_lift, by the lift's asset id).
+ * Lift rule parameters (edge/rules/lift/). GB/T 24476-2017 sets no times and no other normative
+ * ones were found, only vendor defaults in public code; the defaults below cite which
+ * (edge/rules/README.md, lifts). Every value can be set for all lifts (defaults) and per lift asset
+ * (per_lift, by the lift's asset id).
  */
 
 /** 非平层困人 (trapped between floors): 15 s in one public implementation; 20-30 s (timer Te) in another. */
 export const DEFAULT_TRAPPED_OUTSIDE_DOOR_ZONE_S = 15;
-/** 平层困人 (trapped at a landing, doors closed): public implementations use 20-90 s; the issue asks ~60 s. */
+/** 平层困人 (trapped at a landing, doors closed): public implementations use 20-90 s; 60 s sits among them. */
 export const DEFAULT_TRAPPED_IN_DOOR_ZONE_S = 60;
 /**
- * A fault must stay active this long before it is raised: the vendor confirmation window of
- * protocols.md 5.4 ("pending 5s before send fault", USE_LIFTFAULT_CONFIRM_TIME 5000). A fault the
+ * A fault must stay active this long before it is raised: the confirmation window of one vendor's
+ * public code ("pending 5s before send fault", USE_LIFTFAULT_CONFIRM_TIME 5000). A fault the
  * monitor clears within it is noise for a work order (it is still in the event telemetry).
  */
 export const DEFAULT_FAULT_CONFIRM_S = 5;

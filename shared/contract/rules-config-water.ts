@@ -9,7 +9,7 @@ import { DEFAULT_UTC_OFFSET_MIN } from './rules-config-care.js';
  * the day by nature, so its limits must be set for it.
  */
 
-/** Length of one slot of the continuous-flow check: Shenzhen Longgang's 30 minutes (field-lessons.md). */
+/** Length of one slot of the continuous-flow check: Shenzhen Longgang's 30 minutes (edge/rules/README.md). */
 export const DEFAULT_FLOW_SLOT_MIN = 30;
 /**
  * Hours of use in every slot before a leak. Longgang uses 24 h on household meters; 12 h already
@@ -19,7 +19,7 @@ export const DEFAULT_FLOW_SLOT_MIN = 30;
 export const DEFAULT_CONTINUOUS_FLOW_H = 12;
 /** Litres a slot must exceed to count as used: 0 = any rise of the counter, any flow. */
 export const DEFAULT_MIN_LITRES_PER_SLOT = 0;
-/** Litres a day above which the use is abnormal: Liaocheng calls above 1000 L in 24 h (field-lessons.md). */
+/** Litres a day above which the use is abnormal: Liaocheng calls above 1000 L in 24 h (edge/rules/README.md). */
 export const DEFAULT_MAX_LITRES_PER_DAY = 1000;
 
 export const ContinuousFlowSchema = z

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Units a reading may carry. Profiles are checked against this list so that "kWh" never arrives as
- * "KWH" or "Wh" by accident (SDM energy registers are kWh: protocols.md 2.1).
+ * "KWH" or "Wh" by accident (SDM energy registers are kWh: edge/drivers/modbus/README.md).
  */
 export const UNITS = [
   'V', 'A', 'W', 'kW', 'VA', 'var', 'kWh', 'kvarh', 'Hz', 'pf',

@@ -1,4 +1,4 @@
-/** One measured figure beside its baseline, measured in the same run (performance.md). */
+/** One measured figure beside its baseline, measured in the same run (tests/bench/README.md). */
 export interface BenchRow {
   name: string;
   ours: number;
@@ -6,7 +6,7 @@ export interface BenchRow {
   unit: string;
   /** ours / baseline, or null without a baseline. */
   ratio: number | null;
-  /** What the issue asks, in words, and whether this run met it. */
+  /** The target in words (tests/bench/README.md), and whether this run met it. */
   target: string;
   met: boolean;
 }

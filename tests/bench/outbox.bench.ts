@@ -19,17 +19,17 @@ const TARGET_MESSAGES_PER_S = 50_000;
 const BACKLOG = 1_000_000;
 const BACKLOG_CHUNK = 20_000;
 const ALERT_PROBES = 21;
-/** The issue asks for a new alert out within a second of reconnecting; the take is a small part of it. */
+/** A new alert is to be out within a second of reconnecting; the take is a small part of it. */
 const TARGET_ALERT_TAKE_MS = 50;
 
 /**
- * Outbox throughput (issue 5): each batch of 200 readings appended (one group commit), taken and
+ * Outbox throughput: each batch of 200 readings appended (one group commit), taken and
  * acknowledged (one delete transaction), all on SQLite WAL with synchronous=FULL. Baseline: a bare
  * loop over the same table, indexes and pragmas (openSqlite 'FULL', applyOutboxSchema) that inserts
  * the same pre-serialised rows 200 per transaction and deletes them by key 200 per transaction: the
  * SQLite work the outbox cannot avoid, so the ratio is the outbox's own overhead (JSON, promises,
  * in-flight bookkeeping, the select of take). Interleaved rounds, fresh files, median
- * (performance.md). Second row: take() of a new alert behind 1,000,000 queued readings against the
+ * (tests/bench/README.md). Second row: take() of a new alert behind 1,000,000 queued readings against the
  * same take on an empty outbox.
  */
 export async function benchOutbox(): Promise<BenchRow[]> {

@@ -10,7 +10,7 @@ import { startTestCloud } from '../support/test-cloud.js';
 import { alertItem } from '../support/wire-fixtures.js';
 import type { BenchRow } from './bench-table.js';
 
-/** Messages queued ahead of the P1 alert (the figure). */
+/** Messages queued ahead of the P1 alert. */
 const QUEUED = 1_000;
 const POISONER = 'gw-poisoner';
 const VICTIM = 'gw-victim';

@@ -38,7 +38,7 @@ const START = Date.parse('2026-11-24T00:00:00.000Z');
  * and a water meter every 60 s) and 10 lifts reporting every 5 s: on the in-memory store and on
  * SQLite (WAL, synchronous=FULL) with one commit per batch of 5,000 frames. Baseline: a bare loop over
  * the same frames doing one Map lookup per reading. Interleaved in rounds, median of 3
- * (performance.md). Target (issue 4): at least 200,000 readings/s on one core.
+ * (tests/bench/README.md). Target: at least 200,000 readings/s on one core.
  */
 export async function benchRules(): Promise<BenchRow[]> {
   const estate = buildEstate();

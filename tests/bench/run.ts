@@ -1,6 +1,6 @@
 /**
  * npm run bench: every benchmark, each a ratio against a bare baseline measured in the same run
- * (performance.md: the machines are shared and noisy, so absolute figures move and ratios hold).
+ * (tests/bench/README.md: the machines are shared and noisy, so absolute figures move and ratios hold).
  * Not part of npm test. Exits 1 when a target was missed.
  */
 import { printTable, type BenchRow } from './bench-table.js';

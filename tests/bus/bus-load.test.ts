@@ -12,7 +12,7 @@ function meter(pollIntervalMs: number): PolledDevice {
   return { id: 'm', subject: { kind: 'unit', id: 'hh-1' }, profile: {} as PolledDeviceProfile, busId: 'rs485-1', address: '1', pollIntervalMs, timeoutMs: 1000, retries: 0 };
 }
 
-describe('bus timing and load (performance.md physical limits)', () => {
+describe('bus timing and load (edge/bus/README.md, what a serial line can carry)', () => {
   it('keeps t3.5 of silence between frames', () => {
     // 2400 8N1: 3.5 x 10 bits / 2400 = 14.583 ms; 9600 8E1: 3.5 x 11 / 9600 = 4.010 ms; above 19200: 1.75 ms.
     expect(interFrameGapMs(sdm120Line)).toBeCloseTo(14.583, 3);

@@ -97,7 +97,7 @@ describe('HTTP API /api/v1/tickets', () => {
     expect(response.statusCode).toBe(200);
     const [first] = response.json().tickets;
     expect(first).toMatchObject({ id, type: 'lift_entrapment', priority: 'P1', status: 'open', subject: { kind: 'asset', id: 'lift-9' } });
-    // P1: acknowledge within 5 minutes of the raise (DESIGN.md), counted from the event time.
+    // P1: acknowledge within 5 minutes of the raise (shared/contract/README.md), counted from the event time.
     expect(first.ack_due_at).toBe(new Date(BASE_TIME + 5 * 60_000).toISOString());
   });
 

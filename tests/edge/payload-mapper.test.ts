@@ -22,7 +22,7 @@ function refused(result: MapResult) {
 const doorEvent = (minor: number, extra: Record<string, unknown> = {}) =>
   bytes({ serial_no: 139, major: 5, minor, time: '2026-11-24T16:00:00+08:00', ...extra });
 
-describe('payload mapper: door controller (Hikvision minor codes, protocols.md section 6)', () => {
+describe('payload mapper: door controller (Hikvision minor codes, device-profiles/README.md)', () => {
   it.each([
     [0x19, 'door_opened'],
     [0x1a, 'door_closed'],
@@ -76,7 +76,7 @@ describe('payload mapper: door controller (Hikvision minor codes, protocols.md s
   });
 });
 
-describe('payload mapper: lift monitor (GB/T 24476-derived, protocols.md 5.2-5.3)', () => {
+describe('payload mapper: lift monitor (GB/T 24476-derived, device-profiles/README.md)', () => {
   const frame = {
     time: '2026-11-24T08:00:00.000Z',
     seq: 57,

@@ -3,7 +3,7 @@ import { loadProfiles } from '../../edge/profiles/load-profiles.js';
 import { LIFT_POINTS } from '../../edge/model/lift-points.js';
 import { PROFILES_DIR } from './edge-fixtures.js';
 
-/** Lints the whole shipped catalogue (conventions.md: device support is data, checked as a test). */
+/** Lints the whole shipped catalogue: device support is data, checked as a test (device-profiles/README.md). */
 describe('shipped device profiles', () => {
   const catalogue = loadProfiles(PROFILES_DIR);
 
@@ -20,7 +20,7 @@ describe('shipped device profiles', () => {
     }
   });
 
-  it('maps Hikvision door codes of protocols.md section 6', () => {
+  it('maps the Hikvision door codes of device-profiles/README.md', () => {
     const profile = catalogue.get('door_controller_generic');
     const codes = (profile?.driver === 'mqtt' ? profile.mqtt.events?.codes : undefined) ?? {};
     expect(codes['0x19']?.type).toBe('door_opened');
@@ -28,7 +28,7 @@ describe('shipped device profiles', () => {
     expect(codes['0x09']).toMatchObject({ type: 'credential_denied', attributes: { reason: 'card_not_found' } });
   });
 
-  it('maps every GB/T 24476-derived fault code 1-11 of protocols.md 5.2', () => {
+  it('maps every GB/T 24476-derived fault code 1-11 of device-profiles/README.md', () => {
     const profile = catalogue.get('lift_monitor_gbt24476');
     const faults = (profile?.driver === 'mqtt' ? profile.mqtt.faults?.codes : undefined) ?? {};
     expect(Object.keys(faults).map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);

@@ -11,7 +11,7 @@ export interface OutboxUnderTest {
 const ids = (batch: OutboxBatch | null): string[] => batch?.items.map((item) => item.id) ?? [];
 
 /**
- * What every Outbox must do (conventions.md item 6: write before send, delete on acknowledgement,
+ * What every Outbox must do (edge/outbox/outbox.ts: write before send, delete on acknowledgement,
  * replay what was in flight, never drop while unacknowledged). Run against each implementation.
  */
 export function describeOutboxContract(name: string, open: (clock: ManualClock) => Promise<OutboxUnderTest>): void {

@@ -17,7 +17,7 @@ export interface SerialPeer {
 
 /**
  * Opens `path` and splits what arrives into frames at `frameGapMs` of silence: the stand-in for a
- * serial line's inter-frame gap (Modbus t3.5 is 1.75-16 ms, protocols.md 1.1; a pty delivers a
+ * serial line's inter-frame gap (Modbus t3.5 is 1.75-16 ms, Modbus over Serial Line V1.02 §2.5.1.1; a pty delivers a
  * master's write at once, so a few ms is plenty).
  */
 export async function openSerialPeer(path: string, options: { baudRate?: number; frameGapMs?: number } = {}): Promise<SerialPeer> {

@@ -1,14 +1,15 @@
 /**
  * CJ/T 188 data identifiers are 16 bits, and their byte order on the wire differs between vendors
- * (protocols.md 4.1): 0x901F goes out as 90 1F (cj94, Friendcom, the "universal read" command) or as
- * 1F 90 (CSDN qingwufeiyang12346, aixiwang, xijunzhou). The checksum is the same either way.
- * Requests use the order the profile names; replies are accepted in either order.
+ * (edge/drivers/cjt188/README.md, DI byte order): 0x901F goes out as 90 1F (cj94, Friendcom, the
+ * "universal read" command) or as 1F 90 (CSDN qingwufeiyang12346, aixiwang, xijunzhou). The
+ * checksum is the same either way. Requests use the order the profile names; replies are accepted
+ * in either order.
  */
 export type DataIdOrder = 'high_first' | 'low_first';
 
-/** Read metering data of a water or gas meter (protocols.md 4.2). */
+/** Read metering data of a water or gas meter (edge/drivers/cjt188/README.md, the 0x901F reply). */
 export const DI_METERING_DATA = 0x901f;
-/** Read address (protocols.md 4.3, sent 81 0A). */
+/** Read address (sent 81 0A; edge/drivers/cjt188/README.md, worked frames). */
 export const DI_READ_ADDRESS = 0x810a;
 export const DATA_ID_LENGTH = 2;
 

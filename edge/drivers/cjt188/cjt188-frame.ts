@@ -5,7 +5,7 @@ import { FRAME_END, FRAME_START, PREAMBLE_BYTE, directedFrameParsers, scanSumFra
 import type { FrameParser } from '../serial/frame-parser.js';
 
 /**
- * CJ/T 188-2004 link layer (protocols.md 4.1):
+ * CJ/T 188-2004 link layer (edge/drivers/cjt188/README.md, frame):
  *   [FE x 2-4] 68 T A0 A1 A2 A3 A4 A5 A6 C L DATA(L) CS 16
  * T the meter type, A0..A6 low byte first, no data offset (unlike DL/T 645), CS = sum mod 256 from
  * 68 through the last DATA byte. Multi-byte fields are low byte first.
@@ -18,7 +18,7 @@ export interface Cjt188Frame {
   data: Uint8Array;
 }
 
-/** Meter types (protocols.md 4.1). */
+/** Meter types T (CJ/T 188-2004 meter type byte). */
 export const METER_TYPE = {
   coldWater: 0x10,
   hotWater: 0x11,
@@ -37,10 +37,10 @@ export const CONTROL_ABNORMAL = 0x40;
 export const CONTROL_FUNCTION_MASK = 0x3f;
 export const CJT188_FUNCTION = { readData: 0x01, readAddress: 0x03, writeData: 0x04 } as const;
 
-/** The standard asks for 2-4 FE before a frame (protocols.md 4.1); 0 serves meters that mind them. */
+/** CJ/T 188-2004 asks for 2-4 FE before a frame; 0 serves meters that mind them. */
 export const DEFAULT_CJT188_PREAMBLE_COUNT = 4;
 export const MAX_CJT188_PREAMBLE_COUNT = 4;
-/** Read replies carry L <= 0x64 (protocols.md 4.1). */
+/** Read replies carry L <= 0x64 (CJ/T 188-2004 length L; writes L <= 0x32). */
 export const MAX_CJT188_DATA_LENGTH = 0x64;
 /** Header bytes: 68, T, seven address bytes, C, L. */
 export const CJT188_HEADER_LENGTH = 11;

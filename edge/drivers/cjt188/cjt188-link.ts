@@ -4,7 +4,8 @@ import { runCjt188Transaction, type Cjt188Reply, type Cjt188Request } from './cj
 
 /**
  * A CJ/T 188 link: transactions over a frame link, numbering them with SER, which the master
- * increments mod 256 per exchange (protocols.md 4.1). One counter per bus: one exchange at a time.
+ * increments mod 256 per exchange (CJ/T 188-2004 SER; edge/drivers/cjt188/README.md). One counter
+ * per bus: one exchange at a time.
  */
 export class Cjt188Link implements BusLink<Cjt188Request, Cjt188Reply> {
   private ser = 0;

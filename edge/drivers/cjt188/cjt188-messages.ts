@@ -4,15 +4,16 @@ import { CJT188_FUNCTION, CONTROL_ABNORMAL, CONTROL_REPLY, type Cjt188Frame } fr
 
 /**
  * The CJ/T 188-2004 messages of this driver, both directions (the meter side serves the emulator).
- * Read data (protocols.md 4.1, 4.2): master C = 0x01, DATA = DI SER; meter 0x81 DI SER + data, or
- * 0xC1 abnormal carrying ST. SER: the master increments it per exchange, mod 256; the meter echoes it.
+ * Read data (edge/drivers/cjt188/README.md, frame): master C = 0x01, DATA = DI SER; meter 0x81 DI
+ * SER + data, or 0xC1 abnormal carrying ST. SER: the master increments it per exchange, mod 256;
+ * the meter echoes it.
  */
 
 export function readDataRequest(meterType: number, address: string, di: number, ser: number, order: DataIdOrder): Cjt188Frame {
   return { meterType, address, control: CJT188_FUNCTION.readData, data: Uint8Array.of(...dataIdBytes(di, order), ser & 0xff) };
 }
 
-/** Read address 0x03, DI 0x810A, to meter type AA and address AA x 7 (protocols.md 4.3). */
+/** Read address 0x03, DI 0x810A, to meter type AA and address AA x 7 (edge/drivers/cjt188/README.md). */
 export function readAddressRequest(ser: number, order: DataIdOrder): Cjt188Frame {
   return {
     meterType: CJT188_ANY_METER_TYPE,
@@ -31,7 +32,7 @@ export function readAddressReply(meterType: number, address: string, order: Data
   return { meterType, address, control: CONTROL_REPLY | CJT188_FUNCTION.readAddress, data: Uint8Array.of(...dataIdBytes(DI_READ_ADDRESS, order), ser & 0xff) };
 }
 
-/** Abnormal reply (0xC1 to a read): DATA = SER ST (protocols.md 4.1, cj94). */
+/** Abnormal reply (0xC1 to a read): DATA = SER ST (CJ/T 188-2004 as cnblogs cj94 quotes it). */
 export function abnormalReply(meterType: number, address: string, functionCode: number, ser: number, status: Uint8Array): Cjt188Frame {
   return { meterType, address, control: CONTROL_REPLY | CONTROL_ABNORMAL | functionCode, data: Uint8Array.of(ser & 0xff, ...status) };
 }

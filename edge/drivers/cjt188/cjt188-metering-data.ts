@@ -3,14 +3,15 @@ import type { MeterClockFields } from '../frame-codec/meter-clock.js';
 import { decodeBcdNumber, encodeBcdNumber, parseBcdFormat } from '../frame-codec/bcd-number.js';
 
 /**
- * The 0x901F reply of a water or gas meter (protocols.md 4.2), after DI (2) and SER (1):
+ * The 0x901F reply of a water or gas meter (edge/drivers/cjt188/README.md), after DI (2) and SER (1):
  *   offset 0  current cumulative volume, 4 BCD bytes low first, XXXXXX.XX
  *          4  its unit code
  *          5  settlement-day cumulative volume, XXXXXX.XX
  *          9  its unit code
  *         10  real time, 7 BCD bytes: ss mm hh DD MM YY CC
  *         17  status ST, 2 bytes
- * Example (real meter, 4.3): 00 02 00 00 2C -> 00 00 02 00 -> 000002.00 m3.
+ * Example (the real meter of edge/drivers/cjt188/README.md, worked frames):
+ * 00 02 00 00 2C -> 00 00 02 00 -> 000002.00 m3.
  */
 export const METERING_DATA_LENGTH = 19;
 export const VOLUME_FORMAT = parseBcdFormat('XXXXXX.XX');

@@ -10,7 +10,8 @@ import { toCubicMetres, volumeUnitTable } from './cjt188-units.js';
 
 /**
  * A poll of a CJ/T 188 water or gas meter is one step: read DI 0x901F and take every point from its
- * reply (protocols.md 4.2). Raw values: volumes in m3, valve_state 0/1/3, battery_low 1/0.
+ * reply (edge/drivers/cjt188/README.md, the 0x901F reply). Raw values: volumes in m3, valve_state
+ * 0/1/3, battery_low 1/0.
  */
 export function planCjt188Poll(profile: Cjt188DeviceProfile, address: string): Array<PollStep<Cjt188Request, Cjt188Reply>> {
   const settings = profile.settings;

@@ -6,15 +6,16 @@ import { CodeKeySchema, codeOfKey } from './cjt188-code-key.js';
 import { DEFAULT_VOLUME_UNITS } from './cjt188-units.js';
 
 /**
- * The cjt188 driver's part of a profile (protocols.md 4): water and gas meters read with DI 0x901F.
- * The settings carry what differs between vendors: DI byte order, ST bit layout, unit codes.
+ * The cjt188 driver's part of a profile (edge/drivers/cjt188/README.md): water and gas meters read
+ * with DI 0x901F. The settings carry what differs between vendors: DI byte order, ST bit layout,
+ * unit codes.
  */
 export const CJT188_FIELDS = ['current_volume', 'settlement_volume', 'valve_state', 'battery_low'] as const;
 export type Cjt188Field = (typeof CJT188_FIELDS)[number];
 
 export const Cjt188PointAttributesSchema = z.object({
   /**
-   * Which field of the 0x901F reply (protocols.md 4.2) this point is: current_volume and
+   * Which field of the 0x901F reply (edge/drivers/cjt188/README.md) this point is: current_volume and
    * settlement_volume in m3 (converted from the reply's unit code); valve_state 0 open, 1 closed,
    * 3 abnormal; battery_low 1 low, 0 normal.
    */
@@ -26,7 +27,7 @@ const byteSchema = z.number().int().min(0).max(0xff);
 
 const DEFAULT_VALVE_VALUES: Record<string, ValveState> = Object.fromEntries([...DEFAULT_STATUS_LAYOUT.valveValues].map(([code, state]) => [String(code), state]));
 
-/** ST layout (protocols.md 4.2): default D1D0 valve and D2 battery of the first byte. */
+/** ST layout (edge/drivers/cjt188/README.md, status word): default D1D0 valve and D2 battery of the first byte. */
 export const Cjt188StatusLayoutSchema = z
   .object({
     /** 0: the first ST byte sent holds the bits; 1: the second. */
@@ -48,22 +49,25 @@ export const Cjt188StatusLayoutSchema = z
     }
   });
 
-/** Water (0x10-0x19) and gas (0x30-0x39) meters share the 0x901F layout; heat meters do not (protocols.md 4.2). */
+/**
+ * Water (0x10-0x19) and gas (0x30-0x39) meters share the 0x901F layout; heat meters do not
+ * (edge/drivers/cjt188/README.md, the 0x901F reply).
+ */
 function isWaterOrGasType(type: number): boolean {
   return (type >= 0x10 && type <= 0x19) || (type >= 0x30 && type <= 0x39);
 }
 
 export const Cjt188ProfileSectionSchema = z
   .object({
-    /** Meter type byte T (protocols.md 4.1): 0x10 cold water. */
+    /** Meter type byte T (CJ/T 188-2004): 0x10 cold water. */
     meter_type: byteSchema
       .refine(isWaterOrGasType, 'meter_type must be a water (0x10-0x19) or gas (0x30-0x39) meter; heat meters answer 0x901F with another layout')
       .default(METER_TYPE.coldWater),
     /** How requests send DI 0x901F: high_first 90 1F, low_first 1F 90. Replies are accepted either way. */
     di_order: z.enum(['high_first', 'low_first']).default('high_first'),
-    /** FE bytes before each request (the standard asks for 2-4; protocols.md 4.1). */
+    /** FE bytes before each request (CJ/T 188-2004 asks for 2-4). */
     preamble_count: z.number().int().min(0).max(MAX_CJT188_PREAMBLE_COUNT).default(DEFAULT_CJT188_PREAMBLE_COUNT),
-    /** Refuse replies whose SER is not the request's (protocols.md 4.1: the meter echoes it). */
+    /** Refuse replies whose SER is not the request's (CJ/T 188-2004: the meter echoes it). */
     require_ser_echo: z.boolean().default(true),
     /** Unit code -> factor to m3. 0x29 L and 0x2C m3 by default; list the UNVERIFIED x10/x100 codes if a meter sends them. */
     volume_units: z.record(CodeKeySchema, z.number().positive()).default({ ...DEFAULT_VOLUME_UNITS }),

@@ -1,6 +1,7 @@
 /**
- * The status word ST of a CJ/T 188 reply: 2 bytes, sent first byte first (protocols.md 4.2). Its bit
- * layout is vendor-defined in practice, so a profile names it:
+ * The status word ST of a CJ/T 188 reply: 2 bytes, sent first byte first
+ * (edge/drivers/cjt188/README.md). Its bit layout is vendor-defined in practice, so a profile names
+ * it:
  * - the commonly implemented layout (UNVERIFIED against the standard): first byte D1D0 = valve,
  *   00 open / 01 closed / 11 abnormal; D2 = battery low. Default here.
  * - xijunzhou cj188.h: valve under mask 0xC0 (0x00 open, 0x40 closed, 0xC0 abnormal), battery 0x20:
@@ -10,7 +11,7 @@ export type ValveState = 'open' | 'closed' | 'abnormal';
 
 /**
  * The valve_state point's values: the codes the Android A017 reader and the default layout use
- * (protocols.md 4.2: 00 open, 01 closed, 03 abnormal).
+ * (00 open, 01 closed, 03 abnormal; edge/drivers/cjt188/README.md, status word).
  */
 export const VALVE_STATE_CODE: Readonly<Record<ValveState, number>> = { open: 0, closed: 1, abnormal: 3 };
 

@@ -3,9 +3,9 @@ import { codeOfKey } from './cjt188-code-key.js';
 
 /**
  * Volume unit codes of CJ/T 188-2004 Table 13 as ng_driver_cjt188 `Unit::from_code` implements it
- * (protocols.md 4.2): 0x29 L, 0x2C m3; the x10 / x100 variants sit at +1 / +2 (0x2A L x10,
- * 0x2B L x100, 0x2D m3 x10, 0x2E m3 x100) and are UNVERIFIED against the standard, so a profile
- * has to list them itself. Values are factors to m3, the unit of the volume points.
+ * (edge/drivers/cjt188/README.md, unit codes): 0x29 L, 0x2C m3; the x10 / x100 variants sit at +1 /
+ * +2 (0x2A L x10, 0x2B L x100, 0x2D m3 x10, 0x2E m3 x100) and are UNVERIFIED against the standard,
+ * so a profile has to list them itself. Values are factors to m3, the unit of the volume points.
  */
 export const UNIT_CODE_LITRE = 0x29;
 export const UNIT_CODE_CUBIC_METRE = 0x2c;

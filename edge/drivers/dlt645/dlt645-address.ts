@@ -1,6 +1,6 @@
 import { parseBcdAddress } from '../frame-codec/bcd-address.js';
 
-/** DL/T 645-2007 addresses: 12 BCD digits in 6 bytes, low byte first (protocols.md 3.1). */
+/** DL/T 645-2007 addresses: 12 BCD digits in 6 bytes, low byte first (edge/drivers/dlt645/README.md, frame). */
 export const DLT645_ADDRESS_DIGITS = 12;
 /** Broadcast address: only for broadcast commands (time sync 0x08, freeze 0x16); no meter replies. */
 export const DLT645_BROADCAST_ADDRESS = '999999999999';

@@ -2,7 +2,8 @@ import { bytesLowByteFirst, digitsLowByteFirst } from '../frame-codec/bcd.js';
 
 /**
  * Data identifiers DI3 DI2 DI1 DI0, written as 8 hex digits ("00010000" = forward active total
- * energy) and sent DI0 first (protocols.md 3.2): "02010100" -> 00 01 01 02 (before +0x33).
+ * energy) and sent DI0 first (DL/T 645-2007 transmission order; edge/drivers/dlt645/README.md):
+ * "02010100" -> 00 01 01 02 (before +0x33).
  */
 export const DATA_ID_LENGTH = 4;
 

@@ -5,7 +5,7 @@ import { FRAME_END, FRAME_START, PREAMBLE_BYTE, directedFrameParsers, scanSumFra
 import type { FrameParser } from '../serial/frame-parser.js';
 
 /**
- * DL/T 645-2007 link layer (protocols.md 3.1):
+ * DL/T 645-2007 data link layer (frame format; edge/drivers/dlt645/README.md, frame):
  *   [FE x n] 68 A0 A1 A2 A3 A4 A5 68 C L DATA(L) CS 16
  * A0..A5 low byte first; every DATA byte +0x33 on the wire; CS = sum mod 256 from the first 68
  * through the last DATA byte. Frames here carry DATA as meant (offset removed); the offset is
@@ -19,13 +19,13 @@ export interface Dlt645Frame {
   data: Uint8Array;
 }
 
-/** Control code bits (protocols.md 3.1): D7 direction, D6 abnormal reply, D5 follow-up frame exists. */
+/** Control code bits (DL/T 645-2007 control code C): D7 direction, D6 abnormal reply, D5 follow-up frame exists. */
 export const CONTROL_REPLY = 0x80;
 export const CONTROL_ABNORMAL = 0x40;
 export const CONTROL_FOLLOW_UP = 0x20;
 export const CONTROL_FUNCTION_MASK = 0x1f;
 
-/** Function codes used here (protocols.md 3.1). */
+/** Function codes used here (edge/drivers/dlt645/README.md, functions). */
 export const DLT645_FUNCTION = {
   broadcastTimeSync: 0x08,
   read: 0x11,
@@ -35,10 +35,10 @@ export const DLT645_FUNCTION = {
 
 /** Added to every DATA byte on send, subtracted on receive. */
 export const DATA_OFFSET = 0x33;
-/** FE bytes sent before a request to wake the meter (protocols.md 3.1); profiles may send 0-4. */
+/** FE bytes sent before a request to wake the meter (DL/T 645-2007 preamble); profiles may send 0-4. */
 export const DEFAULT_DLT645_PREAMBLE_COUNT = 4;
 export const MAX_DLT645_PREAMBLE_COUNT = 4;
-/** Longest DATA of a read reply (protocols.md 3.1, read L <= 200). */
+/** Longest DATA of a read reply (DL/T 645-2007 length L: read L <= 200, write L <= 50). */
 export const MAX_DLT645_DATA_LENGTH = 200;
 /** Header bytes: 68, six address bytes, 68, C, L. */
 export const DLT645_HEADER_LENGTH = 10;

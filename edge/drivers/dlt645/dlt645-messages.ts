@@ -9,10 +9,11 @@ import { CONTROL_ABNORMAL, CONTROL_FOLLOW_UP, CONTROL_REPLY, DLT645_FUNCTION, ty
  * The DL/T 645-2007 messages of this driver, both directions (the meter side serves the emulator).
  * DATA as meant, before the +0x33 offset that buildDlt645Frame adds.
  *
- * Read (protocols.md 3.1): master 0x11, DATA = DI0..DI3. Meter: 0x91 DI + value; 0xB1 the same with
- * more to follow; 0xD1 ERR. Follow-up (0x12, DATA = DI + SEQ, SEQ from 1): meter 0x92 / 0xB2 with
- * DI + value part + SEQ, 0xD2 ERR. The follow-up layout is as public implementations have it
- * (chsunnyboy/javapractise ControllCode07); UNVERIFIED against the standard text.
+ * Read (edge/drivers/dlt645/README.md, functions): master 0x11, DATA = DI0..DI3. Meter: 0x91 DI +
+ * value; 0xB1 the same with more to follow; 0xD1 ERR. Follow-up (0x12, DATA = DI + SEQ, SEQ from
+ * 1): meter 0x92 / 0xB2 with DI + value part + SEQ, 0xD2 ERR. The follow-up layout is as public
+ * implementations have it (chsunnyboy/javapractise ControllCode07); UNVERIFIED against the standard
+ * text.
  */
 
 export function readRequest(address: string, di: string): Dlt645Frame {
@@ -30,7 +31,7 @@ export function readAddressRequest(): Dlt645Frame {
 
 /**
  * Broadcast time sync 0x08 to 99..99, DATA = ss mm hh DD MM YY in BCD; no meter replies
- * (protocols.md 3.1). The fields are sent as given, without a calendar check.
+ * (DL/T 645-2007 broadcast time sync). The fields are sent as given, without a calendar check.
  */
 export function broadcastTimeSyncRequest(time: MeterClockFields): Dlt645Frame {
   const data = [time.second, time.minute, time.hour, time.day, time.month, time.year % 100].map(numberToBcdByte);
@@ -57,7 +58,7 @@ export function readAddressReply(address: string): Dlt645Frame {
   return { address, control: CONTROL_REPLY | DLT645_FUNCTION.readAddress, data: addressToWire(address) };
 }
 
-/** Bits of the error word ERR in an abnormal reply (protocols.md 3.1). */
+/** Bits of the error word ERR in an abnormal reply (600888/dlt645 ErrorCode; edge/drivers/dlt645/README.md). */
 export const DLT645_ERROR_BITS = {
   other: 0x01,
   noRequestedData: 0x02,

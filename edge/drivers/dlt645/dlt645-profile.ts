@@ -4,19 +4,23 @@ import { BCD_FORMAT_PATTERN, MAX_BCD_FORMAT_DIGITS, parseBcdFormat } from '../fr
 import { DEFAULT_DLT645_PREAMBLE_COUNT, MAX_DLT645_DATA_LENGTH, MAX_DLT645_PREAMBLE_COUNT } from './dlt645-frame.js';
 
 /**
- * The dlt645 driver's part of a profile (protocols.md 3). A point names the data identifier (DI) to
- * read and the BCD format of its value; the driver reads each DI once per poll, however many points
- * take bytes from its reply (a block DI such as 02 01 FF 00, voltages A, B, C, is one read).
+ * The dlt645 driver's part of a profile (edge/drivers/dlt645/README.md). A point names the data
+ * identifier (DI) to read and the BCD format of its value; the driver reads each DI once per poll,
+ * however many points take bytes from its reply (a block DI such as 02 01 FF 00, voltages A, B, C,
+ * is one read).
  */
 export const Dlt645PointAttributesSchema = z.object({
-  /** Data identifier DI3 DI2 DI1 DI0 as 8 hex digits, e.g. "00010000" (protocols.md 3.2). */
+  /** Data identifier DI3 DI2 DI1 DI0 as 8 hex digits, e.g. "00010000" (edge/drivers/dlt645/README.md). */
   di: z.string().regex(/^[0-9A-Fa-f]{8}$/, 'di is 8 hex digits, DI3 first: "00010000"'),
   /** BCD format of the value, e.g. "XXXXXX.XX": digits before and after the decimal point. */
   format: z
     .string()
     .regex(BCD_FORMAT_PATTERN, 'format is written like XXXXXX.XX')
     .refine((format) => format.replace('.', '').length <= MAX_BCD_FORMAT_DIGITS, `a format has at most ${MAX_BCD_FORMAT_DIGITS} digits`),
-  /** Bit 7 of the most significant byte is the sign (power, current, combined energy: protocols.md 3.2). */
+  /**
+   * Bit 7 of the most significant byte is the sign (power, current, combined energy:
+   * edge/drivers/dlt645/README.md, data identifiers).
+   */
   signed: z.boolean().default(false),
   /** Where the value starts in the DI's data, in bytes after the DI: 0, or 2 / 4 for phases B / C of a block. */
   data_offset: z.number().int().min(0).max(MAX_DLT645_DATA_LENGTH - 4 - 1).default(0),
@@ -25,7 +29,7 @@ export type Dlt645PointAttributes = z.infer<typeof Dlt645PointAttributesSchema>;
 
 export const Dlt645ProfileSectionSchema = z
   .object({
-    /** FE bytes sent before each request to wake the meter (protocols.md 3.1: 4 is usual). */
+    /** FE bytes sent before each request to wake the meter (DL/T 645-2007 preamble: 4 is usual). */
     preamble_count: z.number().int().min(0).max(MAX_DLT645_PREAMBLE_COUNT).default(DEFAULT_DLT645_PREAMBLE_COUNT),
     /**
      * exact: a DI's reply must end where its furthest point ends, so a wrong format (XXX.X where the

@@ -46,7 +46,7 @@ export async function runDlt645Transaction(request: Dlt645Request, exchange: Fra
   };
   switch (request.kind) {
     case 'broadcast_time_sync':
-      // Broadcasts to 99..99 are never answered (protocols.md 3.1).
+      // Broadcasts to 99..99 are never answered (DL/T 645-2007 broadcast address).
       await exchange({ frame: buildDlt645Frame(broadcastTimeSyncRequest(request.time), request.preambleCount), expectReply: false }, timeoutMs);
       return { address: DLT645_BROADCAST_ADDRESS, data: new Uint8Array(0), frames: 0 };
     case 'read_address': {

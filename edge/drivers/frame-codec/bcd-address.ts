@@ -1,10 +1,11 @@
 import { bytesLowByteFirst, digitsLowByteFirst } from './bcd.js';
 
 /**
- * Meter addresses as both meter protocols carry them: N decimal digits, two per byte, LOW BYTE FIRST
- * on the wire. DL/T 645: 12 digits in 6 bytes, meter 123456789012 -> 12 90 78 56 34 12
- * (protocols.md 3.1). CJ/T 188: 14 digits in 7 bytes, meter 00201510270588 -> 88 05 27 10 15 20 00
- * (4.3). Addresses are kept as the digit string printed on the nameplate, most significant first.
+ * Meter addresses as both meter protocols carry them: N decimal digits, two per byte, LOW BYTE
+ * FIRST on the wire. DL/T 645: 12 digits in 6 bytes, meter 123456789012 -> 12 90 78 56 34 12
+ * (edge/drivers/dlt645/README.md). CJ/T 188: 14 digits in 7 bytes, meter 00201510270588 ->
+ * 88 05 27 10 15 20 00 (edge/drivers/cjt188/README.md). Addresses are kept as the digit string
+ * printed on the nameplate, most significant first.
  */
 
 /** Checks a configured address; throws an Error naming the problem. Returns the digits. */

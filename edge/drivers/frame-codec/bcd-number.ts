@@ -2,13 +2,14 @@ import { bytesLowByteFirst, digitsLowByteFirst } from './bcd.js';
 
 /**
  * BCD numbers with an implied decimal point, written as DL/T 645-2007 writes data formats:
- * "XXXXXX.XX" is 8 digits in 4 bytes with 2 decimals (protocols.md 3.2; CJ/T 188 volumes use the same
- * format, 4.2). Bytes travel low byte first. A signed item keeps its sign in bit 7 of the most
- * significant byte (0 positive, 1 negative), the magnitude in the remaining digits (protocols.md 3.2,
- * "MSB bit7 = sign").
+ * "XXXXXX.XX" is 8 digits in 4 bytes with 2 decimals (edge/drivers/dlt645/README.md, data
+ * identifiers; CJ/T 188 volumes use the same format). Bytes travel low byte first. A signed item
+ * keeps its sign in bit 7 of the most significant byte (0 positive, 1 negative), the magnitude in the
+ * remaining digits (DL/T 645-2007 data formats, as 600888/dlt645 and libdlt645 decode them).
  *
- * Example (protocols.md 3.3, P = -0.4567 kW, XX.XXXX signed): 67 45 80 (after -0x33)
- *   -> reversed 80 45 67 -> bit 7 set: negative, 00 45 67 -> 00.4567 -> -0.4567.
+ * Example (edge/drivers/dlt645/README.md, worked frames; P = -0.4567 kW, XX.XXXX signed):
+ *   67 45 80 (after -0x33) -> reversed 80 45 67 -> bit 7 set: negative,
+ *   00 45 67 -> 00.4567 -> -0.4567.
  */
 export interface BcdFormat {
   /** As written in the profile, e.g. "XXX.XXX". */

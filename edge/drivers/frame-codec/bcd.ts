@@ -1,7 +1,8 @@
 /**
  * Packed BCD as DL/T 645-2007 and CJ/T 188-2004 carry numbers and addresses: two decimal digits per
- * byte, high digit in the high nibble, multi-byte fields sent LOW BYTE FIRST (protocols.md 3.1, 4.1).
- * Example: the number 00123456 travels as 56 34 12 00.
+ * byte, high digit in the high nibble, multi-byte fields sent LOW BYTE FIRST (both standards'
+ * transmission order; edge/drivers/dlt645/README.md, edge/drivers/cjt188/README.md). Example: the
+ * number 00123456 travels as 56 34 12 00.
  */
 
 /** Whether both nibbles of a byte are decimal digits (0x00-0x99). */

@@ -1,6 +1,6 @@
 /**
- * Hex text for frames, as protocols.md writes them ("68 12 90 78 56 34 12 68 ..."): for test vectors,
- * log lines and error messages.
+ * Hex text for frames, as the drivers' READMEs write them ("68 12 90 78 56 34 12 68 ..."): for test
+ * vectors, log lines and error messages.
  */
 
 /** "68 12 90" or "681290" -> bytes; throws on an odd digit count or a non-hex character. */

@@ -1,6 +1,7 @@
 /**
  * Wall-clock time as meters keep and send it: local time fields, no zone. DL/T 645 time sync sends
- * ss mm hh DD MM YY (protocols.md 3.3); CJ/T 188 replies carry ss mm hh DD MM YY CC (4.2).
+ * ss mm hh DD MM YY (edge/drivers/dlt645/README.md); CJ/T 188 replies carry ss mm hh DD MM YY CC
+ * (edge/drivers/cjt188/README.md, the 0x901F reply).
  */
 export interface MeterClockFields {
   /** Four digits, e.g. 2026. */

@@ -5,14 +5,15 @@ import { sum8 } from './checksum.js';
 /**
  * Finds frames of the shape both DL/T 645-2007 and CJ/T 188-2004 use in a stream of received bytes:
  *   68 <fixed header> L DATA(L bytes) CS 16
- * DL/T 645: 68 A0..A5 68 C L (header 10 bytes, protocols.md 3.1); CJ/T 188: 68 T A0..A6 C L
- * (header 11 bytes, 4.1). Bytes before a frame (FE wake-up preamble, line noise, an echo of our own
- * request on an RS-485 adapter) are skipped: every 0x68 is a candidate start, and the layout rejects
- * headers that cannot be a frame of its protocol and direction.
+ * DL/T 645: 68 A0..A5 68 C L (header 10 bytes, edge/drivers/dlt645/README.md); CJ/T 188: 68 T
+ * A0..A6 C L (header 11 bytes, edge/drivers/cjt188/README.md). Bytes before a frame (FE wake-up
+ * preamble, line noise, an echo of our own request on an RS-485 adapter) are skipped: every 0x68 is
+ * a candidate start, and the layout rejects headers that cannot be a frame of its protocol and
+ * direction.
  */
 export const FRAME_START = 0x68;
 export const FRAME_END = 0x16;
-/** The wake-up byte sent before a frame (protocols.md 3.1, 4.1). */
+/** The wake-up byte sent before a frame (the preamble of DL/T 645-2007 and CJ/T 188-2004). */
 export const PREAMBLE_BYTE = 0xfe;
 
 export interface SumFrameLayout {

@@ -1,8 +1,9 @@
 import { BusError } from '../../bus/bus-error.js';
 
 /**
- * modbus-serial's failures mapped onto BusError kinds (conventions.md 12). How the library signals
- * each (node_modules/modbus-serial/index.js, 8.0.x):
+ * modbus-serial's failures mapped onto the BusError kinds the scheduler decides by
+ * (edge/bus/bus-error.ts, edge/drivers/README.md). How the library signals each
+ * (node_modules/modbus-serial/index.js, 8.0.x):
  * - no reply in time: TransactionTimedOutError, message "Timed out", errno ETIMEDOUT;
  * - bad CRC: new Error("CRC error");
  * - exception reply (FC | 0x80): Error "Modbus exception N: ..." with err.modbusCode = N;

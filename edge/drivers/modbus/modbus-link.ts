@@ -20,7 +20,7 @@ export const OPEN_TIMEOUT_MS = 5_000;
  * A BusLink over a ModbusTransport. Every promise settles: each transaction races the library
  * against a guard timer and against the transport being lost; every failure is a BusError. A
  * transport found closed after a failure turns the failure into 'transport', so the scheduler
- * reopens the link instead of counting timeouts against each device (field-lessons.md: one dead
+ * reopens the link instead of counting timeouts against each device (edge/bus/README.md: one dead
  * port must not look like many dead meters).
  */
 export class ModbusLink implements BusLink<ModbusRequest, ModbusReply> {

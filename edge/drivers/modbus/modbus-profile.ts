@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { polledProfileSchema } from '../../profiles/polled-profile.js';
 
 /**
- * The modbus driver's part of a device profile (conventions.md 2: the driver owns the schema of its
- * attributes). A profile has a `settings:` section (this file's ModbusProfileSectionSchema) and points
- * whose `attributes:` say where each value lives (ModbusPointAttributesSchema).
+ * The modbus driver's part of a device profile (the driver owns the schema of its attributes:
+ * edge/drivers/README.md). A profile has a `settings:` section (this file's
+ * ModbusProfileSectionSchema) and points whose `attributes:` say where each value lives
+ * (ModbusPointAttributesSchema).
  */
 
 /**
@@ -24,9 +25,10 @@ export type ModbusDataType = (typeof MODBUS_DATA_TYPES)[number];
 
 /**
  * Byte order of a 32-bit value over its two registers, naming the value's bytes A (most significant)
- * to D as they appear on the wire. ABCD: high word first, big-endian (Eastron, protocols.md 2);
- * CDAB: low word first (TUF-2000 LONG, protocols.md 2.3); BADC: bytes swapped in each word; DCBA:
- * fully little-endian. 16-bit registers are always big-endian (Modbus Application Protocol §4.2).
+ * to D as they appear on the wire. ABCD: high word first, big-endian (the Eastron SDM120 / SDM630
+ * Modbus protocol); CDAB: low word first (TUF-2000F user manual §5.1, LONG); BADC: bytes swapped
+ * in each word; DCBA: fully little-endian. 16-bit registers are always big-endian (Modbus
+ * Application Protocol §4.2).
  */
 export const WORD_ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;
 export const WordOrderSchema = z.enum(WORD_ORDERS);
@@ -37,7 +39,7 @@ export function registerWidth(type: ModbusDataType): 1 | 2 {
   return type === 'int32' || type === 'uint32' || type === 'float32' || type === 'bcd32' ? 2 : 1;
 }
 
-/** Wire limits of one request (protocols.md 1.3, libmodbus MODBUS_MAX_READ_REGISTERS / _BITS). */
+/** Wire limits of one request (Modbus Application Protocol V1.1b3 §6.1-6.4, libmodbus MODBUS_MAX_READ_REGISTERS / _BITS). */
 export const MAX_REGISTERS_PER_READ = 125;
 export const MAX_BITS_PER_READ = 2000;
 
@@ -47,7 +49,7 @@ export const ModbusPointAttributesSchema = z
     /**
      * 0-based address on the wire (the PDU's starting address). Manuals often list 1-based register
      * numbers with a table prefix: number 30001 -> 0x0000 (input register), 40001 -> 0x0000 (holding
-     * register), TUF-2000 REG0001 -> 0x0000 (protocols.md 2, 2.3).
+     * register), TUF-2000 REG0001 -> 0x0000 (edge/drivers/modbus/README.md, register maps).
      */
     address: z.number().int().min(0).max(65_535),
     type: z.enum(MODBUS_DATA_TYPES),
@@ -86,7 +88,7 @@ export const ModbusProfileSectionSchema = z
     /**
      * Largest FC03/FC04 read the device accepts. The protocol allows 125; many meters accept fewer
      * (Eastron SDM630: 80 registers per third-party maps, UNVERIFIED; SDM72D-M: 30 parameters =
-     * 60 registers, protocols.md 2), so each profile sets its own.
+     * 60 registers, per its manual; edge/drivers/modbus/README.md), so each profile sets its own.
      */
     max_registers_per_read: z.number().int().min(1).max(MAX_REGISTERS_PER_READ).default(MAX_REGISTERS_PER_READ),
     /** Largest FC01/FC02 read, in bits (protocol limit 2000). */

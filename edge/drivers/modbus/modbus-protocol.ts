@@ -12,9 +12,12 @@ import { encodeRegisters } from './register-codec.js';
  * device's planned reads one after another and writes points the profile marks writable.
  */
 
-/** RTU slave addresses 1-247; 0 is broadcast (no reply), 248-255 reserved (protocols.md 1.3). */
+/** RTU slave addresses 1-247; 0 is broadcast (no reply), 248-255 reserved (Modbus over Serial Line V1.02 §2.2). */
 export const RTU_UNIT_ID_RANGE = [1, 247] as const;
-/** The MBAP unit identifier is one byte; a plain TCP device ignores it (protocols.md 1.6). */
+/**
+ * The MBAP unit identifier is one byte; a plain TCP device ignores it (Modbus Messaging on TCP/IP
+ * Implementation Guide V1.0b, MBAP header).
+ */
 export const TCP_UNIT_ID_RANGE = [0, 255] as const;
 
 /**

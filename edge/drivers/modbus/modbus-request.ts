@@ -22,7 +22,7 @@ export interface ModbusRequest {
   functionCode: ModbusFunctionCode;
   /** 0-based wire address of the first register or bit. */
   address: number;
-  /** Registers or bits read or written: 1-125 for FC03/04, 1-2000 for FC01/02 (protocols.md 1.3). */
+  /** Registers or bits read or written: 1-125 for FC03/04, 1-2000 for FC01/02 (Modbus Application Protocol V1.1b3 §6.1-6.4). */
   quantity: number;
   /** Writes only: bits as 0/1 (FC05, FC15) or register words 0-0xFFFF (FC06, FC16), quantity of them. */
   values?: readonly number[];

@@ -2,9 +2,10 @@ import modbusSerial, { type FCallback, type FCallbackVal } from 'modbus-serial';
 import type { ModbusTable } from './modbus-profile.js';
 
 /**
- * A Modbus slave over modbus-serial's ServerTCP / ServerSerial, for simulators and tests. It lives in
- * the driver folder because only edge/drivers/modbus/ imports modbus-serial (conventions.md 1); the
- * rest of the code serves registers through the library-neutral ModbusServerHandler below.
+ * A Modbus slave over modbus-serial's ServerTCP / ServerSerial, for simulators and tests. It lives
+ * in the driver folder because only edge/drivers/modbus/ imports modbus-serial
+ * (edge/drivers/README.md); the rest of the code serves registers through the library-neutral
+ * ModbusServerHandler below.
  */
 
 /** What a slave does with one request: data, an exception reply, or no reply at all (a dead unit). */
@@ -26,7 +27,7 @@ function exceptionReply(code: number): Error {
   return Object.assign(new Error(`modbus exception ${code}`), { modbusErrorCode: code });
 }
 
-/** Exception 01 ILLEGAL FUNCTION (protocols.md 1.4). */
+/** Exception 01 ILLEGAL FUNCTION (Modbus Application Protocol V1.1b3 §7). */
 const ILLEGAL_FUNCTION = 1;
 
 /**

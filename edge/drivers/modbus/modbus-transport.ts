@@ -1,7 +1,7 @@
 import type { ModbusReply, ModbusRequest } from './modbus-request.js';
 
 /**
- * The thin seam between the link and the Modbus library (conventions.md 1): the link's promises,
+ * The thin seam between the link and the Modbus library (edge/drivers/README.md): the link's promises,
  * error kinds and guards are tested against a fake transport with no port; the one implementation
  * over modbus-serial (modbus-serial-transport.ts) is tested against real peers.
  */

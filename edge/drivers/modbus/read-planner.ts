@@ -19,7 +19,7 @@ import { decodeRegisterBit, decodeRegisters } from './register-codec.js';
  * address are merged while the read stays within max_registers_per_read (max_bits_per_read for coils
  * and discrete inputs) and the unused registers between two points stay within max_gap. Batching
  * matters on RS-485: at 9600 8N1 two t3.5 gaps cost 7.3 ms of a 25 ms two-register read
- * (protocols.md 1.5). Worked out once per device when it is added.
+ * (edge/bus/README.md, what a serial line can carry). Worked out once per device when it is added.
  */
 
 /** The function code that reads each table (Modbus Application Protocol §6.1-6.4). */

@@ -7,8 +7,8 @@ import type { ModbusDataType, WordOrder } from './modbus-profile.js';
  * significant) to D, come in the profile's word order:
  *
  *   order  word 0  word 1   e.g. float32 230.0 = 0x43660000
- *   ABCD   A B     C D      43 66 | 00 00   (Eastron, protocols.md 2)
- *   CDAB   C D     A B      00 00 | 43 66   (TUF-2000 LONG, protocols.md 2.3)
+ *   ABCD   A B     C D      43 66 | 00 00   (Eastron SDM120 / SDM630 Modbus protocol)
+ *   CDAB   C D     A B      00 00 | 43 66   (TUF-2000 LONG, TUF-2000F user manual §5.1)
  *   BADC   B A     D C      66 43 | 00 00
  *   DCBA   D C     B A      00 00 | 66 43
  */

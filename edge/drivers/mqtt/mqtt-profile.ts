@@ -6,7 +6,8 @@ import { parseVendorCode } from './vendor-code.js';
 
 /**
  * The `mqtt:` section of a device profile: how this model's JSON payloads map onto canonical events
- * and readings. Only the MQTT driver reads it (conventions.md: the driver owns its attributes).
+ * and readings. Only the MQTT driver reads it (the driver owns its attributes:
+ * edge/drivers/README.md).
  *
  * Field names are dotted paths into the payload ("AccessControllerEvent.serialNo"), so a vendor's
  * nested JSON needs no reshaping on the device side.
@@ -52,7 +53,7 @@ export type StatusPoint = z.infer<typeof StatusPointSchema>;
 
 /**
  * Fault records: a payload naming a fault code, raised or (with state_field = cleared_value)
- * recovered. Codes map onto the canonical lift faults (protocols.md 5.2).
+ * recovered. Codes map onto the canonical lift faults (device-profiles/README.md, lift monitors).
  */
 const FaultTableSchema = z.object({
   code_field: FieldPathSchema,

@@ -1,7 +1,7 @@
 /**
  * Vendor event and fault codes as they appear in profiles and payloads: a non-negative integer, or a
  * string holding one in decimal ("25") or hexadecimal ("0x19", the way Hikvision documents its minor
- * codes: protocols.md section 6). YAML 1.2 already reads an unquoted 0x19 key as 25; both spellings
+ * codes: device-profiles/README.md). YAML 1.2 already reads an unquoted 0x19 key as 25; both spellings
  * name the same code.
  */
 export function parseVendorCode(value: unknown): number | null {

@@ -2,9 +2,9 @@ import { SerialPort } from 'serialport';
 import { BusError } from '../../bus/bus-error.js';
 
 /**
- * The one file that imports serialport (conventions.md 1: only the transport seam touches the
- * library). A serial port opened for frame protocols, with every library failure mapped to
- * BusError('transport'), and every operation a promise that settles.
+ * The one file that imports serialport (only the transport seam touches the library:
+ * edge/drivers/README.md). A serial port opened for frame protocols, with every library failure
+ * mapped to BusError('transport'), and every operation a promise that settles.
  */
 export interface SerialSettings {
   /** /dev/ttyUSB0, /dev/serial/by-id/..., or one end of a pty pair in tests. */

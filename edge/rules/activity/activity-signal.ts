@@ -1,5 +1,5 @@
 /**
- * The signals a household's activity is seen in (issue 4): its door controller, its water and
+ * The signals a household's activity is seen in: its door controller, its water and
  * electricity meters, and its residents' cards at the estate gate. Only real activity counts:
  * a door event, the start of water use, a switch-on; never a keep-alive or a frame that repeats a
  * level (ThingsBoard #12771, #15614: keep-alives counted as activity and inactivity never fired).

@@ -14,7 +14,7 @@ export type Absence =
   | { kind: 'left_estate'; since: number };
 
 /**
- * Is the resident away rather than inactive? (field-lessons.md: the Zhuhai pilot's false alarms
+ * Is the resident away rather than inactive? (edge/rules/README.md: the Zhuhai pilot's false alarms
  * came from a resident staying with her daughter.) Three cases, in this order:
  * - a registered away period (travel, hospital) is in force;
  * - a registered period is over and she has not come through the door since its departure: she

@@ -5,7 +5,7 @@ import { formatLocal, formatMinutes, MS_PER_HOUR } from '../activity/local-time.
 import type { QuietFacts } from './care-facts.js';
 
 /**
- * The evidence summary of a care alert: the values behind the decision, no raw signals (DESIGN.md,
+ * The evidence summary of a care alert: the values behind the decision, no raw signals (shared/contract/README.md,
  * Privacy). Times are wire times; a housekeeper reads them in the reason.
  */
 export function quietEvidence(facts: QuietFacts): Evidence {

@@ -19,7 +19,7 @@ const heldKey = (deviceId: string): string => `held:${deviceId}`;
 const busKey = (bus: string): string => `bus:${bus}`;
 
 /**
- * No data is not no activity (issue 4): a device without a good reading for longer than its
+ * No data is not no activity (edge/rules/README.md): a device without a good reading for longer than its
  * silence limit (silence-limit.ts: N poll periods, or a limit per kind for devices that push, or 3
  * missed beats of a heartbeat it has shown: heartbeat.ts) gets a minor device_offline alert on the
  * device itself (subject kind device; P3, facilities), and the alert clears with the next good

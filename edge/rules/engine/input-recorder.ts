@@ -16,9 +16,9 @@ export function recordingsDir(dataDir: string): string {
 /**
  * Writes every input of the rule engine, in the order handled, as JSON Lines (engine-input.ts) to
  * recordings/YYYY-MM-DD.jsonl (UTC date of the gateway clock), so `estatecare backtest` can replay
- * what this gateway saw through other thresholds. Household signals stay on the gateway (DESIGN.md,
- * Privacy): recordings are never sent anywhere. Write failures are logged and counted, never thrown
- * into the pipeline.
+ * what this gateway saw through other thresholds. Household signals stay on the gateway
+ * (shared/contract/README.md, privacy): recordings are never sent anywhere. Write failures are
+ * logged and counted, never thrown into the pipeline.
  */
 export class InputRecorder {
   private fd: number | null = null;

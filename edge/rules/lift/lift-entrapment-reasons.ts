@@ -1,7 +1,7 @@
 import type { Reason, Subject } from '../../../shared/contract/index.js';
 import { durationText } from '../engine/duration-text.js';
 
-/** How a stopped car can hold a passenger (protocols.md 5.4: 非平层困人 and 平层困人). */
+/** How a stopped car can hold a passenger (非平层困人 and 平层困人; edge/rules/README.md, lifts). */
 export type StopKind = 'outside_door_zone' | 'in_door_zone_doors_closed';
 
 /** Why an entrapment episode ended; the evidence names it. */

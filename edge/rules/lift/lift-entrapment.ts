@@ -30,7 +30,7 @@ interface EntrapmentState {
  * the lift contractor), whichever signal comes first, the others updating it, so one entrapment
  * opens one ticket:
  * - the car stopped (car_status 0) outside the door zone with someone inside for longer than
- *   entrapment.outside_door_zone_s (非平层困人, protocols.md 5.4);
+ *   entrapment.outside_door_zone_s (非平层困人, edge/rules/README.md);
  * - the car stopped in the door zone, doors closed, someone inside for longer than
  *   entrapment.in_door_zone_doors_closed_s (平层困人);
  * - the alarm button (event 90); every further press updates the press count;

@@ -65,7 +65,7 @@ export function serviceModeSeen(state: LiftFaultState, liftId: string, outOfServ
 /**
  * Door openings (closed -> not closed) within door_cycling.window_s; with same_landing, a run of
  * the car starts the count again. door_cycling.cycles of them is repeated door cycling (反复开关门,
- * protocols.md 5.4); it ends when the count in the window falls below that again.
+ * edge/rules/README.md); it ends when the count in the window falls below that again.
  */
 export function doorsSeen(state: LiftFaultState, status: LiftStatus, params: LiftRuleParams, now: number): void {
   const rule = params.door_cycling;

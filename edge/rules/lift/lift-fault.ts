@@ -18,7 +18,7 @@ import { liftStatusOf } from './lift-status.js';
 import { LIFT_FAULT_NAMES, floorText } from './lift-text.js';
 
 export const LIFT_FAULT_RULE_ID = 'lift_fault';
-/** service_mode 0 (protocols.md 5.3; LiftServiceModeSchema.options[0]). */
+/** service_mode 0 (GB/T 24476-2017 as implemented; LiftServiceModeSchema.options[0]). */
 const OUT_OF_SERVICE_MODE = 0;
 
 /**

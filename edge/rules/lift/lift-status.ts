@@ -2,9 +2,9 @@ import type { ReadingFrame } from '../../model/device-data.js';
 import type { LiftPoint } from '../../model/lift-points.js';
 
 /**
- * The canonical lift points of one status frame (edge/model/lift-points.ts, protocols.md 5.3),
- * read together so every judgement is made on values of the same instant. A point the frame does
- * not carry stays undefined: the rules then decide nothing from it.
+ * The canonical lift points of one status frame (edge/model/lift-points.ts,
+ * device-profiles/README.md), read together so every judgement is made on values of the same
+ * instant. A point the frame does not carry stays undefined: the rules then decide nothing from it.
  */
 export interface LiftStatus {
   running?: boolean;

@@ -1,6 +1,6 @@
 import type { LiftFault, Reason } from '../../../shared/contract/index.js';
 
-/** Names of the canonical lift faults as a facilities person says them (protocols.md 5.2). */
+/** Names of the canonical lift faults as a facilities person says them (device-profiles/README.md). */
 export const LIFT_FAULT_NAMES: Record<LiftFault, Reason> = {
   safety_circuit_broken: { zh: '安全回路断路', en: 'safety circuit broken' },
   door_close_fault: { zh: '关门故障', en: 'door-closing fault' },

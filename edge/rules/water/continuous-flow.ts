@@ -3,11 +3,11 @@ import { shareIn, type WaterInterval } from './water-interval.js';
 
 /**
  * Use in every slot for hours on end is a leak (Shenzhen Longgang: every 30-minute slot for 24 h,
- * field-lessons.md). Slots start on local time. A slot counts as used when the water it saw exceeds
- * min_litres_per_slot (or the meter showed flow in it); as dry only when it was watched from start
- * to end with no use: a slot the meter did not watch breaks the run without proving the leak over.
- * An interval between polls that straddles a slot boundary is shared between the slots in
- * proportion to time (the flow of a leak is steady).
+ * edge/rules/README.md). Slots start on local time. A slot counts as used when the water it saw
+ * exceeds min_litres_per_slot (or the meter showed flow in it); as dry only when it was watched
+ * from start to end with no use: a slot the meter did not watch breaks the run without proving the
+ * leak over. An interval between polls that straddles a slot boundary is shared between the slots
+ * in proportion to time (the flow of a leak is steady).
  */
 export interface FlowSlots {
   /** The slot being filled: index since the epoch on local time. */

@@ -3,9 +3,9 @@ import { shareIn, type WaterInterval } from './water-interval.js';
 
 /**
  * Water used in the local calendar day so far (Liaocheng calls above 1000 L in 24 h,
- * field-lessons.md). A counter that bridged a gap still counts (the water was used), shared by time
- * between days when the gap spans midnight; an interval not known at all is left out, so the total
- * is a lower bound: enough to say "above the limit", never a false one.
+ * edge/rules/README.md). A counter that bridged a gap still counts (the water was used), shared by
+ * time between days when the gap spans midnight; an interval not known at all is left out, so the
+ * total is a lower bound: enough to say "above the limit", never a false one.
  */
 export interface DayVolume {
   day: number;

@@ -29,7 +29,7 @@ export interface WaterLeakState {
 const stateKey = (deviceId: string) => `meter:${deviceId}`;
 
 /**
- * Leaks, by flow pattern (field-lessons.md item 12: kept apart from "resident in trouble"): use in
+ * Leaks, by flow pattern (edge/rules/README.md: kept apart from "resident in trouble"): use in
  * every slot for hours on end (continuous-flow.ts) or a day's volume above the limit
  * (daily-volume.ts) raises one water_leak episode (major; facilities, housekeeper informed) on the
  * meter's subject, a household or a listed water main; whichever comes second updates it. It

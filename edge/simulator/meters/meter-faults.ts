@@ -32,7 +32,7 @@ export function corruptReply(frame: Uint8Array, fault: MeterFault): Uint8Array {
   }
 }
 
-/** FE bytes a meter puts before its reply: 0-4, varying between replies (protocols.md 3.1). */
+/** FE bytes a meter puts before its reply: 0-4, varying between replies (edge/drivers/dlt645/README.md, frame). */
 export function withPreamble(frame: Uint8Array, count: number): Uint8Array {
   return Uint8Array.of(...new Array<number>(count).fill(0xfe), ...frame);
 }

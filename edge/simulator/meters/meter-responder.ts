@@ -15,9 +15,12 @@ export interface ResponderDelay {
   maxMs: number;
 }
 
-/** DL/T 645 allows 20-500 ms (protocols.md 3.1); real meters mostly answer in tens of ms. */
+/** DL/T 645 allows 20-500 ms (edge/drivers/dlt645/README.md, frame); real meters mostly answer in tens of ms. */
 export const DEFAULT_RESPONSE_DELAY: ResponderDelay = { minMs: 20, maxMs: 50 };
-/** 2400 baud 8E1, the meters' usual line (protocols.md 3.1, 4.1). */
+/**
+ * 2400 baud 8E1, the usual line of both meter protocols (edge/drivers/dlt645/README.md,
+ * edge/drivers/cjt188/README.md).
+ */
 export const DEFAULT_METER_SERIAL: Omit<SerialSettings, 'path'> = { baudRate: 2400, dataBits: 8, parity: 'even', stopBits: 1 };
 const REOPEN_INTERVAL_MS = 100;
 

@@ -10,7 +10,7 @@ import { parseCjt188Address } from '../../../edge/drivers/cjt188/cjt188-address.
 import type { FrameExchange, FrameRequest } from '../../../edge/drivers/serial/serial-frame-link.js';
 import { expectBusError } from '../expect-bus-error.js';
 
-/** Every byte vector of protocols.md 4.3, built and parsed. */
+/** Every worked frame of edge/drivers/cjt188/README.md, built and parsed. */
 const FRIENDCOM_METER = '00201510270588'; // wire 88 05 27 10 15 20 00
 const REAL_METER = '00002020120218'; // wire 18 02 12 20 20 00 00
 const BLOG_METER = '78330011223344'; // wire 44 33 22 11 00 33 78
@@ -19,7 +19,7 @@ const FRIENDCOM_REPLY = '68 10 88 05 27 10 15 20 00 81 16 90 1F 01 00 00 00 00 2
 const REAL_REPLY = 'FE FE FE FE 68 10 18 02 12 20 20 00 00 81 16 90 1F 00 00 02 00 00 2C 00 02 00 00 2C 00 00 00 00 00 00 00 00 FF 85 16';
 /**
  * The CSDN blog reply (1F 90 order), quoted in full by a public C# test (cnblogs myzony/p/10897895):
- * its checksum byte is 08 but the bytes sum to 0x13 (protocols.md 4.3 warning).
+ * its checksum byte is 08 but the bytes sum to 0x13 (edge/drivers/cjt188/README.md warns of it).
  */
 const BLOG_REPLY_BAD_CS = 'FE FE FE FE 68 10 44 33 22 11 00 33 78 81 16 1F 90 00 00 77 66 55 2C 00 77 66 55 2C 31 01 22 11 05 15 20 21 84 08 16';
 
@@ -38,7 +38,7 @@ function readRequestOf(address: string, diOrder: 'high_first' | 'low_first' = 'h
   return { kind: 'read_data', meterType: 0x10, address, di: DI_METERING_DATA, diOrder, preambleCount: 0, requireSerEcho: true };
 }
 
-describe('CJ/T 188-2004 requests (protocols.md 4.3)', () => {
+describe('CJ/T 188-2004 requests (edge/drivers/cjt188/README.md, worked frames)', () => {
   it('Friendcom read: T 10, address 00201510270588, C 01, L 3, DI 90 1F, SER 01, CS 25', () => {
     expect(toHex(buildCjt188Frame(readDataRequest(0x10, FRIENDCOM_METER, DI_METERING_DATA, 1, 'high_first')))).toBe('68 10 88 05 27 10 15 20 00 01 03 90 1F 01 25 16');
   });
@@ -69,7 +69,7 @@ describe('CJ/T 188-2004 requests (protocols.md 4.3)', () => {
   });
 });
 
-describe('CJ/T 188-2004 0x901F replies (protocols.md 4.2, 4.3)', () => {
+describe('CJ/T 188-2004 0x901F replies (edge/drivers/cjt188/README.md)', () => {
   it('Friendcom reply: 0.00 m3, 0.00 m3, 2017-01-09 17:20:06, ST 00 00, CS 8E; rebuilt byte for byte', () => {
     const frame = parseCjt188Frame(fromHex(FRIENDCOM_REPLY));
     expect(frame).toMatchObject({ meterType: 0x10, address: FRIENDCOM_METER, control: 0x81 });

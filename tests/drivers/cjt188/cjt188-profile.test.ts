@@ -47,7 +47,7 @@ function replyWithUnit(unit: number): Uint8Array {
 describe('cjt188_cold_water_meter profile', () => {
   const profile = meterProfile('cjt188_cold_water_meter');
 
-  it('plans one 0x901F read and decodes the real-meter reply of protocols.md 4.3: 2 m3, 2 m3, open, battery normal', async () => {
+  it('plans one 0x901F read and decodes the real-meter reply of edge/drivers/cjt188/README.md: 2 m3, 2 m3, open, battery normal', async () => {
     const steps = cjt188Protocol.planPoll(meterDevice(profile, REAL_METER));
     expect(steps).toHaveLength(1);
     const step = steps[0];

@@ -19,7 +19,7 @@ const W_LITRE = '00002020120218';
 const W_XIJUNZHOU = '78330011223344';
 const SPARE = '78331505900569';
 const profile = meterProfile('cjt188_cold_water_meter');
-/** xijunzhou cj188.h: valve under 0xC0 (00 open, 40 closed, C0 abnormal), battery 0x20 (protocols.md 4.2). */
+/** xijunzhou cj188.h: valve under 0xC0 (00 open, 40 closed, C0 abnormal), battery 0x20 (edge/drivers/cjt188/README.md, status word). */
 const XIJUNZHOU_STATUS = { valve_mask: 0xc0, valve_shift: 6, valve_values: { 0: 'open', 1: 'closed', 3: 'abnormal' }, battery_mask: 0x20 };
 
 describe('CJ/T 188 over a serial line', () => {

@@ -17,7 +17,7 @@ import { parseDlt645Address } from '../../../edge/drivers/dlt645/dlt645-address.
 import type { FrameExchange, FrameRequest } from '../../../edge/drivers/serial/serial-frame-link.js';
 import { expectBusError } from '../expect-bus-error.js';
 
-/** Every byte vector of protocols.md 3.3, built and parsed. Meter 123456789012 -> wire 12 90 78 56 34 12. */
+/** Every worked frame of edge/drivers/dlt645/README.md, built and parsed. Meter 123456789012 -> wire 12 90 78 56 34 12. */
 const METER = '123456789012';
 
 /** Decodes the value bytes of a reply frame (after the DI) in a format. */
@@ -39,7 +39,7 @@ function scriptedExchange(...replies: string[]): { exchange: FrameExchange; sent
   return { exchange, sent };
 }
 
-describe('DL/T 645-2007 requests (protocols.md 3.3)', () => {
+describe('DL/T 645-2007 requests (edge/drivers/dlt645/README.md, worked frames)', () => {
   it.each([
     ['forward active total', '00010000', 'FE FE FE FE 68 12 90 78 56 34 12 68 11 04 33 33 34 33 68 16'],
     ['combined active total', '00000000', 'FE FE FE FE 68 12 90 78 56 34 12 68 11 04 33 33 33 33 67 16'],
@@ -70,7 +70,7 @@ describe('DL/T 645-2007 requests (protocols.md 3.3)', () => {
   });
 });
 
-describe('DL/T 645-2007 replies (protocols.md 3.3)', () => {
+describe('DL/T 645-2007 replies (edge/drivers/dlt645/README.md, worked frames)', () => {
   it('1234.56 kWh: 89 67 45 33 - 33 -> 56 34 12 00 -> 001234.56', () => {
     const wire = '68 12 90 78 56 34 12 68 91 08 33 33 34 33 89 67 45 33 54 16';
     expect(replyValue(wire, 'XXXXXX.XX')).toBe(1234.56);

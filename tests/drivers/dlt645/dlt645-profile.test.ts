@@ -42,7 +42,7 @@ describe('dlt645_single_phase_meter profile', () => {
     expect(steps[0]?.wireBytes).toEqual({ request: 20, reply: 20 });
   });
 
-  it('decodes the protocols.md 3.3 replies through its poll steps, the negative power included', async () => {
+  it('decodes the worked replies of edge/drivers/dlt645/README.md through its poll steps, the negative power included', async () => {
     expect(await decodeThroughStep(profile, 'forward_active_energy', '68 12 90 78 56 34 12 68 91 08 33 33 34 33 89 67 45 33 54 16')).toBe(1234.56);
     expect(await decodeThroughStep(profile, 'voltage', '68 12 90 78 56 34 12 68 91 06 33 34 34 35 34 55 76 16')).toBe(220.1);
     expect(await decodeThroughStep(profile, 'current', '68 12 90 78 56 34 12 68 91 07 33 34 35 35 67 45 33 CE 16')).toBe(1.234);

@@ -33,7 +33,7 @@ describe('modbus profile settings', () => {
     expect(ModbusProfileSectionSchema.parse(undefined)).toEqual({ word_order: 'ABCD', max_registers_per_read: 125, max_bits_per_read: 2000, max_gap: 0, allow_merge: true });
   });
 
-  it('refuses limits beyond the protocol (protocols.md 1.3: 125 registers, 2000 bits)', () => {
+  it('refuses limits beyond the protocol (Modbus Application Protocol V1.1b3 §6.1-6.4: 125 registers, 2000 bits)', () => {
     expect(ModbusProfileSectionSchema.safeParse({ max_registers_per_read: 126 }).success).toBe(false);
     expect(ModbusProfileSectionSchema.safeParse({ max_bits_per_read: 2001 }).success).toBe(false);
     expect(ModbusProfileSectionSchema.safeParse({ max_registers_per_read: 0 }).success).toBe(false);
@@ -87,7 +87,7 @@ describe('modbus address problems', () => {
 });
 
 describe('shipped modbus profiles', () => {
-  it('read Eastron energy in kWh at 0x0048 and total energy at 0x0156 (protocols.md 2.1)', () => {
+  it('read Eastron energy in kWh at 0x0048 and total energy at 0x0156 (Eastron SDM120 Modbus protocol)', () => {
     const sdm120 = shippedModbusProfile('eastron_sdm120');
     const byName = new Map(sdm120.points.map((p) => [p.name, p]));
     expect(byName.get('import_energy')).toMatchObject({ unit: 'kWh', attributes: { table: 'input_register', address: 0x48, type: 'float32' } });
@@ -115,9 +115,15 @@ describe('shipped modbus profiles', () => {
     expect(units).toMatchObject({ car_status: 'bool', car_direction: 'enum', door_zone: 'bool', car_position: 'floor', door_status: 'bool', passenger_status: 'bool', service_mode: 'enum' });
   });
 
-  it('cite protocols.md in every description', () => {
-    for (const id of ['eastron_sdm120', 'eastron_sdm630', 'tuf2000_flow_meter', 'lift_monitor_modbus_vendor']) {
-      expect(shippedModbusProfile(id).description, id).toMatch(/protocols\.md \d/);
+  it('name in every description the document their register map comes from', () => {
+    const sources: Record<string, string> = {
+      eastron_sdm120: 'Eastron SDM120 Modbus protocol',
+      eastron_sdm630: 'Eastron SDM630 Modbus protocol',
+      tuf2000_flow_meter: 'TUF-2000F user manual',
+      lift_monitor_modbus_vendor: 'chaokw/rtt3.0.3_elevator',
+    };
+    for (const [id, source] of Object.entries(sources)) {
+      expect(shippedModbusProfile(id).description, id).toContain(source);
     }
   });
 });

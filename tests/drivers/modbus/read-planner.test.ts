@@ -59,7 +59,7 @@ describe('read planner', () => {
     expect(() => planReads([point('energy', { address: 0 })], settings({ max_registers_per_read: 1 }))).toThrow(/point "energy" spans 2 registers, more than the 1 one read allows/);
   });
 
-  it('plans the SDM630 profile as the one 76-register read of protocols.md 2.2 (01 04 00 00 00 4C)', () => {
+  it('plans the SDM630 profile as the one 76-register read of edge/drivers/modbus/README.md (01 04 00 00 00 4C)', () => {
     const profile = shippedModbusProfile('eastron_sdm630');
     const reads = planReads(profile.points, profile.settings);
     expect(reads.map((read) => [read.functionCode, read.address, read.quantity])).toEqual([[4, 0x0000, 0x4c]]);

@@ -12,7 +12,7 @@ describe('register codec: 32-bit word orders', () => {
     expect(decodeRegisters([0x0000, 0x6643], 'float32', 'DCBA')).toBe(230); // 00 00 | 66 43
   });
 
-  it('reads the float vectors of protocols.md 2: 50.0 = 42 48 00 00, 1234.56 ~ 44 9A 51 EC', () => {
+  it('reads the float vectors of edge/drivers/modbus/README.md: 50.0 = 42 48 00 00, 1234.56 ~ 44 9A 51 EC', () => {
     expect(decodeRegisters([0x4248, 0x0000], 'float32', 'ABCD')).toBe(50);
     // float32 has 24 significant bits: 1234.56 reads back as 1234.56005859375
     expect(decodeRegisters([0x449a, 0x51ec], 'float32', 'ABCD')).toBeCloseTo(1234.56, 3);
@@ -36,7 +36,7 @@ describe('register codec: 32-bit word orders', () => {
   });
 
   it('reads int32 and uint32, two\'s complement for negatives', () => {
-    // 123456 = 0x0001E240: ABCD 00 01 | E2 40, CDAB E2 40 | 00 01 (TUF-2000 LONG, protocols.md 2.3)
+    // 123456 = 0x0001E240: ABCD 00 01 | E2 40, CDAB E2 40 | 00 01 (TUF-2000 LONG, TUF-2000F user manual §5.1)
     expect(decodeRegisters([0x0001, 0xe240], 'int32', 'ABCD')).toBe(123_456);
     expect(decodeRegisters([0xe240, 0x0001], 'int32', 'CDAB')).toBe(123_456);
     // -2 = 0xFFFFFFFE: CDAB FF FE | FF FF

@@ -9,8 +9,8 @@ import { openSerialPeer, type SerialPeer } from '../../support/serial-peer.js';
 
 /**
  * The RTU link on one end of a socat pty pair, a scripted slave on the other: the exact bytes on the
- * wire, and every fault a real RS-485 line produces. Frames are the VERIFIED-CALC vectors of
- * protocols.md 1.2.
+ * wire, and every fault a real RS-485 line produces. Frames are the recomputed CRC vectors of
+ * edge/drivers/modbus/README.md.
  */
 
 const hex = (text: string) => Buffer.from(text.replace(/ /g, ''), 'hex');
@@ -56,7 +56,7 @@ async function expectGoodRead(): Promise<void> {
 }
 
 describe('modbus RTU link on a serial line', () => {
-  it('sends the request of protocols.md 1.2 byte for byte and reads 230.0 V from the reply', async () => {
+  it('sends the SDM voltage request of edge/drivers/modbus/README.md byte for byte and reads 230.0 V from the reply', async () => {
     slave.answer(() => hex(VOLTAGE_REPLY));
     const reply = await link.execute(READ_VOLTAGE, TIMEOUT_MS);
     expect((await slave.nextFrame()).toString('hex')).toBe(hex(VOLTAGE_REQUEST).toString('hex'));

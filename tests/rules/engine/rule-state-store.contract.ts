@@ -48,7 +48,7 @@ const unsentEvent: EventItem = {
 const changes = (partial: Partial<RuleStateChanges>): RuleStateChanges => ({ states: [], timers: [], episodes: [], ...partial });
 
 /**
- * What every RuleStateStore must do (conventions.md 5: one suite, every backend). The engine relies
+ * What every RuleStateStore must do (one suite, every backend). The engine relies
  * on exactly this: committed batches come back after a reopen, after a crash without close, and a
  * failed batch leaves nothing behind.
  */

@@ -19,7 +19,7 @@ function feed(engine: RuleEngine, offsetMs: number, fields: Record<string, unkno
   return alerts.filter((alert) => alert.rule === 'lift_entrapment');
 }
 
-// Device values (protocols.md 5.3): door_zone 1 in / 2 not, door_status 1 closed-locked / 2 not,
+// Device values (device-profiles/README.md): door_zone 1 in / 2 not, door_status 1 closed-locked / 2 not,
 // passenger_status 1 occupied / 2 empty.
 const STUCK = { car_status: 0, door_zone: 2, door_status: 1, passenger_status: 1, car_position: 7 };
 const OPEN_AT_LANDING = { car_status: 0, door_zone: 1, door_status: 2, passenger_status: 1, car_position: 7 };

@@ -1,7 +1,7 @@
 import type { Routine } from './daily-plan.js';
 
 /**
- * The four households of the scenarios (issue 4): an early riser, a night owl, a resident with a
+ * The four households of the scenarios: an early riser, a night owl, a resident with a
  * daily carer, a frequent traveller. Their care profiles are what an enrollment would record.
  */
 const H = 60;

@@ -11,9 +11,9 @@ import { startEmulatedLine, type EmulatedLineOptions, type EmulatedMeterState, t
 import { EmulatedWaterMeter, type WaterReadings } from './emulated-water-meter.js';
 
 /**
- * CJ/T 188-2004 cold water meters on one serial line, for tests and demos: answers read data
- * 0x901F (DI echoed in the order it came, SER echoed) and read address 0x810A to the all-AA
- * wildcard, for any number of configured addresses (protocols.md 4). A wildcard request is
+ * CJ/T 188-2004 cold water meters on one serial line, for tests and demos: answers read data 0x901F
+ * (DI echoed in the order it came, SER echoed) and read address 0x810A to the all-AA wildcard, for
+ * any number of configured addresses (edge/drivers/cjt188/README.md). A wildcard request is
  * answered by the first configured meter; on a real line all would answer at once.
  */
 export interface Cjt188EmulatedMeter {
@@ -23,7 +23,7 @@ export interface Cjt188EmulatedMeter {
   meterType?: number;
   /** Volume at start; the household model's own when left out. */
   startVolumeM3?: number;
-  /** How volumes are sent: 0x2C m3 (default) or 0x29 L (protocols.md 4.2). */
+  /** How volumes are sent: 0x2C m3 (default) or 0x29 L (edge/drivers/cjt188/README.md, unit codes). */
   unitCode?: number;
   /** ST layout the meter uses; the default D1D0 valve / D2 battery. */
   statusLayout?: StatusLayout;

@@ -3,7 +3,8 @@ import type { ElectricityReading } from '../household-electricity.js';
 
 /**
  * The data identifiers a simulated single-phase DL/T 645 meter answers, with the formats of
- * protocols.md 3.2. Any other DI is answered 0xD1 ERR 0x02 (no requested data), as a real meter does.
+ * edge/drivers/dlt645/README.md (data identifiers). Any other DI is answered 0xD1 ERR 0x02 (no
+ * requested data), as a real meter does.
  */
 interface DataItem {
   format: BcdFormat;
@@ -23,7 +24,7 @@ const ITEMS: ReadonlyMap<string, DataItem> = new Map([
   ['00020000', item('XXXXXX.XX', false, (r) => r.exportEnergyKwh, true)],
   ['02010100', item('XXX.X', false, (r) => r.voltage)],
   ['02020100', item('XXX.XXX', true, (r) => r.current)],
-  // The model gives W; DL/T 645 sends kW (protocols.md 3.2).
+  // The model gives W; DL/T 645 sends kW (XX.XXXX, edge/drivers/dlt645/README.md).
   ['02030000', item('XX.XXXX', true, (r) => r.activePower / 1000)],
   ['02030100', item('XX.XXXX', true, (r) => r.activePower / 1000)],
   ['02060000', item('X.XXX', true, (r) => r.powerFactor)],

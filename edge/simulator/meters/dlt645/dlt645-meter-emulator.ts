@@ -12,9 +12,9 @@ import { EmulatedElectricityMeter } from './emulated-electricity-meter.js';
 /**
  * DL/T 645-2007 single-phase meters on one serial line, for tests and demos: answers read (0x11),
  * read follow-up (0x12), read address (0x13, all-AA wildcard) and takes broadcast time sync (0x08,
- * no reply) for any number of configured addresses (protocols.md 3). A request with AA wildcard
- * bytes is answered by the first configured meter it matches; on a real line every matching meter
- * would answer at once, so read address is for a line with one meter.
+ * no reply) for any number of configured addresses (edge/drivers/dlt645/README.md). A request with
+ * AA wildcard bytes is answered by the first configured meter it matches; on a real line every
+ * matching meter would answer at once, so read address is for a line with one meter.
  */
 export interface Dlt645EmulatedMeter {
   /** 12-digit meter number. */
@@ -36,7 +36,7 @@ export interface Dlt645Emulator extends MeterEmulator {
   readonly lastTimeSync: MeterClockFields | undefined;
 }
 
-/** Value bytes per frame by default: L <= 200 less the 4 DI bytes (protocols.md 3.1). */
+/** Value bytes per frame by default: L <= 200 less the 4 DI bytes (DL/T 645-2007 length L). */
 const DEFAULT_MAX_VALUE_BYTES = 196;
 
 interface MeterState extends EmulatedMeterState {

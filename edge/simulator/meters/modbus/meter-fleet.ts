@@ -6,7 +6,7 @@ import { SimulatedElectricityMeter } from '../household-electricity.js';
 import { SimulatedWaterMeter } from '../household-water.js';
 import { sdm120Image, tuf2000Image } from './meter-registers.js';
 
-/** Exception 01 ILLEGAL FUNCTION, 02 ILLEGAL DATA ADDRESS (protocols.md 1.4). */
+/** Exception 01 ILLEGAL FUNCTION, 02 ILLEGAL DATA ADDRESS (Modbus Application Protocol V1.1b3 §7). */
 const ILLEGAL_FUNCTION = 1;
 const ILLEGAL_DATA_ADDRESS = 2;
 

@@ -3,9 +3,10 @@ import type { ElectricityReading } from '../household-electricity.js';
 import type { WaterReading } from '../household-water.js';
 
 /**
- * Register images of the simulated meters, laid out as the real devices do (protocols.md 2.1, 2.3):
- * every unit id answers FC04 with an SDM120 map and FC03 with a TUF-2000 map. Unused registers
- * inside a map read 0, as on the Eastron meters a 76-register read spans them (protocols.md 2.2).
+ * Register images of the simulated meters, laid out as the real devices do
+ * (edge/drivers/modbus/README.md, register maps): every unit id answers FC04 with an SDM120 map and
+ * FC03 with a TUF-2000 map. Unused registers inside a map read 0, as on the Eastron meters a
+ * 76-register read spans them.
  */
 
 /** SDM120 input registers 30001 .. 30344 (wire 0x0000 .. 0x0157). */
@@ -20,14 +21,14 @@ function putFloat(image: Uint16Array, address: number, value: number): void {
   image[address + 1] = low!;
 }
 
-/** LONG, low word first (CDAB) as the TUF-2000 manual reads (protocols.md 2.3; UNVERIFIED on hardware). */
+/** LONG, low word first (CDAB) as the TUF-2000F user manual §5.1 reads (UNVERIFIED on hardware). */
 function putLong(image: Uint16Array, address: number, value: number): void {
   const [first, second] = encodeRegisters(value | 0, 'int32', 'CDAB');
   image[address] = first!;
   image[address + 1] = second!;
 }
 
-/** SDM120 map (protocols.md 2.1): float32 ABCD values at their wire addresses. */
+/** SDM120 map (Eastron SDM120 Modbus protocol V2.4): float32 ABCD values at their wire addresses. */
 export function sdm120Image(reading: ElectricityReading): Uint16Array {
   const image = new Uint16Array(SDM120_INPUT_REGISTERS);
   putFloat(image, 0x0000, reading.voltage);
@@ -44,8 +45,8 @@ export function sdm120Image(reading: ElectricityReading): Uint16Array {
 }
 
 /**
- * TUF-2000 map (protocols.md 2.3) with the totalizer set to 1 L per count (multiplier x0.001 m3),
- * as device-profiles/tuf2000_flow_meter.yaml assumes.
+ * TUF-2000 map (TUF-2000F user manual §5.1) with the totalizer set to 1 L per count (multiplier
+ * x0.001 m3), as device-profiles/tuf2000_flow_meter.yaml assumes.
  */
 export function tuf2000Image(reading: WaterReading): Uint16Array {
   const image = new Uint16Array(TUF2000_HOLDING_REGISTERS);

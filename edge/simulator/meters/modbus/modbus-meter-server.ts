@@ -21,8 +21,8 @@ export async function startModbusTcpMeterServer(options: MeterFleetOptions & { h
 
 /**
  * Modbus RTU meters on a serial port, e.g. one end of a socat pty pair. Eastron meters ship at 2400
- * baud 8N1 (protocols.md 2.1); on a pty the baud rate only has to match nothing, so 9600 8N1 is the
- * default here.
+ * baud 8N1 (edge/drivers/modbus/README.md); on a pty the baud rate only has to match nothing, so
+ * 9600 8N1 is the default here.
  */
 export async function startModbusRtuMeterServer(
   options: MeterFleetOptions & { path: string; baudRate?: number; parity?: 'none' | 'even' | 'odd' },
