@@ -48,7 +48,7 @@ export interface Gateway extends Component {
 /**
  * The gateway's composition root. Builds everything from the config (profiles are loaded and devices
  * bound here, so a bad config fails before anything opens a socket: ConfigError lists every problem),
- * then starts rules (state in data_dir, wall-clock tick) -> local broker -> uplink -> status reporter
+ * then starts rules (state in data_dir) -> pipeline (resend, wall-clock tick) -> local broker -> uplink -> status reporter
  * -> drivers and stops them in reverse.
  */
 export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
@@ -89,20 +89,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
   // Rule state survives restarts and power cuts in a SQLite file in data_dir, opened at start;
   // the pipeline commits it once per batch of inputs.
-  const rules: RulesRuntime = new RulesRuntime({
+  const rules = new RulesRuntime({
     rules: createDefaultRules(),
     devices: devices.map(deviceInfoOf),
     openStore: () => new SqliteRuleStateStore(gatewayStatePath(dataDir, gatewayId)),
     clock,
     recordTo: config.record_inputs ? recordingsDir(dataDir) : null,
-    tick: (now: number): void => pipeline.tick(now),
-    settled: (): Promise<void> => pipeline.settled(),
-    resendUnsent: (items): void => pipeline.resendUnsent(items),
     logger: logger.child({ component: 'rules' }),
   });
 
   const alertListeners = new Set<(alert: AlertItem) => void>();
-  const pipeline: DevicePipeline = new DevicePipeline({
+  const pipeline = new DevicePipeline({
     engine: rules,
     clock,
     outbox,
@@ -150,11 +147,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     driver.addDevice(device);
   }
 
-  // The rules start first and stop last: timers run from the start, and the state closes only after
-  // the drivers have stopped feeding it.
+  // The rules, then the pipeline (resend, tick) start first and stop last: timers run from the
+  // start, and the state closes only after the drivers have stopped feeding it and what they
+  // handed in is in the outbox.
   const group = new ComponentGroup(
     `gateway-${gatewayId}`,
-    [configSync, outbox, rules, ...(localBroker ? [localBroker] : []), uplink, statusReporter, ...drivers.values()],
+    [configSync, outbox, rules, pipeline, ...(localBroker ? [localBroker] : []), uplink, statusReporter, ...drivers.values()],
     logger,
   );
 

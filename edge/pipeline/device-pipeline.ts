@@ -1,4 +1,5 @@
 import type { AlertItem, DeviceClock, EventItem, ReadingItem } from '../../shared/contract/index.js';
+import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Availability, DeviceDataProblem, DeviceSink } from '../drivers/driver.js';
@@ -18,6 +19,9 @@ import { stampEvent, stampFrame, type Stamped } from './receive-time.js';
  */
 export const RULE_STATE_COMMIT_MS = 1000;
 
+/** How often wall-clock time is fed to the rules: a timer fires within this of its due time. */
+export const ENGINE_TICK_MS = 1000;
+
 export interface DevicePipelineOptions {
   /** The rules (edge/rules/engine/rules-runtime.ts), without autoCommit: the pipeline commits per batch. */
   engine: RuleInputs;
@@ -28,6 +32,7 @@ export interface DevicePipelineOptions {
   onAppended: () => void;
   onAlert: (alert: AlertItem) => void;
   logger: Logger;
+  tickMs?: number;
 }
 
 /** What an input sends up besides its alerts: events or readings. */
@@ -51,7 +56,8 @@ const NO_UPLINK: Uplink = { channel: 'events', items: [] };
  * kept unsent with the state of the input it came with (rule-engine.ts, "Unsent items"): a power
  * cut loses at most that long of rule state, never an alert or an event whose input the state holds.
  */
-export class DevicePipeline implements DeviceSink {
+export class DevicePipeline implements DeviceSink, Component {
+  readonly name = 'pipeline';
   private readonly counters: GatewayStats = emptyStats();
   private readonly offline = new Set<string>();
   private readonly clocks = new DeviceClocks();
@@ -64,8 +70,33 @@ export class DevicePipeline implements DeviceSink {
   private settledThrough = 0;
   /** An append failed: what the rules keep unsent goes to the outbox again at the next tick. */
   private resendDue = false;
+  private ticker: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: DevicePipelineOptions) {}
+
+  /**
+   * Starts after the rules: first what a power cut kept from the outbox goes in again, then the
+   * wall-clock tick starts, so a trapped passenger's 15 s pass even if the monitor falls silent.
+   */
+  async start(): Promise<void> {
+    const unsent = this.options.engine.unsent();
+    if (unsent.length > 0) {
+      this.options.logger.warn({ items: unsent.length }, 'alerts and events from before the last stop not yet in the outbox; appending them again');
+      this.resendUnsent(unsent);
+    }
+    const tick = (): void => this.tick(this.options.clock.now());
+    tick();
+    this.ticker = setInterval(tick, this.options.tickMs ?? ENGINE_TICK_MS);
+    this.ticker.unref();
+  }
+
+  /** Stops after the drivers and before the rules: the tick ends and what was handed in reaches the outbox. */
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    // A failed append was logged where it failed; what it held stays kept in the state for the next start.
+    await this.settled().catch(() => undefined);
+  }
 
   event(event: CanonicalEvent): void {
     this.counters.events += 1;

@@ -11,9 +11,6 @@ import { RuleEngine } from '../rule-engine.js';
 import { availabilityInput, type EngineInput } from './engine-input.js';
 import { InputRecorder } from './input-recorder.js';
 
-/** How often wall-clock time is fed to the rules: a timer fires within this of its due time. */
-export const ENGINE_TICK_MS = 1000;
-
 /** What the device pipeline hands the rules; RuleEngine has the same shape. */
 export interface RuleInputs {
   onEvent(event: CanonicalEvent): AlertItem[];
@@ -40,28 +37,20 @@ export interface RulesRuntimeOptions {
   clock: Clock;
   /** Folder to record every input to (input-recorder.ts), or null. */
   recordTo: string | null;
-  /** The wall-clock tick: the pipeline calls advanceTo(now) and sends what fires. */
-  tick: (now: number) => void;
-  /** Resolves when every alert handed out so far is in the outbox; awaited before the state closes. */
-  settled: () => Promise<void>;
-  /** At start: alerts and events a power cut kept from the outbox, to be appended again (then handedOver). */
-  resendUnsent: (items: UnsentItem[]) => void;
   logger: Logger;
-  tickMs?: number;
 }
 
 /**
- * The gateway's rules as a component: at start it opens the state store, builds the engine (which
- * reloads timers and open episodes) and starts the wall-clock tick, so a trapped passenger's 15 s
- * pass even if the monitor falls silent; at stop it waits for the pipeline, commits and closes.
- * Inputs are recorded first when recording is on. Commits are the pipeline's call (autoCommit off:
- * one transaction per batch).
+ * The gateway's rules as a component: at start it opens the state store and builds the engine (which
+ * reloads timers, open episodes and what a power cut kept unsent); at stop it closes them. The
+ * device pipeline, which starts after it and stops before it, owns everything in between: the
+ * wall-clock tick, resending what was kept unsent, and commits (autoCommit off: one transaction per
+ * batch; edge/pipeline/device-pipeline.ts). Inputs are recorded first when recording is on.
  */
 export class RulesRuntime implements Component, RuleInputs {
   readonly name = 'rules';
   private engine: RuleEngine | null = null;
   private recorder: InputRecorder | null = null;
-  private timer: NodeJS.Timeout | null = null;
   private config: RulesConfig = DEFAULT_RULES_CONFIG;
 
   constructor(private readonly options: RulesRuntimeOptions) {}
@@ -77,23 +66,10 @@ export class RulesRuntime implements Component, RuleInputs {
       autoCommit: false,
       keepUnsent: true,
     });
-    const unsent = this.engine.unsent();
-    if (unsent.length > 0) {
-      options.logger.warn({ items: unsent.length }, 'alerts and events from before the last stop not yet in the outbox; appending them again');
-      options.resendUnsent(unsent);
-    }
     if (options.recordTo) this.recorder = new InputRecorder(options.recordTo, options.clock, options.logger.child({ component: 'recorder' }));
-    const tick = (): void => options.tick(options.clock.now());
-    tick();
-    this.timer = setInterval(tick, options.tickMs ?? ENGINE_TICK_MS);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    // A failed append was logged where it failed; what it held stays kept in the state for the next start.
-    await this.options.settled().catch(() => undefined);
     this.engine?.close();
     this.engine = null;
     this.recorder?.close();
