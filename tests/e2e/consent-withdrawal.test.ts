@@ -104,7 +104,7 @@ describe('consent withdrawn: the gateway stops watching the household', () => {
     gateway.onAlert((alert) => alerts.push(alert));
     await gateway.start();
     devices = new TestDeviceFleet(gateway.localBrokerUrl);
-    await traffic.waitFor(runningConfig(null), 'the gateway online, on its defaults');
+    await traffic.waitFor(runningConfig(null), 'the gateway online, on its defaults', 20_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -143,7 +143,7 @@ describe('consent withdrawn: the gateway stops watching the household', () => {
     }
     const bothEnrolled = await latestConfig();
     expect(bothEnrolled.careUnits).toEqual([staying.unit, withdrawn.unit].sort());
-    await traffic.waitFor(runningConfig(bothEnrolled.version), `a status reporting config ${bothEnrolled.version}`);
+    await traffic.waitFor(runningConfig(bothEnrolled.version), `a status reporting config ${bothEnrolled.version}`, 20_000);
 
     // Each household is seen at its door in the morning: the care rule starts watching it, and an
     // afternoon without activity (6 h daytime limit) would raise a care visit for each, the
@@ -167,9 +167,9 @@ describe('consent withdrawn: the gateway stops watching the household', () => {
     const afterWithdrawal = await latestConfig();
     expect(afterWithdrawal.careUnits).toEqual([staying.unit]);
     expect(Number(afterWithdrawal.version)).toBeGreaterThan(Number(bothEnrolled.version));
-    const sent = await traffic.waitFor(on('config', (m) => m.message.config.config_version === afterWithdrawal.version), `config ${afterWithdrawal.version} on the broker`);
+    const sent = await traffic.waitFor(on('config', (m) => m.message.config.config_version === afterWithdrawal.version), `config ${afterWithdrawal.version} on the broker`, 20_000);
     expect(sent.message.config.rules.care.households.map((household) => household.unit_id)).toEqual([staying.unit]);
-    await traffic.waitFor(runningConfig(afterWithdrawal.version), `a status reporting config ${afterWithdrawal.version}`);
+    await traffic.waitFor(runningConfig(afterWithdrawal.version), `a status reporting config ${afterWithdrawal.version}`, 20_000);
     expect(gateway.configVersion()).toBe(afterWithdrawal.version);
 
     // A quiet afternoon: past both households' limits. The rules fire due timers in time order, so
