@@ -4,7 +4,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '../../shared/log/logger.js';
 import { SOFTWARE_VERSION } from '../../shared/version.js';
-import { installErrorHandler } from './errors.js';
+import { answerFrameworkError, installErrorHandler } from './errors.js';
 import { installRequestGuards } from './request-guards.js';
 import { installAuthentication, type Authenticator } from './auth/authentication.js';
 import { requireAccessDeclarations } from './auth/route-access.js';
@@ -45,7 +45,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // pino's Logger is a FastifyBaseLogger; naming the wider type keeps the instance type the plugins expect.
   // fastify keeps a serializer of the instance given over its own (fastify/lib/logger-pino.js).
   const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' }, { serializers: { err: loggableError } });
-  const app = Fastify({ loggerInstance, bodyLimit: BODY_LIMIT_BYTES });
+  const app = Fastify({ loggerInstance, bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerFrameworkError });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifySchemaValidationError, HTTPMethods } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError, HTTPMethods } from 'fastify';
 import type { z } from 'zod';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ErrorBodySchema } from './error-body.js';
@@ -35,7 +36,7 @@ export function invalidRequest(fields: FieldError[]): ApiError {
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const answer = (e: ApiError) => reply.code(e.statusCode).send({ error: e.code, message: e.message, ...e.extra } satisfies ErrorBody);
+    const answer = (e: ApiError) => sendError(reply, e);
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';
       return answer(invalidRequest(error.validation.flatMap((issue) => fieldErrorsOf(where, issue))));
@@ -60,14 +61,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
-    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      // fastify's own 4xx (malformed JSON body, unsupported media type, body too large); their
-      // messages state the rule broken, not the body's content.
-      return answer(new ApiError(error.statusCode, error.code ?? 'bad_request', error.message));
-    } else {
-      request.log.error({ err: error }, 'request failed');
+      return answer(internalError());
     }
-    return answer(new ApiError(500, 'internal_error', 'the request could not be completed; it has been logged'));
+    return answer(frameworkRefusalOf(error, request) ?? loggedInternalError(error, request));
   });
 
   // A known path asked with a method it does not take is a 405 with the methods it does take
@@ -82,6 +78,59 @@ export function installErrorHandler(app: FastifyInstance): void {
     const body: ErrorBody = { error: 'not_found', message: `no route for ${request.method} ${path}` };
     return reply.code(404).send(body);
   });
+}
+
+function internalError(): ApiError {
+  return new ApiError(500, 'internal_error', 'the request could not be completed; it has been logged');
+}
+
+function loggedInternalError(error: FastifyError, request: FastifyRequest): ApiError {
+  request.log.error({ err: error }, 'request failed');
+  return internalError();
+}
+
+/**
+ * fastify's own refusals of a request before a route sees it (the codes of fastify/lib/errors.js),
+ * as coded answers naming the part of the request at fault. fastify's messages are not passed on:
+ * FST_ERR_BAD_URL's and FST_ERR_MAX_PARAM_LENGTH's quote the URL. Any other 4xx of fastify keeps
+ * its status with the generic code of that status.
+ */
+function frameworkRefusalOf(error: FastifyError, request: FastifyRequest): ApiError | undefined {
+  const bodyField = (message: string): Pick<ErrorBody, 'fields'> => ({ fields: [{ path: 'body', message }] });
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      // secure-json-parse refuses "__proto__" and "constructor": {"prototype"} keys (prototype pollution) as it refuses bad syntax.
+      return new ApiError(400, 'invalid_json', 'the body is not valid JSON', bodyField('not valid JSON, or it holds a "__proto__" or "constructor.prototype" key, which is refused'));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError(400, 'invalid_json', 'the body is empty but its content-type says JSON', bodyField('empty: send a JSON document, or no content-type'));
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError(400, 'invalid_content_length', 'the content-length does not match the body', { fields: [{ path: 'headers.content-length', message: 'does not match the length of the body' }] });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'body_too_large', `the body is larger than the ${request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit} bytes a request may carry`);
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_INVALID_URL':
+      return new ApiError(400, 'invalid_url', 'the path is not a valid URL', { fields: [{ path: 'params', message: 'a path segment is not valid percent-encoded UTF-8 (RFC 3986 section 2.1)' }] });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiError(414, 'uri_too_long', 'a path parameter is too long', { fields: [{ path: 'params', message: `a path parameter is longer than ${request.server.initialConfig.maxParamLength} characters` }] });
+  }
+  const status = error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  return new ApiError(status, (STATUS_CODES[status] ?? 'bad request').toLowerCase().replace(/[^a-z0-9]+/g, '_'), STATUS_CODES[status] ?? 'the request was refused');
+}
+
+/**
+ * fastify's frameworkErrors option: what routing refuses (a malformed percent-encoding, a path
+ * parameter over maxParamLength) is answered here, not by the error handler; without it fastify
+ * writes its own body, which quotes the URL.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void sendError(reply, frameworkRefusalOf(error, request) ?? loggedInternalError(error, request));
+}
+
+function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.extra } satisfies ErrorBody);
 }
 
 /**

@@ -46,9 +46,13 @@ export class ContractObserver {
   }
 
   static async watch(clientId: string, filter: string): Promise<ContractObserver> {
-    const client = await connectToMosquitto(clientId);
+    return ContractObserver.subscribe(await connectToMosquitto(clientId), [filter]);
+  }
+
+  /** Watches through a client already connected (a private broker's observer account). */
+  static async subscribe(client: MqttClient, filters: string[]): Promise<ContractObserver> {
     const observer = new ContractObserver(client);
-    await client.subscribeAsync(filter, { qos: 1 });
+    await client.subscribeAsync(filters, { qos: 1 });
     return observer;
   }
 
