@@ -72,10 +72,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = methodsOf(app, path);
     if (allowed.length > 0) {
-      const body: ErrorBody = { error: 'method_not_allowed', message: `${path} takes ${allowed.join(', ')}, not ${request.method}`, details: { allow: allowed } };
+      const body: ErrorBody = { error: 'method_not_allowed', message: `this path takes ${allowed.join(', ')} only`, details: { allow: allowed } };
       return reply.code(405).header('allow', allowed.join(', ')).send(body);
     }
-    const body: ErrorBody = { error: 'not_found', message: `no route for ${request.method} ${path}` };
+    const body: ErrorBody = { error: 'not_found', message: 'no such route: see /docs for the API' };
     return reply.code(404).send(body);
   });
 }
