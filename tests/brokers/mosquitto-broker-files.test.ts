@@ -126,6 +126,12 @@ describe('estatecare admin broker-files with Mosquitto', () => {
     }
   });
 
+  it('names a missing --out and exits 2', async () => {
+    const cli = runCli(['admin', 'broker-files', '--config', config]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toContain('--out is required');
+  }, CLI_RUN_MS);
+
   it('writes the ACL that deploy/mosquitto ships', () => {
     expect(readFileSync(join(outDir, ACL_FILE_NAME), 'utf8')).toBe(readFileSync(DEPLOY_ACL, 'utf8'));
   });
