@@ -17,6 +17,8 @@ import { createTelemetryStore } from './telemetry/create-telemetry-store.js';
 import type { TelemetryStore } from './telemetry/telemetry-store.js';
 import { RegistryRepository } from './registry/registry-repository.js';
 import { seedRegistry } from './registry/seed-registry.js';
+import { GatewayCredentialService } from './registry/gateway-credential-service.js';
+import { GatewayLoginCheck } from './registry/gateway-login-check.js';
 import { SqlTicketRepository } from './tickets/sql-ticket-repository.js';
 import { TicketService } from './tickets/ticket-service.js';
 import type { Ticket } from './tickets/ticket.js';
@@ -142,7 +144,7 @@ export class Cloud implements Component {
     if (!this.config.broker.embedded) return;
     this.broker = new EmbeddedCloudBroker(
       { host: this.config.broker.host, port: this.config.broker.port },
-      this.requireRegistry(),
+      new GatewayLoginCheck(this.requireDb(), this.requireRegistry()),
       this.options.logger.child({ component: 'cloud-broker' }),
     );
     await this.broker.start();
@@ -182,6 +184,7 @@ export class Cloud implements Component {
       tickets: this.requireTickets(),
       gatewayConfigs: { service: this.requireGatewayConfigs(), reported: this.requireRegistry() },
       gateways: this.requireRegistry(),
+      gatewayCredentials: new GatewayCredentialService(db, this.clock),
       health: {
         database: () => databaseAnswers(db),
         telemetry: () => telemetry.ping(),

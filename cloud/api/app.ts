@@ -18,6 +18,7 @@ import { healthRoutes, type HealthProbes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { gatewayConfigRoutes, type ReportedVersions } from './routes/gateway-config.js';
 import { gatewayRoutes, type GatewayDirectoryView } from './routes/gateways.js';
+import { gatewayCredentialRoutes, type GatewayCredentialDesk } from './routes/gateway-credentials.js';
 import type { GatewayConfigService } from '../config-delivery/gateway-config-service.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 
@@ -28,6 +29,7 @@ export interface AppDependencies {
   households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor'> };
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
+  gatewayCredentials: GatewayCredentialDesk;
   health: HealthProbes;
   metrics: CloudMetrics;
   logger: Logger;
@@ -67,6 +69,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
   await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported, deps.gateways), { prefix: '/api/v1' });
+  await app.register(gatewayCredentialRoutes(deps.gatewayCredentials), { prefix: '/api/v1' });
   await app.register(healthRoutes(deps.health));
   await app.register(metricsRoutes(deps.metrics.registry));
   return app;

@@ -24,15 +24,17 @@ export const CLOUD_MAX_PACKET_BYTES = maxPacketBytesFor(MAX_MESSAGE_BYTES);
 /** Username of the cloud's own connection to its embedded broker. */
 export const SERVICE_USERNAME = 'estatecare-cloud';
 
+/** The check of a gateway's password at CONNECT (the registry's: cloud/registry/gateway-login-check.ts). */
 export interface GatewayCredentials {
   verifyGatewayPassword(gatewayId: string, password: string): Promise<boolean>;
 }
 
 /**
  * The embedded default of the cloud broker: aedes in process. Gateways log in with their id and the
- * password registered for them, under their own client id; publish and subscribe rights follow
- * broker-access.ts, and packets over CLOUD_MAX_PACKET_BYTES close the connection. The cloud's own
- * ingest logs in with a service password made fresh at every start and never written anywhere.
+ * password the registry holds for them (checked at every CONNECT), under their own client id;
+ * publish and subscribe rights follow broker-access.ts, and packets over CLOUD_MAX_PACKET_BYTES
+ * close the connection. The cloud's own ingest logs in with a service password made fresh at every
+ * start and never written anywhere.
  */
 export class EmbeddedCloudBroker implements Component {
   readonly name = 'cloud-broker';

@@ -49,7 +49,11 @@ const TelemetrySchema = z.discriminatedUnion('backend', [
 const GatewayEntrySchema = z.object({
   id: GatewayIdSchema,
   name: z.string().min(1).optional(),
-  /** The gateway's MQTT password; only the embedded broker checks it (Mosquitto has its own file). */
+  /**
+   * The gateway's MQTT password for the embedded broker, until an administrator issues it one
+   * through the API (POST /api/v1/gateways/{id}/credentials), which then counts alone. For the
+   * embedded defaults of one machine (the demo); Mosquitto's password file holds only issued ones.
+   */
   password: z.string().min(8).optional(),
 });
 

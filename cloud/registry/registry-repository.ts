@@ -14,7 +14,11 @@ export interface GatewayInput {
   id: string;
   estateId: string;
   name: string;
-  /** Stored as a scrypt hash; when omitted, a stored password is kept as it is. */
+  /**
+   * The cloud config's password of the gateway, stored as a scrypt hash; when omitted, a stored
+   * password is kept as it is. It counts only until the registry issues a credential
+   * (gateway-login-check.ts).
+   */
   password?: string;
 }
 
@@ -81,7 +85,7 @@ export class RegistryRepository {
     return row ? { id: row.id, estateId: row.estate_id, name: row.name } : null;
   }
 
-  /** False for an unknown gateway or one registered without a password. */
+  /** The cloud config's password; false for an unknown gateway or one registered without a password. */
   async verifyGatewayPassword(id: string, password: string): Promise<boolean> {
     const { rows } = await this.db.query<{ password_hash: string | null }>(
       'SELECT password_hash FROM gateways WHERE id = $1',

@@ -16,7 +16,7 @@ function adminSubcommand(name: AdminSubcommandName, summary: string, options: Re
     load: async () => (await import('./commands/admin-command.js')).adminCommand(name),
   };
 }
-type AdminSubcommandName = 'create-first-admin' | 'add-staff' | 'reset-password' | 'revoke-sessions' | 'list-staff';
+type AdminSubcommandName = 'create-first-admin' | 'add-staff' | 'reset-password' | 'revoke-sessions' | 'list-staff' | 'broker-files';
 
 const RECORDING_FORMAT = `A recording has one JSON object per line, in the order handled:
   {"kind":"event","item":<EventItem>}
@@ -75,7 +75,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'admin',
-    summary: "staff accounts on the cloud's database, as the operator",
+    summary: "staff accounts and the broker's files on the cloud's database, as the operator",
     subcommands: [
       adminSubcommand('create-first-admin', "the installation's first administrator", {
         login: ADMIN_LOGIN,
@@ -97,6 +97,12 @@ export const COMMANDS: CommandSpec[] = [
       adminSubcommand('reset-password', 'a new password; ends every session of the account', { login: ADMIN_LOGIN, 'password-stdin': PASSWORD_STDIN }),
       adminSubcommand('revoke-sessions', 'end every session of the account at once (a lost phone, a housekeeper who leaves)', { login: ADMIN_LOGIN }),
       adminSubcommand('list-staff', 'every staff account with its roles', {}),
+      adminSubcommand(
+        'broker-files',
+        "Mosquitto's password file and ACL for the gateway credentials issued in the registry",
+        { out: { type: 'string', placeholder: 'DIR', description: 'the folder to write estatecare.passwd and estatecare.acl into (created if missing)' } },
+        "The password file holds every gateway's password in force and, when the config gives it (broker.password or ESTATECARE_BROKER_PASSWORD), the cloud's own account; a revoked gateway is left out. Install both files where deploy/mosquitto/estatecare.conf names them and reload Mosquitto (SIGHUP). Run it again after every issue, rotation or revocation.",
+      ),
     ],
   },
   {

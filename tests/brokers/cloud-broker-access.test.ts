@@ -58,6 +58,17 @@ for (const kind of CLOUD_BROKERS) {
       expect(await refusedConnect(broker.url, { clientId: uniqueSlug('anonymous') })).toMatch(/not authorized|bad username or password/i);
     });
 
+    it('admits the password a rotation through the registry issued, and refuses the one it replaced, from the next connect', async () => {
+      const replaced = broker.gatewayPasswords[intruder]!;
+      await broker.rotate(intruder);
+      expect(broker.gatewayPasswords[intruder]).not.toBe(replaced);
+      expect(await refusedConnect(broker.url, { ...loginOf(intruder), password: replaced })).toMatch(/bad username or password|not authorized/i);
+      const gateway = await connectGateway(intruder);
+      const up = `rotated-${uniqueSlug('u')}`;
+      expect(await gateway.publish(topicFor(intruder, 'alerts'), up)).toBe('acknowledged');
+      expect((await cloud.waitFor(up)).topic).toBe(topicFor(intruder, 'alerts'));
+    });
+
     it("delivers a gateway's own uplink to the cloud and the cloud's downlink to that gateway", async () => {
       const gateway = await connectGateway(victim);
       expect(await gateway.subscribe(topicFor(victim, 'receipts'))).toBe('granted');

@@ -60,6 +60,7 @@ const ALLOWED_STATUS: Record<string, number> = {
   'POST /api/v1/estates/:estate_id/households/:unit_id/contacts': 201,
   'POST /api/v1/estates/:estate_id/households/:unit_id/carers': 201,
   'POST /api/v1/estates/:estate_id/households/:unit_id/away-periods': 201,
+  'POST /api/v1/gateways/:id/credentials': 201,
 };
 
 /**

@@ -5,6 +5,7 @@ import { silentLogger } from '../../shared/log/logger.js';
 import { buildApp, type AppDependencies } from '../../cloud/api/app.js';
 import { CloudMetrics } from '../../cloud/metrics/cloud-metrics.js';
 import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
+import { GatewayCredentialService } from '../../cloud/registry/gateway-credential-service.js';
 import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
 import { TicketService } from '../../cloud/tickets/ticket-service.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
@@ -70,6 +71,7 @@ describe('HTTP API /api/v1/tickets', () => {
       tickets: service,
       gatewayConfigs,
       gateways: registry,
+      gatewayCredentials: new GatewayCredentialService(opened.db, clock),
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './net.js';
@@ -14,6 +14,12 @@ export interface MosquittoInstance {
   halt(): Promise<void>;
   /** Starts it again on the same port with the same users, ACL and (with persistence) saved sessions. */
   restart(): Promise<void>;
+  /**
+   * With `files`: installs them again and has Mosquitto reload them (SIGHUP), as an operator does
+   * after `estatecare admin broker-files`; resolves once Mosquitto has said it reloads. Its one thread
+   * finishes the reload before it reads another packet, so a CONNECT sent after this meets the new files.
+   */
+  reload(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +40,11 @@ export interface MosquittoOptions {
    * autosaves, persistence left off): the cloud's queued messages are gone after restart().
    */
   persistence?: boolean;
+  /**
+   * The password file and ACL as `estatecare admin broker-files` wrote them, installed (copied,
+   * readable by Mosquitto's own user) instead of a password file made from `users` and the shipped ACL.
+   */
+  files?: { passwordFile: string; aclFile: string };
 }
 
 export const OBSERVER = { username: 'estatecare-test-observer', password: 'pw-test-observer' } as const;
@@ -44,13 +55,22 @@ export async function startMosquitto(users: Record<string, string>, options: Mos
   const port = await freePort();
   const passwordFile = join(dir, 'passwd');
   const aclFile = join(dir, 'acl');
-  writeFileSync(passwordFile, '');
-  const accounts = options.observer ? { ...users, [OBSERVER.username]: OBSERVER.password } : users;
-  for (const [user, password] of Object.entries(accounts)) {
-    execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
+  const installFiles = (files: { passwordFile: string; aclFile: string }): void => {
+    copyFileSync(files.passwordFile, passwordFile);
+    copyFileSync(files.aclFile, aclFile);
+    for (const file of [passwordFile, aclFile]) chmodSync(file, 0o644);
+  };
+  if (options.files) {
+    installFiles(options.files);
+  } else {
+    writeFileSync(passwordFile, '');
+    const accounts = options.observer ? { ...users, [OBSERVER.username]: OBSERVER.password } : users;
+    for (const [user, password] of Object.entries(accounts)) {
+      execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
+    }
+    const observerRules = options.observer ? `\n# Test observer (tests/support/mosquitto.ts)\nuser ${OBSERVER.username}\ntopic read estatecare/v1/gw/#\n` : '';
+    writeFileSync(aclFile, `${readFileSync(DEPLOY_ACL, 'utf8')}${observerRules}`);
   }
-  const observerRules = options.observer ? `\n# Test observer (tests/support/mosquitto.ts)\nuser ${OBSERVER.username}\ntopic read estatecare/v1/gw/#\n` : '';
-  writeFileSync(aclFile, `${readFileSync(DEPLOY_ACL, 'utf8')}${observerRules}`);
   const conf = readFileSync(DEPLOY_CONF, 'utf8')
     .replace(/^password_file .*$/m, `password_file ${passwordFile}`)
     .replace(/^acl_file .*$/m, `acl_file ${aclFile}`)
@@ -77,6 +97,13 @@ export async function startMosquitto(users: Record<string, string>, options: Mos
       await end('SIGTERM');
       child = await spawnBroker(confFile, port);
     },
+    async reload() {
+      if (!options.files) throw new Error('reload() installs the files given as options.files; this broker has none');
+      installFiles(options.files);
+      const reloading = logLine(child, /Reloading config\./);
+      child.kill('SIGHUP');
+      await reloading;
+    },
     async stop() {
       await end('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
@@ -95,6 +122,29 @@ async function spawnBroker(confFile: string, port: number): Promise<ChildProcess
     throw new Error(`Mosquitto did not start on port ${port}: ${stderr.trim() || 'no output'}`);
   }
   return child;
+}
+
+/** Resolves at the next line of Mosquitto's log (its standard error) matching the pattern; rejects if it exits first. */
+function logLine(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString();
+      if (!pattern.test(seen)) return;
+      done();
+      resolve();
+    };
+    const onExit = (): void => {
+      done();
+      reject(new Error(`Mosquitto exited before logging ${pattern}: ${seen.trim() || 'no output'}`));
+    };
+    const done = (): void => {
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+  });
 }
 
 function assertInstalled(): void {

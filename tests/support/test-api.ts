@@ -13,6 +13,7 @@ import { SignInService } from '../../cloud/access/sign-in-service.js';
 import { HouseholdService } from '../../cloud/estates/household-service.js';
 import { HouseholdConfigDelivery } from '../../cloud/config-delivery/household-config-delivery.js';
 import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '../../cloud/access/access-policy.js';
+import { GatewayCredentialService } from '../../cloud/registry/gateway-credential-service.js';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -20,6 +21,7 @@ export interface TestApi {
   tickets: TicketService;
   households: HouseholdService;
   configs: GatewayConfigService;
+  gatewayCredentials: GatewayCredentialService;
   /** Every retained config the cloud published, topic and payload, oldest first. */
   published: Array<{ topic: string; payload: string }>;
 }
@@ -33,6 +35,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
   const published: Array<{ topic: string; payload: string }> = [];
   const tickets = new TicketService(new SqlTicketRepository(db), { clock });
   const households = new HouseholdService(db, clock);
+  const gatewayCredentials = new GatewayCredentialService(db, clock);
   const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, () => ({ publishRetained: async (topic, payload) => void published.push({ topic, payload }) }), clock, silentLogger());
   const app = await buildApp({
     access: new SignInService(db, clock, policy),
@@ -40,9 +43,10 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     tickets,
     gatewayConfigs: { service: configs, reported: registry },
     gateways: registry,
+    gatewayCredentials,
     health: { database: async () => true, telemetry: async () => true, broker: () => true },
     metrics: new CloudMetrics(),
     logger: silentLogger(),
   });
-  return { app, registry, tickets, households, configs, published };
+  return { app, registry, tickets, households, configs, gatewayCredentials, published };
 }

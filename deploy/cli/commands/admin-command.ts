@@ -1,8 +1,10 @@
 import { StaffService } from '../../../cloud/access/staff-service.js';
 import { loadOperatorCaller } from '../../../cloud/access/operator-caller.js';
 import type { Caller } from '../../../cloud/access/caller.js';
+import type { CloudConfig } from '../../../cloud/config/cloud-config.js';
 import type { StaffMember } from '../../../cloud/access/staff-repository.js';
 import { migrate } from '../../../cloud/db/migrate.js';
+import { GatewayCredentialService } from '../../../cloud/registry/gateway-credential-service.js';
 import { RegistryRepository } from '../../../cloud/registry/registry-repository.js';
 import { seedRegistry } from '../../../cloud/registry/seed-registry.js';
 import { systemClock } from '../../../shared/time/clock.js';
@@ -11,6 +13,7 @@ import { openCloudDatabase } from '../cloud-database.js';
 import type { CommandRunner, ParsedArgs } from '../command-spec.js';
 import { requireOption } from '../options.js';
 import { asCommandLineError } from './admin/admin-failure.js';
+import { writeBrokerFiles } from './admin/broker-files.js';
 import { passwordInput } from './admin/password-input.js';
 import { parseRoleOption } from './admin/role-option.js';
 
@@ -22,10 +25,16 @@ interface Values {
   role?: string[];
   'password-stdin'?: boolean;
   'no-password'?: boolean;
+  out?: string;
 }
 type Write = (line: string) => void;
+/** What else of the cloud a subcommand may act on, as the operator. */
+interface AdminContext {
+  gatewayCredentials: GatewayCredentialService;
+  config: CloudConfig;
+}
 /** A subcommand with its arguments checked (before the database is opened): what is left to run. */
-type Prepared = (staff: StaffService, operator: Caller, write: Write) => Promise<void>;
+type Prepared = (staff: StaffService, operator: Caller, write: Write, cloud: AdminContext) => Promise<void>;
 
 function describeGrants(member: StaffMember): string {
   return member.grants
@@ -38,7 +47,7 @@ function showGenerated(secret: { password: string; generated: boolean }, write: 
   if (secret.generated) write(`password (shown once, give it to them privately): ${secret.password}`);
 }
 
-export const ADMIN_SUBCOMMANDS = ['create-first-admin', 'add-staff', 'reset-password', 'revoke-sessions', 'list-staff'] as const;
+export const ADMIN_SUBCOMMANDS = ['create-first-admin', 'add-staff', 'reset-password', 'revoke-sessions', 'list-staff', 'broker-files'] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
 const SUBCOMMANDS: Record<AdminSubcommand, (values: Values) => Promise<Prepared>> = {
@@ -81,6 +90,10 @@ const SUBCOMMANDS: Record<AdminSubcommand, (values: Values) => Promise<Prepared>
       write(`${member.login}\t${member.displayName}\t${member.disabledAt === null ? 'active' : 'disabled'}\t${describeGrants(member)}`);
     }
   },
+  'broker-files': async (values) => {
+    const outDir = requireOption(values.out, 'out');
+    return (_staff, operator, write, cloud) => writeBrokerFiles(cloud.gatewayCredentials, operator, cloud.config, outDir, write);
+  },
 };
 
 /**
@@ -101,7 +114,8 @@ async function runAdminSubcommand(prepare: (values: Values) => Promise<Prepared>
   try {
     await migrate(db, logger);
     await seedRegistry(new RegistryRepository(db), config.registry.estates);
-    await run(new StaffService(db, systemClock), await loadOperatorCaller(db), (line) => process.stdout.write(`${line}\n`));
+    const cloud: AdminContext = { gatewayCredentials: new GatewayCredentialService(db, systemClock), config };
+    await run(new StaffService(db, systemClock), await loadOperatorCaller(db), (line) => process.stdout.write(`${line}\n`), cloud);
   } catch (error) {
     throw asCommandLineError(error);
   } finally {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { SqlDatabase } from '../../../cloud/db/sql-database.js';
 import type { OpenedSqlDatabase } from '../../support/sql-backends.js';
 import { describeEstates } from './estates.contract.js';
+import { describeGatewayCredentials } from './gateway-credentials.contract.js';
 import { describeHouseholds } from './households.contract.js';
 import { describeSessions } from './sessions.contract.js';
 import { describeSignIn } from './sign-in.contract.js';
@@ -14,7 +15,7 @@ export interface PeopleSuite {
 }
 
 /**
- * One contract for the access, session, estate and household repositories, through the services
+ * One contract for the access, session, estate, household and gateway credential repositories, through the services
  * that use them; run once per SQL backend. Tests share the database and stay apart by using
  * estates, logins and addresses of their own.
  */
@@ -36,5 +37,6 @@ export function describePeopleContract(name: string, open: () => Promise<OpenedS
     describeStaff(suite);
     describeEstates(suite);
     describeHouseholds(suite);
+    describeGatewayCredentials(suite);
   });
 }
