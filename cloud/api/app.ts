@@ -18,6 +18,12 @@ import { healthRoutes, type HealthProbes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { gatewayConfigRoutes, type ReportedVersions } from './routes/gateway-config.js';
 import { gatewayRoutes, type GatewayDirectoryView } from './routes/gateways.js';
+import { estateRoutes, type EstateDesk } from './routes/estates.js';
+import { estateDeviceRoutes } from './routes/estate-devices.js';
+import { staffRoutes, type StaffDesk } from './routes/staff.js';
+import { apiTokenRoutes, type ApiTokenDesk } from './routes/api-tokens.js';
+import { auditRoutes, type AuditDesk } from './routes/audit.js';
+import { installSecurityHeaders } from './security-headers.js';
 import type { GatewayConfigService } from '../config-delivery/gateway-config-service.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 
@@ -28,6 +34,11 @@ export interface AppDependencies {
   households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor'> };
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
+  /** The estate registry: estates, buildings, units, assets, gateways of an estate and their devices. */
+  estates: EstateDesk;
+  /** Staff accounts and their API tokens, as administrators manage them. */
+  staff: { accounts: StaffDesk; apiTokens: ApiTokenDesk };
+  audit: AuditDesk;
   health: HealthProbes;
   metrics: CloudMetrics;
   logger: Logger;
@@ -52,6 +63,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   requireAccessDeclarations(app);
   installAuthentication(app, deps.access);
   installRequestGuards(app);
+  installSecurityHeaders(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -67,6 +79,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
   await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported, deps.gateways), { prefix: '/api/v1' });
+  await app.register(estateRoutes(deps.estates), { prefix: '/api/v1' });
+  await app.register(estateDeviceRoutes(deps.estates, deps.gateways), { prefix: '/api/v1' });
+  await app.register(staffRoutes(deps.staff.accounts), { prefix: '/api/v1' });
+  await app.register(apiTokenRoutes(deps.staff.apiTokens), { prefix: '/api/v1' });
+  await app.register(auditRoutes(deps.audit), { prefix: '/api/v1' });
   await app.register(healthRoutes(deps.health));
   await app.register(metricsRoutes(deps.metrics.registry));
   return app;
