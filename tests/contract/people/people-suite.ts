@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { SqlDatabase } from '../../../cloud/db/sql-database.js';
 import type { OpenedSqlDatabase } from '../../support/sql-backends.js';
+import { describeAudit } from './audit.contract.js';
 import { describeEstates } from './estates.contract.js';
 import { describeHouseholds } from './households.contract.js';
 import { describeSessions } from './sessions.contract.js';
@@ -36,5 +37,6 @@ export function describePeopleContract(name: string, open: () => Promise<OpenedS
     describeStaff(suite);
     describeEstates(suite);
     describeHouseholds(suite);
+    describeAudit(suite);
   });
 }
