@@ -102,7 +102,7 @@ export const staffRoutes =
         schema: {
           summary: "Set a new password (the one given, or one generated and returned once): ends the member's sessions and lifts a lockout",
           params: StaffParams,
-          body: z.object({ password: z.string() }).partial().optional(),
+          body: z.object({ password: z.string() }).partial().nullish(),
           response: { 200: z.object({ revoked_sessions: z.number().int(), generated_password: GeneratedPasswordSchema }), ...errors },
         },
       },
