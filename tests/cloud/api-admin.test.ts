@@ -189,6 +189,13 @@ describe('HTTP API for administrators: estates, staff, API tokens, audit log', (
     expect(refused.body).not.toContain('riverside');
     expect((await call(root, 'POST', `/api/v1/staff/${both.id}/password-reset`, { password: 'root sets this one' })).statusCode).toBe(200);
     expect((await call(sunriseAdmin, 'POST', '/api/v1/estates', { id: 'another', name: 'Another' })).statusCode).toBe(403);
+
+    // Staff of one estate: a stranger to it finds no such estate; a supervisor there may not list its staff.
+    const ofRiverside = async (who: Headers) => call(who, 'GET', '/api/v1/staff?estate_id=riverside');
+    expect((await ofRiverside(sunriseAdmin)).statusCode).toBe(404);
+    const mixed = await addStaff(root, 'xu.mixed', [{ estate_id: 'sunrise', role: 'admin' }, { estate_id: 'riverside', role: 'supervisor' }], 'mixed passphrase');
+    expect((await ofRiverside(await signIn('xu.mixed', mixed.password!))).statusCode).toBe(403);
+    expect((await ofRiverside(root)).json().staff.map((m: { login: string }) => m.login)).toEqual(expect.arrayContaining(['chen.admin', 'xu.mixed', 'zhou.both']));
   });
 
   it('lists the audit log of an estate newest first: a household read with its purpose and route, filtered by household, actor and time, a page at a time', async () => {

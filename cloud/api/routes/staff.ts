@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { LocalIdSchema } from '../../../shared/contract/index.js';
-import { requireEstate } from '../../access/access-scope.js';
+import { demand, requireEstate } from '../../access/access-scope.js';
 import type { Caller } from '../../access/caller.js';
 import { generatedPassword } from '../../access/generated-password.js';
 import { callerManagesGrant, managesWholly } from '../../access/managed-staff.js';
@@ -70,7 +70,10 @@ export const staffRoutes =
       async (request) => {
         const caller = signedInCaller(request);
         const { estate_id } = request.query;
-        if (estate_id !== undefined) requireEstate(caller, estate_id);
+        if (estate_id !== undefined) {
+          requireEstate(caller, estate_id);
+          demand(caller, 'staff.manage', { estateId: estate_id });
+        }
         const members = (await desk.list(caller)).filter((member) => estate_id === undefined || member.grants.some((grant) => grant.estateId === estate_id));
         return { staff: members.map((member) => staffView(caller, member)) };
       },
