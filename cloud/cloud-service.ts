@@ -27,6 +27,10 @@ import { GatewayConfigService } from './config-delivery/gateway-config-service.j
 import { SignInService } from './access/sign-in-service.js';
 import { HouseholdService } from './estates/household-service.js';
 import { HouseholdConfigDelivery } from './config-delivery/household-config-delivery.js';
+import { EstateService } from './estates/estate-service.js';
+import { StaffService } from './access/staff-service.js';
+import { ApiTokenService } from './access/api-token-service.js';
+import { AuditService } from './audit/audit-service.js';
 
 export interface CloudOptions {
   logger: Logger;
@@ -185,6 +189,9 @@ export class Cloud implements Component {
       gatewayConfigs: { service: this.requireGatewayConfigs(), reported: this.requireRegistry() },
       gateways: this.requireRegistry(),
       gatewayCredentials: new GatewayCredentialService(db, this.clock),
+      estates: new EstateService(db, this.clock),
+      staff: { accounts: new StaffService(db, this.clock), apiTokens: new ApiTokenService(db, this.clock) },
+      audit: new AuditService(db),
       health: {
         database: () => databaseAnswers(db),
         telemetry: () => telemetry.ping(),

@@ -76,7 +76,11 @@ export function estatesGranting(caller: Caller, permission: Permission): string[
   return [...new Set(grantsFor(caller, permission).map((grant) => grant.estateId))];
 }
 
-/** True when some role of the caller grants the permission in some estate. */
+/**
+ * True when some role of the caller grants the permission in some estate. The installation's
+ * administrator holds admin in every estate, those still to be created included: on an
+ * installation without estates they have no grant yet, and still create the first one.
+ */
 export function callerHolds(caller: Caller, permission: Permission): boolean {
-  return grantsFor(caller, permission).length > 0;
+  return grantsFor(caller, permission).length > 0 || (caller.allEstates && roleMay('admin', permission));
 }

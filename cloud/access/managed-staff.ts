@@ -20,18 +20,21 @@ export function callerManagesGrant(caller: Caller, grant: StoredGrant): boolean 
 /**
  * The member, for a change that touches their whole account (password, sessions, tokens): not_found
  * unless the caller manages one of their estates, forbidden unless the caller manages all of them
- * (an admin of estate A does not reset the password a supervisor also uses in estate B).
+ * (an admin of estate A does not reset the password a supervisor also uses in estate B). The refusal
+ * names no estate: to someone without a role there, another estate reads as one that does not exist.
  */
 export async function requireManagedStaff(staff: StaffRepository, tx: SqlExecutor, caller: Caller, ref: StaffRef): Promise<StaffMember> {
   const member = await staff.find(tx, caller, ref);
   if (!member) throw notFound('staff member', describe(ref));
-  const unmanaged = member.grants.filter((grant) => !callerManagesGrant(caller, grant));
-  if (unmanaged.length) {
-    throw new AppError('forbidden', 'forbidden', `${member.login} also holds roles in estates you do not administer`, {
-      details: { estates: unmanaged.map((grant) => grant.estateId ?? '*') },
-    });
+  if (!managesWholly(caller, member)) {
+    throw new AppError('forbidden', 'forbidden', `${member.login} also holds roles in estates you do not administer; an administrator of all of them acts on this account`);
   }
   return member;
+}
+
+/** True when the caller administers every estate the member holds a role in, so may act on the whole account. */
+export function managesWholly(caller: Caller, member: Pick<StaffMember, 'grants'>): boolean {
+  return member.grants.every((grant) => callerManagesGrant(caller, grant));
 }
 
 /** One audit entry per estate the member holds a role in (an every-estate grant: one installation-wide entry). */

@@ -19,6 +19,12 @@ import { metricsRoutes } from './routes/metrics.js';
 import { gatewayConfigRoutes, type ReportedVersions } from './routes/gateway-config.js';
 import { gatewayRoutes, type GatewayDirectoryView } from './routes/gateways.js';
 import { gatewayCredentialRoutes, type GatewayCredentialDesk } from './routes/gateway-credentials.js';
+import { estateRoutes, type EstateDesk } from './routes/estates.js';
+import { estateDeviceRoutes } from './routes/estate-devices.js';
+import { staffRoutes, type StaffDesk } from './routes/staff.js';
+import { apiTokenRoutes, type ApiTokenDesk } from './routes/api-tokens.js';
+import { auditRoutes, type AuditDesk } from './routes/audit.js';
+import { installSecurityHeaders } from './security-headers.js';
 import type { GatewayConfigService } from '../config-delivery/gateway-config-service.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 
@@ -30,6 +36,11 @@ export interface AppDependencies {
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
   gatewayCredentials: GatewayCredentialDesk;
+  /** The estate registry: estates, buildings, units, assets, gateways of an estate and their devices. */
+  estates: EstateDesk;
+  /** Staff accounts and their API tokens, as administrators manage them. */
+  staff: { accounts: StaffDesk; apiTokens: ApiTokenDesk };
+  audit: AuditDesk;
   health: HealthProbes;
   metrics: CloudMetrics;
   logger: Logger;
@@ -54,6 +65,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   requireAccessDeclarations(app);
   installAuthentication(app, deps.access);
   installRequestGuards(app);
+  installSecurityHeaders(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -70,6 +82,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported, deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayCredentialRoutes(deps.gatewayCredentials), { prefix: '/api/v1' });
+  await app.register(estateRoutes(deps.estates), { prefix: '/api/v1' });
+  await app.register(estateDeviceRoutes(deps.estates, deps.gateways), { prefix: '/api/v1' });
+  await app.register(staffRoutes(deps.staff.accounts), { prefix: '/api/v1' });
+  await app.register(apiTokenRoutes(deps.staff.apiTokens), { prefix: '/api/v1' });
+  await app.register(auditRoutes(deps.audit), { prefix: '/api/v1' });
   await app.register(healthRoutes(deps.health));
   await app.register(metricsRoutes(deps.metrics.registry));
   return app;

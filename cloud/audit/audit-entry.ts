@@ -47,6 +47,8 @@ export const MAX_AUDIT_PAGE = 500;
 export const AuditFilterSchema = z.object({
   estate_id: z.string().min(1).optional(),
   unit_id: z.string().min(1).optional(),
+  /** Entries of one actor: a staff id (their own or their API tokens' changes and reads), or "operator". */
+  actor_id: z.string().min(1).optional(),
   kind: z.enum(['read', 'change']).optional(),
   /** Entries at or after this instant (epoch ms). */
   since: z.number().int().optional(),

@@ -87,6 +87,7 @@ export class AuditRepository {
     const where = [caller.allEstates ? `(${scope} OR estate_id IS NULL)` : scope];
     if (filter.estate_id !== undefined) where.push(`estate_id = ${params.add(filter.estate_id)}`);
     if (filter.unit_id !== undefined) where.push(`unit_id = ${params.add(filter.unit_id)}`);
+    if (filter.actor_id !== undefined) where.push(`actor_id = ${params.add(filter.actor_id)}`);
     if (filter.kind !== undefined) where.push(`kind = ${params.add(filter.kind)}`);
     if (filter.since !== undefined) where.push(`at >= ${params.add(timestampParam(filter.since))}`);
     if (filter.until !== undefined) where.push(`at < ${params.add(timestampParam(filter.until))}`);

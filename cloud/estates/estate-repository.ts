@@ -32,14 +32,12 @@ export class EstateRepository {
     return rowCount === 1;
   }
 
-  listEstates(tx: SqlExecutor, caller: Caller): Promise<EstateRecord[]> {
+  /** Estates the caller may see (optionally one of them). */
+  listEstates(tx: SqlExecutor, caller: Caller, filter: { estateId?: string } = {}): Promise<EstateRecord[]> {
     const params = new SqlParams();
-    return selectWhere<EstateRecord>(tx, params, {
-      columns: 'id, name',
-      from: 'estates',
-      where: [scopeCondition(caller, 'estate.read', params, { estate: 'id' })],
-      orderBy: 'id',
-    });
+    const where = [scopeCondition(caller, 'estate.read', params, { estate: 'id' })];
+    if (filter.estateId !== undefined) where.push(`id = ${params.add(filter.estateId)}`);
+    return selectWhere<EstateRecord>(tx, params, { columns: 'id, name', from: 'estates', where, orderBy: 'id' });
   }
 
   async insertBuilding(tx: SqlExecutor, building: BuildingRecord, at: number): Promise<boolean> {

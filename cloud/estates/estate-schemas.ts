@@ -33,17 +33,21 @@ export type NewAsset = z.input<typeof NewAssetSchema>;
 export const NewGatewaySchema = z.object({ id: GatewayIdSchema, name: NameSchema });
 export type NewGateway = z.input<typeof NewGatewaySchema>;
 
-/** A device on a gateway of the estate, belonging to exactly one unit or one asset. */
-export const DeviceMappingSchema = z
-  .object({
-    id: LocalIdSchema,
-    gateway_id: GatewayIdSchema,
-    profile: z.string().trim().min(1, 'a device profile is required').max(100),
-    unit_id: LocalIdSchema.nullable().default(null),
-    asset_id: LocalIdSchema.nullable().default(null),
-  })
-  .refine((device) => (device.unit_id === null) !== (device.asset_id === null), {
-    message: 'a device belongs to exactly one unit or one asset: give unit_id or asset_id',
-    path: ['unit_id'],
-  });
+const DevicePlacementFields = z.object({
+  gateway_id: GatewayIdSchema,
+  profile: z.string().trim().min(1, 'a device profile is required').max(100),
+  unit_id: LocalIdSchema.nullable().default(null),
+  asset_id: LocalIdSchema.nullable().default(null),
+});
+
+const ONE_OWNER = {
+  check: (device: { unit_id: string | null; asset_id: string | null }) => (device.unit_id === null) !== (device.asset_id === null),
+  message: { message: 'a device belongs to exactly one unit or one asset: give unit_id or asset_id', path: ['unit_id'] },
+};
+
+/** Where a device is: on a gateway of the estate, belonging to exactly one unit or one asset. */
+export const DevicePlacementSchema = DevicePlacementFields.refine(ONE_OWNER.check, ONE_OWNER.message);
+
+/** A device with its id, and where it is (DevicePlacementSchema). */
+export const DeviceMappingSchema = DevicePlacementFields.extend({ id: LocalIdSchema }).refine(ONE_OWNER.check, ONE_OWNER.message);
 export type DeviceMapping = z.input<typeof DeviceMappingSchema>;

@@ -3,7 +3,7 @@ import { demand, requireEstate } from '../access/access-scope.js';
 import type { Caller } from '../access/caller.js';
 import { AuditRepository } from '../audit/audit-repository.js';
 import type { SqlDatabase, SqlExecutor } from '../db/sql-database.js';
-import { AppError, invalidField } from '../platform/app-error.js';
+import { AppError, invalidField, notFound } from '../platform/app-error.js';
 import { parseInput } from '../platform/parse-input.js';
 import { DeviceRepository } from './device-repository.js';
 import type { AssetRecord, BuildingRecord, DeviceRecord, EstateRecord, GatewayRecord, UnitRecord } from './estate-records.js';
@@ -54,6 +54,13 @@ export class EstateService {
 
   async listEstates(caller: Caller): Promise<EstateRecord[]> {
     return this.db.transaction((tx) => this.estates.listEstates(tx, caller));
+  }
+
+  /** One estate the caller holds a role in; not_found for any other, as for one that does not exist. */
+  async getEstate(caller: Caller, estateId: string): Promise<EstateRecord> {
+    const [estate] = await this.read(caller, estateId, (tx) => this.estates.listEstates(tx, caller, { estateId }));
+    if (!estate) throw notFound('estate', estateId);
+    return estate;
   }
 
   async addBuilding(caller: Caller, estateId: string, input: NewBuilding): Promise<BuildingRecord> {
@@ -138,8 +145,11 @@ export class EstateService {
     });
   }
 
+  /** Devices of the estate: for roles that see its gateways (forbidden to the others), as gateways are. */
   async listDevices(caller: Caller, estateId: string, filter: { gatewayId?: string } = {}): Promise<DeviceRecord[]> {
-    return this.read(caller, estateId, (tx) => this.devices.listDevices(tx, caller, estateId, filter));
+    requireEstate(caller, estateId);
+    demand(caller, 'gateway.read', { estateId });
+    return this.db.transaction((tx) => this.devices.listDevices(tx, caller, estateId, filter));
   }
 
   /** A change in an estate: not_found to a stranger, forbidden without estate.manage, then fn in one transaction. */

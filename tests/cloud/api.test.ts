@@ -18,6 +18,10 @@ import { pino } from 'pino';
 import { OUTCOME_CODES_BY_CATEGORY } from '../../cloud/tickets/ticket-outcomes.js';
 import { SignInService } from '../../cloud/access/sign-in-service.js';
 import { HouseholdService } from '../../cloud/estates/household-service.js';
+import { EstateService } from '../../cloud/estates/estate-service.js';
+import { StaffService } from '../../cloud/access/staff-service.js';
+import { ApiTokenService } from '../../cloud/access/api-token-service.js';
+import { AuditService } from '../../cloud/audit/audit-service.js';
 import { adminToken, bearer, supervisorToken } from '../support/staff-tokens.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
@@ -72,6 +76,9 @@ describe('HTTP API /api/v1/tickets', () => {
       gatewayConfigs,
       gateways: registry,
       gatewayCredentials: new GatewayCredentialService(opened.db, clock),
+      estates: new EstateService(opened.db, clock),
+      staff: { accounts: new StaffService(opened.db, clock), apiTokens: new ApiTokenService(opened.db, clock) },
+      audit: new AuditService(opened.db),
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),

@@ -14,12 +14,17 @@ import { HouseholdService } from '../../cloud/estates/household-service.js';
 import { HouseholdConfigDelivery } from '../../cloud/config-delivery/household-config-delivery.js';
 import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '../../cloud/access/access-policy.js';
 import { GatewayCredentialService } from '../../cloud/registry/gateway-credential-service.js';
+import { EstateService } from '../../cloud/estates/estate-service.js';
+import { StaffService } from '../../cloud/access/staff-service.js';
+import { ApiTokenService } from '../../cloud/access/api-token-service.js';
+import { AuditService } from '../../cloud/audit/audit-service.js';
 
 export interface TestApi {
   app: FastifyInstance;
   registry: RegistryRepository;
   tickets: TicketService;
   households: HouseholdService;
+  estates: EstateService;
   configs: GatewayConfigService;
   gatewayCredentials: GatewayCredentialService;
   /** Every retained config the cloud published, topic and payload, oldest first. */
@@ -36,6 +41,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
   const tickets = new TicketService(new SqlTicketRepository(db), { clock });
   const households = new HouseholdService(db, clock);
   const gatewayCredentials = new GatewayCredentialService(db, clock);
+  const estates = new EstateService(db, clock);
   const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, () => ({ publishRetained: async (topic, payload) => void published.push({ topic, payload }) }), clock, silentLogger());
   const app = await buildApp({
     access: new SignInService(db, clock, policy),
@@ -44,9 +50,12 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     gatewayConfigs: { service: configs, reported: registry },
     gateways: registry,
     gatewayCredentials,
+    estates,
+    staff: { accounts: new StaffService(db, clock, policy), apiTokens: new ApiTokenService(db, clock, policy) },
+    audit: new AuditService(db),
     health: { database: async () => true, telemetry: async () => true, broker: () => true },
     metrics: new CloudMetrics(),
     logger: silentLogger(),
   });
-  return { app, registry, tickets, households, configs, gatewayCredentials, published };
+  return { app, registry, tickets, households, estates, configs, gatewayCredentials, published };
 }

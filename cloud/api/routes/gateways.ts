@@ -10,7 +10,7 @@ import { visibleGateway, type GatewayDirectoryView } from '../visible-gateway.js
 
 export type { GatewayDirectoryView } from '../visible-gateway.js';
 
-const GatewayViewSchema = z.object({
+export const GatewayViewSchema = z.object({
   id: z.string(),
   estate_id: z.string(),
   name: z.string(),
@@ -31,7 +31,7 @@ const GatewayViewSchema = z.object({
   devices_offline: z.array(z.string()),
 });
 
-function viewOf(record: GatewayStatusRecord): z.infer<typeof GatewayViewSchema> {
+export function gatewayView(record: GatewayStatusRecord): z.infer<typeof GatewayViewSchema> {
   const status = record.status;
   const online = status?.online === true ? status : null;
   return {
@@ -65,7 +65,7 @@ export const gatewayRoutes =
       },
       async (request) => {
         const estateIds = estatesGranting(signedInCaller(request), 'gateway.read');
-        return { gateways: (await directory.listGatewayStatus({ estateIds, estateId: request.query.estate_id })).map(viewOf) };
+        return { gateways: (await directory.listGatewayStatus({ estateIds, estateId: request.query.estate_id })).map(gatewayView) };
       },
     );
 
@@ -79,6 +79,6 @@ export const gatewayRoutes =
           response: { 200: GatewayViewSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => viewOf(await visibleGateway(directory, signedInCaller(request), request.params.id, 'gateway.read')),
+      async (request) => gatewayView(await visibleGateway(directory, signedInCaller(request), request.params.id, 'gateway.read')),
     );
   };

@@ -9,6 +9,8 @@ import type { HouseholdRecord, HouseholdSummary, HouseholdVersion } from '../../
 import { invalidField } from '../../platform/app-error.js';
 import { iso, isoOrNull } from '../api-time.js';
 import { signedInCaller } from '../auth/authentication.js';
+import { AnyBody } from '../any-body.js';
+import { EstateParams } from './estates.js';
 import type { RouteAccess } from '../auth/route-access.js';
 import { actorLabel } from '../../access/caller.js';
 import type { HouseholdConfigDelivery } from '../../config-delivery/household-config-delivery.js';
@@ -18,12 +20,9 @@ export type HouseholdDesk = Pick<
   'enrol' | 'recordConsent' | 'withdrawConsent' | 'addContact' | 'addCarer' | 'addAwayPeriod' | 'removePart' | 'updateSettings' | 'get' | 'list' | 'revealContactPhone'
 >;
 
-const EstateParams = z.object({ estate_id: LocalIdSchema });
 const HouseholdParams = EstateParams.extend({ unit_id: LocalIdSchema });
 /** Every read of resident data names what it is for (PIPL Art. 6): it is written to the audit log. */
 const ReadQuery = z.object({ purpose: ReadPurposeSchema });
-/** The service checks the body and names each field at fault; the route only passes it on. */
-const AnyBody = z.record(z.string(), z.unknown());
 
 /**
  * The version a change is made against, from `If-Match: "<version>"` (RFC 9110 section 13.1.1; the

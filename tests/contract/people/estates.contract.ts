@@ -75,5 +75,17 @@ export function describeEstates(suite: PeopleSuite): void {
       await expectAppError(ctx.estates.listUnits(facilities.caller, b.estateId), 'not_found');
       await expectAppError(ctx.estates.listGateways(facilities.caller, { estateId: b.estateId }), 'not_found');
     });
+
+    it('one estate reads only to a caller with a role there; its devices only to roles that see its gateways', async () => {
+      const housekeeper = await ctx.member([role(a.estateId, 'housekeeper', ['b1'])]);
+      const facilities = await ctx.member([role(a.estateId, 'facilities')]);
+      expect(await ctx.estates.getEstate(housekeeper.caller, a.estateId)).toEqual({ id: a.estateId, name: `碧水湾 ${a.estateId}` });
+      const hidden = await expectAppError(ctx.estates.getEstate(housekeeper.caller, b.estateId), 'not_found', 'estate_not_found');
+      const absent = await expectAppError(ctx.estates.getEstate(housekeeper.caller, 'no-such-estate'), 'not_found', 'estate_not_found');
+      expect(hidden.message.replace(b.estateId, '<id>')).toBe(absent.message.replace('no-such-estate', '<id>'));
+      expect((await ctx.estates.listDevices(facilities.caller, a.estateId)).map((d) => d.id)).toEqual(['meter-101', 'meter-201']);
+      await expectAppError(ctx.estates.listDevices(housekeeper.caller, a.estateId), 'forbidden');
+      await expectAppError(ctx.estates.listDevices(facilities.caller, b.estateId), 'not_found');
+    });
   });
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { SqlDatabase } from '../../../cloud/db/sql-database.js';
 import type { OpenedSqlDatabase } from '../../support/sql-backends.js';
+import { describeAudit } from './audit.contract.js';
 import { describeEstates } from './estates.contract.js';
 import { describeGatewayCredentials } from './gateway-credentials.contract.js';
 import { describeHouseholds } from './households.contract.js';
@@ -38,5 +39,6 @@ export function describePeopleContract(name: string, open: () => Promise<OpenedS
     describeEstates(suite);
     describeHouseholds(suite);
     describeGatewayCredentials(suite);
+    describeAudit(suite);
   });
 }
