@@ -1,8 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { GatewayConfigBodySchema, type GatewayConfigBody } from '../../shared/contract/index.js';
-
-const FILE_NAME = 'rules-config.json';
+import { gatewayRulesConfigPath } from '../storage/data-dir.js';
 
 /**
  * The last good config the cloud sent, kept on the gateway's own disk so a gateway that restarts
@@ -13,7 +12,7 @@ export class PersistedRulesConfig {
   readonly path: string;
 
   constructor(dataDir: string) {
-    this.path = join(dataDir, FILE_NAME);
+    this.path = gatewayRulesConfigPath(dataDir);
   }
 
   /** The stored config, or null when there is none or it no longer validates (the reason is returned). */

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../state/sqlite.js';
+import type { SqliteDatabase } from '../storage/sqlite.js';
 
 /** Bumped with every change of the tables below; a newer file is refused rather than misread. */
 export const OUTBOX_SCHEMA_VERSION = 1;

@@ -1,7 +1,7 @@
 import { CHANNEL_SPECS, fromWireTime } from '../../shared/contract/index.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { systemClock, type Clock } from '../../shared/time/clock.js';
-import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../state/sqlite.js';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../storage/sqlite.js';
 import { OUTBOX_CHANNELS, type Outbox, type OutboxBatch, type OutboxChannel, type OutboxItems, type OutboxStats } from './outbox.js';
 import { applyOutboxSchema } from './sqlite-outbox-schema.js';
 

@@ -7,7 +7,7 @@ import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { eventForUplink, readingsForUplink } from '../privacy/uplink-policy.js';
 import type { RuleInputs } from '../rules/engine/rules-runtime.js';
-import type { UnsentItem } from '../state/rule-state-store.js';
+import type { UnsentItem } from '../rules/state/rule-state-store.js';
 import { DeviceClocks } from './device-clocks.js';
 import { countProblem, emptyStats, type GatewayStats } from './gateway-stats.js';
 import { stampEvent, stampFrame, type Stamped } from './receive-time.js';

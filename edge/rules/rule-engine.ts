@@ -3,7 +3,7 @@ import { DEFAULT_RULES_CONFIG, type RulesConfig } from '../../shared/contract/ru
 import type { Logger } from '../../shared/log/logger.js';
 import type { Availability } from '../drivers/driver.js';
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
-import { isEmptyChanges, type RuleStateChanges, type RuleStateStore, type UnsentItem } from '../state/rule-state-store.js';
+import { isEmptyChanges, type RuleStateChanges, type RuleStateStore, type UnsentItem } from './state/rule-state-store.js';
 import { EngineDeviceDirectory } from './engine/device-directory.js';
 import { availabilityInput, availabilityOf, inputTime, takenInputOf, type EngineInput } from './engine/engine-input.js';
 import { applyChange } from './engine/episodes.js';

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { CHANNEL_SPECS, type ReadingItem } from '../../shared/contract/index.js';
 import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
 import { applyOutboxSchema } from '../../edge/outbox/sqlite-outbox-schema.js';
-import { openSqlite } from '../../edge/state/sqlite.js';
+import { openSqlite } from '../../edge/storage/sqlite.js';
 import { MAX_ITEMS_PER_BATCH } from '../../edge/uplink/uplink-client.js';
 import { alert, reading, T0 as START } from '../outbox/outbox-fixtures.js';
 import { median, type BenchRow } from './bench-table.js';

@@ -10,9 +10,9 @@ import { createDefaultRules } from '../../edge/rules/default-rules.js';
 import type { EngineInput } from '../../edge/rules/engine/engine-input.js';
 import { RuleEngine } from '../../edge/rules/rule-engine.js';
 import type { DeviceInfo } from '../../edge/rules/rule.js';
-import { MemoryRuleStateStore } from '../../edge/state/memory-rule-state-store.js';
-import type { RuleStateStore } from '../../edge/state/rule-state-store.js';
-import { SqliteRuleStateStore } from '../../edge/state/sqlite-rule-state-store.js';
+import { MemoryRuleStateStore } from '../../edge/rules/state/memory-rule-state-store.js';
+import type { RuleStateStore } from '../../edge/rules/state/rule-state-store.js';
+import { SqliteRuleStateStore } from '../../edge/rules/state/sqlite-rule-state-store.js';
 import { median, type BenchRow } from './bench-table.js';
 
 const HOUSEHOLDS = 1000;

@@ -4,7 +4,7 @@ import { silentLogger } from '../../shared/log/logger.js';
 import { GatewayConfigSchema } from '../../edge/config/gateway-config.js';
 import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
-import { gatewayOutboxPath } from '../../edge/state/gateway-state-path.js';
+import { gatewayOutboxPath } from '../../edge/storage/data-dir.js';
 import { freePort } from '../support/net.js';
 import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
 import { systemClock } from '../../shared/time/clock.js';

@@ -7,7 +7,7 @@ import { DurableOutbox } from '../../edge/outbox/durable-outbox.js';
 import { DevicePipeline } from '../../edge/pipeline/device-pipeline.js';
 import { createDefaultRules } from '../../edge/rules/default-rules.js';
 import { RuleEngine } from '../../edge/rules/rule-engine.js';
-import { MemoryRuleStateStore } from '../../edge/state/memory-rule-state-store.js';
+import { MemoryRuleStateStore } from '../../edge/rules/state/memory-rule-state-store.js';
 import { LIFT, T0, tempDataDir } from './edge-fixtures.js';
 
 const press: EventItem = { id: 'press-0000-0001', device_id: LIFT.id, subject: LIFT.subject, type: 'lift_alarm_button', event_time: toWireTime(T0), attributes: {} };

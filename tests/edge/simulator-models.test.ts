@@ -3,7 +3,7 @@ import { silentLogger } from '../../shared/log/logger.js';
 import { mapPayload } from '../../edge/drivers/mqtt/payload-mapper.js';
 import { createDefaultRules } from '../../edge/rules/default-rules.js';
 import { RuleEngine } from '../../edge/rules/rule-engine.js';
-import { MemoryRuleStateStore } from '../../edge/state/memory-rule-state-store.js';
+import { MemoryRuleStateStore } from '../../edge/rules/state/memory-rule-state-store.js';
 import { seededRandom } from '../../edge/simulator/random.js';
 import { SimulatedDoor } from '../../edge/simulator/simulated-door.js';
 import { INCIDENT_RELEASE_TICK, SimulatedLift } from '../../edge/simulator/simulated-lift.js';

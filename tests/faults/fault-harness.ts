@@ -9,7 +9,7 @@ import { validateConfig } from '../../shared/config/load-config.js';
 import { Cloud } from '../../cloud/cloud-service.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { GatewayConfigSchema, type GatewayConfigInput } from '../../edge/config/gateway-config.js';
-import { gatewayOutboxPath } from '../../edge/state/gateway-state-path.js';
+import { gatewayOutboxPath } from '../../edge/storage/data-dir.js';
 import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
 import { testDeviceCredentials, testDeviceLogin } from '../support/device-logins.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';

@@ -9,7 +9,7 @@ import { loadProfiles } from '../../../edge/profiles/load-profiles.js';
 import { createDefaultRules } from '../../../edge/rules/default-rules.js';
 import { backtest, type BacktestSummary } from '../../../edge/rules/engine/backtest.js';
 import { deviceInfoOf } from '../../../edge/rules/engine/device-directory.js';
-import { recordingsDir } from '../../../edge/rules/engine/input-recorder.js';
+import { recordingsDir } from '../../../edge/storage/data-dir.js';
 import { readRecording } from '../../../edge/rules/engine/recording-reader.js';
 import { UsageError } from '../cli-error.js';
 import type { ParsedArgs } from '../command-spec.js';

@@ -1,7 +1,7 @@
 import { toWireTime, type AlertItem } from '../../../shared/contract/index.js';
 import type { RulesConfig } from '../../../shared/contract/rules-config.js';
 import type { Logger } from '../../../shared/log/logger.js';
-import { MemoryRuleStateStore } from '../../state/memory-rule-state-store.js';
+import { MemoryRuleStateStore } from '../state/memory-rule-state-store.js';
 import type { ActiveEpisode, DeviceInfo, Rule } from '../rule.js';
 import { RuleEngine } from '../rule-engine.js';
 import { inputTime, type EngineInput } from './engine-input.js';

@@ -1,4 +1,4 @@
-import type { TakenInputRow } from '../../state/rule-state-store.js';
+import type { TakenInputRow } from '../state/rule-state-store.js';
 
 /**
  * How many input ids the engine remembers per device, and so how much of a device's sending it can

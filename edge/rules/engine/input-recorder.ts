@@ -8,11 +8,6 @@ import type { EngineInput } from './engine-input.js';
 /** A tick line is written at most this often: enough to say "time passed", not one line a second. */
 export const RECORDED_TICK_EVERY_MS = 60_000;
 
-/** Where a gateway with record_inputs keeps its recordings: data_dir/recordings. */
-export function recordingsDir(dataDir: string): string {
-  return join(dataDir, 'recordings');
-}
-
 /**
  * Writes every input of the rule engine, in the order handled, as JSON Lines (engine-input.ts) to
  * recordings/YYYY-MM-DD.jsonl (UTC date of the gateway clock), so `estatecare backtest` can replay

@@ -1,6 +1,6 @@
 import type { Subject } from '../../../shared/contract/index.js';
 import type { RulesConfig } from '../../../shared/contract/rules-config.js';
-import type { RuleStateChanges } from '../../state/rule-state-store.js';
+import type { RuleStateChanges } from '../state/rule-state-store.js';
 import type { ActiveEpisode, DeviceDirectory, RuleContext } from '../rule.js';
 import type { TimerQueue } from './timer-queue.js';
 

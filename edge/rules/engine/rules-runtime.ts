@@ -5,7 +5,7 @@ import type { Logger } from '../../../shared/log/logger.js';
 import type { Clock } from '../../../shared/time/clock.js';
 import type { Availability } from '../../drivers/driver.js';
 import type { CanonicalEvent, ReadingFrame } from '../../model/device-data.js';
-import type { RuleStateStore, UnsentItem } from '../../state/rule-state-store.js';
+import type { RuleStateStore, UnsentItem } from '../state/rule-state-store.js';
 import type { DeviceInfo, Rule } from '../rule.js';
 import { RuleEngine } from '../rule-engine.js';
 import { availabilityInput, type EngineInput } from './engine-input.js';

@@ -1,4 +1,4 @@
-import type { RuleStateChanges, UnsentItem } from '../../state/rule-state-store.js';
+import type { RuleStateChanges, UnsentItem } from '../state/rule-state-store.js';
 
 type Channel = UnsentItem['channel'];
 type UnsentChange = NonNullable<RuleStateChanges['unsent']>[number];

@@ -1,7 +1,7 @@
 import type { AlertItem } from '../../../shared/contract/index.js';
 import { RulesConfigSchema } from '../../../shared/contract/rules-config.js';
 import { silentLogger } from '../../../shared/log/logger.js';
-import { MemoryRuleStateStore } from '../../state/memory-rule-state-store.js';
+import { MemoryRuleStateStore } from '../../rules/state/memory-rule-state-store.js';
 import { createDefaultRules } from '../../rules/default-rules.js';
 import { inputTime, type EngineInput } from '../../rules/engine/engine-input.js';
 import type { Rule } from '../../rules/rule.js';

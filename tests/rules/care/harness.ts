@@ -7,9 +7,9 @@ import type { CanonicalEvent, ReadingFrame } from '../../../edge/model/device-da
 import { inputTime, type EngineInput } from '../../../edge/rules/engine/engine-input.js';
 import { RuleEngine } from '../../../edge/rules/rule-engine.js';
 import type { DeviceInfo, Rule } from '../../../edge/rules/rule.js';
-import { MemoryRuleStateData, MemoryRuleStateStore } from '../../../edge/state/memory-rule-state-store.js';
-import type { RuleStateStore } from '../../../edge/state/rule-state-store.js';
-import { SqliteRuleStateStore } from '../../../edge/state/sqlite-rule-state-store.js';
+import { MemoryRuleStateData, MemoryRuleStateStore } from '../../../edge/rules/state/memory-rule-state-store.js';
+import type { RuleStateStore } from '../../../edge/rules/state/rule-state-store.js';
+import { SqliteRuleStateStore } from '../../../edge/rules/state/sqlite-rule-state-store.js';
 
 /**
  * Household fixtures and a bench over the real rule engine (edge/rules/rule-engine.ts) with the

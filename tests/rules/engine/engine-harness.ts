@@ -7,8 +7,8 @@ import { LIFT_POINTS, type LiftPoint } from '../../../edge/model/lift-points.js'
 import type { CanonicalEvent, ReadingFrame } from '../../../edge/model/device-data.js';
 import { RuleEngine } from '../../../edge/rules/rule-engine.js';
 import type { DeviceInfo, Rule } from '../../../edge/rules/rule.js';
-import { MemoryRuleStateData, MemoryRuleStateStore } from '../../../edge/state/memory-rule-state-store.js';
-import type { RuleStateStore } from '../../../edge/state/rule-state-store.js';
+import { MemoryRuleStateData, MemoryRuleStateStore } from '../../../edge/rules/state/memory-rule-state-store.js';
+import type { RuleStateStore } from '../../../edge/rules/state/rule-state-store.js';
 
 /** 2026-11-24T08:00:00.000Z: the reference instant of the rules tests. */
 export const T0 = Date.parse('2026-11-24T08:00:00.000Z');

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../shared/log/logger.js';
 import { createDefaultRules } from '../../../edge/rules/default-rules.js';
 import { RuleEngine } from '../../../edge/rules/rule-engine.js';
-import { SqliteRuleStateStore } from '../../../edge/state/sqlite-rule-state-store.js';
+import { SqliteRuleStateStore } from '../../../edge/rules/state/sqlite-rule-state-store.js';
 import { DOOR, LIFT, METER, MINUTE, OPEN_AT_LANDING, SECOND, STOPPED_OUTSIDE_ZONE, T0, brief, event, frame, liftFrame } from './engine-harness.js';
 
 /**

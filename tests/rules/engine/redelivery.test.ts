@@ -7,7 +7,7 @@ import { createDefaultRules } from '../../../edge/rules/default-rules.js';
 import { REMEMBERED_INPUTS_PER_DEVICE } from '../../../edge/rules/engine/input-memory.js';
 import { RuleEngine } from '../../../edge/rules/rule-engine.js';
 import type { DeviceInfo } from '../../../edge/rules/rule.js';
-import { SqliteRuleStateStore } from '../../../edge/state/sqlite-rule-state-store.js';
+import { SqliteRuleStateStore } from '../../../edge/rules/state/sqlite-rule-state-store.js';
 import { DOOR, LIFT, METER, STOPPED_IN_ZONE_CLOSED, T0, event, frame, liftFrame, type LiftValues } from './engine-harness.js';
 
 const EMPTY_CAR: LiftValues = { ...STOPPED_IN_ZONE_CLOSED, passenger_status: 0 };

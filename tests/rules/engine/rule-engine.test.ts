@@ -4,8 +4,8 @@ import { stableId } from '../../../shared/ids.js';
 import { createDefaultRules } from '../../../edge/rules/default-rules.js';
 import type { EngineInput } from '../../../edge/rules/engine/engine-input.js';
 import type { AlertChange, Rule, RuleContext } from '../../../edge/rules/rule.js';
-import { MemoryRuleStateStore } from '../../../edge/state/memory-rule-state-store.js';
-import type { RuleStateChanges } from '../../../edge/state/rule-state-store.js';
+import { MemoryRuleStateStore } from '../../../edge/rules/state/memory-rule-state-store.js';
+import type { RuleStateChanges } from '../../../edge/rules/state/rule-state-store.js';
 import { LIFT, METER, MINUTE, OPEN_AT_LANDING, SECOND, STOPPED_OUTSIDE_ZONE, T0, event, frame, liftFrame, memoryEngine } from './engine-harness.js';
 
 /** A rule that notes every call and lets the test script what it does. */

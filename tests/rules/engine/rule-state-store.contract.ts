@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertItem, EventItem } from '../../../shared/contract/index.js';
 import type { ActiveEpisode } from '../../../edge/rules/rule.js';
-import type { RuleStateChanges, RuleStateStore, UnsentItem } from '../../../edge/state/rule-state-store.js';
+import type { RuleStateChanges, RuleStateStore, UnsentItem } from '../../../edge/rules/state/rule-state-store.js';
 
 /** A place a store keeps its data; open() gives a new store object (a new connection) over it. */
 export interface StoreHarness {

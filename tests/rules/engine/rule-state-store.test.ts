@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../../edge/state/sqlite.js';
-import { MemoryRuleStateData, MemoryRuleStateStore } from '../../../edge/state/memory-rule-state-store.js';
-import { SqliteRuleStateStore } from '../../../edge/state/sqlite-rule-state-store.js';
+import { openSqlite } from '../../../edge/storage/sqlite.js';
+import { MemoryRuleStateData, MemoryRuleStateStore } from '../../../edge/rules/state/memory-rule-state-store.js';
+import { SqliteRuleStateStore } from '../../../edge/rules/state/sqlite-rule-state-store.js';
 import { ruleStateStoreContract } from './rule-state-store.contract.js';
 
 ruleStateStoreContract('memory', () => {

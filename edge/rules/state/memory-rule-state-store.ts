@@ -1,4 +1,4 @@
-import type { ActiveEpisode } from '../rules/rule.js';
+import type { ActiveEpisode } from '../rule.js';
 import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore, TakenInputRow, UnsentItem } from './rule-state-store.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { AlertItem, EventItem, Subject } from '../../shared/contract/index.js';
-import type { ActiveEpisode } from '../rules/rule.js';
+import type { AlertItem, EventItem, Subject } from '../../../shared/contract/index.js';
+import type { ActiveEpisode } from '../rule.js';
 
 /**
  * Where the rule engine keeps what must survive a restart or a power cut (a restart or a power

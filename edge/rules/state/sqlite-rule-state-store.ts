@@ -1,6 +1,6 @@
-import type { ActiveEpisode } from '../rules/rule.js';
+import type { ActiveEpisode } from '../rule.js';
 import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore, TakenInputRow, UnsentItem } from './rule-state-store.js';
-import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite.js';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../../storage/sqlite.js';
 
 /** Bumped with every change of the tables below; a newer file is refused rather than misread. */
 const SCHEMA_VERSION = 3;
