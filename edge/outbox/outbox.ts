@@ -5,7 +5,7 @@ import { CHANNEL_SPECS, RECEIPTED_CHANNELS, type ReceiptedChannel } from '../../
  * The gateway's store-and-forward queue in front of the uplink: write before send, delete only on
  * acknowledgement (the cloud's receipt; edge/uplink/receipt-tracker.ts), replay what was in flight
  * after a reconnect, never drop while offline. Every implementation (in memory, SQLite) behaves the
- * same: each passes the one contract suite in tests/outbox/outbox.contract.ts.
+ * same: each passes the one contract suite in tests/contract/outbox.contract.ts.
  */
 /** The channels whose messages carry outbox items (and get the cloud's receipts), in priority order. */
 export const OUTBOX_CHANNELS = [...RECEIPTED_CHANNELS].sort((a, b) => CHANNEL_SPECS[a].priority - CHANNEL_SPECS[b].priority);

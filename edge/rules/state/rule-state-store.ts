@@ -6,7 +6,7 @@ import type { ActiveEpisode } from '../rule.js';
  * cut neither loses a running timer nor fires an alert twice): each rule's state, its
  * running timers, the open alert episodes and the engine time, the items on their way to the
  * outbox, and the ids of the inputs taken in (so one delivered again changes nothing twice).
- * Every backend passes the one contract suite in tests/rules/engine/rule-state-store.contract.ts.
+ * Every backend passes the one contract suite in tests/contract/rule-state-store.contract.ts.
  *
  * Synchronous on purpose: the engine runs inside the DeviceSink calls of the drivers, and
  * better-sqlite3 is synchronous; a commit is one short transaction.

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../edge/storage/sqlite.js';
+import { MemoryRuleStateData, MemoryRuleStateStore } from '../../edge/rules/state/memory-rule-state-store.js';
+import { SqliteRuleStateStore } from '../../edge/rules/state/sqlite-rule-state-store.js';
+import { ruleStateStoreContract } from './rule-state-store.contract.js';
+
+ruleStateStoreContract('memory', () => {
+  const data = new MemoryRuleStateData();
+  return { open: () => new MemoryRuleStateStore(data), dispose: () => undefined };
+});
+
+ruleStateStoreContract('SQLite (WAL, synchronous=FULL) in a temp folder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'estatecare-rule-state-'));
+  // A folder that does not exist yet: the store creates it.
+  const path = join(dir, 'data', 'gateway-state.sqlite');
+  return { open: () => new SqliteRuleStateStore(path), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+});
+
+describe('SQLite rule state file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'estatecare-rule-state-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is in WAL mode with synchronous=FULL', () => {
+    const path = join(dir, 'wal.sqlite');
+    new SqliteRuleStateStore(path).close();
+    const db = openSqlite(path, 'FULL');
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal'); // kept in the file
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    db.close();
+  });
+
+  it('carries the unsent alerts of a version 2 file over, in order', () => {
+    const path = join(dir, 'version-2.sqlite');
+    const db = openSqlite(path, 'FULL');
+    db.exec('CREATE TABLE unsent_alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, alert TEXT NOT NULL)');
+    for (const id of ['b', 'a']) db.prepare('INSERT INTO unsent_alerts (id, alert) VALUES (?, ?)').run(id, JSON.stringify({ id, state: 'raised' }));
+    db.pragma('user_version = 2');
+    db.close();
+    const store = new SqliteRuleStateStore(path);
+    expect(store.load().unsent).toEqual([
+      { channel: 'alerts', item: { id: 'b', state: 'raised' } },
+      { channel: 'alerts', item: { id: 'a', state: 'raised' } },
+    ]);
+    store.close();
+  });
+
+  it('refuses a file written by newer software rather than misread it', () => {
+    const path = join(dir, 'newer.sqlite');
+    const db = openSqlite(path, 'FULL');
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => new SqliteRuleStateStore(path)).toThrow(/schema 99 is newer/);
+  });
+});
