@@ -31,8 +31,9 @@ describe('HTTP API /api/v1/estates/:estate_id/households', () => {
     const estates = new EstateService(opened.db, clock);
     await estates.addBuilding(operator, 'estate-a', { id: 'b1', name: 'Building 1' });
     await estates.registerGateway(operator, 'estate-a', { id: 'gw-a', name: 'Gateway A' });
-    for (const unit of ['hh-101', 'hh-102', 'hh-103', 'hh-104']) await estates.addUnit(operator, 'estate-a', { id: unit, building_id: 'b1', label: unit });
+    for (const unit of ['hh-101', 'hh-102', 'hh-103', 'hh-104', 'hh-105']) await estates.addUnit(operator, 'estate-a', { id: unit, building_id: 'b1', label: unit });
     await estates.mapDevice(operator, 'estate-a', { id: 'pir-104', gateway_id: 'gw-a', profile: 'pir_generic', unit_id: 'hh-104' });
+    await estates.mapDevice(operator, 'estate-a', { id: 'pir-105', gateway_id: 'gw-a', profile: 'pir_generic', unit_id: 'hh-105' });
     token.supervisorA = bearer(await staffToken(opened.db, [{ estateId: 'estate-a', role: 'supervisor' }], clock));
     token.housekeeperA = bearer(await staffToken(opened.db, [{ estateId: 'estate-a', role: 'housekeeper' }], clock));
     token.supervisorB = bearer(await staffToken(opened.db, [{ estateId: 'estate-b', role: 'supervisor' }], clock));
@@ -129,5 +130,24 @@ describe('HTTP API /api/v1/estates/:estate_id/households', () => {
     const withdrawn = await app.inject({ method: 'POST', url: `${base}/hh-104/consent/withdrawal`, headers: { ...token.supervisorA!, 'if-match': '"1"' }, payload: { withdrawn_at: '2026-11-20T09:00:00.000Z' } });
     expect(withdrawn.statusCode, withdrawn.body).toBe(200);
     expect(careUnitsOfLast()).toEqual([]);
+  });
+
+  it("two supervisors change one household at once: one wins, the other gets 409, and the gateway's config holds exactly the winner's change", async () => {
+    const configsOfGateway = () => api.published.filter((message) => message.topic === 'estatecare/v1/gw/gw-a/config').map((message) => ConfigMessageSchema.parse(JSON.parse(message.payload)).config);
+    const standbyOf = (config: ReturnType<typeof configsOfGateway>[number]) => config.rules.care.households.find((household) => household.unit_id === 'hh-105')?.standby_power_w;
+    expect((await enrol('hh-105')).statusCode).toBe(201);
+    const sentBefore = configsOfGateway().length;
+    const change = (standbyW: number) =>
+      app.inject({ method: 'PUT', url: `${base}/hh-105/settings`, headers: { ...token.supervisorA!, 'if-match': '"1"' }, payload: { standby_power_w: standbyW } });
+    const [first, second] = await Promise.all([change(450), change(600)]);
+    expect([first!.statusCode, second!.statusCode].sort()).toEqual([200, 409]);
+    const winner = first!.statusCode === 200 ? 450 : 600;
+    const loser = winner === 450 ? 600 : 450;
+    const sent = configsOfGateway().slice(sentBefore);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(standbyOf(sent.at(-1)!)).toBe(winner);
+    expect(sent.map(standbyOf)).not.toContain(loser);
+    const record = await app.inject({ method: 'GET', url: `${base}/hh-105?purpose=care_enrolment`, headers: token.supervisorA! });
+    expect(record.json()).toMatchObject({ version: 2, settings: { standby_power_w: winner } });
   });
 });
