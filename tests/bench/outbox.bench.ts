@@ -2,14 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CHANNEL_SPECS, type ReadingItem } from '../../shared/contract/index.js';
+import type { ReadingItem } from '../../shared/contract/index.js';
 import { DEFAULT_OUTBOX_MAX_BYTES } from '../../edge/config/gateway-config.js';
 import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
-import { applyOutboxSchema } from '../../edge/outbox/sqlite-outbox-schema.js';
-import { openSqlite } from '../../edge/state/sqlite.js';
 import { MAX_ITEMS_PER_BATCH } from '../../edge/uplink/uplink-client.js';
 import { alert, reading, T0 as START } from '../outbox/outbox-fixtures.js';
 import { median, type BenchRow } from './bench-table.js';
+import { BareOutboxTable, bareOutboxRow, type BareOutboxRow } from './bare-outbox-table.js';
 
 /** Messages per round; both paths move the same readings. */
 const MESSAGES = 100_000;
@@ -19,7 +18,7 @@ const ROUNDS = 5;
 /**
  * At least half the bare loop's rate: the outbox's own work (JSON, promises, bookkeeping, the disk
  * budget) may at most double what SQLite must do anyway, whose two fsynced transactions per batch
- * dominate both paths. Measured 0.92 on a loaded 2-core machine; an acknowledge split into ten
+ * dominate both paths. Measured 0.75 to 0.93 on a loaded 2-core machine; an acknowledge split into ten
  * transactions per batch measured 0.23. A ratio, not messages per second: on that machine the bare
  * loop itself managed about 20,000 messages/s, so a fixed rate would judge the disk, not the outbox.
  */
@@ -36,7 +35,7 @@ const BUDGET_MIB = `${DEFAULT_OUTBOX_MAX_BYTES / 1024 / 1024} MiB`;
 /**
  * Outbox throughput (issue 5): each batch of 200 readings appended (one group commit), taken and
  * acknowledged (one delete transaction), all on SQLite WAL with synchronous=FULL. Baseline: a bare
- * loop over the same table, indexes and pragmas (openSqlite 'FULL', applyOutboxSchema) that inserts
+ * loop over the same table, indexes and pragmas (bare-outbox-table.ts) that inserts
  * the same pre-serialised rows 200 per transaction and deletes them by key 200 per transaction: the
  * SQLite work the outbox cannot avoid, so the ratio is the outbox's own overhead (JSON, promises,
  * in-flight bookkeeping, the select of take, the disk budget's accounting). Interleaved rounds,
@@ -102,26 +101,20 @@ async function outboxLoop(path: string, readings: readonly ReadingItem[]): Promi
 
 /** Seconds for the bare loop: one insert transaction and one delete transaction per BATCH rows. */
 function bareLoop(path: string, readings: readonly ReadingItem[]): number {
-  const db = openSqlite(path, 'FULL');
-  applyOutboxSchema(db, path);
-  const priority = CHANNEL_SPECS.telemetry.priority;
-  const rows = readings.map((item, n) => [n + 1, 'telemetry', priority, START + n, START, JSON.stringify(item)]);
-  const insert = db.prepare('INSERT INTO outbox (key, channel, priority, event_time, appended_at, item) VALUES (?, ?, ?, ?, ?, ?)');
-  const remove = db.prepare('DELETE FROM outbox WHERE key = ?');
-  const insertBatch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) insert.run(...rows[i]!);
-  });
-  const deleteBatch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) remove.run(i + 1);
-  });
-  const started = performance.now();
+  const table = new BareOutboxTable(path);
+  const rows = readings.map((item, n) => bareOutboxRow(n + 1, item, START));
+  const batches: Array<{ rows: BareOutboxRow[]; keys: number[] }> = [];
   for (let from = 0; from < rows.length; from += BATCH) {
-    const to = Math.min(from + BATCH, rows.length);
-    insertBatch(from, to);
-    deleteBatch(from, to);
+    const batch = rows.slice(from, from + BATCH);
+    batches.push({ rows: batch, keys: batch.map(([key]) => key) });
+  }
+  const started = performance.now();
+  for (const batch of batches) {
+    table.insert(batch.rows);
+    table.delete(batch.keys);
   }
   const seconds = (performance.now() - started) / 1000;
-  db.close();
+  table.close();
   return seconds;
 }
 
