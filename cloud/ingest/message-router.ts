@@ -118,6 +118,7 @@ export class MessageRouter {
       return this.reject(topic, refusals.first!, `every item refused: ${refusals.describe()}`, sender);
     }
     this.metrics.messagesAccepted.inc({ channel: decoded.channel });
+    this.metrics.itemsStored.inc({ channel: decoded.channel }, decoded.message.items.length - refusals.total);
     const refused = refusals.byReason();
     return refused ? { accepted: true, ...sender, refused } : { accepted: true, ...sender };
   }

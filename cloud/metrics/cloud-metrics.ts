@@ -19,6 +19,18 @@ export class CloudMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Items ingest wrote to a store, counted when their message went through: a message stored again
+   * (sent twice, delivered twice) counts again. InfluxDB keeps one point for an item written twice
+   * (same tags and time), so this is where a duplicate write shows.
+   */
+  readonly itemsStored = new Counter({
+    name: 'estatecare_ingest_items_stored_total',
+    help: 'Items (alerts, events, readings) ingest stored, by channel, counted once per message stored',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
   readonly itemsRefused = new Counter({
     name: 'estatecare_ingest_items_refused_total',
     help: 'Items ingest refused for good while keeping the rest of their message (or all of it), by reason',
@@ -58,6 +70,10 @@ export class CloudMetrics {
 
   async acceptedCount(channel?: string): Promise<number> {
     return sumOf(this.messagesAccepted, 'channel', channel);
+  }
+
+  async storedItemsCount(channel?: string): Promise<number> {
+    return sumOf(this.itemsStored, 'channel', channel);
   }
 }
 

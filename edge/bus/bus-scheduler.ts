@@ -70,6 +70,8 @@ export class BusScheduler<Request, Reply> implements Component {
   private running = false;
   private loop: Promise<void> | null = null;
   private busAvailable: boolean | undefined;
+  private reopenDelayMs = FIRST_REOPEN_DELAY_MS;
+  private rounds = 0;
 
   constructor(
     private readonly bus: FieldBus,
@@ -118,6 +120,15 @@ export class BusScheduler<Request, Reply> implements Component {
     return this.counters.snapshot(this.devices.size, offline);
   }
 
+  /**
+   * Rounds of the bus loop finished since start: each one a poll, a write, a reopen attempt or a wait
+   * for the next device due. Something that did not happen within N rounds counted from before did
+   * not happen while the loop had N chances to do it.
+   */
+  get completedRounds(): number {
+    return this.rounds;
+  }
+
   offlineDeviceIds(): string[] {
     return [...this.devices.values()].filter((state) => state.online === false).map((state) => state.device.id);
   }
@@ -144,34 +155,29 @@ export class BusScheduler<Request, Reply> implements Component {
   }
 
   private async run(): Promise<void> {
-    let reopenDelay = FIRST_REOPEN_DELAY_MS;
     while (this.running) {
-      if (!this.link.isOpen) {
-        if (await this.tryOpen()) {
-          reopenDelay = FIRST_REOPEN_DELAY_MS;
-        } else {
-          await this.sleeper.sleep(reopenDelay);
-          reopenDelay = Math.min(reopenDelay * 2, this.bus.reopen_backoff_max_ms);
-          continue;
-        }
-      }
-      const write = this.writes.shift();
-      if (write) {
-        await this.runWrite(write);
-        continue;
-      }
-      const due = this.nextDue();
-      if (!due) {
-        await this.sleeper.sleep(60_000);
-        continue;
-      }
-      const wait = due.nextDueAt - this.clock.now();
-      if (wait > 0) {
-        await this.sleeper.sleep(wait);
-        continue; // re-evaluate: a write may have arrived, or a device been added
-      }
-      await this.poll(due);
+      await this.runRound();
+      this.rounds++;
     }
+  }
+
+  private async runRound(): Promise<void> {
+    if (!this.link.isOpen) {
+      if (!(await this.tryOpen())) {
+        await this.sleeper.sleep(this.reopenDelayMs);
+        this.reopenDelayMs = Math.min(this.reopenDelayMs * 2, this.bus.reopen_backoff_max_ms);
+        return;
+      }
+      this.reopenDelayMs = FIRST_REOPEN_DELAY_MS;
+    }
+    const write = this.writes.shift();
+    if (write) return this.runWrite(write);
+    const due = this.nextDue();
+    if (!due) return this.sleeper.sleep(60_000);
+    const wait = due.nextDueAt - this.clock.now();
+    // After the wait the next round re-evaluates: a write may have arrived, or a device been added.
+    if (wait > 0) return this.sleeper.sleep(wait);
+    await this.poll(due);
   }
 
   private async tryOpen(): Promise<boolean> {

@@ -123,6 +123,7 @@ export class DevicePipeline implements DeviceSink, Component {
 
   /** Wall-clock time passed (the gateway's tick): timers due by `now` fire. */
   tick(now: number): void {
+    this.counters.ticks += 1;
     if (this.resendDue) {
       this.resendDue = false;
       this.resendUnsent(this.options.engine.unsent());

@@ -16,10 +16,12 @@ export interface GatewayStats {
   withheld_events: number;
   /** Events and frames stamped by receive time because their device's clock was off (edge/drivers/event-time.ts). */
   restamped: number;
+  /** Ticks of the gateway's clock given to the rules (timers due by then fire at each). */
+  ticks: number;
 }
 
 export function emptyStats(): GatewayStats {
-  return { events: 0, readings: 0, alerts: 0, rejected: {}, ignored: {}, withheld_events: 0, restamped: 0 };
+  return { events: 0, readings: 0, alerts: 0, rejected: {}, ignored: {}, withheld_events: 0, restamped: 0, ticks: 0 };
 }
 
 export function countProblem(counters: Partial<Record<DeviceDataProblemCode, number>>, code: DeviceDataProblemCode): void {

@@ -92,6 +92,7 @@ export class RuleEngine {
   private readonly directoryScope: RuleScope;
   private readonly levelsScope: RuleScope;
   private redeliveries = 0;
+  private timersFired = 0;
   private readonly directory: EngineDeviceDirectory;
   private readonly host: { now: number; config: RulesConfig; devices: EngineDeviceDirectory; timers: TimerQueue };
   private engineTime: number | null;
@@ -161,6 +162,11 @@ export class RuleEngine {
   /** Inputs skipped since start because they had been taken in before (a device's redelivery). */
   get redeliveredInputs(): number {
     return this.redeliveries;
+  }
+
+  /** Timers that came due and were handed to their rule since start. */
+  get firedTimers(): number {
+    return this.timersFired;
   }
 
   /** The rule parameters in force; rules see them as context.config from the next input on. */
@@ -346,6 +352,7 @@ export class RuleEngine {
         break;
       }
       this.host.now = due.at;
+      this.timersFired += 1;
       this.call(rule, scope, alerts, () => rule.onTimer!(due.key, scope));
     }
     return alerts;

@@ -4,6 +4,7 @@ import { stableId } from '../../shared/ids.js';
 import { systemClock } from '../../shared/time/clock.js';
 import { SqliteOutbox } from '../../edge/outbox/sqlite-outbox.js';
 import { MAX_ITEMS_PER_BATCH } from '../../edge/uplink/uplink-client.js';
+import { BareOutboxTable, bareOutboxRow } from './bare-outbox-table.js';
 
 /** Items per envelope on both paths: the uplink's batch (uplink-client.ts). */
 export const DRAIN_BATCH = MAX_ITEMS_PER_BATCH;
@@ -80,6 +81,28 @@ export async function fillDrainOutbox(path: string, count: number, batchesPath?:
     if (batches !== null) closeSync(batches);
   }
   return appendMs / 1000;
+}
+
+/**
+ * The fill's baseline: the same readings inserted into a new file by a bare SQLite loop (the
+ * outbox's table, pre-serialised rows, FILL_CHUNK per transaction). Returns the seconds the inserts
+ * took.
+ */
+export function bareFill(path: string, count: number): number {
+  const table = new BareOutboxTable(path);
+  const appendedAt = systemClock.now();
+  let insertMs = 0;
+  try {
+    for (let from = 0; from < count; from += FILL_CHUNK) {
+      const rows = Array.from({ length: Math.min(FILL_CHUNK, count - from) }, (_, i) => bareOutboxRow(from + i + 1, drainReading(from + i), appendedAt));
+      const started = systemClock.now();
+      table.insert(rows);
+      insertMs += systemClock.now() - started;
+    }
+  } finally {
+    table.close();
+  }
+  return insertMs / 1000;
 }
 
 /**

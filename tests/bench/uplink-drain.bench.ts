@@ -12,7 +12,7 @@ import { createTestPostgresDatabase, type TestPostgresDatabase } from '../suppor
 import { median, type BenchRow } from './bench-table.js';
 import { spawnTs } from './child-process.js';
 import type { PublisherArgs, PublisherResult } from './uplink-drain-publisher-process.js';
-import { DRAIN_BATCH, FILL_CHUNK, fillDrainOutbox } from './uplink-drain-readings.js';
+import { DRAIN_BATCH, FILL_CHUNK, bareFill, fillDrainOutbox } from './uplink-drain-readings.js';
 import { startTestCloud } from '../support/test-cloud.js';
 
 /** The headline backlog: one drain per path. */
@@ -24,8 +24,33 @@ const ROUNDS = 3;
 const CLOUD_POLL_MS = 20;
 /** A drain slower than this is treated as stuck and fails the benchmark. */
 const SLOWEST_READINGS_PER_S = 500;
-/** No issue has set a figure for the drain yet: every row is reported, none can fail the run. */
-const NO_TARGET = 'none set (reported)';
+/**
+ * Targets, each a ratio to the bare path of the same run (the machine is shared: absolute figures
+ * move with its load, ratios hold).
+ *
+ * With the cloud, the uplink drains at least half the bare client's rate, so it empties its outbox in
+ * at most twice the bare time (the same measurement, as a rate and as a time). Both paths wait on
+ * the same broker, the same ingest and PostgreSQL, one message in flight and the same receipt window;
+ * what the uplink adds (take from SQLite, JSON parse and serialise, one acknowledge transaction per
+ * receipt) may cost as much again as that whole round trip, not more: a gateway back from an outage
+ * should spend its time on the wire and in the cloud, not in its own outbox.
+ */
+const MIN_RATIO_WITH_CLOUD = 0.5;
+/**
+ * To the broker alone (no cloud, no receipts: both paths done at the PUBACK) the bare client does
+ * next to nothing per message (its lines come pre-serialised from a file) while the uplink takes,
+ * parses and serialises each batch and deletes it at its PUBACK in a transaction of its own, fsynced
+ * (synchronous=FULL: what the outbox's durability costs). So this row shows the gateway side's own
+ * cost, and it is the largest share here: measured 0.15 of bare on a loaded 2-core machine (28,000
+ * readings/s, still ahead of the bare client's 20,000 with the cloud). At least a tenth: 20 ms more
+ * per message on the gateway side measured 0.04 here, and 0.33 and 0.44 of bare with the cloud.
+ */
+const MIN_RATIO_BROKER_ONLY = 0.1;
+/**
+ * The fill against a bare SQLite insert loop of the same rows, as the outbox bench's throughput
+ * target: the outbox's own work may at most double SQLite's (measured 0.95).
+ */
+const MIN_RATIO_FILL = 0.5;
 const GATEWAY_ID = 'gw-drain-bench';
 const ESTATE_ID = 'drain-estate';
 const PUBLISHER = 'tests/bench/uplink-drain-publisher-process.ts';
@@ -56,8 +81,9 @@ type Mode = PublisherArgs['mode'];
  * Rows: the 1,000,000 drain once per path (rate and total time); ROUND_READINGS rounds, interleaved
  * with alternating order, median of ROUNDS: with the cloud, and against a second Mosquitto with no
  * subscriber, where the uplink runs without receipts and both paths are done at the broker's PUBACK
- * (the gateway side alone, so the reader sees which part of the time is the cloud's). All of it runs
- * on one machine: the gateway side's CPU competes with the broker, ingest and PostgreSQL.
+ * (the gateway side alone, so the reader sees which part of the time is the cloud's); the fill of
+ * the backlog's outbox against a bare SQLite loop inserting the same rows (bare-outbox-table.ts). All
+ * of it runs on one machine: the gateway side's CPU competes with the broker, ingest and PostgreSQL.
  */
 export async function benchUplinkDrain(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'estatecare-uplink-drain-bench-'));
@@ -84,6 +110,8 @@ export async function benchUplinkDrain(): Promise<BenchRow[]> {
     const roundOutbox = join(dir, 'round.sqlite');
     process.stderr.write(`  filling an outbox with ${BACKLOG.toLocaleString('en-US')} readings…\n`);
     const fillSeconds = await fillDrainOutbox(backlogOutbox, BACKLOG, batches);
+    const bareFillSeconds = bareFill(join(dir, 'bare-fill.sqlite'), BACKLOG);
+    rmSync(join(dir, 'bare-fill.sqlite'), { force: true });
     await fillDrainOutbox(roundOutbox, ROUND_READINGS);
 
     const gateway = { gatewayId: GATEWAY_ID, password: passwords[GATEWAY_ID] };
@@ -119,27 +147,34 @@ export async function benchUplinkDrain(): Promise<BenchRow[]> {
     const perRound = `${ROUND_READINGS.toLocaleString('en-US')} readings, median of ${ROUNDS}`;
     const flow = `${DRAIN_BATCH} per message, 1 in flight, ${MAX_AWAITED_TELEMETRY_ITEMS.toLocaleString('en-US')} awaiting receipts`;
     return [
-      rateRow(`uplink drain of ${backlog} to Mosquitto + cloud ingest (PostgreSQL), ${flow} (baseline: bare MQTT.js, same envelopes and flow)`, BACKLOG / oursSeconds, BACKLOG / bareSeconds),
+      rateRow(
+        `uplink drain of ${backlog} to Mosquitto + cloud ingest (PostgreSQL), ${flow} (baseline: bare MQTT.js, same envelopes and flow)`,
+        BACKLOG / oursSeconds,
+        BACKLOG / bareSeconds,
+        MIN_RATIO_WITH_CLOUD,
+      ),
       {
         name: `uplink drain of ${backlog}: time until the outbox is empty and the cloud stored them all`,
         ours: oursSeconds,
         baseline: bareSeconds,
         unit: 's',
         ratio: oursSeconds / bareSeconds,
-        target: NO_TARGET,
-        met: true,
+        target: `<= ${1 / MIN_RATIO_WITH_CLOUD} x bare`,
+        met: oursSeconds <= bareSeconds / MIN_RATIO_WITH_CLOUD,
       },
-      rateRow(`uplink drain with cloud ingest, ${perRound} (baseline: bare MQTT.js)`, median(rounds.cloud.uplink), median(rounds.cloud.bare)),
-      rateRow(`uplink drain to the broker's PUBACK, no cloud, no receipts, ${perRound} (baseline: bare MQTT.js)`, median(rounds.broker.uplink), median(rounds.broker.bare)),
-      {
-        name: `outbox fill before the drain (not timed in it): ${backlog}, ${FILL_CHUNK.toLocaleString('en-US')} per append`,
-        ours: BACKLOG / fillSeconds,
-        baseline: null,
-        unit: 'readings/s',
-        ratio: null,
-        target: NO_TARGET,
-        met: true,
-      },
+      rateRow(`uplink drain with cloud ingest, ${perRound} (baseline: bare MQTT.js)`, median(rounds.cloud.uplink), median(rounds.cloud.bare), MIN_RATIO_WITH_CLOUD),
+      rateRow(
+        `uplink drain to the broker's PUBACK, no cloud, no receipts, ${perRound} (baseline: bare MQTT.js)`,
+        median(rounds.broker.uplink),
+        median(rounds.broker.bare),
+        MIN_RATIO_BROKER_ONLY,
+      ),
+      rateRow(
+        `outbox fill before the drain (not timed in it): ${backlog}, ${FILL_CHUNK.toLocaleString('en-US')} per append (baseline: bare SQLite inserts, same rows)`,
+        BACKLOG / fillSeconds,
+        BACKLOG / bareFillSeconds,
+        MIN_RATIO_FILL,
+      ),
     ];
   } finally {
     await sql?.end().catch(() => undefined);
@@ -149,8 +184,9 @@ export async function benchUplinkDrain(): Promise<BenchRow[]> {
   }
 }
 
-function rateRow(name: string, ours: number, baseline: number): BenchRow {
-  return { name, ours, baseline, unit: 'readings/s', ratio: ours / baseline, target: NO_TARGET, met: true };
+/** A rate against its baseline; met when it reaches minRatio of it. */
+function rateRow(name: string, ours: number, baseline: number, minRatio: number): BenchRow {
+  return { name, ours, baseline, unit: 'readings/s', ratio: ours / baseline, target: `>= ${minRatio} x bare`, met: ours >= minRatio * baseline };
 }
 
 /** Runs one publisher process to the end; rejects if it fails or takes longer than deadlineMs. */

@@ -75,18 +75,17 @@ describe('bus scheduler', () => {
     link.behaviours.set('alive', { kind: 'answers', value: 1 });
     link.behaviours.set('dead', { kind: 'silent' });
     const recorder = new Recorder();
-    const started = Date.now();
-    start(link, recorder, [device('alive', 50), device('dead', 50, 150)]);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    const elapsed = Date.now() - started;
-    // The healthy meter keeps most of its rate (the dead one costs one 150 ms timeout per backoff period).
-    expect(recorder.count('alive')).toBeGreaterThan((elapsed / 50) * 0.6);
-    // Backoff 50, 100, 200, 400, 800, then capped at device_backoff_max_s = 1 s: a handful of attempts,
-    // the first poll with its retry and every later one a single probe.
-    expect(link.asked('dead')).toBeLessThanOrEqual(10);
+    const s = start(link, recorder, [device('alive', 50), device('dead', 50, 150)]);
+    // Counted in polls of the healthy meter, not in time: 60 of them are 3 s of its 50 ms interval.
+    await eventually('60 polls of the healthy meter', () => recorder.count('alive') >= 60);
+    await s.stop(); // lets a probe in flight finish, so the counters below are final
+    // Backoff 50, 100, 200, 400, 800, then capped at device_backoff_max_s = 1 s: the first poll with its
+    // retry and one probe per backoff period, about 7 asks over those 60 polls. Without the backoff the
+    // dead meter is probed every 50 ms it is not timing out: about 30 asks over the same 60 polls.
+    expect(link.asked('dead')).toBeLessThanOrEqual(12);
     expect(recorder.last('dead')).toEqual({ online: false, reason: 'no_response' });
-    expect(scheduler!.countersSnapshot()).toMatchObject({ devices: 2, devices_offline: 1 });
-    expect(scheduler!.countersSnapshot().timeouts).toBe(link.asked('dead'));
+    expect(s.countersSnapshot()).toMatchObject({ devices: 2, devices_offline: 1 });
+    expect(s.countersSnapshot().timeouts).toBe(link.asked('dead'));
   });
 
   it('counts an exception reply and keeps the device online; retries and counts garbled replies', async () => {
@@ -115,7 +114,9 @@ describe('bus scheduler', () => {
     await eventually('the device offline because of the bus', () => recorder.last('m1')?.online === false);
     expect(recorder.last('m1')).toEqual({ online: false, reason: 'bus_unavailable' });
     const pollsWhileAway = recorder.count('m1');
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    const roundsBefore = scheduler!.completedRounds;
+    // Three more rounds of the loop, each a failed reopen and its backoff: any of them could have polled.
+    await eventually('three more rounds of the bus loop', () => scheduler!.completedRounds >= roundsBefore + 3);
     expect(recorder.count('m1')).toBe(pollsWhileAway);
     link.portPresent = true;
     await eventually('polling to resume after the port came back', () => recorder.count('m1') > pollsWhileAway + 2, 10_000);

@@ -92,6 +92,8 @@ interface InfluxSeries {
  * Ingest must hold every message while a store is down (no PUBACK, so the broker keeps the rest) and
  * store it once the store is back. Counted against what was produced: every alarm is exactly one
  * ticket and one stored event, and every status frame's readings are in InfluxDB, no more, no less.
+ * InfluxDB keeps one point for an item written twice (same tags and time), so "one stored event"
+ * there cannot see a duplicate: ingest's count of items stored must equal the points InfluxDB holds.
  */
 describe('PostgreSQL and InfluxDB outages during ingest', () => {
   const dir = mkdtempSync(join(tmpdir(), 'estatecare-store-outage-'));
@@ -364,6 +366,17 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
       });
       const stored = new Map(storedReadings.map((s) => [s.tags?.point ?? '?', new Map(s.values.map(([time, value]) => [time, value as number]))]));
       expect(stored).toEqual(expectedReadings);
+      // Each item written once: a second write of an event or reading overwrites its own point, so
+      // the writes ingest counted would outnumber the points InfluxDB holds for this gateway (the
+      // probe lift's readings from before the test included; nothing else of it is in flight now).
+      const pointsHeld = async (measurement: string, field: string): Promise<number> => {
+        const series = await influxQuery(`SELECT count("${field}") FROM "${measurement}" WHERE "gateway_id" = '${gatewayId}'`);
+        return Number(series[0]?.values[0]?.[1] ?? 0);
+      };
+      const held = { events: await pointsHeld('events', 'id'), readings: await pointsHeld('readings', 'value') };
+      expect(held.events, 'events in InfluxDB').toBe(ALARM_LIFTS);
+      expect(await cloud.metrics.storedItemsCount('events'), 'events ingest wrote, against the points InfluxDB holds').toBe(held.events);
+      expect(await cloud.metrics.storedItemsCount('telemetry'), 'readings ingest wrote, against the points InfluxDB holds').toBe(held.readings);
       // Frames were produced while each store was down, so what ingest held is among what was counted.
       const framesIn = ([from, to]: [number, number]): number => [...producedFrames.keys()].filter((t) => t >= from && t < to).length;
       expect(framesIn(postgresOutage.down), 'status frames while PostgreSQL was down').toBeGreaterThan(OUTAGE_MS / STATUS_PERIOD_MS / 2);

@@ -12,16 +12,8 @@ import { recordingsDir } from '../../../edge/storage/data-dir.js';
 import { gatewayStatePath } from '../../../edge/storage/data-dir.js';
 import { SqliteRuleStateStore } from '../../../edge/rules/state/sqlite-rule-state-store.js';
 import { PROFILES_DIR } from '../../edge/edge-fixtures.js';
-import { freePort } from '../../support/net.js';
+import { eventually, freePort } from '../../support/net.js';
 import { connectTestDevice, testDeviceCredentials } from '../../support/device-logins.js';
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /**
  * The gateway's own wiring of the rules: state in a SQLite file in data_dir that outlives a restart,
@@ -62,7 +54,7 @@ describe('gateway rules: SQLite state, restart, recording', () => {
     const device = await connectTestDevice(first.gateway.localBrokerUrl, 'lift-1');
     await device.publishAsync('lift/1', JSON.stringify({ time: toWireTime(start), seq: 1, car_status: 0, door_zone: 2, door_status: 1, passenger_status: 1, car_position: 3 }), { qos: 1 });
     await device.endAsync();
-    await until(() => first.gateway.stats().readings > 0, 'the frame at the gateway');
+    await eventually('the frame at the gateway', () => first.gateway.stats().readings > 0);
     await first.gateway.stop();
     expect(first.alerts).toEqual([]);
 
@@ -75,9 +67,11 @@ describe('gateway rules: SQLite state, restart, recording', () => {
     clock.set(start + 20_000);
     const second = await build(clock);
     await second.gateway.start();
-    await until(() => second.alerts.length > 0, 'the entrapment alert after the restart');
+    await eventually('the entrapment alert after the restart', () => second.alerts.length > 0);
+    // Two more ticks of the gateway, counted from before the clock moves on: the timer does not fire again.
+    const ticksBefore = second.gateway.stats().ticks;
     clock.set(start + 21_000);
-    await new Promise((resolve) => setTimeout(resolve, 1200)); // another tick or so
+    await eventually('two more ticks of the rules', () => second.gateway.stats().ticks >= ticksBefore + 2);
     await second.gateway.stop();
     expect(second.alerts.map((a) => `${a.state} ${a.rule} ${a.event_time}`)).toEqual([`raised lift_entrapment ${toWireTime(start + 15_000)}`]);
 
