@@ -233,6 +233,8 @@ describe('authorization matrix over the route table', () => {
     const failures: string[] = [];
     const cases = CALLERS.flatMap((who) => (['own', 'other'] as const).map((place) => ({ who, place })));
     let requests = 0;
+    /** What a housekeeper of estate-a got for each route aimed at estate-b's things, for the record. */
+    const strangerSaw = new Map<number, string[]>();
     for (const route of routes()) {
       const name = nameOf(route);
       const routeCase = ROUTES[name];
@@ -247,6 +249,7 @@ describe('authorization matrix over the route table', () => {
         };
         const response = await app.inject({ method: route.method as 'GET', url, headers, ...(body === undefined ? {} : { payload: body as object }) });
         requests += 1;
+        if (who === 'housekeeper' && place === 'other') strangerSaw.set(response.statusCode, [...(strangerSaw.get(response.statusCode) ?? []), name]);
         const expected = expectedStatus(route, routeCase, who, place);
         if (response.statusCode !== expected) failures.push(`${name} as ${who} (${place} estate): ${response.statusCode}, expected ${expected} ${response.body.slice(0, 200)}`);
         if (response.statusCode === 200 && route.method === 'GET' && who !== 'signed_out' && who !== 'installation_admin') {
@@ -255,6 +258,12 @@ describe('authorization matrix over the route table', () => {
         }
       }
     }
+    console.log(
+      `authorization matrix: ${Object.keys(ROUTES).length} routes x ${CALLERS.length} callers x 2 estates = ${requests} requests; ` +
+        `a housekeeper of ${ESTATES.own} trying every route on ${ESTATES.other}'s things got ` +
+        [...strangerSaw].sort(([a], [b]) => a - b).map(([status, names]) => `${status} x ${names.length}`).join(', ') +
+        ` (200: ${(strangerSaw.get(200) ?? []).join(', ')})`,
+    );
     expect(failures).toEqual([]);
     expect(requests).toBe(Object.keys(ROUTES).length * cases.length);
   }, 600_000);
