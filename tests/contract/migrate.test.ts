@@ -59,7 +59,7 @@ describe('migrate on PGlite', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // two PGlite instances on disk, each starting its WebAssembly Postgres: 30 s and more on a busy 2-core machine
 });
 
 describe('openDatabase', () => {
