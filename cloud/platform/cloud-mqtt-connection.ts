@@ -162,6 +162,7 @@ export class CloudMqttConnection implements Component {
     if (this.stopping) return message.done(new Error('the cloud broker connection is stopping'));
     const subscription = [...this.subscriptions].find((candidate) => candidate.filters.some((filter) => topicMatchesFilter(filter, message.topic)));
     if (!subscription) {
+      this.logger.info({ topic: message.topic }, 'message held until a handler subscribes for its topic');
       this.held.push(message);
       return;
     }
