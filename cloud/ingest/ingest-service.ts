@@ -39,9 +39,10 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
 /**
  * Subscribes to every gateway's uplink channels on the cloud's MQTT connection and hands each message
  * to the router. The PUBACK is sent only after the router has stored the message (the connection
- * sends it once take() resolves, one message at a time), so while a store is down ingest stops taking
- * messages and the broker keeps them; nothing is acknowledged that was not stored. Once a message is stored (or refused for good)
- * its gateway gets a receipt (receipt-publisher.ts), and only then deletes it from its outbox.
+ * sends it once take() resolves, one message at a time), so while a store is down ingest stops
+ * taking messages and the broker keeps them; nothing is acknowledged that was not stored. Once a
+ * message is stored (or refused for good) its gateway gets a receipt (receipt-publisher.ts), and only
+ * then deletes it from its outbox.
  *
  * Each time it has subscribed (at start, and after a reconnect on which the broker had lost its
  * session) it publishes its presence with a new session id (shared/contract/cloud-presence.ts), so
