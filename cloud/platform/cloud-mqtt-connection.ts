@@ -48,7 +48,9 @@ interface HeldMessage {
  * A message that arrives before any handler claims its topic (the broker delivers a kept session's
  * queue right after CONNACK, before the module that subscribes has started) is held, not
  * acknowledged, until a handler subscribes for it; at stop what is still held is left
- * unacknowledged, for the broker to deliver again.
+ * unacknowledged, for the broker to deliver again. While a message is held MQTT.js reads nothing
+ * else from the broker, a PUBACK included: a part that publishes and waits for the PUBACK at start
+ * starts after the parts that subscribe (cloud-parts.ts).
  */
 export class CloudMqttConnection implements Component {
   readonly name = 'cloud-mqtt-connection';
