@@ -5,7 +5,7 @@ import { AppError, notFound } from '../platform/app-error.js';
 import { configMessageOf } from './config-message.js';
 import type { GatewayConfigRepository, StoredGatewayConfig } from './gateway-config-repository.js';
 
-/** Publishes a retained QoS 1 message on the cloud broker; resolves on PUBACK. */
+/** Publishes a retained QoS 1 message on the cloud broker; resolves on PUBACK (the cloud's MQTT connection: cloud/platform/cloud-mqtt-connection.ts). */
 export interface RetainedPublisher {
   publishRetained(topic: string, payload: string): Promise<void>;
 }
@@ -21,14 +21,15 @@ const APPEND_ATTEMPTS = 3;
 /**
  * Sets a gateway's rules config (care profiles, rule parameters): stores it as the next version and
  * publishes it retained on the gateway's config topic, where the gateway picks it up whenever it
- * connects. At start every gateway's newest version is published again, since an embedded broker
- * keeps no retained messages across a restart.
+ * connects. A config the broker cannot take now is stored all the same and the caller gets an
+ * AppError unavailable; gateway-config-republisher.ts publishes every gateway's newest version again
+ * at start and on each reconnect.
  */
 export class GatewayConfigService {
   constructor(
     private readonly repository: GatewayConfigRepository,
     private readonly gateways: GatewayLookup,
-    private readonly publisher: () => RetainedPublisher | null,
+    private readonly publisher: RetainedPublisher,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
@@ -53,10 +54,8 @@ export class GatewayConfigService {
   private async publish(config: StoredGatewayConfig): Promise<void> {
     const unavailable = (): AppError =>
       new AppError('unavailable', 'broker_unavailable', `config version ${config.version} is stored; the cloud broker is not connected, so it will be sent when it is`);
-    const publisher = this.publisher();
-    if (!publisher) throw unavailable();
     try {
-      await publisher.publishRetained(topicFor(config.gatewayId, 'config'), JSON.stringify(configMessageOf(config, this.clock.now())));
+      await this.publisher.publishRetained(topicFor(config.gatewayId, 'config'), JSON.stringify(configMessageOf(config, this.clock.now())));
     } catch (error) {
       this.logger.warn({ err: error, gateway: config.gatewayId }, 'config not published');
       throw unavailable();

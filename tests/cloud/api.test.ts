@@ -57,7 +57,7 @@ describe('HTTP API /api/v1/tickets', () => {
     await registry.upsertEstate({ id: 'api-estate', name: 'API Gardens' });
     await registry.upsertGateway({ id: 'gw-api', estateId: 'api-estate', name: 'API gateway' });
     service = new TicketService(new SqlTicketRepository(opened.db), { clock });
-    const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, () => publisher, clock, silentLogger());
+    const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, publisher, clock, silentLogger());
     gatewayConfigs = { service: configs, reported: registry };
     app = await appWith({});
     supervisor = bearer(await supervisorToken(opened.db, 'api-estate', clock));

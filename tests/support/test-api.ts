@@ -42,7 +42,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
   const households = new HouseholdService(db, clock);
   const gatewayCredentials = new GatewayCredentialService(db, clock);
   const estates = new EstateService(db, clock);
-  const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, () => ({ publishRetained: async (topic, payload) => void published.push({ topic, payload }) }), clock, silentLogger());
+  const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, { publishRetained: async (topic, payload) => void published.push({ topic, payload }) }, clock, silentLogger());
   const app = await buildApp({
     access: new SignInService(db, clock, policy),
     households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()) },

@@ -1,0 +1,112 @@
+import { ComponentGroup, type Component } from '../shared/lifecycle/component.js';
+import type { Logger } from '../shared/log/logger.js';
+import type { Clock } from '../shared/time/clock.js';
+import type { CloudConfig } from './config/cloud-config.js';
+import type { SqlDatabase } from './db/sql-database.js';
+import { databaseAnswers } from './db/database-answers.js';
+import { buildCloudPlatform, type CloudPlatform } from './platform/cloud-platform.js';
+import { IngestService } from './ingest/ingest-service.js';
+import { MessageRouter } from './ingest/message-router.js';
+import type { CloudMetrics } from './metrics/cloud-metrics.js';
+import { ApiServer } from './api/api-server.js';
+import { GatewayCredentialService } from './registry/gateway-credential-service.js';
+import { SqlTicketRepository } from './tickets/sql-ticket-repository.js';
+import { TicketService } from './tickets/ticket-service.js';
+import type { Ticket } from './tickets/ticket.js';
+import { GatewayConfigRepository } from './config-delivery/gateway-config-repository.js';
+import { GatewayConfigService } from './config-delivery/gateway-config-service.js';
+import { GatewayConfigRepublisher } from './config-delivery/gateway-config-republisher.js';
+import { HouseholdConfigDelivery } from './config-delivery/household-config-delivery.js';
+import { SignInService } from './access/sign-in-service.js';
+import { HouseholdService } from './estates/household-service.js';
+import { EstateService } from './estates/estate-service.js';
+import { StaffService } from './access/staff-service.js';
+import { ApiTokenService } from './access/api-token-service.js';
+import { AuditService } from './audit/audit-service.js';
+
+export interface CloudPartsOptions {
+  clock: Clock;
+  metrics: CloudMetrics;
+  logger: Logger;
+  /** Called once per ticket opened, after it is stored. */
+  onTicketOpened(ticket: Ticket): void;
+}
+
+/**
+ * Every part of one run of the cloud, none missing: the platform, then the modules on it. start()
+ * starts them in the order below and stop() stops them in reverse: the API, ingest (it stops taking
+ * messages), the config republisher, then the MQTT connection, the broker and the stores.
+ */
+export interface CloudParts extends Component {
+  readonly platform: CloudPlatform;
+  readonly tickets: TicketService;
+  readonly gatewayConfigs: GatewayConfigService;
+  readonly householdConfigs: HouseholdConfigDelivery;
+  readonly ingest: IngestService;
+  readonly api: ApiServer;
+}
+
+/** Builds the cloud over an opened database; nothing is acquired until start(). */
+export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: CloudPartsOptions): CloudParts {
+  const { clock, metrics, logger } = options;
+  const platform = buildCloudPlatform(db, config, logger);
+  const { registry, telemetry, connection } = platform;
+
+  const tickets = new TicketService(new SqlTicketRepository(db), { clock });
+  tickets.onTicketOpened((ticket) => options.onTicketOpened(ticket));
+
+  const gatewayConfigs = new GatewayConfigService(new GatewayConfigRepository(db), registry, connection, clock, logger.child({ component: 'gateway-configs' }));
+  const configRepublisher = new GatewayConfigRepublisher(gatewayConfigs, connection, logger.child({ component: 'gateway-configs' }));
+  const households = new HouseholdService(db, clock);
+  const householdConfigs = new HouseholdConfigDelivery(db, households, gatewayConfigs, logger.child({ component: 'household-configs' }));
+
+  const ingestLogger = logger.child({ component: 'ingest' });
+  const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
+  const ingest = new IngestService(
+    connection,
+    config.broker.embedded ? null : config.broker.share_group,
+    new MessageRouter(registry, tickets, telemetry, metrics, clock, ingestLogger),
+    { storesUp },
+    metrics,
+    clock,
+    ingestLogger,
+  );
+
+  const api = new ApiServer(
+    {
+      access: new SignInService(db, clock),
+      households: { desk: households, delivery: householdConfigs },
+      tickets,
+      gatewayConfigs: { service: gatewayConfigs, reported: registry },
+      gateways: registry,
+      gatewayCredentials: new GatewayCredentialService(db, clock),
+      estates: new EstateService(db, clock),
+      staff: { accounts: new StaffService(db, clock), apiTokens: new ApiTokenService(db, clock) },
+      audit: new AuditService(db),
+      health: {
+        database: () => databaseAnswers(db),
+        telemetry: () => telemetry.ping(),
+        broker: () => connection.connected,
+      },
+      metrics,
+      logger,
+    },
+    config.api,
+  );
+
+  // The republisher starts after ingest has subscribed: until then a message the broker kept for the
+  // cloud's session waits unacknowledged on the connection, and MQTT.js reads nothing after it (a
+  // config's PUBACK included) until it is handled.
+  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, api], logger);
+  return {
+    name: group.name,
+    platform,
+    tickets,
+    gatewayConfigs,
+    householdConfigs,
+    ingest,
+    api,
+    start: () => group.start(),
+    stop: () => group.stop(),
+  };
+}

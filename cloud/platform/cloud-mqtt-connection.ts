@@ -1,0 +1,204 @@
+import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
+import type { Component } from '../../shared/lifecycle/component.js';
+import type { Logger } from '../../shared/log/logger.js';
+import { AppError } from './app-error.js';
+import { topicMatchesFilter } from './mqtt-topic-filter.js';
+
+/** How the cloud's service account reaches the cloud broker. */
+export interface CloudMqttSettings {
+  url: string;
+  username?: string;
+  password?: string;
+  /** The broker keeps the persistent session under this id. */
+  clientId: string;
+}
+
+/** What the cloud subscribes to, and who handles what arrives on it. */
+export interface MqttSubscription {
+  /** Topic filters, subscribed at QoS 1 ("$share/{group}/…" included). */
+  readonly filters: readonly string[];
+  /**
+   * One message on a topic the filters match. Its PUBACK goes only once this resolves; a rejection
+   * leaves it unacknowledged, so the broker delivers it again. MQTT.js hands over one message at a
+   * time and reads nothing else from the broker (a PUBACK of the cloud's own publishes included)
+   * until this settles.
+   */
+  handle(topic: string, payload: Buffer): Promise<void>;
+  /** Each time the subscription is in place: at subscribe(), and after a reconnect on which the broker had lost the session. */
+  subscribed?(): Promise<void>;
+}
+
+/** Lets go of a subscription's handler; the subscription stays in the broker's session. */
+export type DetachHandler = () => void;
+
+/** A message no handler has claimed yet, not acknowledged. */
+interface HeldMessage {
+  topic: string;
+  payload: Buffer;
+  done: (error?: Error) => void;
+}
+
+/**
+ * The cloud's one MQTT connection to the cloud broker, under its service account: ingest
+ * subscribes through it, gateway configs and receipts go out through it. The session is persistent
+ * (clean: false): while the cloud is away the broker queues what arrives for its subscriptions, and a
+ * reconnect that finds the session kept gets the queue with nothing to renew. A reconnect on which
+ * the broker had lost the session subscribes again, then tells each subscription.
+ *
+ * A message that arrives before any handler claims its topic (the broker delivers a kept session's
+ * queue right after CONNACK, before the module that subscribes has started) is held, not
+ * acknowledged, until a handler subscribes for it; at stop what is still held is left
+ * unacknowledged, for the broker to deliver again. While a message is held MQTT.js reads nothing
+ * else from the broker, a PUBACK included: a part that publishes and waits for the PUBACK at start
+ * starts after the parts that subscribe (cloud-parts.ts).
+ */
+export class CloudMqttConnection implements Component {
+  readonly name = 'cloud-mqtt-connection';
+  private client: MqttClient | null = null;
+  private readonly subscriptions = new Set<MqttSubscription>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private held: HeldMessage[] = [];
+  private stopping = false;
+
+  /** settings is read at start: the embedded broker knows its port only once it listens. */
+  constructor(
+    private readonly settings: () => CloudMqttSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const settings = this.settings();
+    const client = mqtt.connect(settings.url, {
+      clientId: settings.clientId,
+      username: settings.username,
+      password: settings.password,
+      // A persistent session: messages published while the cloud is away wait in the broker for it.
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: 1_000,
+      manualConnect: true,
+      // renewSubscriptions() subscribes again on a reconnect without a session, and knows when they are in place.
+      resubscribe: false,
+    });
+    client.handleMessage = (packet, done) => {
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      this.dispatch({ topic: packet.topic, payload, done });
+    };
+    client.on('error', (error) => this.logger.warn({ err: error }, 'cloud broker connection error'));
+    client.on('offline', () => this.logger.warn('cloud broker unreachable; retrying'));
+    this.client = client;
+    const connected = new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    client.connect();
+    await connected;
+    this.logger.info({ url: settings.url }, 'connected to the cloud broker');
+    client.on('connect', (connack) => {
+      this.reconnectListeners.forEach((listener) => listener());
+      // A kept session keeps the subscriptions and what was queued for them: nothing was lost.
+      if (!connack.sessionPresent) void this.renewSubscriptions(client);
+    });
+  }
+
+  /**
+   * Subscribes the filters, hands the handler every message on them (those held for want of one
+   * first), then calls subscribed(). The returned function detaches the handler without
+   * unsubscribing: the broker keeps queueing for the session while the cloud is away.
+   */
+  async subscribe(subscription: MqttSubscription): Promise<DetachHandler> {
+    const client = this.requireClient();
+    this.subscriptions.add(subscription);
+    const held = this.held;
+    this.held = [];
+    held.forEach((message) => this.dispatch(message));
+    await this.subscribeAtBroker(client, subscription);
+    return () => void this.subscriptions.delete(subscription);
+  }
+
+  /** Called after every reconnect to the broker (not the first connect). */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  /**
+   * Publishes and resolves on the broker's PUBACK (QoS 1). While the connection is being restored
+   * MQTT.js keeps the message and sends it on reconnect; once stopped, an AppError unavailable.
+   */
+  async publish(topic: string, payload: string, options: Pick<IClientPublishOptions, 'qos' | 'retain'>): Promise<void> {
+    const client = this.requireClient();
+    await client.publishAsync(topic, payload, options);
+  }
+
+  /**
+   * Publishes a retained QoS 1 message and resolves on PUBACK. Refused at once with an AppError
+   * unavailable while the broker is away (what is retained is published again on reconnect by its
+   * owner), and so is a publish the broker does not take.
+   */
+  async publishRetained(topic: string, payload: string): Promise<void> {
+    if (!this.connected) throw brokerUnavailable();
+    try {
+      await this.publish(topic, payload, { qos: 1, retain: true });
+    } catch (error) {
+      throw brokerUnavailable(error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const client = this.client;
+    this.client = null;
+    this.subscriptions.clear();
+    this.releaseHeld();
+    // Not forced: the DISCONNECT goes after the PUBACKs of what is in flight, so the session stays.
+    if (client) await client.endAsync();
+  }
+
+  private dispatch(message: HeldMessage): void {
+    if (this.stopping) return message.done(new Error('the cloud broker connection is stopping'));
+    const subscription = [...this.subscriptions].find((candidate) => candidate.filters.some((filter) => topicMatchesFilter(filter, message.topic)));
+    if (!subscription) {
+      this.logger.info({ topic: message.topic }, 'message held until a handler subscribes for its topic');
+      this.held.push(message);
+      return;
+    }
+    subscription.handle(message.topic, message.payload).then(
+      () => message.done(),
+      (error: unknown) => message.done(error as Error),
+    );
+  }
+
+  private async renewSubscriptions(client: MqttClient): Promise<void> {
+    for (const subscription of this.subscriptions) {
+      await this.subscribeAtBroker(client, subscription).catch((error: unknown) => this.logger.warn({ err: error }, 'resubscribing after a reconnect failed'));
+    }
+  }
+
+  private async subscribeAtBroker(client: MqttClient, subscription: MqttSubscription): Promise<void> {
+    await client.subscribeAsync([...subscription.filters], { qos: 1 });
+    this.logger.info({ filters: subscription.filters }, 'subscribed on the cloud broker');
+    await subscription.subscribed?.();
+  }
+
+  /** Each held message goes unacknowledged (MQTT.js reads on without a PUBACK); the broker delivers it again. */
+  private releaseHeld(): void {
+    const held = this.held;
+    this.held = [];
+    held.forEach((message) => message.done(new Error('the cloud broker connection is stopping')));
+  }
+
+  private requireClient(): MqttClient {
+    if (!this.client) throw brokerUnavailable();
+    return this.client;
+  }
+}
+
+function brokerUnavailable(cause?: unknown): AppError {
+  return new AppError('unavailable', 'broker_unavailable', 'the cloud broker is not connected', cause === undefined ? {} : { cause });
+}
