@@ -24,12 +24,17 @@ export class GatewayConfigRepository {
   constructor(private readonly db: SqlDatabase) {}
 
   /** Stores the next version for the gateway; the version number comes from the database, in one statement. */
-  async append(gatewayId: string, rules: RulesConfig, issuedAt: number, issuedBy: string): Promise<StoredGatewayConfig> {
+  /**
+   * Stores the version after `previousVersion` (0: the first). Someone else's version stored since
+   * that was read makes this a unique violation (the primary key is gateway id and version), so a
+   * change made from a stale read is never stored over a newer one.
+   */
+  async appendAfter(gatewayId: string, previousVersion: number, rules: RulesConfig, issuedAt: number, issuedBy: string): Promise<StoredGatewayConfig> {
     const { rows } = await this.db.query<ConfigRow>(
       `INSERT INTO gateway_configs (gateway_id, version, rules, issued_at, issued_by)
-       SELECT $1, COALESCE(MAX(version), 0) + 1, $2::jsonb, $3, $4 FROM gateway_configs WHERE gateway_id = $1
+       VALUES ($1, $2, $3::jsonb, $4, $5)
        RETURNING gateway_id, version, rules, issued_at, issued_by`,
-      [gatewayId, jsonParam(rules), timestampParam(issuedAt), issuedBy],
+      [gatewayId, previousVersion + 1, jsonParam(rules), timestampParam(issuedAt), issuedBy],
     );
     return toStored(rows[0]!);
   }

@@ -1,4 +1,4 @@
-import { topicFor, type RulesConfig } from '../../shared/contract/index.js';
+import { DEFAULT_RULES_CONFIG, topicFor, type RulesConfig } from '../../shared/contract/index.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import { AppError, notFound } from '../platform/app-error.js';
@@ -14,9 +14,10 @@ export interface GatewayLookup {
   getGateway(gatewayId: string): Promise<{ id: string } | null>;
 }
 
-/** PostgreSQL unique_violation: two versions numbered at once. */
+/** PostgreSQL unique_violation: another version was stored since the change read the latest. */
 const UNIQUE_VIOLATION = '23505';
-const APPEND_ATTEMPTS = 3;
+/** Changes of one gateway's config come from one admin and household changes: a few at once at most. */
+const CHANGE_ATTEMPTS = 10;
 
 /**
  * Sets a gateway's rules config (care profiles, rule parameters): stores it as the next version and
@@ -34,11 +35,29 @@ export class GatewayConfigService {
     private readonly logger: Logger,
   ) {}
 
-  async set(gatewayId: string, rules: RulesConfig, issuedBy: string): Promise<StoredGatewayConfig> {
+  /** Replaces the whole config (rule parameters and care section). */
+  set(gatewayId: string, rules: RulesConfig, issuedBy: string): Promise<StoredGatewayConfig> {
+    return this.change(gatewayId, async () => rules, issuedBy);
+  }
+
+  /**
+   * Stores the next version made from the latest by `next`, and publishes it. Two changes at once
+   * (an administrator's rule parameters, a household's care section) never overwrite each other:
+   * one made from a version that is no longer the latest is made again from the newer one.
+   */
+  async change(gatewayId: string, next: (current: RulesConfig) => Promise<RulesConfig>, issuedBy: string): Promise<StoredGatewayConfig> {
     if (!(await this.gateways.getGateway(gatewayId))) throw notFound('gateway', gatewayId);
-    const stored = await this.appendWithRetry(gatewayId, rules, issuedBy);
-    await this.publish(stored);
-    return stored;
+    for (let attempt = 1; ; attempt++) {
+      const latest = await this.repository.latest(gatewayId);
+      const rules = await next(latest?.rules ?? DEFAULT_RULES_CONFIG);
+      try {
+        const stored = await this.repository.appendAfter(gatewayId, latest?.version ?? 0, rules, this.clock.now(), issuedBy);
+        await this.publish(stored);
+        return stored;
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= CHANGE_ATTEMPTS) throw error;
+      }
+    }
   }
 
   latest(gatewayId: string): Promise<StoredGatewayConfig | null> {
@@ -61,15 +80,5 @@ export class GatewayConfigService {
       throw unavailable();
     }
     this.logger.info({ gateway: config.gatewayId, version: config.version }, 'gateway config published');
-  }
-
-  private async appendWithRetry(gatewayId: string, rules: RulesConfig, issuedBy: string): Promise<StoredGatewayConfig> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.repository.append(gatewayId, rules, this.clock.now(), issuedBy);
-      } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= APPEND_ATTEMPTS) throw error;
-      }
-    }
   }
 }

@@ -1,4 +1,3 @@
-import { RulesConfigSchema } from '../../shared/contract/index.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { loadOperatorCaller } from '../access/operator-caller.js';
 import type { SqlDatabase } from '../db/sql-database.js';
@@ -20,7 +19,7 @@ export class HouseholdConfigDelivery {
   constructor(
     private readonly db: SqlDatabase,
     private readonly households: Pick<HouseholdService, 'careRulesForGateway'>,
-    private readonly configs: Pick<GatewayConfigService, 'latest' | 'set'>,
+    private readonly configs: Pick<GatewayConfigService, 'change'>,
     private readonly logger: Logger,
   ) {}
 
@@ -31,10 +30,10 @@ export class HouseholdConfigDelivery {
     const devices = await this.db.transaction((tx) => this.devices.listDevices(tx, operator, key.estateId));
     const gatewayIds = [...new Set(devices.filter((device) => device.unitId === key.unitId).map((device) => device.gatewayId))];
     for (const gatewayId of gatewayIds) {
-      const care = await this.households.careRulesForGateway(operator, key.estateId, gatewayId);
-      const current = (await this.configs.latest(gatewayId))?.rules ?? RulesConfigSchema.parse({});
       try {
-        await this.configs.set(gatewayId, { ...current, care }, issuedBy);
+        // The care section is derived inside the change, so a change made again after another
+        // was stored first derives it again from the records as they are then.
+        await this.configs.change(gatewayId, async (current) => ({ ...current, care: await this.households.careRulesForGateway(operator, key.estateId, gatewayId) }), issuedBy);
       } catch (error) {
         // Stored, not sent: the cloud sends every gateway's latest config when the broker is back.
         if (!isAppError(error, 'unavailable')) throw error;

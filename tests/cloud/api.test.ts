@@ -11,7 +11,7 @@ import { TicketService } from '../../cloud/tickets/ticket-service.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
 import { GatewayConfigService, type RetainedPublisher } from '../../cloud/config-delivery/gateway-config-service.js';
-import { ConfigMessageSchema } from '../../shared/contract/index.js';
+import { ConfigMessageSchema, RulesConfigSchema } from '../../shared/contract/index.js';
 import { alertItem, BASE_TIME, nextChange } from '../support/wire-fixtures.js';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -254,22 +254,14 @@ describe('HTTP API /api/v1/tickets', () => {
       { method: 'GET', url: '/api/v1/tickets?status=open%00', field: 'querystring.status' },
       { method: 'GET', url: '/api/v1/gateways/gw-api%00', field: 'params.id' },
       { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { outcome_code: 'resident_well', note: '一切\u0000正常' }, field: 'body.note' },
-      {
-        method: 'PUT',
-        url: '/api/v1/gateways/gw-api/config',
-        payload: { rules: { care: { households: [{ unit_id: 'hh-nul', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose: 'care\u0000visits' } }] } } },
-        field: 'body.rules.care.households.0.consent.purpose',
-      },
     ];
-    const configBefore = (await app.inject({ headers: admin, method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body;
     for (const testCase of cases) {
-      const response = await app.inject({ headers: testCase.url.includes('/config') ? admin : supervisor, method: testCase.method, url: testCase.url, ...(testCase.payload !== undefined ? { payload: testCase.payload as object } : {}) });
+      const response = await app.inject({ headers: supervisor, method: testCase.method, url: testCase.url, ...(testCase.payload !== undefined ? { payload: testCase.payload as object } : {}) });
       expect(response.statusCode, `${testCase.url} ${response.body}`).toBe(400);
       expect(response.json().error).toBe('invalid_request');
       expect(fieldPaths(response.json())).toEqual([testCase.field]);
     }
     expect((await app.inject({ headers: supervisor, method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
-    expect((await app.inject({ headers: admin, method: 'GET', url: '/api/v1/gateways/gw-api/config' })).body).toBe(configBefore);
   });
 
   it('answers 400, not 500, to a body that is not JSON', async () => {
@@ -322,14 +314,31 @@ describe('HTTP API /api/v1/tickets', () => {
       expect((await app.inject({ headers: admin, method: 'GET', url: '/api/v1/gateways/gw-api/config' })).json().config_version).toBe('2');
     });
 
-    it('answers 400 naming the field of a bad care profile, 404 for an unknown gateway, 503 when the broker is away', async () => {
-      const bad = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: { care: { households: [{ unit_id: 'hh-1' }] } } } });
-      expect(bad.statusCode).toBe(400);
-      expect(bad.json().fields.map((f: { path: string }) => f.path).some((p: string) => p.startsWith('body.rules.care.households.0'))).toBe(true);
+    it('keeps the care section out of the administrator\'s hands: neither shown nor replaced here, and kept as it is by a change of rule parameters', async () => {
+      const careProfile = { unit_id: 'hh-kept-1', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose: 'proactive care visits' } };
+      // As a household's enrolment delivers it (config-delivery/household-config-delivery.ts).
+      await gatewayConfigs.service.change('gw-api', async (current) => RulesConfigSchema.parse({ ...current, care: { households: [careProfile] } }), 'supervisor');
+      const shown = await app.inject({ headers: admin, method: 'GET', url: '/api/v1/gateways/gw-api/config' });
+      expect(shown.json()).toMatchObject({ care_households: 1 });
+      expect(shown.body).not.toContain('hh-kept-1');
+      const refused = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: { care: { households: [] } } } });
+      expect(refused.statusCode).toBe(400);
+      expect(fieldPaths(refused.json())).toEqual(['body.rules.care']);
+      const changed = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: { lifts: {} } } });
+      expect(changed.statusCode, changed.body).toBe(200);
+      const sent = ConfigMessageSchema.parse(JSON.parse(published.at(-1)!.payload));
+      expect(sent.config.config_version).toBe(changed.json().config_version);
+      expect(sent.config.rules.care.households.map((household) => household.unit_id)).toEqual(['hh-kept-1']);
+    });
+
+    it('answers 400 naming the field of a bad rule parameter, 404 for an unknown gateway, 503 when the broker is away', async () => {
+      const bad = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: { lifts: { defaults: { entrapment: { outside_door_zone_s: -5 } } } } } });
+      expect(bad.statusCode, bad.body).toBe(400);
+      expect(fieldPaths(bad.json()).every((path: string) => path.startsWith('body.rules.lifts'))).toBe(true);
       const unknown = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-nobody/config', payload: { rules: {} } });
       expect(unknown.statusCode).toBe(404);
       brokerConnected = false;
-      const away = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: { care: { households: [] } } } });
+      const away = await app.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: {} } });
       brokerConnected = true;
       expect(away.statusCode).toBe(503);
       expect(away.json().message).toMatch(/is stored/);
@@ -347,20 +356,22 @@ describe('HTTP API /api/v1/tickets', () => {
     });
     afterAll(async () => logged?.close());
 
-    it('a rules config with a NUL in a care profile: 400 naming the field, its text neither answered nor logged', async () => {
-      const response = await logged.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: rules(`${MARKER}\u0000`) } });
+    it('a care profile sent to the config route: 400 naming the care section, its text neither answered nor logged', async () => {
+      const response = await logged.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: rules(MARKER) } });
       expect(response.statusCode).toBe(400);
-      expect(fieldPaths(response.json())).toEqual(['body.rules.care.households.0.consent.purpose']);
+      expect(fieldPaths(response.json())).toEqual(['body.rules.care']);
       expect(response.body).not.toContain(MARKER);
       expect(lines.join('')).not.toContain(MARKER);
     });
 
     it('a rules config the database refuses: a plain 500, and the log names the failure without the care profile', async () => {
+      // The care section a household's enrolment delivered goes with every new version of the config.
+      await gatewayConfigs.service.change('gw-api', async (current) => ({ ...current, ...(RulesConfigSchema.parse(rules(MARKER))) }), 'supervisor');
       // A real refusal by the database, whose error carries the row (detail: "Failing row contains ...").
       await opened.db.query('ALTER TABLE gateway_configs ADD CONSTRAINT refuse_all CHECK (false) NOT VALID');
       const before = lines.length;
       try {
-        const response = await logged.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: rules(MARKER) } });
+        const response = await logged.inject({ headers: admin, method: 'PUT', url: '/api/v1/gateways/gw-api/config', payload: { rules: {} } });
         expect(response.statusCode).toBe(500);
         expect(response.body).not.toContain(MARKER);
       } finally {

@@ -74,9 +74,7 @@ describe('rules config from the cloud API to the gateway', () => {
       method: 'PUT',
       headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify({
-        rules: {
-          care: { households: [{ unit_id: 'hh-b1-1203', consent: { recorded_at: '2026-11-01T09:00:00.000Z', purpose: 'proactive care visits' } }] },
-        },
+        rules: { lifts: {} },
       }),
     });
     expect(put.status, await put.clone().text()).toBe(200);

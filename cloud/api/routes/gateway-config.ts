@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { GatewayIdSchema, RulesConfigSchema } from '../../../shared/contract/index.js';
+import { GatewayIdSchema, RuleParametersSchema } from '../../../shared/contract/index.js';
 import { iso } from '../api-time.js';
 import { ErrorBodySchema } from '../error-body.js';
 import { signedInCaller } from '../auth/authentication.js';
@@ -22,27 +22,37 @@ const ConfigViewSchema = z.object({
   issued_by: z.string(),
   /** What the gateway says it runs; equal to config_version once it has taken the config. */
   reported_config_version: z.string().nullable(),
-  rules: RulesConfigSchema,
+  /** The rule parameters. The care section is not shown: it holds residents' care records. */
+  rules: RuleParametersSchema,
+  /** How many households the config has the gateway watch over (their records: /estates/{estate_id}/households). */
+  care_households: z.number().int(),
 });
 
 const Params = z.object({ id: GatewayIdSchema });
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema };
 
 /**
- * A gateway's rules config: care profiles of enrolled households and rule parameters. Read and
- * replaced only by an administrator of the gateway's estate (permission gateway.config).
+ * A gateway's rule parameters (lifts, devices, water), read and replaced only by an administrator of
+ * the gateway's estate (permission gateway.config). The config the gateway runs also holds the
+ * care profiles of enrolled households; those come only from the households' records (consent,
+ * carers, away periods; routes/households.ts), so an administrator neither reads them here (PIPL
+ * Art. 6, minimum necessary) nor replaces them outside their versioned changes.
  */
 export const gatewayConfigRoutes =
   (service: GatewayConfigService, reported: ReportedVersions, directory: GatewayDirectoryView): FastifyPluginAsyncZod =>
   async (app) => {
-    const view = async (config: StoredGatewayConfig) => ({
-      gateway_id: config.gatewayId,
-      config_version: String(config.version),
-      issued_at: iso(config.issuedAt),
-      issued_by: config.issuedBy,
-      reported_config_version: await reported.reportedConfigVersion(config.gatewayId),
-      rules: config.rules,
-    });
+    const view = async (config: StoredGatewayConfig) => {
+      const { care, ...parameters } = config.rules;
+      return {
+        gateway_id: config.gatewayId,
+        config_version: String(config.version),
+        issued_at: iso(config.issuedAt),
+        issued_by: config.issuedBy,
+        reported_config_version: await reported.reportedConfigVersion(config.gatewayId),
+        rules: parameters,
+        care_households: care.households.length,
+      };
+    };
 
     app.get(
       '/gateways/:id/config',
@@ -63,16 +73,17 @@ export const gatewayConfigRoutes =
       {
         config: { access: { permission: 'gateway.config' } },
         schema: {
-          summary: "Set a gateway's rules config: stored as a new version and sent to the gateway (retained)",
+          summary: "Set a gateway's rule parameters: stored as a new version with its care section as it is, and sent to the gateway (retained)",
           params: Params,
-          body: z.object({ rules: RulesConfigSchema }),
+          body: z.object({ rules: RuleParametersSchema }),
           response: { 200: ConfigViewSchema, ...errors },
         },
       },
       async (request) => {
         const caller = signedInCaller(request);
         await visibleGateway(directory, caller, request.params.id, 'gateway.config');
-        return view(await service.set(request.params.id, request.body.rules, actorLabel(caller)));
+        const parameters = request.body.rules;
+        return view(await service.change(request.params.id, async (current) => ({ ...parameters, care: current.care }), actorLabel(caller)));
       },
     );
   };
