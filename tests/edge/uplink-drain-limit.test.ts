@@ -7,17 +7,10 @@ import { MAX_ITEMS_PER_BATCH, UplinkClient } from '../../edge/uplink/uplink-clie
 import { silentLogger } from '../../shared/log/logger.js';
 import { ManualClock } from '../../shared/time/clock.js';
 import { alert, event, reading, T0 } from '../outbox/outbox-fixtures.js';
+import { eventually } from '../support/net.js';
 
 /** Time each telemetry publish takes to be acknowledged, on the test's clock. */
 const PUBACK_MS = 100;
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('uplink: telemetry drain limited to a share of the uplink', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -86,21 +79,21 @@ describe('uplink: telemetry drain limited to a share of the uplink', () => {
     await outbox.append('telemetry', Array.from({ length: 3 * MAX_ITEMS_PER_BATCH }, (_, i) => reading(i + 1)));
     await uplink.start();
 
-    await until(() => pauses.length === 1, 'the wait after the first telemetry batch');
+    await eventually('the wait after the first telemetry batch', () => pauses.length === 1);
     expect(pauses[0]).toBe(PUBACK_MS * (1 / 0.25 - 1)); // 300 ms
     expect(seen).toEqual(['telemetry']);
 
     // New urgent items during the wait: sent without waiting for the telemetry's turn.
     await outbox.append('alerts', [alert(1001)]);
     uplink.kick();
-    await until(() => seen.includes('alerts'), 'the alert');
+    await eventually('the alert', () => seen.includes('alerts'));
     await outbox.append('events', [event(1002)]);
     uplink.kick();
-    await until(() => seen.includes('events'), 'the event');
+    await eventually('the event', () => seen.includes('events'));
     expect(seen).toEqual(['telemetry', 'alerts', 'events']);
 
     release();
-    await until(() => seen.length === 5, 'the rest of the telemetry');
+    await eventually('the rest of the telemetry', () => seen.length === 5);
     expect(seen).toEqual(['telemetry', 'alerts', 'events', 'telemetry', 'telemetry']);
     expect(new Set(pauses)).toEqual(new Set([300]));
     expect((await outbox.stats()).depth).toBe(0);
@@ -110,7 +103,7 @@ describe('uplink: telemetry drain limited to a share of the uplink', () => {
     const { seen, pauses, outbox, uplink } = await setup(1);
     await outbox.append('telemetry', Array.from({ length: 2 * MAX_ITEMS_PER_BATCH }, (_, i) => reading(i + 1)));
     await uplink.start();
-    await until(() => seen.length === 2, 'both telemetry batches');
+    await eventually('both telemetry batches', () => seen.length === 2);
     expect(pauses).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { createGateway, type Gateway } from '../../edge/gateway.js';
 import { PROFILES_DIR, tempDataDir } from './edge-fixtures.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { connectTestDevice, testDeviceCredentials } from '../support/device-logins.js';
+import { eventually } from '../support/net.js';
 
 /** A cloud broker the test can take down and bring back on the same port: aedes in process. */
 async function cloudBroker(port: number, seen: DecodedMessage[]): Promise<{ port: number; close: () => Promise<void> }> {
@@ -26,14 +27,6 @@ async function cloudBroker(port: number, seen: DecodedMessage[]): Promise<{ port
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('uplink outage', () => {
@@ -62,7 +55,7 @@ describe('uplink outage', () => {
     );
     gateway = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
     await gateway.start();
-    await until(() => seen.some((m) => m.channel === 'status'), 'the first online status');
+    await eventually('the first online status', () => seen.some((m) => m.channel === 'status'));
 
     await first.close();
     closeBroker = null;
@@ -71,12 +64,12 @@ describe('uplink outage', () => {
     await device.publishAsync('lift/1', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, passenger_status: 1 }), { qos: 1 });
     await device.publishAsync('lift/1', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });
     await device.endAsync();
-    await until(() => gateway!.stats().alerts === 1, 'the alert at the edge');
+    await eventually('the alert at the edge', () => gateway!.stats().alerts === 1);
 
     seen.length = 0;
     const second = await cloudBroker(first.port, seen);
     closeBroker = second.close;
-    await until(() => ['alerts', 'events', 'telemetry'].every((c) => seen.some((m) => m.channel === c)), 'the replayed items');
+    await eventually('the replayed items', () => ['alerts', 'events', 'telemetry'].every((c) => seen.some((m) => m.channel === c)));
     const itemChannels = seen.filter((m) => m.channel !== 'status').map((m) => m.channel);
     expect(itemChannels).toEqual(['alerts', 'events', 'telemetry']);
     const status = seen.find((m): m is Extract<DecodedMessage, { channel: 'status' }> => m.channel === 'status');
