@@ -80,10 +80,11 @@ export const DEFAULT_STANDBY_POWER_W = 300;
 export const DEFAULT_GATE_AWAY_AFTER_MIN = 50;
 
 /**
- * A decline (an illness: staying in, little water, the door unused) is activity in the last 24 h
- * at or below this share of what the household's own last weeks make usual for those hours.
+ * A decline (an illness: staying in, little water, the door unused) is water use in the last 24 h
+ * at or below this share of what the household's own last weeks make usual for those hours, with
+ * her appliances and the half-hours she is seen in down as well (edge/rules/care/decline-check.ts).
  */
-export const DEFAULT_DECLINE_SHARE = 0.5;
+export const DEFAULT_DECLINE_SHARE = 0.4;
 /** Days of history before a decline is judged, and when in the day it is reviewed besides the morning check. */
 export const DEFAULT_DECLINE_MIN_DAYS = 10;
 export const DEFAULT_DECLINE_REVIEW_AT = '14:00';

@@ -18,7 +18,15 @@ export interface HouseholdActivity {
    * without the door.
    */
   gate_out_at?: number;
+  /**
+   * The last card (face, fingerprint) accepted at the household's own door: someone came in. A door
+   * passage without one is her going out, or letting someone in or out from inside.
+   */
+  door_entry_at?: number;
 }
+
+/** The events of one passage through the door (card, opening, closing) come within this. */
+export const DOOR_PASSAGE_MS = 2 * 60_000;
 
 const RECENT_KEPT = 6;
 
@@ -47,6 +55,7 @@ export function recordSighting(
   const newest = options.counts !== false && (!activity.latest || sighting.at > activity.latest.at);
   if (!newest) return { activity: next, newest };
   next.latest = { ...sighting, signal };
+  if (signal === 'door' && sighting.what === 'credential_granted') next.door_entry_at = sighting.at;
   next.recent = [...(activity.recent ?? []), next.latest].slice(-RECENT_KEPT);
   if (signal === 'gate') {
     if (options.gateDirection === 'in') delete next.gate_out_at;

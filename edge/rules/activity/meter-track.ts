@@ -14,7 +14,7 @@ export interface MeterTrack {
   rate?: number;
   /** Frames have come without a gap since: the meter has watched the home since then. */
   since: number;
-  /** Marked offline by the driver; the next frame starts a new run. */
+  /** Marked offline by the driver (blind until its next frame; a run breaks only after the silence limit). */
   offline?: true;
 }
 
@@ -66,7 +66,9 @@ export function stepMeter(previous: MeterTrack | undefined, at: number, sample: 
   const previousCounter = previous?.counter;
   const increase =
     previousCounter !== undefined && sample.counter !== undefined && sample.counter >= previousCounter ? sample.counter - previousCounter : undefined;
-  const silent = !previous || previous.offline === true || at - previous.at > silenceMs;
+  // A poll or two the driver missed (it marks the meter offline at once) is no break in watching;
+  // a silence longer than the meter's silence limit is.
+  const silent = !previous || at - previous.at > silenceMs;
   const bridged = silent && sample.bridgeGaps && increase !== undefined;
   const gap = silent && !bridged;
   const interval = previous ? at - previous.at : 0;

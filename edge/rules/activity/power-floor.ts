@@ -1,10 +1,13 @@
 /**
- * The floor of a home's electricity: the lowest power over the last hour. A fridge compressor
- * (100-150 W) runs 10-20 minutes at a time, and after a defrost for up to about an hour; a room
- * heater's thermostat switches it off every half hour. They rarely hold the floor up for an hour. A TV (60-120 W) and lights watched for an afternoon do: the floor stepping up from its
- * recent low (the household's own standby at night, the lights in the evening) is someone's small
- * load switched on, which a frugal resident's afternoon shows and a 300 W threshold never sees.
- * Only the step is news; a floor that stays up (a TV left on) is a level, not activity.
+ * The floor of a home's electricity: the lowest power over the last ninety minutes. A fridge
+ * compressor (100-150 W) runs 10-20 minutes at a time, and through a defrost (15-25 minutes) and
+ * the recovery run after it for about an hour all told; a room heater's thermostat switches it off
+ * every half hour. They rarely hold the floor up for ninety minutes. A TV (60-120 W) and lights watched for an afternoon do:
+ * the floor stepping up from its recent low (the household's own standby at night, the lights in
+ * the evening) is someone's small load switched on, which a frugal resident's afternoon shows and a
+ * 300 W threshold never sees. Only the step is news; a floor that stays up (a TV left on) is a
+ * level, not activity. A rise of SWITCH_ON_W or more is a big load held on (a heater on its timer),
+ * judged already by its switch-on (care/meter-sightings.ts).
  *
  * The window is kept as the minimum of each 5-minute bucket; `low` is the lowest floor since the
  * last step up (a step is measured from there, so a TV switched on under the evening lights counts).
@@ -17,10 +20,16 @@ export interface PowerFloor {
   done: number[];
   /** The lowest floor since the last step up (W). */
   low?: number;
+  /** The home's standby: the lowest floor of the last day (W), and when it was seen. */
+  base?: number;
+  base_at?: number;
 }
 
+/** The standby level is forgotten after a day without the floor coming down to it. */
+const BASE_MEMORY_MS = 24 * 60 * 60_000;
+
 const BUCKET_MS = 5 * 60_000;
-export const FLOOR_WINDOW_BUCKETS = 12;
+export const FLOOR_WINDOW_BUCKETS = 18;
 export const FLOOR_WINDOW_MS = FLOOR_WINDOW_BUCKETS * BUCKET_MS;
 /** A floor this far above its recent low is a small load on (a TV is 60-120 W, an LED lamp 10-40 W). */
 export const SMALL_LOAD_W = 40;
@@ -39,8 +48,8 @@ export function stepFloor(previous: PowerFloor | undefined, at: number, watts: n
   const bucket = Math.floor(at / BUCKET_MS);
   let floor: PowerFloor;
   if (!previous || gap || bucket < previous.bucket || bucket > previous.bucket + 1 + MAX_SKIPPED_BUCKETS) {
-    // A first reading, or a gap: the window starts again.
-    floor = { bucket, current: watts, done: [] };
+    // A first reading, or a gap: the window starts again (the standby level is kept).
+    floor = { bucket, current: watts, done: [], ...(previous?.base !== undefined ? { base: previous.base, base_at: previous.base_at! } : {}) };
   } else if (bucket === previous.bucket) {
     if (watts >= previous.current) return { floor: previous };
     floor = { ...previous, current: watts };
@@ -52,6 +61,7 @@ export function stepFloor(previous: PowerFloor | undefined, at: number, watts: n
   }
   const value = floorValue(floor);
   if (value === undefined) return { floor };
+  if (floor.base === undefined || value <= floor.base || at - floor.base_at! > BASE_MEMORY_MS) floor = { ...floor, base: value, base_at: at };
   if (floor.low === undefined || value < floor.low) return { floor: { ...floor, low: value } };
   if (value - floor.low < SMALL_LOAD_W) return { floor };
   return { floor: { ...floor, low: value }, rose: { watts: value - floor.low, since: at - FLOOR_WINDOW_MS + BUCKET_MS } };
@@ -76,4 +86,14 @@ export function floorValue(floor: PowerFloor): number | undefined {
   let lowest = floor.current;
   for (const value of floor.done) if (value < lowest) lowest = value;
   return lowest;
+}
+
+/**
+ * Something has been left running for the whole window: the floor stands a small load or more above
+ * the home's standby (a heater, the TV, the lights). People switch these off when they go out.
+ * Undefined until the window is full again after a break.
+ */
+export function loadHeldOn(floor: PowerFloor | undefined): boolean | undefined {
+  const value = floor ? floorValue(floor) : undefined;
+  return value === undefined || floor!.base === undefined ? undefined : value - floor!.base >= SMALL_LOAD_W;
 }

@@ -39,6 +39,8 @@ export interface FlowRun {
   last?: StepAt;
   /** It has run steadily for CONFIRMED_AFTER_MS: its first steps, taken for use, were the flow. */
   confirmed?: true;
+  /** Its last step rose above the flow (use on top of it); a second such step means the flow rose. */
+  above?: true;
 }
 
 interface StepAt {
@@ -111,9 +113,13 @@ export function stepWaterFlow(flow: WaterFlow | undefined, at: number, litres: n
     return result({ ...extended, ...extended.last, lo: lo * (1 - RATE_WOBBLE), ...(hi !== undefined ? { hi: hi * (1 + RATE_WOBBLE) } : {}) }, use);
   }
   if (extended === 'above' && established) {
-    // More water than the flow explains: new use on top; the flow goes on under it.
     const { lo, hi, since, sinceLitres, confirmed } = established;
-    return result({ ...opened(here), lo, ...(hi !== undefined ? { hi } : {}), steps: STEADY_AFTER_STEPS, since, sinceLitres, ...(confirmed ? { confirmed } : {}) }, 'on_top');
+    const kept = { since, sinceLitres, ...(confirmed ? { confirmed } : {}) };
+    // Above it twice running: the flow itself rose (a tap opened further, a second tap). Its new
+    // rate is learned afresh from this step; the water has run since the flow began all the same.
+    if (established.above) return result({ ...opened(here), ...kept }, 'on_top');
+    // More water than the flow explains: new use on top; the flow goes on under it.
+    return result({ ...opened(here), lo, ...(hi !== undefined ? { hi } : {}), steps: STEADY_AFTER_STEPS, ...kept, above: true }, 'on_top');
   }
   if (delta === 0) return result(undefined, use); // less than the flow would have brought: it stopped
   // The run broke: a flow may have begun at its latest step (a tap opened after a flush).
@@ -138,7 +144,8 @@ function extend(run: FlowRun, here: StepAt, delta: number, step: number): FlowRu
   const high = (volume + q) / Math.max(1, here.at - run.at);
   if (run.hi !== undefined && low > run.hi) return 'above';
   if (high < run.lo) return 'below';
-  return { ...run, lo: Math.max(run.lo, low), hi: run.hi === undefined ? high : Math.min(run.hi, high), steps: run.steps + (delta > 0 ? 1 : 0), ...(delta > 0 ? { last: here } : {}) };
+  const { above: _above, ...rest } = run;
+  return { ...rest, lo: Math.max(run.lo, low), hi: run.hi === undefined ? high : Math.min(run.hi, high), steps: run.steps + (delta > 0 ? 1 : 0), ...(delta > 0 ? { last: here } : {}) };
 }
 
 /** The run is an established steady flow still consistent at the last poll. */

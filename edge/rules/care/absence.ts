@@ -16,7 +16,8 @@ export type Absence =
 /**
  * Is the resident away rather than inactive? (edge/rules/README.md: the Zhuhai pilot's false alarms
  * came from a resident staying with her daughter.) Three cases, in this order:
- * - a registered away period (travel, hospital) is in force;
+ * - a registered away period (travel, hospital) is in force, and she has not come back through the
+ *   door since its departure (a return before the registered end: she is home, her meters count);
  * - a registered period is over and she has not come through the door since its departure: she
  *   is not back yet (a return opens the door; a return before the end shows at the door in the
  *   period). Only the door ends it, never the water heater or a washing machine (sightings.ts
@@ -27,14 +28,17 @@ export type Absence =
  */
 export function absenceAt(household: CareHousehold, activity: HouseholdActivity, now: number): Absence | undefined {
   let lastEnded: { period: AwayPeriod; from: number; to: number } | undefined;
+  const door = activity.last.door;
   for (const period of household.away_periods) {
     const { from, to } = periodTimes(period);
-    if (from <= now && now < to) return { kind: 'away_period', period, until: to };
+    if (from <= now && now < to) {
+      if (door !== undefined && door.at >= from + DEPARTURE_GRACE_MS && door.at <= now) continue;
+      return { kind: 'away_period', period, until: to };
+    }
     if (to <= now && (!lastEnded || to > lastEnded.to)) lastEnded = { period, from, to };
   }
   if (lastEnded) {
     const back = lastEnded.from + DEPARTURE_GRACE_MS;
-    const door = activity.last.door;
     const latest = activity.latest;
     if ((door === undefined || door.at < back) && (latest === undefined || latest.at < back || latest.signal === 'gate')) return { kind: 'not_back', period: lastEnded.period };
   }

@@ -15,6 +15,9 @@ export interface ActivityDay {
   away?: true;
 }
 
+/** An absence through the estate gate this long makes the day an away day (an hour's walk does not). */
+export const AWAY_DAY_MS = 4 * 60 * MS_PER_MIN;
+
 const SLOTS_PER_DAY = 48;
 const HALF = 24;
 const SLOT_MS = 30 * MS_PER_MIN;

@@ -20,6 +20,7 @@ import { nextReview } from './decline-check.js';
 import { enrolledHouseholds } from './enrolled-households.js';
 import { inactivityDeadline } from './inactivity-limit.js';
 import { nextMorningCheck } from './morning-routine.js';
+import { reviewsKey } from './review-windows.js';
 
 export type { CareCall } from './care-call-context.js';
 
@@ -72,6 +73,7 @@ function forget(context: RuleContext, unit: Subject): AlertChange[] {
     if (context.episode(subject)) changes.push({ action: 'clear', subject, event_time: toWireTime(context.now), reason: unenrolledReason(unit.id), evidence: { cleared_by: 'unenrolled' } });
   };
   context.setState(householdKey(unit.id), undefined);
+  context.setState(reviewsKey(unit.id), undefined);
   for (const timer of [INACTIVITY_TIMER, MORNING_TIMER, REVIEW_TIMER]) context.clearTimer(timerKey(timer, unit.id));
   for (const device of context.devices.about(unit)) {
     const signal = signalOfDeviceKind(device.kind);

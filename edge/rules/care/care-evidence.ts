@@ -50,6 +50,7 @@ export function quietEvidence(facts: QuietFacts): Evidence {
     evidence.usual_first_signal = facts.routine.signal ?? null;
     evidence.checked_at = formatMinutes(facts.routine.checkAt);
     if (facts.routine.kind !== 'any') evidence.usual_kind = facts.routine.kind;
+    if (facts.routine.signGapMin !== undefined) evidence.morning_sign_gap_min = facts.routine.signGapMin;
   }
   return evidence;
 }

@@ -29,7 +29,7 @@ export interface QuietFacts {
     /** The night deadline waited for the morning check at this time. */
     heldTo: number | undefined;
     /** The household's own quiet lengths stretched the daytime limit, or the end of the day cut it. */
-    learned?: LearnedLimit['basis'];
+    learned?: LearnedLimit['basis'] | 'meter_blind';
     cutAtEvening?: boolean;
   };
   /** The morning routine the morning check was judged on. */

@@ -1,5 +1,5 @@
 import type { Reason } from '../../../shared/contract/index.js';
-import type { DiscountReason } from '../activity/appliance-model.js';
+import { HOLD_MS, LONE_AFTER_MS } from '../activity/held-load.js';
 import type { QuietFacts } from './care-facts.js';
 import type { Discounted } from './care-state.js';
 
@@ -49,11 +49,13 @@ export function runningWaterNote(facts: QuietFacts, at: (time: number) => string
 function loadName(item: Discounted): Reason {
   const size = item.watts >= 1000 ? `${(item.watts / 1000).toFixed(1)} kW` : `${Math.round(item.watts / 10) * 10} W`;
   if (item.what === 'small_load') return { en: `small ${size} load in the night`, zh: `夜间小负载 ${size}` };
-  const names: Record<DiscountReason, Reason> = {
+  const names: Record<Discounted['why'], Reason> = {
     automatic: item.watts >= 1000 ? { en: `${size} self-starting load (water heater?)`, zh: `自动启动的 ${size} 负载（疑似热水器）` } : item.watts >= 250 ? { en: `${size} self-starting load (fridge defrost?)`, zh: `自动启动的 ${size} 负载（疑似冰箱除霜）` } : { en: `${size} self-starting load`, zh: `自动启动的 ${size} 负载` },
     timed: { en: `${size} load on its timer`, zh: `定时启动的 ${size} 负载` },
     cycling: { en: `${size} load cycling on its thermostat (heater?)`, zh: `按温控循环的 ${size} 负载（疑似取暖器）` },
     night: { en: `${size} switch-on at night with nobody up`, zh: `夜间无人活动时启动的 ${size} 负载` },
+    went_off: { en: `${size} load that switched itself off within ${HOLD_MS / 60_000} min (fridge defrost?)`, zh: `${HOLD_MS / 60_000} 分钟内自行关闭的 ${size} 负载（疑似冰箱除霜）` },
+    alone: { en: `${size} load running with nothing else seen for ${LONE_AFTER_MS / 3_600_000} h around it (water heater?)`, zh: `前后 ${LONE_AFTER_MS / 3_600_000} 小时无其他活动时运行的 ${size} 负载（疑似热水器）` },
   };
   return names[item.why];
 }

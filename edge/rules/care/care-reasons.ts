@@ -4,6 +4,7 @@ import type { Absence } from './absence.js';
 import { formatDuration, formatLocal, formatMinutes, MS_PER_HOUR } from '../activity/local-time.js';
 import type { QuietFacts } from './care-facts.js';
 import { discountedNote, runningWaterNote } from './care-notes.js';
+import type { LearnedLimit } from './quiet-lengths.js';
 
 /**
  * Reasons a housekeeper reads on a phone, in Chinese and English: which household, what was (not)
@@ -45,6 +46,15 @@ export function quietReason(facts: QuietFacts): Reason {
   return { en: clip(parts.map((part) => part.en).join(' ')), zh: clip(parts.map((part) => part.zh).join('')) };
 }
 
+/** Why the daytime limit was longer than configured, for the reason. */
+const LIMIT_BASES: Readonly<Record<NonNullable<LearnedLimit['basis']> | 'meter_blind', Reason>> = {
+  learning: { en: ', her quiet lengths still being learned', zh: '，其日常安静时长仍在学习中' },
+  quiet_lengths: { en: ', her own long quiet afternoons', zh: '，按其平日较长的安静时段' },
+  weekly_outing: { en: ', her usual weekly outing at this time', zh: '，按其每周此时的固定外出' },
+  went_out: { en: ', she went out through the door', zh: '，其已出门' },
+  meter_blind: { en: ', a meter without data', zh: '，部分表计无数据' },
+};
+
 function inactivityHead(facts: QuietFacts, who: Reason, at: (time: number) => string): Reason {
   const quiet = formatDuration(facts.now - facts.quietSince);
   const hours = facts.limit?.hours ?? (facts.now - facts.quietSince) / MS_PER_HOUR;
@@ -52,7 +62,7 @@ function inactivityHead(facts: QuietFacts, who: Reason, at: (time: number) => st
   const daytime = facts.limit?.window === 'day';
   const held = facts.limit?.heldTo !== undefined;
   const learned = facts.limit?.learned;
-  const own = learned === 'quiet_lengths' ? { en: ', her own long quiet afternoons', zh: '，按其平日较长的安静时段' } : learned === 'weekly_outing' ? { en: ', her usual weekly outing at this time', zh: '，按其每周此时的固定外出' } : { en: '', zh: '' };
+  const own = learned ? LIMIT_BASES[learned] : { en: '', zh: '' };
   const cut = facts.limit?.cutAtEvening ? { en: ', checked at the end of the day', zh: '，于当日晚间核查' } : { en: '', zh: '' };
   return {
     en: `${who.en}: no activity for ${quiet.en} since ${at(facts.quietSince)} (${daytime ? 'daytime' : 'overnight'} limit ${limit.en}${own.en}${cut.en}${held ? ', waited for the usual morning' : ''}).`,
@@ -82,9 +92,11 @@ function morningHead(facts: QuietFacts, who: Reason): Reason {
   const usual = routine.usualFrom === routine.usualTo ? formatMinutes(routine.usualFrom) : `${formatMinutes(routine.usualFrom)}-${formatMinutes(routine.usualTo)}`;
   const first = routine.signal ? FIRST_USE[routine.signal] : { en: 'first activity', zh: '首次活动' };
   const weekend = routine.kind === 'weekend' ? { en: ' at weekends', zh: '周末' } : { en: '', zh: '' };
+  const gap = routine.signGapMin === undefined ? undefined : formatDuration(routine.signGapMin * 60_000);
+  const waited = gap ? { en: ` (waited ${gap.en} after it: her first signs of the morning often come that far apart)`, zh: `（已多等 ${gap.zh}：其早晨前两次活动常相隔这么久）` } : { en: '', zh: '' };
   return {
-    en: `${who.en}: usually ${first.en} ${usual}${weekend.en}; none by ${checkedAt}.`,
-    zh: `${who.zh}${weekend.zh}平时 ${usual} ${first.zh}，到 ${checkedAt} 仍无任何活动。`,
+    en: `${who.en}: usually ${first.en} ${usual}${weekend.en}; none by ${checkedAt}${waited.en}.`,
+    zh: `${who.zh}${weekend.zh}平时 ${usual} ${first.zh}，到 ${checkedAt} 仍无任何活动${waited.zh}。`,
   };
 }
 

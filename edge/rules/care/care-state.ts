@@ -2,6 +2,7 @@ import type { ActivitySignal } from '../activity/activity-signal.js';
 import type { DiscountReason } from '../activity/appliance-model.js';
 import type { HouseholdActivity } from '../activity/household-activity.js';
 import type { MeterTrack } from '../activity/meter-track.js';
+import type { HeldLoad } from '../activity/held-load.js';
 import type { PowerFloor } from '../activity/power-floor.js';
 import type { WaterFlow } from '../activity/water-flow.js';
 import type { ActivityDay } from './activity-days.js';
@@ -34,6 +35,10 @@ export interface HouseholdCareState {
   days?: ActivityDay[];
   /** Signs that the door controller has died (door-health.ts). */
   door?: DoorHealth;
+  /** Her switch-ons that counted as activity so far, for the decline check's windows (review-windows.ts). */
+  switch_ons?: number;
+  /** Something is left running (activity/power-floor.ts loadHeldOn): a quiet after the door is not her gone out. */
+  load_on?: true;
 }
 
 /**
@@ -45,10 +50,17 @@ export type CareCheck = 'inactivity' | 'morning_check' | 'decline' | 'not_back';
 /** A switch-on not counted as the resident's activity, and why. */
 export interface Discounted {
   at: number;
-  /** A step of the power between readings, or a small load raising the floor (activity/power-floor.ts). */
-  what: 'switch_on' | 'small_load';
+  /**
+   * A step of the power between readings, a small load raising the floor (activity/power-floor.ts),
+   * or a switch-on held and then set aside (activity/held-load.ts).
+   */
+  what: 'switch_on' | 'small_load' | 'held_load';
   watts: number;
-  why: DiscountReason;
+  /**
+   * The appliance model's reason; went_off: a few hundred watts off again within HOLD_MS; alone: a
+   * big load running with nothing else seen before or after it (activity/held-load.ts).
+   */
+  why: DiscountReason | 'went_off' | 'alone';
 }
 
 /**
@@ -61,6 +73,8 @@ export interface DayStart {
   day: number;
   candidate?: { at: number; signal: ActivitySignal; /** The day says nothing of the routine. */ excluded: boolean };
   up?: { at: number; signal: ActivitySignal };
+  /** Her next sign after getting up has been seen (its gap noted in the routine). */
+  second?: true;
 }
 
 /** A second sighting within this long confirms the resident is up. */
@@ -76,6 +90,8 @@ export interface CareMeterTrack extends MeterTrack {
   flowing_since?: number;
   flow?: WaterFlow;
   floor?: PowerFloor;
+  /** A switch-on waiting to be judged by what follows it (activity/held-load.ts). */
+  held?: HeldLoad;
 }
 
 /**

@@ -14,3 +14,11 @@ export function noteDiscounted(call: CareCall, item: Discounted): void {
 export function discountedSince(call: CareCall, since: number): Discounted[] {
   return (call.state.discounted ?? []).filter((item) => item.at > since);
 }
+
+/** A switch-on set aside was the resident after all (activity/appliance-model.ts noteSwitchOff): the alert no longer lists it. */
+export function withdrawDiscounted(call: CareCall, at: number): void {
+  const kept = (call.state.discounted ?? []).filter((item) => item.at !== at);
+  if (kept.length === (call.state.discounted ?? []).length) return;
+  call.state = { ...call.state, discounted: kept };
+  call.dirty = true;
+}

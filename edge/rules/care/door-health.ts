@@ -7,7 +7,8 @@ import { MS_PER_DAY, MS_PER_MIN } from '../activity/local-time.js';
  * - gate: the household's card at the estate gate twice, with no door event within
  *   gate_match_min of either (going out, the door comes first; coming home, it follows);
  * - quiet: no door event for quiet_days, and for twice the longest stretch of the last four weeks,
- *   while water and electricity show the household active, once two weeks of door use are known.
+ *   while water and electricity show the household active, once two weeks of door use are known
+ *   (a resident who goes out once a week is not a dead door on her fourth day in).
  */
 export interface DoorHealth {
   /** Household card uses at the gate waiting for their door event, epoch ms. */

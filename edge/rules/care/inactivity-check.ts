@@ -1,11 +1,11 @@
-import { MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
+import { clockMinutes, localDayNumber, localMidnight, MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
 import { absenceAt } from './absence.js';
 import { householdWatches, quietFacts, sayQuiet } from './care-alert.js';
 import type { CareCall } from './care-call-context.js';
 import { INACTIVITY_TIMER, quietStart, timerKey } from './care-state.js';
-import { inactivityDeadline } from './inactivity-limit.js';
+import { inactivityDeadline, type InactivityDeadline } from './inactivity-limit.js';
 import { smallLoadPending } from './pending-evidence.js';
-import { judgeQuiet, waterBlind } from './quiet-verdict.js';
+import { inHomeMeterBlind, judgeQuiet, waterBlind } from './quiet-verdict.js';
 import { visitAt } from './visits.js';
 
 /** While no signal can decide (meters offline), look again this often. */
@@ -45,13 +45,16 @@ export function checkInactivity(call: CareCall): void {
   const visit = visitAt(household, context.now);
   if (visit) return context.setTimer(timer, visit.end);
 
-  const verdict = judgeQuiet(householdWatches(call), since, deadline.limitMs, context.now);
+  const watches = householdWatches(call);
+  const verdict = judgeQuiet(watches, since, deadline.limitMs, context.now);
   if (verdict.kind === 'no_data') return context.setTimer(timer, context.now + NO_DATA_RECHECK_MS);
   if (verdict.kind === 'wait') return context.setTimer(timer, verdict.until);
-  // Without the water meter a morning shows little on the door and electricity: a quiet night is
-  // given the day's limit on top before they decide it (daytime quiet keeps its limit).
-  const weakLimitMs = (household.inactivity.night_limit_h + household.inactivity.day_limit_h) * MS_PER_HOUR;
-  const limitMs = waterBlind(verdict) && deadline.window === 'night' ? Math.max(deadline.limitMs, weakLimitMs) : deadline.limitMs;
+  // Without the water meter the door and electricity are weak witnesses (a quiet afternoon shows
+  // little on them): a quiet night is given the day's limit on top before they decide it; a quiet
+  // day without either in-home meter is given the night limit, within the daytime window.
+  const blind = deadline.window === 'night' ? waterBlind(verdict) : inHomeMeterBlind(watches);
+  const blindLimitMs = blind ? weakLimitMs(call, deadline, since) : undefined;
+  const limitMs = blindLimitMs !== undefined && blindLimitMs > deadline.limitMs ? blindLimitMs : deadline.limitMs;
   if (context.now < since + limitMs) return context.setTimer(timer, since + limitMs);
   const pending = smallLoadPending(call);
   if (pending !== undefined) return context.setTimer(timer, pending);
@@ -59,7 +62,7 @@ export function checkInactivity(call: CareCall): void {
     hours: limitMs / MS_PER_HOUR,
     window: deadline.window,
     heldTo: deadline.heldToMorning ? deadline.at : undefined,
-    ...(deadline.learned ? { learned: deadline.learned } : {}),
+    ...(limitMs !== deadline.limitMs && deadline.window === 'day' ? { learned: 'meter_blind' as const } : deadline.learned ? { learned: deadline.learned } : {}),
     ...(deadline.cutAtEvening ? { cutAtEvening: true } : {}),
   };
   if (missed) {
@@ -67,4 +70,13 @@ export function checkInactivity(call: CareCall): void {
     return;
   }
   sayQuiet(call, quietFacts(call, 'inactivity', verdict, since, { limit }));
+}
+
+/** The limit a quiet is judged on when the water meter is blind (see checkInactivity). */
+function weakLimitMs(call: CareCall, deadline: InactivityDeadline, since: number): number {
+  const limits = call.household.inactivity;
+  if (deadline.window === 'night') return (limits.night_limit_h + limits.day_limit_h) * MS_PER_HOUR;
+  const offset = call.household.utc_offset_min;
+  const dayEnd = localMidnight(localDayNumber(since, offset), offset, clockMinutes(limits.day_to));
+  return Math.min(limits.night_limit_h * MS_PER_HOUR, Math.max(deadline.limitMs, dayEnd - since));
 }

@@ -1,8 +1,9 @@
 import type { CareHousehold } from '../../../shared/contract/rules-config-care.js';
 import { clockMinutes, localDayNumber, localMidnight, localMinuteOfDay, MS_PER_HOUR } from '../activity/local-time.js';
+import { DOOR_PASSAGE_MS } from '../activity/household-activity.js';
 import type { HouseholdCareState } from './care-state.js';
 import { EARLY_RISING_SLACK_MIN, morningCheckAfter, morningDay, morningRoutine } from './morning-routine.js';
-import { learnedDayLimit, type LearnedLimit } from './quiet-lengths.js';
+import { learnedDayLimit, type LearnedLimit, type QuietOpening } from './quiet-lengths.js';
 
 /**
  * The inactivity deadline for quiet that started at `quietStart`.
@@ -49,7 +50,7 @@ export function inactivityDeadline(household: CareHousehold, state: HouseholdCar
   const dayEnd = localMidnight(localDayNumber(quietStart, offset), offset, clockMinutes(limits.day_to));
   const baseMs = limits.day_limit_h * MS_PER_HOUR;
   if (startsDaytime(household, state, quietStart) && quietStart + baseMs <= dayEnd) {
-    const learned = learnedDayLimit(household, state.quiet_spans, state.watch_start, quietStart, state.activity.latest?.signal === 'door' && state.activity.latest.at === quietStart);
+    const learned = learnedDayLimit(household, state.quiet_spans, state.watch_start, quietStart, quietOpening(state, quietStart));
     const at = Math.min(quietStart + learned.ms, dayEnd);
     return {
       at,
@@ -67,4 +68,16 @@ export function inactivityDeadline(household: CareHousehold, state: HouseholdCar
     if (check.at > at) return { at: check.at, limitMs: nightLimitMs, window: 'night', heldToMorning: true };
   }
   return { at, limitMs: nightLimitMs, window: 'night', heldToMorning: false };
+}
+
+/**
+ * How the quiet from `quietStart` began: with the door, and whether she went out then: nobody came
+ * in by card (she came home: the quiet is hers at home), and nothing she switched on is left
+ * running (a heater on after the door closed is her at home, who closed it behind someone).
+ */
+export function quietOpening(state: HouseholdCareState, quietStart: number): QuietOpening {
+  const latest = state.activity.latest;
+  const afterDoor = latest?.signal === 'door' && latest.at === quietStart;
+  const cameIn = state.activity.door_entry_at !== undefined && quietStart - state.activity.door_entry_at <= DOOR_PASSAGE_MS;
+  return { afterDoor, wentOut: afterDoor && !cameIn && !state.load_on };
 }

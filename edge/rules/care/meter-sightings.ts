@@ -1,15 +1,17 @@
 import type { ReadingFrame } from '../../model/device-data.js';
-import { judgeSwitchOn, noteSwitchOff, type ApplianceModel } from '../activity/appliance-model.js';
+import { signalOfDeviceKind } from '../activity/activity-signal.js';
+import { ATTENDED_WITHIN_MS, judgeSwitchOn, noteSwitchOff, type ApplianceModel } from '../activity/appliance-model.js';
 import { withdrawSightings } from '../activity/household-activity.js';
 import { electricityMeterSample, electricitySample, waterMeterSample, waterSample, type WaterSample } from '../activity/meter-points.js';
 import { waterUse } from '../activity/meter-activity.js';
 import { meterSilenceMs, stepMeter, type MeterStep } from '../activity/meter-track.js';
-import { stepFloor } from '../activity/power-floor.js';
+import { judgeHeld, LONE_AFTER_MS, MID_LOAD_MAX_W, type HeldLoad } from '../activity/held-load.js';
+import { loadHeldOn, stepFloor } from '../activity/power-floor.js';
 import { steadyFlowOf, stepWaterFlow } from '../activity/water-flow.js';
 import type { CareCall } from './care-call-context.js';
-import { appliancesKey, DOOR_HEARTBEAT_FRAMES, doorKey, INACTIVITY_TIMER, meterKey, quietStart, timerKey, type CareMeterTrack, type DoorWatchState } from './care-state.js';
+import { appliancesKey, DOOR_HEARTBEAT_FRAMES, doorKey, INACTIVITY_TIMER, meterKey, quietStart, timerKey, type CareMeterTrack, type Discounted, type DoorWatchState } from './care-state.js';
 import { inactivityDeadline } from './inactivity-limit.js';
-import { noteDiscounted } from './discounts.js';
+import { noteDiscounted, withdrawDiscounted } from './discounts.js';
 import { inSleepHours } from './sleep-hours.js';
 import { see } from './sightings.js';
 import { noteEstateWaterUse } from './water-supply.js';
@@ -17,6 +19,8 @@ import { noteEstateWaterUse } from './water-supply.js';
 /** A step up of the power between two readings this large is a switch-on (a kettle, a heater; not a fridge compressor). */
 export const SWITCH_ON_W = 200;
 const LITRES_PER_M3 = 1000;
+/** A break in a water meter's frames this short, bridged by its counter, does not end a steady flow. */
+const FLOW_BRIDGE_MS = 60 * 60_000;
 
 /**
  * A household meter's frame. Water: new use is judged through the meter's resolution against a
@@ -45,13 +49,14 @@ function onWaterFrame(call: CareCall, frame: ReadingFrame, water: WaterSample): 
   const track: CareMeterTrack = withBreak(step, previous);
   let newUse: boolean;
   if (water.volumeM3 !== undefined) {
-    // Across a gap (even one the counter bridged) when the water ran is not known: the run starts again.
-    const joined = !step.gap && !step.bridged && previous?.counter !== undefined;
+    // A poll or two missed (the counter bridged them) leaves a steady flow testable: the counter
+    // holds every litre. Across a longer break when the water ran is not known: the run starts again.
+    const joined = !step.gap && previous?.counter !== undefined && (!step.bridged || context.now - previous.at <= FLOW_BRIDGE_MS);
     const flow = stepWaterFlow(previous?.flow, context.now, water.volumeM3 * LITRES_PER_M3, joined ? previous.at : undefined, joined ? previous.counter! * LITRES_PER_M3 : undefined);
     if (flow.flow.step !== undefined || flow.flow.run) track.flow = flow.flow;
     const running = steadyFlowOf(flow.flow);
     if (running) track.flowing_since = running.since;
-    newUse = flow.newUse || (step.bridged && (step.counterDelta ?? 0) > 0);
+    newUse = flow.newUse || (step.bridged && !joined && (step.counterDelta ?? 0) > 0);
     if (flow.confirmed) steadyFlowFound(call, flow.confirmed.since);
     if (previous?.counter !== undefined && water.volumeM3 > previous.counter) noteEstateWaterUse(call, context.now);
   } else {
@@ -86,49 +91,89 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
   if (!step) return false;
   const track: CareMeterTrack = withBreak(step, previous);
   const watts = step.rate;
-  if (watts !== undefined) {
-    const sleeping = inSleepHours(household, call.state.firsts, context.now);
-    const floor = stepFloor(previous?.floor, context.now, watts, step.gap);
-    track.floor = floor.floor;
+  if (watts === undefined) {
     context.setState(key, track);
-    if (floor.rose) switchedOn(call, frame.device_id, floor.rose.since, floor.rose.watts, sleeping, 'small_load');
-    powerStep(call, frame.device_id, step, watts, sleeping);
-  } else {
-    context.setState(key, track);
+    return step.gap;
   }
+  const sleeping = inSleepHours(household, call.state.firsts, context.now);
+  const floor = stepFloor(previous?.floor, context.now, watts, step.gap);
+  track.floor = floor.floor;
+  noteLoadOn(call, loadHeldOn(floor.floor));
+  const held = step.gap ? undefined : previous?.held;
+  if (held) {
+    const outcome = judgeHeld(held, context.now, watts);
+    if (outcome.judged === 'holding') track.held = outcome.held;
+    else if (outcome.judged === 'set_aside') noteDiscounted(call, { at: held.at, what: 'held_load', watts: Math.round(held.watts), why: held.kind === 'mid' ? 'went_off' : 'alone' });
+    else see(call, 'electricity', { at: held.at, what: 'power_on' });
+  }
+  const rise = step.previousRate === undefined ? undefined : watts - step.previousRate;
+  if (rise !== undefined && rise >= SWITCH_ON_W && watts > household.standby_power_w) {
+    const counted = switchedOn(call, frame.device_id, context.now, rise, sleeping, 'switch_on');
+    const hold = counted && !track.held ? holdKind(call, rise) : undefined;
+    if (hold) track.held = { kind: hold, at: context.now, watts: rise, before: step.previousRate! };
+    else if (counted) see(call, 'electricity', { at: context.now, what: 'power_on' });
+  } else if (rise !== undefined && rise <= -SWITCH_ON_W) {
+    const appliances = appliancesKey(frame.device_id);
+    const off = noteSwitchOff(context.state<ApplianceModel>(appliances), context.now, -rise);
+    context.setState(appliances, off.model);
+    if (off.misjudged) {
+      withdrawDiscounted(call, off.misjudged.at);
+      see(call, 'electricity', { at: off.misjudged.at, what: 'power_on' });
+    }
+  }
+  // A rise of the floor by a big load held on (a heater on its timer) was judged as its switch-on.
+  if (floor.rose && floor.rose.watts < SWITCH_ON_W && switchedOn(call, frame.device_id, floor.rose.since, floor.rose.watts, sleeping, 'small_load')) {
+    see(call, 'electricity', { at: floor.rose.since, what: 'small_load_on' });
+  }
+  context.setState(key, track);
   return step.gap;
 }
 
-function powerStep(call: CareCall, deviceId: string, step: MeterStep, watts: number, sleeping: boolean): void {
-  const before = step.previousRate;
-  if (before === undefined) return;
-  const rise = watts - before;
-  if (rise >= SWITCH_ON_W && watts > call.household.standby_power_w) {
-    switchedOn(call, deviceId, call.context.now, rise, sleeping, 'switch_on');
-  } else if (rise <= -SWITCH_ON_W) {
-    const key = appliancesKey(deviceId);
-    const model = noteSwitchOff(call.context.state<ApplianceModel>(key), call.context.now, -rise);
-    if (model) call.context.setState(key, model);
-  }
+/** Something left running changes how a quiet after the door is judged: the deadline is set again. */
+function noteLoadOn(call: CareCall, on: boolean | undefined): void {
+  if (on === undefined || on === (call.state.load_on === true)) return;
+  const { load_on: _was, ...rest } = call.state;
+  call.state = on ? { ...rest, load_on: true } : rest;
+  call.dirty = true;
+  call.context.setTimer(timerKey(INACTIVITY_TIMER, call.unit.id), inactivityDeadline(call.household, call.state, quietStart(call.state)).at);
 }
 
-/** A switch-on (or a small load coming on): judged against the learned loads, then seen or set aside. */
-function switchedOn(call: CareCall, deviceId: string, at: number, watts: number, sleeping: boolean, what: 'switch_on' | 'small_load'): void {
+/** Whether a switch-on that may count is held to be judged by what follows it (activity/held-load.ts). */
+function holdKind(call: CareCall, rise: number): HeldLoad['kind'] | undefined {
+  if (rise < MID_LOAD_MAX_W) return 'mid';
+  return call.context.now - (call.state.activity.latest?.at ?? Number.NEGATIVE_INFINITY) >= LONE_AFTER_MS ? 'lone' : undefined;
+}
+
+/** Is water running steadily in the household now (a tap left on)? */
+function waterFlowing(call: CareCall): boolean {
+  for (const device of call.context.devices.about(call.unit)) {
+    if (signalOfDeviceKind(device.kind) !== 'water') continue;
+    const track = call.context.state<CareMeterTrack>(meterKey(device.id));
+    if (track?.flowing_since !== undefined && call.context.now - track.at <= meterSilenceMs(device.pollIntervalMs)) return true;
+  }
+  return false;
+}
+
+/**
+ * A switch-on (or a small load coming on): judged against the learned loads; set aside (noted for
+ * the alert's words) or not. Returns true when it may count as the resident's activity.
+ */
+function switchedOn(call: CareCall, deviceId: string, at: number, watts: number, sleeping: boolean, what: 'switch_on' | 'small_load'): boolean {
   const { context, household } = call;
   const last = call.state.activity.last;
   const lastSignAt = Math.max(last.door?.at ?? -Infinity, last.water?.at ?? -Infinity, last.gate?.at ?? -Infinity);
   const on = { at, watts, utcOffsetMin: household.utc_offset_min, sleeping, lastSignAt: Number.isFinite(lastSignAt) ? lastSignAt : undefined };
-  let discount;
+  let discount: Discounted['why'] | undefined;
   if (what === 'switch_on') {
     const key = appliancesKey(deviceId);
-    const judged = judgeSwitchOn(context.state<ApplianceModel>(key), on);
+    const judged = judgeSwitchOn(context.state<ApplianceModel>(key), { ...on, waterFlowing: waterFlowing(call) });
     context.setState(key, judged.model);
     discount = judged.discount;
-  } else if (sleeping && (on.lastSignAt === undefined || at - on.lastSignAt > 30 * 60_000)) {
-    discount = 'night' as const;
+  } else if (sleeping && (on.lastSignAt === undefined || at - on.lastSignAt > ATTENDED_WITHIN_MS)) {
+    discount = 'night';
   }
   if (discount) noteDiscounted(call, { at, what, watts: Math.round(watts), why: discount });
-  else see(call, 'electricity', { at, what: what === 'switch_on' ? 'power_on' : 'small_load_on' });
+  return discount === undefined;
 }
 
 /** A door controller's frame is its heartbeat: learn its period so a stopped heartbeat makes the door blind. */

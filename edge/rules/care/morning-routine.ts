@@ -22,6 +22,8 @@ export interface FirstActivity {
   /** Minutes after local midnight. */
   minute: number;
   signal: ActivitySignal;
+  /** Minutes from it to her next sign that day (a 10 L meter may stay silent over a flush). */
+  gap?: number;
 }
 
 export type DayKind = 'weekday' | 'weekend' | 'any';
@@ -39,6 +41,8 @@ export interface MorningRoutine {
   signal: ActivitySignal | undefined;
   /** No activity by this time (minutes after local midnight) is worth a visit. */
   checkAt: number;
+  /** The margin was widened to how far apart her first signs of the morning often come, minutes. */
+  signGapMin?: number;
 }
 
 /**
@@ -53,6 +57,15 @@ const FENCE_IQR = 1.5;
 const TAIL_QUANTILE = 0.95;
 const TAIL_MARGIN_MIN = 30;
 const TAIL_REACH_MIN = 120;
+/**
+ * The margin is at least how far apart her first and second signs of the morning come on nine days
+ * in ten, and half an hour: with a meter counting in 10 L steps the first flush often shows nothing,
+ * and her first sign is then the next use, an hour or two later. Learned once this many days have
+ * two signs (of any kind of day: it is her meters and habits, not the day).
+ */
+const GAP_QUANTILE = 0.9;
+const GAP_SLACK_MIN = 30;
+const GAPS_NEEDED = 7;
 /** A check held by latest_check still follows the usual window by this. */
 const LATE_WINDOW_SLACK_MIN = 60;
 /** The latest of the same weekday lately, plus this, bounds the check from below. */
@@ -92,7 +105,11 @@ function learnRoutine(household: CareHousehold, firsts: readonly FirstActivity[]
   }
   const usualFrom = Math.round(quantile(minutes, 0.25));
   const usualTo = Math.round(quantile(minutes, 0.75));
-  const fence = usualTo + Math.max(check.margin_min, FENCE_IQR * (usualTo - usualFrom));
+  // How far apart her first signs come is a matter of her meters and habits, not of the kind of day.
+  const gaps = history.flatMap((first) => (first.gap === undefined ? [] : [first.gap])).sort((a, b) => a - b);
+  const signGap = gaps.length >= GAPS_NEEDED ? Math.round(quantile(gaps, GAP_QUANTILE)) + GAP_SLACK_MIN : 0;
+  const margin = Math.max(check.margin_min, signGap);
+  const fence = usualTo + Math.max(margin, FENCE_IQR * (usualTo - usualFrom));
   const tail = Math.min(quantile(minutes, TAIL_QUANTILE) + TAIL_MARGIN_MIN, fence + TAIL_REACH_MIN);
   const sameWeekday = ofKind.filter((first) => isoWeekday(first.day) === isoWeekday(beforeDay)).map((first) => first.minute);
   const weekdayFloor = sameWeekday.length >= SAME_WEEKDAY_NEEDED ? Math.max(...sameWeekday) + SAME_WEEKDAY_SLACK_MIN : 0;
@@ -104,6 +121,7 @@ function learnRoutine(household: CareHousehold, firsts: readonly FirstActivity[]
     usualTo,
     signal: mostFrequent(ofKind.map((first) => first.signal)),
     checkAt: Math.min(Math.round(Math.max(fence, tail, weekdayFloor)), latest(usualTo)),
+    ...(signGap > check.margin_min ? { signGapMin: signGap } : {}),
   };
 }
 

@@ -9,6 +9,12 @@ import { isoWeekday, localDayNumber, localMinuteOfDay, MS_PER_DAY, MS_PER_HOUR, 
  * - after the door: a quiet that starts with the door at the time of a weekly outing she has made
  *   at least twice in the last five weeks (same weekday, within an hour) may last until her usual
  *   return plus an hour.
+ * - while they are being learned (the first LEARN_AFTER_MS of watching), the daytime limit has the
+ *   learning margin max_learned_extra_h on top, as the morning check waits longer while it learns:
+ *   a home whose meter counts in 10 L steps can show nothing for six hours of an ordinary morning;
+ * - after she went out (the quiet began with the door, and not with someone coming in: no card
+ *   at the door), the quiet is judged on the night limit: she is most likely out (a day at the
+ *   family's, a long walk), and the end of the daytime window still comes first for most days.
  * Never shorter than the configured limit; the end of the daytime window caps it (inactivity-limit.ts).
  */
 export interface QuietSpan {
@@ -50,13 +56,26 @@ export function withQuietSpan(spans: readonly QuietSpan[] | undefined, span: Qui
 
 export interface LearnedLimit {
   ms: number;
-  basis?: 'quiet_lengths' | 'weekly_outing';
+  basis?: 'learning' | 'quiet_lengths' | 'weekly_outing' | 'went_out';
 }
 
-export function learnedDayLimit(household: CareHousehold, spans: readonly QuietSpan[] | undefined, watchStart: number, quietStart: number, afterDoor: boolean): LearnedLimit {
-  const baseMs = household.inactivity.day_limit_h * MS_PER_HOUR;
-  if (!household.inactivity.learn_quiet || !spans || quietStart - watchStart < LEARN_AFTER_MS) return { ms: baseMs };
+/** How the quiet began: with the door (she may have gone out), and with no one coming in by card. */
+export interface QuietOpening {
+  afterDoor: boolean;
+  wentOut: boolean;
+}
+
+export function learnedDayLimit(household: CareHousehold, spans: readonly QuietSpan[] | undefined, watchStart: number, quietStart: number, opening: QuietOpening): LearnedLimit {
+  const limits = household.inactivity;
+  const baseMs = limits.day_limit_h * MS_PER_HOUR;
   let limit: LearnedLimit = { ms: baseMs };
+  if (opening.wentOut && limits.night_limit_h > limits.day_limit_h) limit = { ms: limits.night_limit_h * MS_PER_HOUR, basis: 'went_out' };
+  if (!limits.learn_quiet) return limit;
+  if (quietStart - watchStart < LEARN_AFTER_MS) {
+    const learning = baseMs + limits.max_learned_extra_h * MS_PER_HOUR;
+    return learning > limit.ms ? { ms: learning, basis: 'learning' } : limit;
+  }
+  if (!spans) return limit;
   const home = spans
     .filter((span) => !span.door && span.from >= quietStart - HOME_MEMORY_MS)
     .map((span) => span.minutes * MS_PER_MIN)
@@ -65,7 +84,7 @@ export function learnedDayLimit(household: CareHousehold, spans: readonly QuietS
     const stretched = Math.min(HOME_FACTOR * home[1]! + HOME_SLACK_MS, baseMs + household.inactivity.max_learned_extra_h * MS_PER_HOUR);
     if (stretched > limit.ms) limit = { ms: stretched, basis: 'quiet_lengths' };
   }
-  if (afterDoor) {
+  if (opening.afterDoor) {
     const offset = household.utc_offset_min;
     const weekday = isoWeekday(localDayNumber(quietStart, offset));
     const minute = localMinuteOfDay(quietStart, offset);

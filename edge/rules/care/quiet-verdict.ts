@@ -44,5 +44,20 @@ function isInHome(signal: ActivitySignal): boolean {
  * limit (inactivity-check.ts, morning-check.ts).
  */
 export function waterBlind(verdict: Extract<QuietVerdict, { kind: 'quiet' }>): boolean {
-  return !verdict.decidedOn.includes('water') && verdict.blind.some((watch) => watch.signal === 'water');
+  return meterBlind(verdict, 'water');
+}
+
+/**
+ * One of the household's in-home meters is blind now (offline, silent, a supply cut): water alone
+ * counts in 10 L steps and can show nothing of a quiet afternoon, electricity alone nothing of a
+ * resident who does not switch anything on. A quiet day is then judged on a longer limit
+ * (inactivity-check.ts). A meter back from a break watches again (its data since then is in the
+ * verdict's words).
+ */
+export function inHomeMeterBlind(watches: readonly SignalWatch[]): boolean {
+  return watches.some((watch) => isInHome(watch.signal) && (!watch.watching || watch.blind.length > 0));
+}
+
+function meterBlind(verdict: Extract<QuietVerdict, { kind: 'quiet' }>, signal: ActivitySignal): boolean {
+  return !verdict.decidedOn.includes(signal) && verdict.blind.some((watch) => watch.signal === signal);
 }

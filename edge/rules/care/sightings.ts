@@ -1,19 +1,23 @@
 import { toWireTime } from '../../../shared/contract/index.js';
-import type { ActivitySignal, Sighting } from '../activity/activity-signal.js';
+import { signalOfDeviceKind, type ActivitySignal, type Sighting } from '../activity/activity-signal.js';
+import { heldUntil } from '../activity/held-load.js';
 import type { GateDirection } from '../activity/event-activity.js';
 import { recordSighting } from '../activity/household-activity.js';
 import { clockMinutes, localDayNumber, localMidnight, MS_PER_MIN } from '../activity/local-time.js';
 import { absenceAt, awayPeriodOverlaps, type Absence } from './absence.js';
-import { withActiveSlot, withAwayDay } from './activity-days.js';
+import { AWAY_DAY_MS, withActiveSlot, withAwayDay } from './activity-days.js';
 import { householdWatches } from './care-alert.js';
 import type { CareCall } from './care-call-context.js';
 import { activityReturnedReason } from './care-reasons.js';
-import { GOT_UP_WITHIN_MS, INACTIVITY_TIMER, MAX_FIRSTS_KEPT, quietStart, timerKey, type DayStart } from './care-state.js';
+import { GOT_UP_WITHIN_MS, INACTIVITY_TIMER, MAX_FIRSTS_KEPT, meterKey, quietStart, timerKey, type CareMeterTrack, type DayStart } from './care-state.js';
 import { doorEventSeen } from './door-watch.js';
 import { inactivityDeadline, startsDaytime } from './inactivity-limit.js';
 import { EARLY_RISING_SLACK_MIN, morningDay, morningRoutine } from './morning-routine.js';
 import { withQuietSpan } from './quiet-lengths.js';
 import { visitAt } from './visits.js';
+
+/** A gap to the next sign longer than this says nothing more about the morning. */
+const MAX_SIGN_GAP_MIN = 6 * 60;
 
 /**
  * Activity seen in the household. What counts as the resident's:
@@ -35,13 +39,14 @@ export function see(call: CareCall, signal: ActivitySignal, sighting: Sighting, 
   const byVisitor = signal === 'door' && visitAt(household, sighting.at) !== undefined;
   // While she is away only the door and the gate are news of her, unless the door is not watched.
   const counts = !byVisitor && (absentBefore === undefined || signal === 'door' || signal === 'gate' || (absentBefore.kind !== 'away_period' && !doorWatching));
+  if (counts && signal !== 'electricity') confirmHeldLoads(call, sighting.at);
   const quietFrom = quietStart(call.state);
   const openedWithDoor = call.state.activity.latest?.signal === 'door';
   if (signal === 'door') doorEventSeen(call, sighting.at);
   const recorded = recordSighting(call.state.activity, signal, sighting, { ...(gateDirection ? { gateDirection } : {}), doorWatching, counts });
-  call.state = { ...call.state, activity: recorded.activity };
+  call.state = { ...call.state, activity: recorded.activity, ...(signal === 'electricity' && counts ? { switch_ons: (call.state.switch_ons ?? 0) + 1 } : {}) };
   call.dirty = true;
-  if (absentBefore) markAwayDay(call, sighting.at);
+  if (absentBefore && (absentBefore.kind !== 'left_estate' || sighting.at - absentBefore.since >= AWAY_DAY_MS)) markAwayDay(call, sighting.at);
   if (!recorded.newest) return;
 
   noteQuiet(call, quietFrom, sighting.at, openedWithDoor, absentBefore);
@@ -100,7 +105,7 @@ function noteFirstOfDay(call: CareCall, signal: ActivitySignal, at: number, retu
   const offset = household.utc_offset_min;
   const day = morningDay(household, at);
   const today: DayStart = call.state.today?.day === day ? call.state.today : { day };
-  if (today.up) return;
+  if (today.up) return noteSecondSign(call, today, at);
   const midnight = localMidnight(day, offset);
   const dayStart = localMidnight(day, offset, clockMinutes(household.morning_check.day_starts_at));
   const excluded = returning || call.state.watch_start > dayStart || awayPeriodOverlaps(household, dayStart, at);
@@ -118,4 +123,33 @@ function noteFirstOfDay(call: CareCall, signal: ActivitySignal, at: number, retu
   // minutes after the local midnight the day is named by (up at 01:00 the next night is 1500)
   const minute = Math.floor((up.at - midnight) / MS_PER_MIN);
   call.state = { ...call.state, firsts: [...call.state.firsts, { day, minute, signal: up.signal }].slice(-MAX_FIRSTS_KEPT) };
+}
+
+/** Her next sign after getting up: how long after it came joins the day's entry of the routine. */
+function noteSecondSign(call: CareCall, today: DayStart, at: number): void {
+  const up = today.up;
+  const last = call.state.firsts.at(-1);
+  if (!up || today.second || at <= up.at) return;
+  call.state = { ...call.state, today: { ...today, second: true } };
+  if (last?.day !== today.day || last.gap !== undefined) return;
+  const gap = Math.min(MAX_SIGN_GAP_MIN, Math.round((at - up.at) / MS_PER_MIN));
+  call.state = { ...call.state, firsts: [...call.state.firsts.slice(0, -1), { ...last, gap }] };
+}
+
+/**
+ * A sign of her (door, water, gate) confirms a switch-on held to be judged by what follows it
+ * (activity/held-load.ts): it counts, from when it came on, before this sign.
+ */
+function confirmHeldLoads(call: CareCall, at: number): void {
+  const { context } = call;
+  for (const device of context.devices.about(call.unit)) {
+    if (signalOfDeviceKind(device.kind) !== 'electricity') continue;
+    const key = meterKey(device.id);
+    const track = context.state<CareMeterTrack>(key);
+    const held = track?.held;
+    if (!track || !held || at < held.at || at > heldUntil(held)) continue;
+    const { held: _held, ...rest } = track;
+    context.setState(key, rest);
+    see(call, 'electricity', { at: held.at, what: 'power_on' });
+  }
 }

@@ -26,7 +26,8 @@ export interface IncidentOutcome {
   at: number;
   deadline: number;
   alertAt: number | undefined;
-  verdict: 'caught' | 'late' | 'missed' | 'found_first';
+  /** nothing_lost: a dead door controller nobody passed while it was dead (it hid nothing). */
+  verdict: 'caught' | 'late' | 'missed' | 'found_first' | 'nothing_lost';
 }
 
 export type FalseVisitCause = 'at_home' | 'knowable_absence' | 'unknowable_absence';
@@ -37,6 +38,8 @@ export interface FalseVisit {
   cause: FalseVisitCause;
   severity: AlertItem['severity'];
   reason: string;
+  /** When the alert was cleared (activity returned, or she came home), if it was. */
+  clearedAt: number | undefined;
 }
 
 export interface CareScore {
@@ -47,6 +50,8 @@ export interface CareScore {
   wrongClears: Array<{ unitId: string; at: number; why: string }>;
   /** Device alerts raised during each power cut (one per bus is the aim). */
   powerCutDeviceAlerts: number[];
+  /** Device alerts on a household's device that no dead device, power cut or water cut explains. */
+  falseDeviceAlerts: Array<{ deviceId: string; at: number; reason: string }>;
 }
 
 const HOUR = 60 * MS_PER_MIN;
@@ -84,8 +89,21 @@ export function scoreEstate(estate: SimulatedEstate, alerts: readonly AlertItem[
     const device = dead.role === 'water' ? household.devices.water : dead.role === 'electricity' ? household.devices.power : household.devices.door;
     const raised = alerts.filter((alert) => alert.category === 'device_offline' && alert.state === 'raised' && alert.subject.id === device.id);
     const alertAt = raised.map((alert) => fromWireTime(alert.event_time)).find((time) => time >= ms(dead.from) && time < ms(dead.to));
-    const deadline = ms(dead.from) + (dead.role === 'door' ? 96 : 2) * HOUR;
-    incidents.push({ unitId: dead.unitId, kind: 'dead_device', detail: `${device.id} dead ${dayClock(dead.from)} to ${dayClock(dead.to)}`, at: ms(dead.from), deadline, alertAt, verdict: verdictOf(alertAt, deadline, ms(dead.to)) });
+    const detail = `${device.id} dead ${dayClock(dead.from)} to ${dayClock(dead.to)}`;
+    if (dead.role !== 'door') {
+      const deadline = ms(dead.from) + 2 * HOUR;
+      incidents.push({ unitId: dead.unitId, kind: 'dead_device', detail, at: ms(dead.from), deadline, alertAt, verdict: verdictOf(alertAt, deadline, ms(dead.to)) });
+      continue;
+    }
+    // A door controller speaks only when someone passes: it hides something from the first passage
+    // it swallows. One nobody passed while it was dead hid nothing, and nothing could tell.
+    const lost = household.lived.life.door.find((pass) => pass.minute >= dead.from && pass.minute < dead.to);
+    if (!lost) {
+      incidents.push({ unitId: dead.unitId, kind: 'dead_device', detail: `${detail}, nobody passed`, at: ms(dead.from), deadline: ms(dead.to), alertAt, verdict: 'nothing_lost' });
+      continue;
+    }
+    const deadline = ms(lost.minute) + 96 * HOUR;
+    incidents.push({ unitId: dead.unitId, kind: 'dead_device', detail: `${detail}, first passage lost ${dayClock(lost.minute)}`, at: ms(dead.from), deadline, alertAt, verdict: verdictOf(alertAt, deadline, ms(dead.to)) });
   }
 
   const falseVisits: FalseVisit[] = [];
@@ -96,7 +114,9 @@ export function scoreEstate(estate: SimulatedEstate, alerts: readonly AlertItem[
     if (!household) continue;
     const minute = (at - cal.startMs) / MS_PER_MIN;
     if (alert.state === 'raised' && !explained.some((span) => span.unitId === alert.subject.id && at >= span.from && at <= span.to)) {
-      falseVisits.push({ unitId: alert.subject.id, at, cause: whereabouts(household, minute), severity: alert.severity, reason: alert.reason.en });
+      const clear = care.find((item) => item.episode_id === alert.episode_id && item.state === 'cleared');
+      const clearedAt = clear ? fromWireTime(clear.event_time) : undefined;
+      falseVisits.push({ unitId: alert.subject.id, at, cause: whereabouts(household, minute), severity: alert.severity, reason: alert.reason.en, clearedAt });
     }
     if (alert.state === 'cleared') {
       const by = String(alert.evidence.cleared_by ?? '');
@@ -111,7 +131,17 @@ export function scoreEstate(estate: SimulatedEstate, alerts: readonly AlertItem[
   const powerCutDeviceAlerts = estate.plan.powerCuts.map(
     (cut) => alerts.filter((alert) => alert.category === 'device_offline' && alert.state === 'raised' && within(fromWireTime(alert.event_time), ms(cut.from), ms(cut.to) + HOUR)).length,
   );
-  return { seed: estate.plan.seed, residentWeeks: (estate.households.length * cal.days) / 7, incidents, falseVisits, wrongClears, powerCutDeviceAlerts };
+  const explainedDevice = (deviceId: string, at: number) =>
+    estate.plan.deadDevices.some((dead) => {
+      const household = estate.households.find((item) => item.planned.unitId === dead.unitId)!;
+      const device = dead.role === 'water' ? household.devices.water : dead.role === 'electricity' ? household.devices.power : household.devices.door;
+      return device.id === deviceId && at >= ms(dead.from) && at <= ms(dead.to) + HOUR;
+    }) || [...estate.plan.powerCuts, ...estate.plan.waterCuts].some((cut) => within(at, ms(cut.from), ms(cut.to) + HOUR));
+  const householdDevices = new Set(estate.households.flatMap((household) => [household.devices.door.id, household.devices.water.id, household.devices.power.id]));
+  const falseDeviceAlerts = alerts
+    .filter((alert) => alert.category === 'device_offline' && alert.state === 'raised' && householdDevices.has(alert.subject.id) && !explainedDevice(alert.subject.id, fromWireTime(alert.event_time)))
+    .map((alert) => ({ deviceId: alert.subject.id, at: fromWireTime(alert.event_time), reason: alert.reason.en }));
+  return { seed: estate.plan.seed, residentWeeks: (estate.households.length * cal.days) / 7, incidents, falseVisits, wrongClears, powerCutDeviceAlerts, falseDeviceAlerts };
 }
 
 function outcome(unitId: string, kind: IncidentOutcome['kind'], detail: string, at: number, deadline: number, end: number, episodes: readonly Span[]): IncidentOutcome {
@@ -153,6 +183,8 @@ function whereabouts(household: SimulatedHousehold, minute: number): FalseVisitC
   const outing = away ?? household.lived.out.find(inside);
   if (!outing) return 'at_home';
   const registered = away?.registered && away.registered.at <= minute && minute < away.registered.to;
+  // Back later than registered: her card on the way out days ago says nothing of the late return.
+  if (away?.registered && minute >= away.registered.to) return 'unknowable_absence';
   const cardOut = household.lived.life.gateCards.some((card) => card >= outing.from && card <= outing.from + 10);
   return registered || cardOut ? 'knowable_absence' : 'unknowable_absence';
 }
@@ -163,14 +195,15 @@ function within(time: number, from: number, to: number): boolean {
 
 /** The per-seed table for a closing note: incidents caught, late, missed; false visits per 100 resident-weeks. */
 export function scoreTable(scores: readonly CareScore[]): string {
-  const header = ['seed', 'res-weeks', 'falls c/l/m/f', 'illness c/l/m/f', 'devices c/l/m/f', 'false/100rw', 'unknowable away/100rw', 'wrong clears', 'power-cut device alerts'];
+  const header = ['seed', 'res-weeks', 'falls c/l/m/f', 'illness c/l/m/f', 'devices c/l/m/f', 'false/100rw', 'unknowable away/100rw', 'wrong clears', 'power-cut device alerts', 'false device alerts'];
   const rows = scores.map((score) => {
     const count = (kind: IncidentOutcome['kind']) => {
       const of = score.incidents.filter((incident) => incident.kind === kind);
       return ['caught', 'late', 'missed', 'found_first'].map((verdict) => of.filter((incident) => incident.verdict === verdict).length).join('/');
     };
     const per100 = (causes: FalseVisitCause[]) => ((100 * score.falseVisits.filter((visit) => causes.includes(visit.cause)).length) / score.residentWeeks).toFixed(2);
-    return [String(score.seed), String(score.residentWeeks), count('fall'), count('decline'), count('dead_device'), per100(['at_home', 'knowable_absence']), per100(['unknowable_absence']), String(score.wrongClears.length), score.powerCutDeviceAlerts.join(',')];
+    const devices = `${count('dead_device')}${score.incidents.some((incident) => incident.verdict === 'nothing_lost') ? ` (+${score.incidents.filter((incident) => incident.verdict === 'nothing_lost').length} nothing lost)` : ''}`;
+    return [String(score.seed), String(score.residentWeeks), count('fall'), count('decline'), devices, per100(['at_home', 'knowable_absence']), per100(['unknowable_absence']), String(score.wrongClears.length), score.powerCutDeviceAlerts.join(','), String(score.falseDeviceAlerts.length)];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');

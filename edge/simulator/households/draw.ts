@@ -6,8 +6,10 @@ import { seededRandom, type Random } from '../random.js';
  */
 
 export function streamRandom(seed: number, household: number, purpose: string): Random {
-  let hash = 2166136261 ^ seed;
-  for (const char of `${household}:${purpose}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
+  // FNV-1a over the whole name, the seed included: a seed XORed into the offset basis would cancel
+  // against the first character (seed 1's household 0 drew the same life as seed 2's household 3).
+  let hash = 2166136261;
+  for (const char of `${seed}:${household}:${purpose}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
   return seededRandom(hash >>> 0);
 }
 

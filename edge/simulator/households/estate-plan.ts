@@ -11,8 +11,8 @@ import { calendar, MIN_PER_DAY, type SimCalendar } from './sim-time.js';
  * (resident.ts, home.ts), their registered carers and unregistered helpers, registered absences
  * (some registered late, some coming back later or earlier than registered) and nights away nobody
  * registered, estate-wide power and water cuts, and the staged incidents: falls at every time of
- * day (one with a tap running, one with a tap dribbling), an illness, and dead meters and door
- * controllers. Everything is drawn from the seed; nothing here knows the rules.
+ * day (one with a tap running, one with a tap dribbling), an illness (after the first two weeks),
+ * and dead meters and door controllers. Everything is drawn from the seed; nothing here knows the rules.
  */
 export interface EstateOptions {
   seed: number;
@@ -54,6 +54,8 @@ export interface EstatePlan {
 
 export const DEFAULT_HOUSEHOLDS = 16;
 export const DEFAULT_WEEKS = 12;
+/** The earliest day an illness begins: a decline needs the household's own baseline to be seen against. */
+const DECLINE_AFTER_DAYS = 14;
 const FALL_TIMES: ReadonlyArray<FallPlan['when']> = ['morning', 'midday', 'afternoon', 'evening', 'night'];
 
 export function planEstate(options: EstateOptions): EstatePlan {
@@ -73,7 +75,8 @@ export function planEstate(options: EstateOptions): EstatePlan {
     { when: pick(random, daytime), tap: 'slow' },
   ];
   const falls: FallPlan[] = kinds.map((kind) => ({ ...kind, day: incidentDay(), foundAfterH: uniform(random, 20, 40), hospitalDays: Math.round(uniform(random, 2, 6)) }));
-  const declines: Decline[] = [0, 1].map(() => ({ onsetDay: incidentDay(), days: Math.round(uniform(random, 4, 6)) }));
+  // A decline is judged against the household's own weeks: it is staged once two weeks are known.
+  const declines: Decline[] = [0, 1].map(() => ({ onsetDay: Math.floor(uniform(random, DECLINE_AFTER_DAYS, days - 8)), days: Math.round(uniform(random, 4, 6)) }));
   const roles: DeviceRole[] = ['water', 'electricity', 'door', 'door'];
 
   const households: PlannedHousehold[] = [];

@@ -22,10 +22,14 @@ for (const seed of seeds.length > 0 ? seeds : [1, 2, 3, 4]) {
   const local = (ms: number) => new Date(ms + estate.cal.utcOffsetMin * 60_000).toISOString().slice(5, 16).replace('T', ' ');
   process.stderr.write(`seed ${seed}: ${run.inputs} inputs, ${run.alerts.length} alert changes, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   for (const incident of score.incidents) {
-    if (incident.verdict === 'caught') continue;
+    if (incident.verdict === 'caught' || incident.verdict === 'nothing_lost') continue;
     process.stdout.write(`  seed ${seed} ${incident.verdict.toUpperCase()} ${incident.unitId} ${incident.detail}; alert ${incident.alertAt === undefined ? 'none' : local(incident.alertAt)}, window to ${local(incident.deadline)}\n`);
   }
-  for (const visit of score.falseVisits) process.stdout.write(`  seed ${seed} FALSE (${visit.cause}, ${visit.severity}) ${local(visit.at)} ${visit.reason}\n`);
+  for (const visit of score.falseVisits) {
+    const cleared = visit.clearedAt === undefined ? 'never cleared' : `cleared ${Math.round((visit.clearedAt - visit.at) / 60_000)} min later`;
+    process.stdout.write(`  seed ${seed} FALSE (${visit.cause}, ${visit.severity}, ${cleared}) ${local(visit.at)} ${visit.reason}\n`);
+  }
+  for (const device of score.falseDeviceAlerts) process.stdout.write(`  seed ${seed} FALSE DEVICE ALERT ${local(device.at)} ${device.reason}\n`);
   for (const clear of score.wrongClears) process.stdout.write(`  seed ${seed} WRONG CLEAR ${clear.unitId} ${local(clear.at)} ${clear.why}\n`);
 }
 process.stdout.write(`${scoreTable(scores)}\n`);

@@ -19,17 +19,20 @@ describe('a meter that dies', () => {
     expect(brief(alerts)).toEqual([]);
   });
 
-  it('...and when she falls the next day, the electricity meter and the door decide, and the alert says the water meter is dead', () => {
+  it('...and when she falls the next day, the electricity meter and the door decide, on the night limit within the day, and the alert says the water meter is dead', () => {
     const alerts = runScenario({
       homes: [{ routine: EARLY_RISER, profile: EARLY_RISER_PROFILE }],
       days: 19,
       seed: 13,
       meterDown: [{ deviceId: 'wm-hh-early', from: dayAt(16, '03:00') }],
-      quiet: [{ unitId: 'hh-early', from: dayAt(17, '09:50'), to: dayAt(17, '16:30') }],
-      extra: [{ unitId: 'hh-early', acts: [{ kind: 'door', at: dayAt(17, '10:00'), type: 'door_closed', who: 'resident' }, ...arriving(dayAt(17, '16:30'), 'housekeeper')] }],
+      quiet: [{ unitId: 'hh-early', from: dayAt(17, '09:50'), to: dayAt(17, '22:30') }],
+      // She comes home at 10:00 and falls; the housekeeper lets herself in at 22:30.
+      extra: [{ unitId: 'hh-early', acts: [...arriving(dayAt(17, '10:00')), ...arriving(dayAt(17, '22:30'), 'housekeeper')] }],
     });
-    expect(brief(alerts)).toEqual(['03-19 16:00 raised household_care hh-early', '03-19 16:30 cleared household_care hh-early']);
-    expect(alerts[0]!.evidence).toMatchObject({ decided_on: 'door,electricity', no_data_from: 'wm-hh-early:offline' });
+    // Without the water meter a quiet day is judged on the night limit (12 h), by the end of the day.
+    expect(brief(alerts)).toEqual(['03-19 22:00 raised household_care hh-early', '03-19 22:30 cleared household_care hh-early']);
+    expect(alerts[0]!.evidence).toMatchObject({ decided_on: 'door,electricity', no_data_from: 'wm-hh-early:offline', limit_h: 12, limit_basis: 'meter_blind' });
+    expect(alerts[0]!.reason.en).toContain('(daytime limit 12 h, a meter without data)');
     expect(alerts[0]!.reason.en).toContain('Data incomplete: water meter wm-hh-early offline since 03-18 03:00; decided on door, electricity.');
     expect(alerts[0]!.reason.zh).toContain('数据不全：水表 wm-hh-early 自 03-18 03:00 离线；依据门、用电判断。');
   });

@@ -41,14 +41,15 @@ describe('water', () => {
     const alerts = runScenario(scenario);
     expect(brief(alerts)).toEqual([
       `${local(firstFrameAbove(scenario, 15, 1000))} raised water_leak hh-early`,
-      // Last seen at 12:55 (the kettle): the tap's first steps were taken back once it ran on for hours.
-      '03-17 18:55 raised household_care hh-early',
+      // Last seen at 12:15 (a wash): the tap's first steps were taken back once it ran on for hours,
+      // and the TV on from 12:55 for 90 minutes never held the power floor up for its whole window.
+      '03-17 18:15 raised household_care hh-early',
       '03-17 20:30 cleared household_care hh-early',
       '03-18 00:05 cleared water_leak hh-early',
     ]);
     const care = alerts[1]!;
     expect(care.evidence).toMatchObject({ check: 'inactivity', limit_h: 6, limit_window: 'day', water_running_since: '2026-03-17T06:00:00.000Z', water_running_l_per_min: 8 });
-    expect(care.reason.en).toContain('no activity for 6 h since 12:55 (daytime limit 6 h)');
+    expect(care.reason.en).toContain('no activity for 6 h since 12:15 (daytime limit 6 h)');
     expect(care.reason.en).toContain('Water has run steadily (about 8 L/min) since 14:00: a tap may have been left on; steady flow is not counted as activity.');
     expect(care.reason.zh).toContain('自 14:00 起持续用水未停（约 8 升/分钟），可能水龙头未关；持续水流不计为活动。');
   });

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { scoreEstate, scoreTable, type CareScore, type IncidentOutcome } from '../../../edge/simulator/households/care-score.js';
+import { DEFAULT_HOUSEHOLDS, DEFAULT_WEEKS, planEstate } from '../../../edge/simulator/households/estate-plan.js';
+import { runEstate } from '../../../edge/simulator/households/run-estate.js';
+import { simulateEstate } from '../../../edge/simulator/households/simulated-estate.js';
+
+/**
+ * The care rules over the realistic estate (edge/simulator/households/: 16 elderly households, 12
+ * weeks, minute by minute: appliances, the meters' real resolution and polls, weekly habits,
+ * outages, absences and carers, staged falls, illnesses and dead devices), scored as a care manager
+ * would (care-score.ts). Targets, for every seed:
+ * - every fall and every dead device caught in its window (a fall a carer or visitor found first,
+ *   a device mended first, or a dead door controller nobody passed, leaves nothing to catch);
+ * - fewer than one false care visit per 100 resident-weeks while the resident was at home or away
+ *   where the system could know it (absences nobody could know of are scored apart);
+ * - no care alert cleared by an appliance, nor while she lay fallen or was away;
+ * - an estate-wide power cut raises one device alert (the bus), not one per meter.
+ * An illness (a decline over days, caught by a gentler "check on" within 36 h) is scored and shown in
+ * the table, not asserted: it is the issue's aim beyond the targets, and not every simulated
+ * illness of a frugal resident shows within 36 h.
+ * `npx tsx tests/rules/households/print-care-scores.ts SEED...` prints the same scores with the
+ * cause of every false visit.
+ */
+const SEEDS = [1, 2];
+/** A seed's simulation and rules run take some 20-40 s on a busy 2-core box. */
+const SEED_TIMEOUT_MS = 180_000;
+const FALSE_VISITS_PER_100_RESIDENT_WEEKS = 1;
+
+describe(`the care rules over ${DEFAULT_HOUSEHOLDS} simulated households for ${DEFAULT_WEEKS} weeks`, () => {
+  for (const seed of SEEDS) {
+    it(
+      `seed ${seed}: every fall and dead device caught in its window, under ${FALSE_VISITS_PER_100_RESIDENT_WEEKS} false visit per 100 resident-weeks, no wrong clear`,
+      () => {
+        const estate = simulateEstate(planEstate({ seed }));
+        expect(estate.households).toHaveLength(DEFAULT_HOUSEHOLDS);
+        expect(estate.cal.days).toBe(DEFAULT_WEEKS * 7);
+        const score = scoreEstate(estate, runEstate(estate).alerts);
+        const table = `\n${scoreTable([score])}\n${explain(score)}`;
+
+        const falls = score.incidents.filter((incident) => incident.kind === 'fall');
+        expect(falls.length, table).toBeGreaterThanOrEqual(8);
+        expect(unmet(falls), table).toEqual([]);
+        expect(unmet(score.incidents.filter((incident) => incident.kind === 'dead_device')), table).toEqual([]);
+        expect(perHundredResidentWeeks(score), table).toBeLessThan(FALSE_VISITS_PER_100_RESIDENT_WEEKS);
+        expect(score.wrongClears, table).toEqual([]);
+        expect(score.powerCutDeviceAlerts, table).toEqual([1]);
+      },
+      SEED_TIMEOUT_MS,
+    );
+  }
+});
+
+/** Incidents not caught in their window, where something could have been. */
+function unmet(incidents: readonly IncidentOutcome[]): string[] {
+  return incidents.filter((incident) => incident.verdict === 'late' || incident.verdict === 'missed').map((incident) => `${incident.verdict} ${incident.unitId} ${incident.detail}`);
+}
+
+function perHundredResidentWeeks(score: CareScore): number {
+  return (100 * score.falseVisits.filter((visit) => visit.cause !== 'unknowable_absence').length) / score.residentWeeks;
+}
+
+function explain(score: CareScore): string {
+  return score.falseVisits.map((visit) => `false visit (${visit.cause}): ${visit.reason}`).join('\n');
+}
