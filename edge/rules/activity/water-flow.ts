@@ -68,9 +68,12 @@ export const STEADY_AFTER_STEPS = 3;
 export const SLOWEST_FLOW_STEP_MS = 45 * 60_000;
 /**
  * A morning's burst of use can look steady for an hour or so; a tap left running goes on for hours.
- * After this long the flow is taken back from the start: its first steps were not the resident.
+ * After this long, and this many steps, the flow is taken back from the start: its first steps were
+ * not the resident. A slow flow needs the steps too: a flush, a wash and the kettle can fall half an
+ * hour apart all morning, as a dribbling tap's 10 L steps do, but not eight times over.
  */
 export const CONFIRMED_AFTER_MS = 3 * 60 * 60_000;
+export const CONFIRMED_AFTER_STEPS = 8;
 /**
  * An established flow moves its anchor to its latest step this often, keeping its rate (widened by
  * the wobble): the wobble allowed is a share of the volume since the anchor, and a day's flow must
@@ -95,7 +98,7 @@ export function stepWaterFlow(flow: WaterFlow | undefined, at: number, litres: n
   /** `use`: the step is use unless the flow explains it ('flow'), or whatever the flow ('on_top'). */
   const result = (next: FlowRun | undefined, use: 'none' | 'flow' | 'on_top'): WaterFlowStep => {
     const steady = delta > 0 && next ? steadyFlowOf({ ...base, run: next }) : undefined;
-    const confirming = steady !== undefined && !steady.confirmed && at - steady.since >= CONFIRMED_AFTER_MS;
+    const confirming = steady !== undefined && !steady.confirmed && at - steady.since >= CONFIRMED_AFTER_MS && steady.steps >= CONFIRMED_AFTER_STEPS;
     const run = next && confirming ? { ...next, confirmed: true as const } : next;
     return {
       flow: run ? { ...base, run } : base,

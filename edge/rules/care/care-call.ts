@@ -6,6 +6,7 @@ import { absenceAt } from './absence.js';
 import { awayReason, unenrolledReason } from './care-reasons.js';
 import {
   appliancesKey,
+  unseenLoadsKey,
   doorKey,
   householdKey,
   INACTIVITY_TIMER,
@@ -83,6 +84,7 @@ function forget(context: RuleContext, unit: Subject): AlertChange[] {
     } else if (signal) {
       context.setState(meterKey(device.id), undefined);
       context.setState(appliancesKey(device.id), undefined);
+      context.setState(unseenLoadsKey(device.id), undefined);
     }
   }
   withdraw(unit);

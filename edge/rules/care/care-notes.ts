@@ -49,6 +49,12 @@ export function runningWaterNote(facts: QuietFacts, at: (time: number) => string
 function loadName(item: Discounted): Reason {
   const size = item.watts >= 1000 ? `${(item.watts / 1000).toFixed(1)} kW` : `${Math.round(item.watts / 10) * 10} W`;
   if (item.what === 'small_load') return { en: `small ${size} load in the night`, zh: `夜间小负载 ${size}` };
+  if (item.what === 'unseen_load') {
+    const energy = `${item.watts} Wh`;
+    return item.why === 'night'
+      ? { en: `${energy} used between two readings at night with nobody up`, zh: `夜间无人活动时两次读数之间耗电 ${energy}` }
+      : { en: `${energy} used between two readings, as a self-starting load does (water heater?)`, zh: `两次读数之间耗电 ${energy}，与自动启动的负载相同（疑似热水器）` };
+  }
   const names: Record<Discounted['why'], Reason> = {
     automatic: item.watts >= 1000 ? { en: `${size} self-starting load (water heater?)`, zh: `自动启动的 ${size} 负载（疑似热水器）` } : item.watts >= 250 ? { en: `${size} self-starting load (fridge defrost?)`, zh: `自动启动的 ${size} 负载（疑似冰箱除霜）` } : { en: `${size} self-starting load`, zh: `自动启动的 ${size} 负载` },
     timed: { en: `${size} load on its timer`, zh: `定时启动的 ${size} 负载` },

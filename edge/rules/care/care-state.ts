@@ -37,6 +37,8 @@ export interface HouseholdCareState {
   door?: DoorHealth;
   /** Her switch-ons that counted as activity so far, for the decline check's windows (review-windows.ts). */
   switch_ons?: number;
+  /** The last review that found her activity low enough for a decline (decline-check.ts: two running raise it). */
+  decline_low_at?: number;
   /** Something is left running (activity/power-floor.ts loadHeldOn): a quiet after the door is not her gone out. */
   load_on?: true;
 }
@@ -52,9 +54,10 @@ export interface Discounted {
   at: number;
   /**
    * A step of the power between readings, a small load raising the floor (activity/power-floor.ts),
-   * or a switch-on held and then set aside (activity/held-load.ts).
+   * a switch-on held and then set aside (activity/held-load.ts), or a load that ran between two
+   * readings (activity/unseen-load.ts; `watts` is then its energy, Wh).
    */
-  what: 'switch_on' | 'small_load' | 'held_load';
+  what: 'switch_on' | 'small_load' | 'held_load' | 'unseen_load';
   watts: number;
   /**
    * The appliance model's reason; went_off: a few hundred watts off again within HOLD_MS; alone: a
@@ -122,6 +125,8 @@ export const meterKey = (deviceId: string) => `meter:${deviceId}`;
 export const doorKey = (deviceId: string) => `door:${deviceId}`;
 /** The learned self-starting loads of an electricity meter (activity/appliance-model.ts). */
 export const appliancesKey = (deviceId: string) => `appliances:${deviceId}`;
+/** The same for loads seen only in the energy register, sized by their energy (activity/unseen-load.ts). */
+export const unseenLoadsKey = (deviceId: string) => `unseen:${deviceId}`;
 
 export const INACTIVITY_TIMER = 'inactivity';
 export const MORNING_TIMER = 'morning';

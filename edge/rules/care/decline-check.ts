@@ -25,14 +25,16 @@ const RECOVERED_SHARE = 0.75;
 /**
  * Her switch-ons and the half-hours she is seen in, at most these shares of usual as well. Her water
  * alone is down to half on an ordinary day without a shower or the laundry; an ill resident stops
- * cooking and watching TV too. Chosen on the household simulator (edge/simulator/households/): at
- * these shares no ordinary day at home was taken for a decline in 768 resident-weeks.
+ * cooking and watching TV too. Chosen on the household simulator (edge/simulator/households/): with
+ * two reviews running, one ordinary day at home in 1,152 resident-weeks was taken for a decline.
  */
 const SEEN_SHARE = 0.8;
 const SWITCH_ON_SHARE = 0.6;
 /** Too few switch-ons are usual to tell anything by them. */
 const MIN_USUAL_ONS = 1;
 const LITRES_PER_M3 = 1000;
+/** Two reviews six hours apart, give or take this. */
+const SAME_REVIEW_MS = 60_000;
 
 /** The next review time after `now`. */
 export function nextReview(household: CareHousehold, now: number): number {
@@ -57,7 +59,8 @@ export function reviewHousehold(call: CareCall): void {
  * used (the counter over a day is exact, whatever its 10 L steps), her switch-ons that counted, and
  * the half-hours she was seen in. At home (seen in the last 8 h, nobody at the door for 24 h: a day
  * out is no decline; no absence), with water at most decline.share of usual, and her appliances and
- * her half-hours down as well (SWITCH_ON_SHARE, SEEN_SHARE: a day without a shower is not a decline), it is
+ * her half-hours down as well (SWITCH_ON_SHARE, SEEN_SHARE: a day without a shower is not a decline),
+ * at two reviews running (one quiet day is caught by one review and gone by the next), it is
  * a gentler "check on" visit (care_visit, minor), which the inactivity and morning checks escalate
  * if she goes quiet. It clears when her water and half-hours are back to three quarters of usual, or
  * someone comes to the door, not on a single flush.
@@ -91,11 +94,18 @@ function reviewDecline(call: CareCall): void {
   // Less seen because a meter did not watch is no data, not a decline: every reading of the window
   // found the meters watching (a poll or two missed is nothing to a day).
   if (!windows.last?.clean) return;
+  // Nor is a day whose outings the door could not show (a dead controller: she may have been out all day).
+  if (householdWatches(call).some((watch) => watch.signal === 'door' && (!watch.watching || watch.since > context.now - WINDOW_MS))) return;
 
   if (latest === undefined || context.now - latest > SEEN_WITHIN_MS || compared.usual < MIN_USUAL_HALF_HOURS || compared.seen < MIN_SEEN_HALF_HOURS) return;
   const onsShare = windows.usualOns >= MIN_USUAL_ONS ? windows.last.ons / windows.usualOns : undefined;
   if (waterShare === undefined || waterShare > household.decline.share) return;
   if (compared.seen > SEEN_SHARE * compared.usual || (onsShare !== undefined && onsShare > SWITCH_ON_SHARE)) return;
+  // One quiet day seen at one review is not yet a decline: the next review, six hours on, must agree.
+  const lowBefore = call.state.decline_low_at;
+  call.state = { ...call.state, decline_low_at: context.now };
+  call.dirty = true;
+  if (lowBefore === undefined || Math.abs(context.now - REVIEW_EVERY_MS - lowBefore) > SAME_REVIEW_MS) return;
   const facts: DeclineFacts = {
     unitId: unit.id,
     livesAlone: household.lives_alone,

@@ -6,17 +6,19 @@ import { MS_PER_DAY, MS_PER_MIN } from '../activity/local-time.js';
  * from the household's own signals (a controller with a heartbeat is the device-offline rule's):
  * - gate: the household's card at the estate gate twice, with no door event within
  *   gate_match_min of either (going out, the door comes first; coming home, it follows);
- * - quiet: no door event for quiet_days, and for twice the longest stretch of the last four weeks,
- *   while water and electricity show the household active, once two weeks of door use are known
- *   (a resident who goes out once a week is not a dead door on her fourth day in).
+ * - quiet: no door event for quiet_days, while water and electricity show the household active,
+ *   and for so many days that her own door use makes it unlikely (at most QUIET_CHANCE): a resident
+ *   who opens the door on most days and not for three is a dead door; one who goes out twice a week
+ *   is not, on her fourth day in. Her share of days with door use is counted over the last four
+ *   weeks (with one day used and one not added, so four days all used do not make certainty).
  */
 export interface DoorHealth {
   /** Household card uses at the gate waiting for their door event, epoch ms. */
   gate_pending?: number[];
   /** Card uses that found none, since the last door event. */
   unmatched?: number[];
-  /** The long stretches between door events of the last weeks, with when each ended. */
-  gaps?: Array<{ at: number; ms: number }>;
+  /** Local days with a door event, the last four weeks. */
+  days?: number[];
   /** The controller is reported dead since, and on what sign. */
   suspected?: { since: number; by: DoorSign };
 }
@@ -24,24 +26,24 @@ export interface DoorHealth {
 export type DoorSign = 'gate' | 'quiet';
 
 const UNMATCHED_NEEDED = 2;
-const GAP_MEMORY_MS = 28 * MS_PER_DAY;
-const GAP_NOTED_MS = MS_PER_DAY;
-const GAP_FACTOR = 2;
+const DAYS_KEPT = 28;
+/** Card uses remembered. */
+const CARDS_KEPT = 10;
 /** Door use watched this long before its quiet says anything. */
-const QUIET_LEARNED_AFTER_MS = 14 * MS_PER_DAY;
-const GAPS_KEPT = 10;
+const QUIET_LEARNED_AFTER_MS = 4 * MS_PER_DAY;
+/** The chance, from her own days with door use, of this many days in a row without, below which it is the door. */
+const QUIET_CHANCE = 0.005;
 
 export function withGateCard(health: DoorHealth | undefined, at: number, lastDoorAt: number | undefined, matchMin: number): DoorHealth {
   // The door came just before: leaving home, the card follows the door.
   if (lastDoorAt !== undefined && at - lastDoorAt <= matchMin * MS_PER_MIN && at >= lastDoorAt) return health ?? {};
-  return { ...health, gate_pending: [...(health?.gate_pending ?? []), at].slice(-GAPS_KEPT) };
+  return { ...health, gate_pending: [...(health?.gate_pending ?? []), at].slice(-CARDS_KEPT) };
 }
 
-/** A door event: the controller lives; a long stretch before it is remembered. */
-export function withDoorEvent(health: DoorHealth | undefined, at: number, previousDoorAt: number | undefined): DoorHealth {
-  const gaps = (health?.gaps ?? []).filter((gap) => gap.at >= at - GAP_MEMORY_MS);
-  if (previousDoorAt !== undefined && at - previousDoorAt >= GAP_NOTED_MS) gaps.push({ at, ms: at - previousDoorAt });
-  return gaps.length > 0 ? { gaps: gaps.slice(-GAPS_KEPT) } : {};
+/** A door event on local day `day`: the controller lives (its signs are forgotten); the day has door use. */
+export function withDoorEvent(health: DoorHealth | undefined, day: number): DoorHealth {
+  const days = (health?.days ?? []).filter((known) => known > day - DAYS_KEPT);
+  return { days: days.includes(day) ? days : [...days, day] };
 }
 
 /** Card uses older than the match window without their door event become unmatched. */
@@ -53,13 +55,22 @@ export function settledGate(health: DoorHealth | undefined, now: number, matchMi
   if (late.length === 0) return health;
   const waiting = pending.filter((at) => now - at <= matchMs);
   const { gate_pending: _pending, ...rest } = health;
-  return { ...rest, ...(waiting.length > 0 ? { gate_pending: waiting } : {}), unmatched: [...(health.unmatched ?? []), ...late].slice(-GAPS_KEPT) };
+  return { ...rest, ...(waiting.length > 0 ? { gate_pending: waiting } : {}), unmatched: [...(health.unmatched ?? []), ...late].slice(-CARDS_KEPT) };
 }
 
-/** The sign that the controller is dead, if any. `lifeShown`: water and electricity show her active lately. */
-export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean): DoorSign | undefined {
+/**
+ * The sign that the controller is dead, if any. `lifeShown`: water and electricity show her active
+ * lately; `today`: the local day of `now`.
+ */
+export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number): DoorSign | undefined {
   if ((health?.unmatched?.length ?? 0) >= UNMATCHED_NEEDED) return 'gate';
   if (!lifeShown || lastDoorAt - watchedSince < QUIET_LEARNED_AFTER_MS) return undefined;
-  const longest = Math.max(0, ...(health?.gaps ?? []).filter((gap) => gap.at >= now - GAP_MEMORY_MS).map((gap) => gap.ms));
-  return now - lastDoorAt >= Math.max(quietDays * MS_PER_DAY, GAP_FACTOR * longest) ? 'quiet' : undefined;
+  const quiet = (now - lastDoorAt) / MS_PER_DAY;
+  if (quiet < quietDays) return undefined;
+  // Her door use before this quiet: the quiet's own days would count against themselves.
+  const lastDoorDay = Math.max(...(health?.days ?? [today - quiet]));
+  const watched = Math.min(DAYS_KEPT, Math.max(1, Math.ceil((lastDoorAt - watchedSince) / MS_PER_DAY)));
+  const used = (health?.days ?? []).filter((day) => day > lastDoorDay - DAYS_KEPT).length;
+  const usedShare = (used + 1) / (watched + 2);
+  return (1 - usedShare) ** Math.floor(quiet) <= QUIET_CHANCE ? 'quiet' : undefined;
 }

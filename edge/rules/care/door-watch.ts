@@ -1,6 +1,6 @@
 import { toWireTime, type Subject } from '../../../shared/contract/index.js';
 import { signalOfDeviceKind } from '../activity/activity-signal.js';
-import { MS_PER_DAY } from '../activity/local-time.js';
+import { localDayNumber, MS_PER_DAY } from '../activity/local-time.js';
 import { absenceAt } from './absence.js';
 import { compareActivity } from './activity-days.js';
 import type { CareCall } from './care-call-context.js';
@@ -11,7 +11,7 @@ import { doorBackReason, doorSuspectedReason } from './door-reasons.js';
 /** Water and electricity show her active: at least this share of her usual half-hours over two days. */
 const LIFE_SHOWN_SHARE = 0.5;
 const LIFE_WINDOW_MS = 2 * MS_PER_DAY;
-const LIFE_HISTORY_DAYS = 7;
+const LIFE_HISTORY_DAYS = 4;
 
 /**
  * The household's door controller, watched through the household's own signals (door-health.ts):
@@ -21,9 +21,8 @@ const LIFE_HISTORY_DAYS = 7;
  * heartbeat are left to the device-offline rule.
  */
 export function doorEventSeen(call: CareCall, at: number): void {
-  const previous = call.state.activity.last.door?.at;
   const suspected = call.state.door?.suspected;
-  call.state = { ...call.state, door: withDoorEvent(call.state.door, at, previous) };
+  call.state = { ...call.state, door: withDoorEvent(call.state.door, localDayNumber(at, call.household.utc_offset_min)) };
   call.dirty = true;
   if (!suspected) return;
   for (const door of watchedDoors(call)) {
@@ -49,7 +48,7 @@ export function reviewDoor(call: CareCall): void {
   const lastDoorAt = call.state.activity.last.door?.at ?? call.state.watch_start;
   const life = compareActivity(call.state.days, context.now, LIFE_WINDOW_MS, household.utc_offset_min);
   const lifeShown = !absenceAt(household, call.state.activity, context.now) && !life.awayInWindow && life.historyDays >= LIFE_HISTORY_DAYS && life.seen >= LIFE_SHOWN_SHARE * life.usual;
-  const sign = doorSign(door, context.now, lastDoorAt, call.state.watch_start, household.door_watch.quiet_days, lifeShown);
+  const sign = doorSign(door, context.now, lastDoorAt, call.state.watch_start, household.door_watch.quiet_days, lifeShown, localDayNumber(context.now, household.utc_offset_min));
   if (door !== call.state.door) {
     call.state = { ...call.state, ...(door ? { door } : {}) };
     call.dirty = true;

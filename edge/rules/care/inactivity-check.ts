@@ -7,6 +7,7 @@ import { inactivityDeadline, type InactivityDeadline } from './inactivity-limit.
 import { smallLoadPending } from './pending-evidence.js';
 import { inHomeMeterBlind, judgeQuiet, waterBlind } from './quiet-verdict.js';
 import { visitAt } from './visits.js';
+import { waterCut } from './water-supply.js';
 
 /** While no signal can decide (meters offline), look again this often. */
 export const NO_DATA_RECHECK_MS = 15 * MS_PER_MIN;
@@ -52,7 +53,9 @@ export function checkInactivity(call: CareCall): void {
   // Without the water meter the door and electricity are weak witnesses (a quiet afternoon shows
   // little on them): a quiet night is given the day's limit on top before they decide it; a quiet
   // day without either in-home meter is given the night limit, within the daytime window.
-  const blind = deadline.window === 'night' ? waterBlind(verdict) : inHomeMeterBlind(watches);
+  // A cut in the estate's water supply during the quiet blinds the water meter for it, over or not.
+  const cut = waterCut(call);
+  const blind = deadline.window === 'night' ? waterBlind(verdict) : inHomeMeterBlind(watches) || (cut !== undefined && (cut.to === undefined || cut.to > since));
   const blindLimitMs = blind ? weakLimitMs(call, deadline, since) : undefined;
   const limitMs = blindLimitMs !== undefined && blindLimitMs > deadline.limitMs ? blindLimitMs : deadline.limitMs;
   if (context.now < since + limitMs) return context.setTimer(timer, since + limitMs);

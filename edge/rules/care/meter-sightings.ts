@@ -7,9 +7,10 @@ import { waterUse } from '../activity/meter-activity.js';
 import { meterSilenceMs, stepMeter, type MeterStep } from '../activity/meter-track.js';
 import { judgeHeld, LONE_AFTER_MS, MID_LOAD_MAX_W, type HeldLoad } from '../activity/held-load.js';
 import { loadHeldOn, stepFloor } from '../activity/power-floor.js';
+import { unseenLoad } from '../activity/unseen-load.js';
 import { steadyFlowOf, stepWaterFlow } from '../activity/water-flow.js';
 import type { CareCall } from './care-call-context.js';
-import { appliancesKey, DOOR_HEARTBEAT_FRAMES, doorKey, INACTIVITY_TIMER, meterKey, quietStart, timerKey, type CareMeterTrack, type Discounted, type DoorWatchState } from './care-state.js';
+import { appliancesKey, unseenLoadsKey, DOOR_HEARTBEAT_FRAMES, doorKey, INACTIVITY_TIMER, meterKey, quietStart, timerKey, type CareMeterTrack, type Discounted, type DoorWatchState } from './care-state.js';
 import { inactivityDeadline } from './inactivity-limit.js';
 import { noteDiscounted, withdrawDiscounted } from './discounts.js';
 import { inSleepHours } from './sleep-hours.js';
@@ -106,6 +107,10 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     else if (outcome.judged === 'set_aside') noteDiscounted(call, { at: held.at, what: 'held_load', watts: Math.round(held.watts), why: held.kind === 'mid' ? 'went_off' : 'alone' });
     else see(call, 'electricity', { at: held.at, what: 'power_on' });
   }
+  const unseen = unseenLoad(step.counterDelta, context.now - (previous?.at ?? context.now), step.previousRate, watts);
+  if (unseen && switchedOn(call, frame.device_id, context.now, Math.round(unseen.wh), sleeping, 'unseen_load')) {
+    see(call, 'electricity', { at: context.now, what: 'power_on' });
+  }
   const rise = step.previousRate === undefined ? undefined : watts - step.previousRate;
   if (rise !== undefined && rise >= SWITCH_ON_W && watts > household.standby_power_w) {
     const counted = switchedOn(call, frame.device_id, context.now, rise, sleeping, 'switch_on');
@@ -158,14 +163,15 @@ function waterFlowing(call: CareCall): boolean {
  * A switch-on (or a small load coming on): judged against the learned loads; set aside (noted for
  * the alert's words) or not. Returns true when it may count as the resident's activity.
  */
-function switchedOn(call: CareCall, deviceId: string, at: number, watts: number, sleeping: boolean, what: 'switch_on' | 'small_load'): boolean {
+function switchedOn(call: CareCall, deviceId: string, at: number, watts: number, sleeping: boolean, what: Discounted['what']): boolean {
   const { context, household } = call;
   const last = call.state.activity.last;
   const lastSignAt = Math.max(last.door?.at ?? -Infinity, last.water?.at ?? -Infinity, last.gate?.at ?? -Infinity);
   const on = { at, watts, utcOffsetMin: household.utc_offset_min, sleeping, lastSignAt: Number.isFinite(lastSignAt) ? lastSignAt : undefined };
   let discount: Discounted['why'] | undefined;
-  if (what === 'switch_on') {
-    const key = appliancesKey(deviceId);
+  if (what === 'switch_on' || what === 'unseen_load') {
+    // Loads seen only in the energy register are learned apart, sized by their energy (Wh).
+    const key = what === 'switch_on' ? appliancesKey(deviceId) : unseenLoadsKey(deviceId);
     const judged = judgeSwitchOn(context.state<ApplianceModel>(key), { ...on, waterFlowing: waterFlowing(call) });
     context.setState(key, judged.model);
     discount = judged.discount;
