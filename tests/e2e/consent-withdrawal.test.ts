@@ -132,8 +132,12 @@ describe('consent withdrawn: the gateway stops watching the household', () => {
   }
 
   /** A door opening at the clock's time; resolves on the PUBACK, which the gateway gives once the rules have taken it in. */
-  const doorOpened = (home: typeof withdrawn, serial: number) =>
-    devices.publish(home.door, home.topic, JSON.stringify({ serial_no: serial, major: 5, minor: 0x19, time: new Date(clock.now()).toISOString() }));
+  const doorOpened = async (home: typeof withdrawn, serial: number) => {
+    const time = new Date(clock.now()).toISOString();
+    // She comes in with her card (0x01 granted, then 0x19 door open): at home, not gone out.
+    await devices.publish(home.door, home.topic, JSON.stringify({ serial_no: serial, major: 5, minor: 0x01, card_no: '10001', time }));
+    await devices.publish(home.door, home.topic, JSON.stringify({ serial_no: serial + 1, major: 5, minor: 0x19, time }));
+  };
 
   it('takes the withdrawal to the running gateway, which raises no care alert for that household while its neighbour still gets one', { timeout: 60_000 }, async () => {
     // Both households enrolled through the API: the gateway runs a config watching both.
@@ -148,13 +152,14 @@ describe('consent withdrawn: the gateway stops watching the household', () => {
     await traffic.waitFor(runningConfig(bothEnrolled.version), `a status reporting config ${bothEnrolled.version}`, 20_000);
 
     // Each household is seen at its door in the morning: the care rule starts watching it, and an
-    // afternoon without activity (6 h daytime limit) would raise a care visit for each, the
-    // withdrawn one first (at 15:00, the other at 15:30).
+    // afternoon without activity would raise a care visit for each (6 h daytime limit, plus the
+    // 3 h learning margin of a household watched for less than 10 days), the withdrawn one first
+    // (at 18:00, the other at 18:30).
     clock.set(morning);
     await doorOpened(withdrawn, 1);
     clock.set(morning + 30 * MINUTE);
     await doorOpened(staying, 1);
-    expect(gateway.stats()).toMatchObject({ events: 2, withheld_events: 2 });
+    expect(gateway.stats()).toMatchObject({ events: 4, withheld_events: 4 });
 
     // The supervisor withdraws consent against the version read.
     const record = await api('GET', `/estates/${estateId}/households/${withdrawn.unit}?purpose=care_enrolment`, supervisor);
@@ -175,12 +180,12 @@ describe('consent withdrawn: the gateway stops watching the household', () => {
     expect(gateway.configVersion()).toBe(afterWithdrawal.version);
 
     // A quiet afternoon: past both households' limits. The rules fire due timers in time order, so
-    // by the staying household's alert (15:30) the withdrawn one's deadline (15:00) has been handled.
-    clock.set(morning + 6 * HOUR + 31 * MINUTE);
+    // by the staying household's alert (18:30) the withdrawn one's deadline (18:00) has been handled.
+    clock.set(morning + 9 * HOUR + 31 * MINUTE);
     const uplinked = await traffic.waitFor(careAlertFor(staying.unit), 'the care alert of the household still enrolled', 20_000);
     const careAlerts = alerts.filter((alert) => alert.category === 'care_visit');
     expect(careAlerts.map((alert) => [alert.subject.id, alert.state])).toEqual([[staying.unit, 'raised']]);
-    expect(careAlerts[0]!.event_time).toBe(new Date(morning + 6 * HOUR + 30 * MINUTE).toISOString());
+    expect(careAlerts[0]!.event_time).toBe(new Date(morning + 9 * HOUR + 30 * MINUTE).toISOString());
     expect(uplinked.message.items.filter((item) => item.subject.id === withdrawn.unit)).toEqual([]);
     expect(traffic.messages.some(careAlertFor(withdrawn.unit))).toBe(false);
     // Nothing at all about the withdrawn household or its door: not an alert, nor a withdrawal of one.
