@@ -12,6 +12,11 @@ import { ApiServer } from './api/api-server.js';
 import { GatewayCredentialService } from './registry/gateway-credential-service.js';
 import { SqlTicketRepository } from './tickets/sql-ticket-repository.js';
 import { TicketService } from './tickets/ticket-service.js';
+import { buildDispatch } from './dispatch/dispatch-module.js';
+import type { NotificationSink } from './dispatch/notification-sink.js';
+
+/** Dispatch queues notifications through this until the notification queue is wired in: nothing is sent yet. */
+const PENDING_NOTIFICATIONS: NotificationSink = { enqueue: async () => false, cancelChain: async () => 0 };
 import type { Ticket } from './tickets/ticket.js';
 import { GatewayConfigRepository } from './config-delivery/gateway-config-repository.js';
 import { GatewayConfigService } from './config-delivery/gateway-config-service.js';
@@ -52,8 +57,13 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const platform = buildCloudPlatform(db, config, logger);
   const { registry, telemetry, connection } = platform;
 
-  const tickets = new TicketService(new SqlTicketRepository(db), { clock });
-  tickets.onTicketOpened((ticket) => options.onTicketOpened(ticket));
+  const ticketRepository = new SqlTicketRepository(db);
+  const dispatch = buildDispatch(db, ticketRepository, PENDING_NOTIFICATIONS, clock, logger.child({ component: 'dispatch' }));
+  const tickets = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
+  tickets.onTicketOpened((ticket) => {
+    dispatch.ticketOpened();
+    options.onTicketOpened(ticket);
+  });
 
   const gatewayConfigs = new GatewayConfigService(new GatewayConfigRepository(db), registry, connection, clock, logger.child({ component: 'gateway-configs' }));
   const configRepublisher = new GatewayConfigRepublisher(gatewayConfigs, connection, logger.child({ component: 'gateway-configs' }));
@@ -77,6 +87,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
       access: new SignInService(db, clock),
       households: { desk: households, delivery: householdConfigs },
       tickets,
+      dispatch: { roster: dispatch.roster, policies: dispatch.policies, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
       gatewayConfigs: { service: gatewayConfigs, reported: registry },
       gateways: registry,
       gatewayCredentials: new GatewayCredentialService(db, clock),
@@ -97,7 +108,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   // The republisher starts after ingest has subscribed: until then a message the broker kept for the
   // cloud's session waits unacknowledged on the connection, and MQTT.js reads nothing after it (a
   // config's PUBACK included) until it is handled.
-  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, api], logger);
+  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, dispatch.worker, api], logger);
   return {
     name: group.name,
     platform,

@@ -28,6 +28,14 @@ export const PERMISSIONS = [
   'household.enrol',
   /** The audit log of reads and changes of residents' data. */
   'audit.read',
+  /** The duty roster and the dispatch policy (SLA windows, escalation chains, grab pool). */
+  'dispatch.read',
+  /** Add and remove shifts of the duty roster. */
+  'roster.manage',
+  /** Change the estate's dispatch policy. */
+  'dispatch.policy',
+  /** Reassign (转派), approve or refuse a hold (挂起), force-close (强制闭单) a ticket. */
+  'ticket.supervise',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -37,9 +45,9 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   housekeeper: new Set(['estate.read', ...CARE_READERS]),
   facilities: new Set(['estate.read', 'gateway.read']),
   lift_contractor: new Set(['estate.read']),
-  supervisor: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol']),
-  estate_manager: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol', 'audit.read']),
-  admin: new Set(['estate.read', 'estate.manage', 'staff.manage', 'gateway.read', 'gateway.config', 'audit.read']),
+  supervisor: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol', 'dispatch.read', 'roster.manage', 'ticket.supervise']),
+  estate_manager: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol', 'audit.read', 'dispatch.read', 'roster.manage', 'dispatch.policy', 'ticket.supervise']),
+  admin: new Set(['estate.read', 'estate.manage', 'staff.manage', 'gateway.read', 'gateway.config', 'audit.read', 'dispatch.read', 'roster.manage', 'dispatch.policy']),
 };
 
 export function roleMay(role: Role, permission: Permission): boolean {

@@ -12,7 +12,8 @@ import { sessionRoutes, type SessionDesk } from './routes/session.js';
 import { householdRoutes, type HouseholdDesk } from './routes/households.js';
 import type { HouseholdConfigDelivery } from '../config-delivery/household-config-delivery.js';
 import { loggableError } from './loggable-error.js';
-import { ticketRoutes, type TicketDesk } from './routes/tickets.js';
+import { ticketRoutes, type StaffEligibility, type TicketDesk } from './routes/tickets.js';
+import { dispatchRoutes, type DispatchDesk } from './routes/dispatch.js';
 import { ticketCategoryRoutes } from './routes/ticket-categories.js';
 import { healthRoutes, type HealthProbes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -32,6 +33,8 @@ export interface AppDependencies {
   /** Sign-in, sign-out and the check of every request's session cookie or bearer token. */
   access: Authenticator & SessionDesk;
   tickets: TicketDesk;
+  /** The duty roster, the dispatch policy, and who may be given a ticket. */
+  dispatch: DispatchDesk & { staffWhoCannotTake: StaffEligibility };
   households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor'> };
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
@@ -76,7 +79,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(sessionRoutes(deps.access), { prefix: '/api/v1' });
-  await app.register(ticketRoutes(deps.tickets), { prefix: '/api/v1' });
+  await app.register(ticketRoutes(deps.tickets, deps.dispatch.staffWhoCannotTake), { prefix: '/api/v1' });
+  await app.register(dispatchRoutes(deps.dispatch), { prefix: '/api/v1' });
   await app.register(householdRoutes(deps.households.desk, deps.households.delivery), { prefix: '/api/v1' });
   await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
   await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AlertCategorySchema, AlertSeveritySchema, AlertStateSchema, EvidenceSchema, SubjectKindSchema } from '../../shared/contract/index.js';
 import { iso, isoOrNull } from './api-time.js';
-import { OutcomeCodeSchema, TicketPrioritySchema, TicketStatusSchema, type Ticket, type TicketAuditEntry } from '../tickets/ticket.js';
+import { FollowUpOutcomeSchema, OutcomeCodeSchema, TicketPrioritySchema, TicketStatusSchema, type Ticket, type TicketAuditEntry } from '../tickets/ticket.js';
 
 const Time = z.iso.datetime();
 const OptionalTime = Time.nullable();
@@ -45,6 +45,23 @@ export const TicketViewSchema = z.object({
   resolved_by: z.string().nullable(),
   outcome_code: OutcomeCodeSchema.nullable(),
   outcome_note: z.string().nullable(),
+  photo_ref: z.string().nullable(),
+  /** Staff ids who must act, and who are told. */
+  assignees: z.array(z.string()),
+  informed: z.array(z.string()),
+  assigned_at: OptionalTime,
+  /** In the grab pool (抢单) until then. */
+  pooled_until: OptionalTime,
+  /** The gateway-offline ticket this one waits behind. */
+  held_behind: z.string().nullable(),
+  hold: z
+    .object({ until: Time, reason: z.string().nullable(), requested_by: z.string().nullable(), approved_by: z.string().nullable() })
+    .nullable(),
+  follow_up: z
+    .object({ due_at: Time, done_at: OptionalTime, by: z.string().nullable(), outcome: FollowUpOutcomeSchema.nullable(), note: z.string().nullable() })
+    .nullable(),
+  closed_at: OptionalTime,
+  closed_by: z.string().nullable(),
   updated_at: Time,
 });
 export type TicketView = z.infer<typeof TicketViewSchema>;
@@ -89,6 +106,22 @@ export function toTicketView(ticket: Ticket): TicketView {
     resolved_by: ticket.resolvedBy,
     outcome_code: ticket.outcomeCode,
     outcome_note: ticket.outcomeNote,
+    photo_ref: ticket.photoRef,
+    assignees: ticket.assigneeIds,
+    informed: ticket.informedIds,
+    assigned_at: isoOrNull(ticket.assignedAt),
+    pooled_until: isoOrNull(ticket.pooledUntil),
+    held_behind: ticket.heldBehind,
+    hold:
+      ticket.holdUntil === null
+        ? null
+        : { until: iso(ticket.holdUntil), reason: ticket.holdReason, requested_by: ticket.holdRequestedBy, approved_by: ticket.holdApprovedBy },
+    follow_up:
+      ticket.followUpDueAt === null
+        ? null
+        : { due_at: iso(ticket.followUpDueAt), done_at: isoOrNull(ticket.followedUpAt), by: ticket.followedUpBy, outcome: ticket.followUpOutcome, note: ticket.followUpNote },
+    closed_at: isoOrNull(ticket.closedAt),
+    closed_by: ticket.closedBy,
     updated_at: iso(ticket.updatedAt),
   };
 }

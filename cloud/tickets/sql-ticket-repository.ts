@@ -1,8 +1,9 @@
 import type { SqlDatabase, SqlExecutor } from '../db/sql-database.js';
 import { SqlParams, whereClause } from '../db/sql-params.js';
 import { jsonParam, timestampParam } from '../db/sql-values.js';
-import { openingAudit, planAlertChange, planStaffAction, type Resolution, type TicketChange } from './ticket-changes.js';
-import { TicketNotFoundError, type TicketAction } from './ticket-errors.js';
+import { openingAudit, planAlertChange, type TicketChange } from './ticket-changes.js';
+import { TicketNotFoundError } from './ticket-errors.js';
+import { planClearedBeforeAnyoneActed, planWorkOrderAction, type WorkOrderAction, type WorkOrderEffects } from './work-order-actions.js';
 import {
   DEFAULT_LIST_LIMIT,
   MAX_LIST_LIMIT,
@@ -13,6 +14,7 @@ import {
   type OpenResult,
   type TicketFilter,
   type TicketRepository,
+  type AroundChange,
 } from './ticket-repository.js';
 import {
   PATCH_COLUMNS,
@@ -24,6 +26,7 @@ import {
   type TicketRow,
 } from './ticket-row.js';
 import type { OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
+export type { WorkOrderEffects };
 
 /**
  * TicketRepository on PostgreSQL or PGlite. Each change reads the ticket FOR UPDATE, decides in
@@ -50,6 +53,12 @@ export class SqlTicketRepository implements TicketRepository {
       const row = inserted.rows[0];
       if (row) {
         await insertAudit(tx, row.id, ticket.openedAt, [openingAudit(ticket, source)]);
+        // Dispatch is due at once, as a timer in the same commit: an instance that dies right after
+        // the commit leaves it to whichever instance runs due timers next (dispatch/deadline-worker.ts).
+        await tx.query(
+          `INSERT INTO ticket_timers (ticket_id, chain, base_at, step, round, due_at) VALUES ($1, 'dispatch', $2::timestamptz, 0, 0, $2::timestamptz)`,
+          [row.id, timestampParam(ticket.openedAt)],
+        );
         return { ticket: toTicket(row), created: true };
       }
       const existing = await tx.query<TicketRow>('SELECT * FROM tickets WHERE episode_id = $1', [ticket.episodeId]);
@@ -57,14 +66,20 @@ export class SqlTicketRepository implements TicketRepository {
     });
   }
 
-  applyAlertChange(change: AlertChange): Promise<Ticket | null> {
+  applyAlertChange(change: AlertChange, around?: AroundChange): Promise<Ticket | null> {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<TicketRow>('SELECT * FROM tickets WHERE episode_id = $1 FOR UPDATE', [change.episodeId]);
       if (!rows[0]) return null;
       const ticket = toTicket(rows[0]);
       const recorded = await tx.query('SELECT 1 FROM ticket_audit WHERE ticket_id = $1 AND alert_revision = $2', [ticket.id, change.revision]);
       const planned = planAlertChange(ticket, change, recorded.rows.length > 0);
-      return planned ? writeChange(tx, ticket, change.at, planned) : ticket;
+      if (!planned) return ticket;
+      const changed = await writeChange(tx, ticket, change.at, planned);
+      const followUp = planClearedBeforeAnyoneActed(changed, change.at);
+      if (!followUp) return changed;
+      const after = await writeChange(tx, changed, change.at, followUp.change);
+      await around?.(tx, changed, after, followUp.effects);
+      return after;
     });
   }
 
@@ -80,6 +95,7 @@ export class SqlTicketRepository implements TicketRepository {
     if (filter.estateId !== undefined) where.push(`estate_id = ${params.add(filter.estateId)}`);
     if (filter.statuses !== undefined) where.push(`status = ANY(${params.add([...filter.statuses])}::text[])`);
     if (filter.type !== undefined) where.push(`type = ${params.add(filter.type)}`);
+    if (filter.assigneeId !== undefined) where.push(`${params.add(filter.assigneeId)} = ANY(assignee_ids)`);
     const limit = Math.max(1, Math.min(MAX_LIST_LIMIT, Math.floor(filter.limit ?? DEFAULT_LIST_LIMIT)));
     const offset = Math.max(0, Math.floor(filter.offset ?? 0));
     const { rows } = await this.db.query<TicketRow>(
@@ -92,15 +108,34 @@ export class SqlTicketRepository implements TicketRepository {
   }
 
   acknowledge(id: string, by: string, at: number): Promise<Ticket> {
-    return this.staffAction(id, 'acknowledge', by, at);
+    return this.applyAction(id, { kind: 'acknowledge', by }, at);
   }
 
   markOnSite(id: string, by: string, at: number): Promise<Ticket> {
-    return this.staffAction(id, 'on_site', by, at);
+    return this.applyAction(id, { kind: 'on_site', by }, at);
   }
 
   resolve(id: string, by: string, at: number, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket> {
-    return this.staffAction(id, 'resolve', by, at, { outcomeCode, note });
+    return this.applyAction(id, { kind: 'resolve', by, outcomeCode, note }, at);
+  }
+
+  applyAction(id: string, action: WorkOrderAction, at: number, around?: AroundChange): Promise<Ticket> {
+    return this.db.transaction(async (tx) => {
+      const ticket = await lockTicket(tx, id);
+      const planned = planWorkOrderAction(ticket, action, at);
+      if (!planned) return ticket;
+      const after = await writeChange(tx, ticket, at, planned.change);
+      await around?.(tx, ticket, after, planned.effects);
+      return after;
+    });
+  }
+
+  changeInTransaction(tx: SqlExecutor, ticket: Ticket, at: number, change: TicketChange): Promise<Ticket> {
+    return writeChange(tx, ticket, at, change);
+  }
+
+  lockInTransaction(tx: SqlExecutor, id: string): Promise<Ticket> {
+    return lockTicket(tx, id);
   }
 
   async auditTrail(id: string): Promise<TicketAuditEntry[]> {
@@ -108,15 +143,12 @@ export class SqlTicketRepository implements TicketRepository {
     return rows.map(toAuditEntry);
   }
 
-  private staffAction(id: string, action: TicketAction, by: string, at: number, resolution?: Resolution): Promise<Ticket> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<TicketRow>('SELECT * FROM tickets WHERE id = $1 FOR UPDATE', [id]);
-      if (!rows[0]) throw new TicketNotFoundError(id);
-      const ticket = toTicket(rows[0]);
-      const planned = planStaffAction(ticket, action, by, at, resolution);
-      return planned ? writeChange(tx, ticket, at, planned) : ticket;
-    });
-  }
+}
+
+async function lockTicket(tx: SqlExecutor, id: string): Promise<Ticket> {
+  const { rows } = await tx.query<TicketRow>('SELECT * FROM tickets WHERE id = $1 FOR UPDATE', [id]);
+  if (!rows[0]) throw new TicketNotFoundError(id);
+  return toTicket(rows[0]);
 }
 
 /** Writes the patch, if any (a late revision may only add to the audit trail), and the audit entries. */

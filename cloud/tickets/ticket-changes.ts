@@ -1,9 +1,7 @@
 import { toWireTime } from '../../shared/contract/index.js';
 import { slaStart } from './ticket-policy.js';
-import { OUTCOME_CODES_BY_CATEGORY, outcomeFits } from './ticket-outcomes.js';
-import { TicketOutcomeError, TicketTransitionError, type TicketAction } from './ticket-errors.js';
 import type { AlertChange, AlertSource, NewTicket } from './ticket-repository.js';
-import type { AuditAction, OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
+import type { AuditAction, Ticket, TicketAuditEntry } from './ticket.js';
 
 /** The fields a change may set; identity, origin and openedAt never change. */
 export type TicketPatch = Partial<
@@ -31,6 +29,24 @@ export type TicketPatch = Partial<
     | 'outcomeCode'
     | 'outcomeNote'
     | 'alertClearedAt'
+    | 'assigneeIds'
+    | 'informedIds'
+    | 'declinedIds'
+    | 'assignedAt'
+    | 'pooledUntil'
+    | 'heldBehind'
+    | 'holdUntil'
+    | 'holdReason'
+    | 'holdRequestedBy'
+    | 'holdApprovedBy'
+    | 'photoRef'
+    | 'followUpDueAt'
+    | 'followedUpAt'
+    | 'followedUpBy'
+    | 'followUpOutcome'
+    | 'followUpNote'
+    | 'closedAt'
+    | 'closedBy'
   >
 >;
 
@@ -43,67 +59,6 @@ export type AuditDraft = Pick<TicketAuditEntry, 'actor' | 'action' | 'details'> 
 export interface TicketChange {
   patch: TicketPatch;
   audit: AuditDraft[];
-}
-
-export interface Resolution {
-  outcomeCode: OutcomeCode;
-  note: string | null;
-}
-
-/**
- * Decides a staff action from the ticket's current state. Returns null when the ticket already says
- * what the action would record (the same person acknowledging again, arriving on site again); throws
- * TicketTransitionError when the lifecycle does not allow it.
- */
-export function planStaffAction(
-  ticket: Ticket,
-  action: TicketAction,
-  by: string,
-  at: number,
-  resolution?: Resolution,
-): TicketChange | null {
-  const refuse = (detail?: string) => new TicketTransitionError(ticket.id, action, ticket.status, detail);
-  switch (action) {
-    case 'acknowledge':
-      if (ticket.status === 'acknowledged' && ticket.acknowledgedBy === by) return null;
-      if (ticket.status === 'acknowledged') throw refuse(`acknowledged by ${ticket.acknowledgedBy ?? 'someone else'}`);
-      if (ticket.status !== 'open') throw refuse();
-      return {
-        patch: { status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: by },
-        audit: [{ actor: by, action: 'acknowledged', details: {} }],
-      };
-    case 'on_site': {
-      if (ticket.status === 'on_site') return null;
-      if (ticket.status !== 'open' && ticket.status !== 'acknowledged') throw refuse();
-      const impliedAck: TicketChange | null =
-        ticket.status === 'open'
-          ? {
-              patch: { acknowledgedAt: at, acknowledgedBy: by },
-              audit: [{ actor: by, action: 'acknowledged', details: { implied_by: 'on_site' } }],
-            }
-          : null;
-      return {
-        patch: { ...impliedAck?.patch, status: 'on_site', onSiteAt: at },
-        audit: [...(impliedAck?.audit ?? []), { actor: by, action: 'on_site', details: {} }],
-      };
-    }
-    case 'resolve':
-      if (ticket.status === 'resolved' || ticket.status === 'closed') throw refuse();
-      if (!resolution) throw new Error('resolve needs an outcome code');
-      if (!outcomeFits(ticket.type, resolution.outcomeCode)) {
-        throw new TicketOutcomeError(ticket.id, ticket.type, resolution.outcomeCode, OUTCOME_CODES_BY_CATEGORY[ticket.type]);
-      }
-      return {
-        patch: {
-          status: 'resolved',
-          resolvedAt: at,
-          resolvedBy: by,
-          outcomeCode: resolution.outcomeCode,
-          outcomeNote: resolution.note,
-        },
-        audit: [{ actor: by, action: 'resolved', details: { outcome_code: resolution.outcomeCode, note: resolution.note } }],
-      };
-  }
 }
 
 /** What one revision of an alert said, as the audit trail keeps it. */

@@ -1,8 +1,9 @@
 import type { AlertCategory } from '../../shared/contract/index.js';
 import type { OutcomeCode, TicketStatus } from './ticket.js';
+import type { WorkOrderActionKind } from './work-order-actions.js';
 
-/** A staff action on a ticket: the transitions of the lifecycle open > acknowledged > on_site > resolved. */
-export type TicketAction = 'acknowledge' | 'on_site' | 'resolve';
+/** A staff action on a ticket (work-order-actions.ts). */
+export type TicketAction = WorkOrderActionKind;
 
 /** No ticket has this id; the API answers 404 with the code. */
 export class TicketNotFoundError extends Error {

@@ -1,5 +1,8 @@
 import type { AlertCategory, AlertItem } from '../../shared/contract/index.js';
-import type { OutcomeCode, Ticket, TicketAuditEntry, TicketStatus } from './ticket.js';
+import type { SqlExecutor } from '../db/sql-database.js';
+import type { TicketChange } from './ticket-changes.js';
+import type { WorkOrderAction, WorkOrderEffects } from './work-order-actions.js';
+import type { OutcomeCode, Ticket, TicketAuditEntry, TicketEscalation, TicketStatus } from './ticket.js';
 
 /** What opening a ticket needs: everything but the lifecycle fields, which start empty. */
 export type NewTicket = Pick<
@@ -28,7 +31,7 @@ export type NewTicket = Pick<
   | 'ackDueAt'
   | 'onSiteDueAt'
   | 'alertClearedAt'
->;
+> & { escalation: TicketEscalation };
 
 /** Who caused a change from the edge, for the audit trail. */
 export interface AlertSource {
@@ -65,10 +68,15 @@ export interface TicketFilter {
   estateId?: string;
   statuses?: readonly TicketStatus[];
   type?: AlertCategory;
+  /** Only tickets assigned to this staff member. */
+  assigneeId?: string;
   /** DEFAULT_LIST_LIMIT when omitted; at most MAX_LIST_LIMIT. */
   limit?: number;
   offset?: number;
 }
+
+/** Work done in the transaction of a ticket change: clocks stopped and started, people told. */
+export type AroundChange = (tx: SqlExecutor, before: Ticket, after: Ticket, effects: WorkOrderEffects) => Promise<void>;
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 500;
@@ -96,7 +104,7 @@ export interface TicketRepository {
    * a change whose event time precedes raisedAt moves raisedAt and the due times earlier. cleared
    * records alertClearedAt but leaves the status alone: a person resolves the ticket.
    */
-  applyAlertChange(change: AlertChange): Promise<Ticket | null>;
+  applyAlertChange(change: AlertChange, around?: AroundChange): Promise<Ticket | null>;
   get(id: string): Promise<Ticket | null>;
   /** Newest first (opened_at, then id, descending). */
   list(filter?: TicketFilter): Promise<Ticket[]>;
@@ -105,6 +113,15 @@ export interface TicketRepository {
   markOnSite(id: string, by: string, at: number): Promise<Ticket>;
   /** Throws TicketOutcomeError for an outcome code that does not belong to the ticket's category. */
   resolve(id: string, by: string, at: number, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket>;
+  /**
+   * A work-order action (work-order-actions.ts) on a locked ticket; around runs in the same
+   * transaction with the ticket before and after and what the change sets going around it.
+   */
+  applyAction(id: string, action: WorkOrderAction, at: number, around?: AroundChange): Promise<Ticket>;
+  /** Locks the ticket FOR UPDATE in the caller's transaction; TicketNotFoundError for an unknown id. */
+  lockInTransaction(tx: SqlExecutor, id: string): Promise<Ticket>;
+  /** Writes a decided change (patch and audit) in the caller's transaction. */
+  changeInTransaction(tx: SqlExecutor, ticket: Ticket, at: number, change: TicketChange): Promise<Ticket>;
   /** Oldest first; empty for an unknown id. */
   auditTrail(id: string): Promise<TicketAuditEntry[]>;
 }

@@ -2,7 +2,7 @@ import type { AlertCategory, AlertSeverity, AlertState, Evidence, SubjectKind } 
 import { epochMs, epochMsOrNull, integer, jsonParam, timestampParam, timestampParamOrNull } from '../db/sql-values.js';
 import type { TicketPatch } from './ticket-changes.js';
 import type { NewTicket } from './ticket-repository.js';
-import type { OutcomeCode, Ticket, TicketAuditEntry, TicketPriority, TicketStatus } from './ticket.js';
+import type { FollowUpOutcome, OutcomeCode, Ticket, TicketAuditEntry, TicketEscalation, TicketPriority, TicketStatus } from './ticket.js';
 
 /** A row of the tickets table as both drivers return it (timestamptz as Date, jsonb parsed). */
 export interface TicketRow {
@@ -38,6 +38,25 @@ export interface TicketRow {
   outcome_code: string | null;
   outcome_note: string | null;
   alert_cleared_at: Date | null;
+  assignee_ids: string[];
+  informed_ids: string[];
+  declined_ids: string[];
+  assigned_at: Date | null;
+  pooled_until: Date | null;
+  held_behind: string | null;
+  hold_until: Date | null;
+  hold_reason: string | null;
+  hold_requested_by: string | null;
+  hold_approved_by: string | null;
+  photo_ref: string | null;
+  follow_up_due_at: Date | null;
+  followed_up_at: Date | null;
+  followed_up_by: string | null;
+  follow_up_outcome: string | null;
+  follow_up_note: string | null;
+  closed_at: Date | null;
+  closed_by: string | null;
+  escalation: TicketEscalation | null;
   updated_at: Date;
 }
 
@@ -84,6 +103,25 @@ export function toTicket(row: TicketRow): Ticket {
     outcomeCode: row.outcome_code as OutcomeCode | null,
     outcomeNote: row.outcome_note,
     alertClearedAt: epochMsOrNull(row.alert_cleared_at),
+    assigneeIds: row.assignee_ids,
+    informedIds: row.informed_ids,
+    declinedIds: row.declined_ids,
+    assignedAt: epochMsOrNull(row.assigned_at),
+    pooledUntil: epochMsOrNull(row.pooled_until),
+    heldBehind: row.held_behind,
+    holdUntil: epochMsOrNull(row.hold_until),
+    holdReason: row.hold_reason,
+    holdRequestedBy: row.hold_requested_by,
+    holdApprovedBy: row.hold_approved_by,
+    photoRef: row.photo_ref,
+    followUpDueAt: epochMsOrNull(row.follow_up_due_at),
+    followedUpAt: epochMsOrNull(row.followed_up_at),
+    followedUpBy: row.followed_up_by,
+    followUpOutcome: row.follow_up_outcome as FollowUpOutcome | null,
+    followUpNote: row.follow_up_note,
+    closedAt: epochMsOrNull(row.closed_at),
+    closedBy: row.closed_by,
+    escalation: row.escalation,
     updatedAt: epochMs(row.updated_at),
   };
 }
@@ -99,11 +137,12 @@ export function toAuditEntry(row: AuditRow): TicketAuditEntry {
   };
 }
 
-type Column = { name: string; sqlType: 'text' | 'integer' | 'timestamptz' | 'jsonb' };
+type Column = { name: string; sqlType: 'text' | 'integer' | 'timestamptz' | 'jsonb' | 'text[]' };
 
 const text = (name: string): Column => ({ name, sqlType: 'text' });
 const time = (name: string): Column => ({ name, sqlType: 'timestamptz' });
 const int = (name: string): Column => ({ name, sqlType: 'integer' });
+const texts = (name: string): Column => ({ name, sqlType: 'text[]' });
 
 /** Column of every field a patch may set; the type drives the parameter conversion and cast. */
 export const PATCH_COLUMNS: Record<keyof TicketPatch, Column> = {
@@ -129,6 +168,24 @@ export const PATCH_COLUMNS: Record<keyof TicketPatch, Column> = {
   outcomeCode: text('outcome_code'),
   outcomeNote: text('outcome_note'),
   alertClearedAt: time('alert_cleared_at'),
+  assigneeIds: texts('assignee_ids'),
+  informedIds: texts('informed_ids'),
+  declinedIds: texts('declined_ids'),
+  assignedAt: time('assigned_at'),
+  pooledUntil: time('pooled_until'),
+  heldBehind: text('held_behind'),
+  holdUntil: time('hold_until'),
+  holdReason: text('hold_reason'),
+  holdRequestedBy: text('hold_requested_by'),
+  holdApprovedBy: text('hold_approved_by'),
+  photoRef: text('photo_ref'),
+  followUpDueAt: time('follow_up_due_at'),
+  followedUpAt: time('followed_up_at'),
+  followedUpBy: text('followed_up_by'),
+  followUpOutcome: text('follow_up_outcome'),
+  followUpNote: text('follow_up_note'),
+  closedAt: time('closed_at'),
+  closedBy: text('closed_by'),
 };
 
 export function columnParam(column: Column, value: unknown): unknown {
@@ -166,6 +223,7 @@ export function newTicketValues(ticket: NewTicket): Array<[string, unknown]> {
     ['ack_due_at', timestampParam(ticket.ackDueAt)],
     ['on_site_due_at', timestampParam(ticket.onSiteDueAt)],
     ['alert_cleared_at', timestampParamOrNull(ticket.alertClearedAt)],
+    ['escalation', jsonParam(ticket.escalation)],
     ['updated_at', timestampParam(ticket.openedAt)],
   ];
 }

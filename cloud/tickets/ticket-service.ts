@@ -3,9 +3,10 @@ import { newId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { systemClock, type Clock } from '../../shared/time/clock.js';
 import type { BatchOrigin } from '../telemetry/telemetry-store.js';
-import { DEFAULT_TICKET_POLICY, dueTimes, type TicketPolicy } from './ticket-policy.js';
-import type { AlertChange, OpenResult, TicketFilter, TicketRepository } from './ticket-repository.js';
+import { DEFAULT_ESTATE_POLICY, dueTimes, escalationSnapshot, type EstateTicketPolicy } from './ticket-policy.js';
+import type { AlertChange, AroundChange, OpenResult, TicketFilter, TicketRepository } from './ticket-repository.js';
 import type { OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
+import type { WorkOrderAction } from './work-order-actions.js';
 
 /** Who sent an alert and when the cloud received it; the estate comes from the registry. */
 export type AlertOrigin = BatchOrigin;
@@ -32,9 +33,14 @@ export type TicketOpenedListener = (ticket: Ticket) => void;
 
 export interface TicketServiceOptions {
   clock?: Clock;
-  /** The policy of one estate: the defaults, or the defaults with the estate's override laid over them. */
-  policyFor?: (estateId: string) => TicketPolicy;
+  /** The policy of one estate: the defaults, or the defaults with the estate's changes laid over them. */
+  policyFor?: (estateId: string) => EstateTicketPolicy | Promise<EstateTicketPolicy>;
   logger?: Logger;
+  /**
+   * Work done in the transaction of each change at `at`: dispatch stops and starts the clocks the
+   * change calls for and queues its notifications (dispatch/work-order-desk.ts). None: the ticket row only.
+   */
+  aroundChange?: (at: number) => AroundChange;
 }
 
 /**
@@ -45,7 +51,7 @@ export interface TicketServiceOptions {
  */
 export class TicketService {
   private readonly clock: Clock;
-  private readonly policyFor: (estateId: string) => TicketPolicy;
+  private readonly policyFor: (estateId: string) => EstateTicketPolicy | Promise<EstateTicketPolicy>;
   private readonly listeners = new Set<TicketOpenedListener>();
 
   constructor(
@@ -53,13 +59,14 @@ export class TicketService {
     private readonly options: TicketServiceOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
-    this.policyFor = options.policyFor ?? (() => DEFAULT_TICKET_POLICY);
+    this.policyFor = options.policyFor ?? (() => DEFAULT_ESTATE_POLICY);
   }
 
   async handleAlert(origin: AlertOrigin, alert: AlertItem): Promise<OpenResult> {
     const now = this.clock.now();
     const change = alertChangeOf(origin, alert, now);
-    const policy = this.policyFor(origin.estateId)[alert.category];
+    const estatePolicy = await this.policyFor(origin.estateId);
+    const policy = estatePolicy.categories[alert.category];
     const opened = await this.repository.openForAlert(
       {
         id: newId(),
@@ -87,6 +94,7 @@ export class TicketService {
         openedAt: now,
         ...dueTimes(policy, change.eventTime, now),
         alertClearedAt: change.state === 'cleared' ? change.eventTime : null,
+        escalation: escalationSnapshot(policy, estatePolicy.version, policy.priority, alert.category),
       },
       change,
     );
@@ -94,7 +102,7 @@ export class TicketService {
       this.notifyOpened(opened.ticket);
       return opened;
     }
-    const changed = await this.repository.applyAlertChange(change);
+    const changed = await this.repository.applyAlertChange(change, this.options.aroundChange?.(now));
     return { ticket: changed ?? opened.ticket, created: false };
   }
 
@@ -116,16 +124,22 @@ export class TicketService {
     return this.repository.auditTrail(id);
   }
 
+  /** A staff action now (work-order-actions.ts), with what it sets going around the ticket. */
+  act(id: string, action: WorkOrderAction): Promise<Ticket> {
+    const at = this.clock.now();
+    return this.repository.applyAction(id, action, at, this.options.aroundChange?.(at));
+  }
+
   acknowledge(id: string, by: string): Promise<Ticket> {
-    return this.repository.acknowledge(id, by, this.clock.now());
+    return this.act(id, { kind: 'acknowledge', by });
   }
 
   markOnSite(id: string, by: string): Promise<Ticket> {
-    return this.repository.markOnSite(id, by, this.clock.now());
+    return this.act(id, { kind: 'on_site', by });
   }
 
   resolve(id: string, by: string, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket> {
-    return this.repository.resolve(id, by, this.clock.now(), outcomeCode, note);
+    return this.act(id, { kind: 'resolve', by, outcomeCode, note });
   }
 
   /** A failing listener is logged and never stops the others or the alert that opened the ticket. */

@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import type { AlertCategory, AlertSeverity, AlertState, Evidence, SubjectKind } from '../../shared/contract/index.js';
+import type { EscalationChains } from './ticket-policy.js';
 
-/** Lifecycle: open > acknowledged > on_site > resolved > closed (shared/contract/README.md, ticket categories). */
-export const TICKET_STATUSES = ['open', 'acknowledged', 'on_site', 'resolved', 'closed'] as const;
+/**
+ * Lifecycle of a work order: open (not yet dispatched, or waiting in the grab pool) > assigned (派单)
+ * > acknowledged (接单) > on_site (到场) > resolved (回单) > followed_up (回访) > closed. on_hold (挂起)
+ * is a side state a supervisor approves, left by arrival or resolution. A ticket without a follow-up
+ * closes when resolved; a follow-up of "needs more" leaves it followed_up for a supervisor to close.
+ */
+export const TICKET_STATUSES = ['open', 'assigned', 'acknowledged', 'on_site', 'on_hold', 'resolved', 'followed_up', 'closed'] as const;
 export const TicketStatusSchema = z.enum(TICKET_STATUSES);
 export type TicketStatus = z.infer<typeof TicketStatusSchema>;
 
@@ -22,6 +28,21 @@ export const OutcomeCodeSchema = z.enum([
   'other',
 ]);
 export type OutcomeCode = z.infer<typeof OutcomeCodeSchema>;
+
+/** What the follow-up call (回访) found. */
+export const FollowUpOutcomeSchema = z.enum(['reached', 'satisfied', 'needs_more', 'unreachable']);
+export type FollowUpOutcome = z.infer<typeof FollowUpOutcomeSchema>;
+
+/**
+ * What a ticket took from its estate's policy when it opened: the escalation chains and the follow-up
+ * window. Editing the policy later changes tickets opened later, never this one.
+ */
+export interface TicketEscalation {
+  policyVersion: number;
+  followUpWithinMs: number | null;
+  poolForMs: number | null;
+  chains: EscalationChains;
+}
 
 /** A ticket as the repository returns it. Times are epoch ms; null where it has not happened. */
 export interface Ticket {
@@ -67,6 +88,33 @@ export interface Ticket {
   outcomeCode: OutcomeCode | null;
   outcomeNote: string | null;
   alertClearedAt: number | null;
+  /** The people who must act (one per role the category needs); empty while open. */
+  assigneeIds: string[];
+  /** The people told without having to act. */
+  informedIds: string[];
+  /** Who handed it back (退回); not given it again by the roster. */
+  declinedIds: string[];
+  assignedAt: number | null;
+  /** Waiting in the grab pool (抢单) until then; dispatched when it passes. */
+  pooledUntil: number | null;
+  /** The gateway-offline ticket this device-offline ticket waits behind, not dispatched on its own. */
+  heldBehind: string | null;
+  /** A hold (挂起/延期): requested with a reason and a new due time; approved by a supervisor. */
+  holdUntil: number | null;
+  holdReason: string | null;
+  holdRequestedBy: string | null;
+  holdApprovedBy: string | null;
+  /** A photo of the completed work (回单), as a reference to where it is kept. */
+  photoRef: string | null;
+  followUpDueAt: number | null;
+  followedUpAt: number | null;
+  followedUpBy: string | null;
+  followUpOutcome: FollowUpOutcome | null;
+  followUpNote: string | null;
+  closedAt: number | null;
+  closedBy: string | null;
+  /** Null only for tickets opened before dispatch existed. */
+  escalation: TicketEscalation | null;
   updatedAt: number;
 }
 
@@ -83,7 +131,22 @@ export type AuditAction =
   | 'acknowledged'
   | 'on_site'
   | 'resolved'
-  | 'closed';
+  | 'closed'
+  | 'assigned'
+  | 'pooled'
+  | 'grabbed'
+  | 'informed'
+  | 'dispatch_failed'
+  | 'handed_back'
+  | 'reassigned'
+  | 'hold_requested'
+  | 'hold_approved'
+  | 'hold_refused'
+  | 'escalated'
+  | 'follow_up_scheduled'
+  | 'followed_up'
+  | 'held_behind'
+  | 'released';
 
 /** One line of a ticket's audit trail: every change is kept, with who made it. */
 export interface TicketAuditEntry {

@@ -8,6 +8,7 @@ import { RegistryRepository } from '../../cloud/registry/registry-repository.js'
 import { GatewayCredentialService } from '../../cloud/registry/gateway-credential-service.js';
 import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
 import { TicketService } from '../../cloud/tickets/ticket-service.js';
+import { buildDispatch, type DispatchModule } from '../../cloud/dispatch/dispatch-module.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
 import { GatewayConfigService, type RetainedPublisher } from '../../cloud/config-delivery/gateway-config-service.js';
@@ -31,6 +32,7 @@ describe('HTTP API /api/v1/tickets', () => {
   let opened: OpenedSqlDatabase;
   let app: FastifyInstance;
   let service: TicketService;
+  let dispatch: DispatchModule;
   let gatewayConfigs: AppDependencies['gatewayConfigs'];
   let registry: RegistryRepository;
   /** Bearer headers of a supervisor (tickets, gateways) and an admin (gateway rules config) of api-estate. */
@@ -56,7 +58,9 @@ describe('HTTP API /api/v1/tickets', () => {
     registry = new RegistryRepository(opened.db);
     await registry.upsertEstate({ id: 'api-estate', name: 'API Gardens' });
     await registry.upsertGateway({ id: 'gw-api', estateId: 'api-estate', name: 'API gateway' });
-    service = new TicketService(new SqlTicketRepository(opened.db), { clock });
+    const ticketRepository = new SqlTicketRepository(opened.db);
+    dispatch = buildDispatch(opened.db, ticketRepository, { enqueue: async () => false, cancelChain: async () => 0 }, clock, silentLogger());
+    service = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
     const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, publisher, clock, silentLogger());
     gatewayConfigs = { service: configs, reported: registry };
     app = await appWith({});
@@ -73,6 +77,7 @@ describe('HTTP API /api/v1/tickets', () => {
       households: { desk: new HouseholdService(opened.db, clock), delivery: { deliverFor: async () => {} } },
       access: new SignInService(opened.db, clock),
       tickets: service,
+      dispatch: { roster: dispatch.roster, policies: dispatch.policies, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
       gatewayConfigs,
       gateways: registry,
       gatewayCredentials: new GatewayCredentialService(opened.db, clock),
@@ -125,7 +130,7 @@ describe('HTTP API /api/v1/tickets', () => {
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json().ticket).toMatchObject({ status: 'resolved', outcome_code: 'resident_well', outcome_note: '老人在家休息，一切正常' });
     const detail = await app.inject({ headers: supervisor, method: 'GET', url: `/api/v1/tickets/${id}` });
-    expect(detail.json().audit.map((entry: { action: string }) => entry.action)).toEqual(['opened', 'acknowledged', 'on_site', 'resolved']);
+    expect(detail.json().audit.map((entry: { action: string }) => entry.action)).toEqual(['opened', 'acknowledged', 'on_site', 'resolved', 'follow_up_scheduled']);
   });
 
   it('answers 409 naming the status when a transition is not allowed', async () => {
@@ -133,7 +138,7 @@ describe('HTTP API /api/v1/tickets', () => {
     await app.inject({ headers: supervisor, method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { outcome_code: 'false_alarm' } });
     const again = await app.inject({ headers: supervisor, method: 'POST', url: `/api/v1/tickets/${id}/ack` });
     expect(again.statusCode).toBe(409);
-    expect(again.json()).toMatchObject({ error: 'invalid_transition', details: { status: 'resolved' } });
+    expect(again.json()).toMatchObject({ error: 'invalid_transition', details: { status: 'closed' } });
   });
 
   it('answers 404 for a ticket that does not exist', async () => {
@@ -188,6 +193,7 @@ describe('HTTP API /api/v1/tickets', () => {
     expect(body.audit.map((e: { action: string; details: Record<string, unknown> }) => [e.action, e.details.revision, e.details.reason, e.details.evidence])).toEqual([
       ['opened', 1, raise.reason, raise.evidence],
       ['alert_cleared', 2, clear.reason, clear.evidence],
+      ['follow_up_scheduled', undefined, undefined, undefined],
     ]);
   });
 
@@ -203,7 +209,7 @@ describe('HTTP API /api/v1/tickets', () => {
     expect(fieldPaths(refused.json())).toEqual(['body.outcome_code']);
     expect((await app.inject({ headers: supervisor, method: 'GET', url: `/api/v1/tickets/${id}` })).json().ticket.status).toBe('open');
     const resolved = await app.inject({ headers: supervisor, method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: { outcome_code: 'repaired' } });
-    expect(resolved.json().ticket).toMatchObject({ status: 'resolved', outcome_code: 'repaired' });
+    expect(resolved.json().ticket).toMatchObject({ status: 'closed', outcome_code: 'repaired' });
   });
 
   it('answers 400 naming each unknown query parameter or malformed filter, on every API route', async () => {

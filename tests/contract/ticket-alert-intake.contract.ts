@@ -45,6 +45,30 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
         outcomeCode: null,
         outcomeNote: null,
         alertClearedAt: null,
+        assigneeIds: [],
+        informedIds: [],
+        declinedIds: [],
+        assignedAt: null,
+        pooledUntil: null,
+        heldBehind: null,
+        holdUntil: null,
+        holdReason: null,
+        holdRequestedBy: null,
+        holdApprovedBy: null,
+        photoRef: null,
+        followUpDueAt: null,
+        followedUpAt: null,
+        followedUpBy: null,
+        followUpOutcome: null,
+        followUpNote: null,
+        closedAt: null,
+        closedBy: null,
+        escalation: {
+          policyVersion: 0,
+          followUpWithinMs: DEFAULT_TICKET_POLICY.care_visit.followUpWithinMs,
+          poolForMs: null,
+          chains: DEFAULT_TICKET_POLICY.care_visit.escalation,
+        },
         updatedAt: RECEIVED_AT,
       } satisfies Ticket);
       expect(await ctx.repository.get(ticket.id)).toEqual(ticket);
@@ -202,7 +226,9 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
         evidence: clear.evidence,
       });
       const audit = await ctx.repository.auditTrail(ticket.id);
-      expect(audit.map((e) => ({ action: e.action, ...e.details }))).toEqual(
+      // Cleared before anyone acknowledged: the clocks stop and a follow-up call is due (work-order-actions.ts).
+      expect(audit.at(-1)).toMatchObject({ action: 'follow_up_scheduled', actor: 'system', details: { cause: 'alert_cleared_before_acknowledgement' } });
+      expect(audit.slice(0, -1).map((e) => ({ action: e.action, ...e.details }))).toEqual(
         [raise, update, clear].map((alert, index) => ({
           action: ['opened', 'alert_updated', 'alert_cleared'][index],
           alert_id: alert.id,
@@ -235,7 +261,7 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
         alertReasonEn: 'cleared',
         raisedAt: BASE_TIME,
       });
-      const audit = await ctx.repository.auditTrail(ticketId);
+      const audit = (await ctx.repository.auditTrail(ticketId)).filter((e) => e.details.revision !== undefined);
       expect(audit.map((e) => [e.action, e.details.revision, (e.details.reason as { en: string }).en])).toEqual([
         ['opened', 3, 'cleared'],
         ['alert_raised', 1, 'why it opened'],
@@ -253,12 +279,12 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
       ]);
     });
 
-    it('cleared records when the alert cleared and leaves the ticket open for a person to resolve', async () => {
+    it('cleared records when the alert cleared and leaves the ticket open for a person to resolve, with a follow-up call due within 24 h', async () => {
       const { alert, ticket } = await ctx.openTicket();
       const clearedAt = BASE_TIME + 40 * MINUTE_MS;
       const { ticket: cleared } = await ctx.service.handleAlert(ctx.origin, nextChange(alert, 'cleared', clearedAt));
-      expect(cleared).toMatchObject({ id: ticket.id, status: 'open', alertState: 'cleared', alertRevision: 2, alertClearedAt: clearedAt });
-      expect((await ctx.repository.auditTrail(ticket.id)).map((e) => e.action)).toEqual(['opened', 'alert_cleared']);
+      expect(cleared).toMatchObject({ id: ticket.id, status: 'open', alertState: 'cleared', alertRevision: 2, alertClearedAt: clearedAt, followUpDueAt: ctx.clock.now() + 24 * HOUR_MS });
+      expect((await ctx.repository.auditTrail(ticket.id)).map((e) => e.action)).toEqual(['opened', 'alert_cleared', 'follow_up_scheduled']);
     });
 
     it('an update that overtakes its raise opens one ticket; the late raise moves raisedAt and due times back and gives the ticket its words', async () => {
@@ -337,7 +363,7 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
       const strict = withOverride(DEFAULT_TICKET_POLICY, { care_visit: { priority: 'P1', ackWithinMs: 10 * MINUTE_MS } });
       const estateService = new TicketService(ctx.repository, {
         clock: ctx.clock,
-        policyFor: (estateId) => (estateId === ctx.origin.estateId ? strict : DEFAULT_TICKET_POLICY),
+        policyFor: (estateId) => ({ version: 1, categories: estateId === ctx.origin.estateId ? strict : DEFAULT_TICKET_POLICY }),
       });
       const { ticket } = await estateService.handleAlert(ctx.origin, alertItem({ category: 'care_visit' }));
       expect(ticket).toMatchObject({ priority: 'P1', ackDueAt: BASE_TIME + 10 * MINUTE_MS, onSiteDueAt: BASE_TIME + 2 * HOUR_MS });

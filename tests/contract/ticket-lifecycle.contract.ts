@@ -21,12 +21,15 @@ export function describeTicketLifecycle(ctx: TicketContractContext): void {
       expect(onSite).toMatchObject({ status: 'on_site', onSiteAt: ctx.clock.now(), acknowledgedAt: BASE_TIME + 10 * MINUTE_MS });
       ctx.clock.set(BASE_TIME + 70 * MINUTE_MS);
       const resolved = await ctx.service.resolve(ticket.id, 'hk-wang', 'resident_well', '老人在家，一切安好');
+      // A care visit is followed up (回访) within 24 hours: resolved, not closed, until the call is recorded.
       expect(resolved).toMatchObject({
         status: 'resolved',
         resolvedAt: ctx.clock.now(),
         resolvedBy: 'hk-wang',
         outcomeCode: 'resident_well',
         outcomeNote: '老人在家，一切安好',
+        followUpDueAt: ctx.clock.now() + 24 * HOUR_MS,
+        closedAt: null,
       });
       expect(await ctx.repository.get(ticket.id)).toEqual(resolved);
       const audit = await ctx.repository.auditTrail(ticket.id);
@@ -35,8 +38,9 @@ export function describeTicketLifecycle(ctx: TicketContractContext): void {
         ['acknowledged', 'hk-wang', BASE_TIME + 10 * MINUTE_MS],
         ['on_site', 'hk-wang', BASE_TIME + 50 * MINUTE_MS],
         ['resolved', 'hk-wang', BASE_TIME + 70 * MINUTE_MS],
+        ['follow_up_scheduled', 'system', BASE_TIME + 70 * MINUTE_MS],
       ]);
-      expect(audit[3]!.details).toEqual({ outcome_code: 'resident_well', note: '老人在家，一切安好' });
+      expect(audit[3]!.details).toEqual({ outcome_code: 'resident_well', note: '老人在家，一切安好', photo_ref: null });
       expect(audit.map((e) => e.id)).toEqual([...audit.map((e) => e.id)].sort((a, b) => a - b));
     });
 
@@ -61,7 +65,7 @@ export function describeTicketLifecycle(ctx: TicketContractContext): void {
       expect((await ctx.repository.auditTrail(ticket.id)).map((e) => e.action)).toEqual(['opened', 'acknowledged']);
     });
 
-    it('refuses actions the lifecycle does not allow, with the current status', async () => {
+    it('refuses actions the lifecycle does not allow, with the current status (a false alarm closes the ticket)', async () => {
       const { ticket } = await ctx.openTicket();
       await ctx.service.resolve(ticket.id, 'fac-li', 'false_alarm', null);
       for (const attempt of [
@@ -71,9 +75,9 @@ export function describeTicketLifecycle(ctx: TicketContractContext): void {
       ]) {
         const error = await attempt().catch((e: unknown) => e);
         expect(error).toBeInstanceOf(TicketTransitionError);
-        expect(error).toMatchObject({ code: 'invalid_transition', currentStatus: 'resolved' });
+        expect(error).toMatchObject({ code: 'invalid_transition', currentStatus: 'closed' });
       }
-      expect((await ctx.repository.auditTrail(ticket.id)).map((e) => e.action)).toEqual(['opened', 'resolved']);
+      expect((await ctx.repository.auditTrail(ticket.id)).map((e) => e.action)).toEqual(['opened', 'resolved', 'closed']);
       expect((await ctx.repository.get(ticket.id))?.outcomeCode).toBe('false_alarm');
     });
 
@@ -97,10 +101,10 @@ export function describeTicketLifecycle(ctx: TicketContractContext): void {
       },
     );
 
-    it('a lift fault cannot be resolved as "resident well"', async () => {
+    it('a lift fault cannot be resolved as "resident well"; repaired, it closes (no follow-up for a fault)', async () => {
       const { ticket } = await ctx.openTicket({ category: 'lift_fault', subject: { kind: 'asset', id: 'lift-2' } });
       await expect(ctx.service.resolve(ticket.id, 'fac-li', 'resident_well', null)).rejects.toBeInstanceOf(TicketOutcomeError);
-      expect((await ctx.service.resolve(ticket.id, 'fac-li', 'repaired', '更换门机皮带')).status).toBe('resolved');
+      expect((await ctx.service.resolve(ticket.id, 'fac-li', 'repaired', '更换门机皮带')).status).toBe('closed');
     });
 
     it('refuses acknowledging a ticket already on site', async () => {
@@ -148,7 +152,7 @@ export function describeTicketLifecycle(ctx: TicketContractContext): void {
 
       expect(ids(await ctx.repository.list({ estateId }))).toEqual([t3, t2, t1, t0]);
       expect(ids(await ctx.repository.list({ estateId, statuses: ['open'] }))).toEqual([t3, t2]);
-      expect(ids(await ctx.repository.list({ estateId, statuses: ['acknowledged', 'resolved'] }))).toEqual([t1, t0]);
+      expect(ids(await ctx.repository.list({ estateId, statuses: ['acknowledged', 'closed'] }))).toEqual([t1, t0]);
       expect(ids(await ctx.repository.list({ estateId, type: 'care_visit' }))).toEqual([t2, t0]);
       expect(ids(await ctx.repository.list({ estateId, type: 'care_visit', statuses: ['open'] }))).toEqual([t2]);
       expect(ids(await ctx.repository.list({ estateId, limit: 2 }))).toEqual([t3, t2]);

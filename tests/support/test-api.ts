@@ -7,6 +7,7 @@ import { CloudMetrics } from '../../cloud/metrics/cloud-metrics.js';
 import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
 import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
 import { TicketService } from '../../cloud/tickets/ticket-service.js';
+import { buildDispatch } from '../../cloud/dispatch/dispatch-module.js';
 import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
 import { GatewayConfigService } from '../../cloud/config-delivery/gateway-config-service.js';
 import { SignInService } from '../../cloud/access/sign-in-service.js';
@@ -38,7 +39,9 @@ export interface TestApi {
 export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: AccessPolicy = DEFAULT_ACCESS_POLICY): Promise<TestApi> {
   const registry = new RegistryRepository(db);
   const published: Array<{ topic: string; payload: string }> = [];
-  const tickets = new TicketService(new SqlTicketRepository(db), { clock });
+  const ticketRepository = new SqlTicketRepository(db);
+  const dispatch = buildDispatch(db, ticketRepository, { enqueue: async () => false, cancelChain: async () => 0 }, clock, silentLogger());
+  const tickets = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
   const households = new HouseholdService(db, clock);
   const gatewayCredentials = new GatewayCredentialService(db, clock);
   const estates = new EstateService(db, clock);
@@ -47,6 +50,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     access: new SignInService(db, clock, policy),
     households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()) },
     tickets,
+    dispatch: { roster: dispatch.roster, policies: dispatch.policies, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
     gatewayConfigs: { service: configs, reported: registry },
     gateways: registry,
     gatewayCredentials,
