@@ -23,6 +23,7 @@ import { EstateService } from './estates/estate-service.js';
 import { StaffService } from './access/staff-service.js';
 import { ApiTokenService } from './access/api-token-service.js';
 import { AuditService } from './audit/audit-service.js';
+import { buildNotifications, type Notifications } from './notifications/build-notifications.js';
 
 export interface CloudPartsOptions {
   clock: Clock;
@@ -43,6 +44,7 @@ export interface CloudParts extends Component {
   readonly gatewayConfigs: GatewayConfigService;
   readonly householdConfigs: HouseholdConfigDelivery;
   readonly ingest: IngestService;
+  readonly notifications: Notifications;
   readonly api: ApiServer;
 }
 
@@ -59,6 +61,8 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const configRepublisher = new GatewayConfigRepublisher(gatewayConfigs, connection, logger.child({ component: 'gateway-configs' }));
   const households = new HouseholdService(db, clock);
   const householdConfigs = new HouseholdConfigDelivery(db, households, gatewayConfigs, logger.child({ component: 'household-configs' }));
+
+  const notifications = buildNotifications(db, { publicUrl: config.public_url ?? `http://${config.api.host}:${config.api.port}` }, clock, logger);
 
   const ingestLogger = logger.child({ component: 'ingest' });
   const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
@@ -83,6 +87,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
       estates: new EstateService(db, clock),
       staff: { accounts: new StaffService(db, clock), apiTokens: new ApiTokenService(db, clock) },
       audit: new AuditService(db),
+      notifications: notifications.channels,
       health: {
         database: () => databaseAnswers(db),
         telemetry: () => telemetry.ping(),
@@ -97,7 +102,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   // The republisher starts after ingest has subscribed: until then a message the broker kept for the
   // cloud's session waits unacknowledged on the connection, and MQTT.js reads nothing after it (a
   // config's PUBACK included) until it is handled.
-  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, api], logger);
+  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, notifications.component, api], logger);
   return {
     name: group.name,
     platform,
@@ -105,6 +110,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
     gatewayConfigs,
     householdConfigs,
     ingest,
+    notifications,
     api,
     start: () => group.start(),
     stop: () => group.stop(),

@@ -22,6 +22,7 @@ import { EstateService } from '../../cloud/estates/estate-service.js';
 import { StaffService } from '../../cloud/access/staff-service.js';
 import { ApiTokenService } from '../../cloud/access/api-token-service.js';
 import { AuditService } from '../../cloud/audit/audit-service.js';
+import { buildNotifications } from '../../cloud/notifications/build-notifications.js';
 import { adminToken, bearer, supervisorToken } from '../support/staff-tokens.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
@@ -79,6 +80,7 @@ describe('HTTP API /api/v1/tickets', () => {
       estates: new EstateService(opened.db, clock),
       staff: { accounts: new StaffService(opened.db, clock), apiTokens: new ApiTokenService(opened.db, clock) },
       audit: new AuditService(opened.db),
+      notifications: buildNotifications(opened.db, { publicUrl: 'https://care.example.com' }, clock, silentLogger()).channels,
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),

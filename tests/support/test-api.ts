@@ -18,6 +18,7 @@ import { EstateService } from '../../cloud/estates/estate-service.js';
 import { StaffService } from '../../cloud/access/staff-service.js';
 import { ApiTokenService } from '../../cloud/access/api-token-service.js';
 import { AuditService } from '../../cloud/audit/audit-service.js';
+import { buildNotifications, type Notifications } from '../../cloud/notifications/build-notifications.js';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -27,6 +28,8 @@ export interface TestApi {
   estates: EstateService;
   configs: GatewayConfigService;
   gatewayCredentials: GatewayCredentialService;
+  /** The notification queue and dispatcher behind the API's notification routes (channels send for real). */
+  notifications: Notifications;
   /** Every retained config the cloud published, topic and payload, oldest first. */
   published: Array<{ topic: string; payload: string }>;
 }
@@ -43,6 +46,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
   const gatewayCredentials = new GatewayCredentialService(db, clock);
   const estates = new EstateService(db, clock);
   const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, { publishRetained: async (topic, payload) => void published.push({ topic, payload }) }, clock, silentLogger());
+  const notifications = buildNotifications(db, { publicUrl: 'https://care.example.com' }, clock, silentLogger());
   const app = await buildApp({
     access: new SignInService(db, clock, policy),
     households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()) },
@@ -53,9 +57,10 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     estates,
     staff: { accounts: new StaffService(db, clock, policy), apiTokens: new ApiTokenService(db, clock, policy) },
     audit: new AuditService(db),
+    notifications: notifications.channels,
     health: { database: async () => true, telemetry: async () => true, broker: () => true },
     metrics: new CloudMetrics(),
     logger: silentLogger(),
   });
-  return { app, registry, tickets, households, estates, configs, gatewayCredentials, published };
+  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, published };
 }
