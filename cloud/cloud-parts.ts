@@ -13,10 +13,7 @@ import { GatewayCredentialService } from './registry/gateway-credential-service.
 import { SqlTicketRepository } from './tickets/sql-ticket-repository.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { buildDispatch } from './dispatch/dispatch-module.js';
-import type { NotificationSink } from './dispatch/notification-sink.js';
 
-/** Dispatch queues notifications through this until the notification queue is wired in: nothing is sent yet. */
-const PENDING_NOTIFICATIONS: NotificationSink = { enqueue: async () => false, cancelChain: async () => 0 };
 import type { Ticket } from './tickets/ticket.js';
 import { GatewayConfigRepository } from './config-delivery/gateway-config-repository.js';
 import { GatewayConfigService } from './config-delivery/gateway-config-service.js';
@@ -28,6 +25,7 @@ import { EstateService } from './estates/estate-service.js';
 import { StaffService } from './access/staff-service.js';
 import { ApiTokenService } from './access/api-token-service.js';
 import { AuditService } from './audit/audit-service.js';
+import { buildNotifications, type Notifications } from './notifications/build-notifications.js';
 
 export interface CloudPartsOptions {
   clock: Clock;
@@ -48,6 +46,7 @@ export interface CloudParts extends Component {
   readonly gatewayConfigs: GatewayConfigService;
   readonly householdConfigs: HouseholdConfigDelivery;
   readonly ingest: IngestService;
+  readonly notifications: Notifications;
   readonly api: ApiServer;
 }
 
@@ -56,9 +55,9 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const { clock, metrics, logger } = options;
   const platform = buildCloudPlatform(db, config, logger);
   const { registry, telemetry, connection } = platform;
-
+  const notifications = buildNotifications(db, { publicUrl: config.public_url ?? `http://${config.api.host}:${config.api.port}` }, clock, logger);
   const ticketRepository = new SqlTicketRepository(db);
-  const dispatch = buildDispatch(db, ticketRepository, PENDING_NOTIFICATIONS, clock, logger.child({ component: 'dispatch' }));
+  const dispatch = buildDispatch(db, ticketRepository, notifications.queue, clock, logger.child({ component: 'dispatch' }));
   const tickets = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
   tickets.onTicketOpened((ticket) => {
     dispatch.ticketOpened();
@@ -69,6 +68,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const configRepublisher = new GatewayConfigRepublisher(gatewayConfigs, connection, logger.child({ component: 'gateway-configs' }));
   const households = new HouseholdService(db, clock);
   const householdConfigs = new HouseholdConfigDelivery(db, households, gatewayConfigs, logger.child({ component: 'household-configs' }));
+
 
   const ingestLogger = logger.child({ component: 'ingest' });
   const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
@@ -94,6 +94,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
       estates: new EstateService(db, clock),
       staff: { accounts: new StaffService(db, clock), apiTokens: new ApiTokenService(db, clock) },
       audit: new AuditService(db),
+      notifications: notifications.channels,
       health: {
         database: () => databaseAnswers(db),
         telemetry: () => telemetry.ping(),
@@ -108,7 +109,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   // The republisher starts after ingest has subscribed: until then a message the broker kept for the
   // cloud's session waits unacknowledged on the connection, and MQTT.js reads nothing after it (a
   // config's PUBACK included) until it is handled.
-  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, dispatch.worker, api], logger);
+  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, notifications.component, dispatch.worker, api], logger);
   return {
     name: group.name,
     platform,
@@ -116,6 +117,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
     gatewayConfigs,
     householdConfigs,
     ingest,
+    notifications,
     api,
     start: () => group.start(),
     stop: () => group.stop(),

@@ -16,6 +16,9 @@ export interface StaffMember {
   id: string;
   login: string;
   displayName: string;
+  /** How chat robots mention them (WeCom, DingTalk: mobile; Feishu: open_id). */
+  mobile: string | null;
+  feishuOpenId: string | null;
   /** False for an account without a password (it signs in only with API tokens). */
   hasPassword: boolean;
   disabledAt: number | null;
@@ -34,6 +37,8 @@ interface StaffRow {
   id: string;
   login: string;
   display_name: string;
+  mobile: string | null;
+  feishu_open_id: string | null;
   has_password: boolean;
   disabled_at: Date | null;
 }
@@ -53,17 +58,25 @@ interface GrantRow {
 export class StaffRepository {
   async insert(
     tx: SqlExecutor,
-    staff: { id: string; login: string; displayName: string; passwordHash: string | null },
+    staff: { id: string; login: string; displayName: string; passwordHash: string | null; mobile?: string | null; feishuOpenId?: string | null },
     at: number,
     by: string,
   ): Promise<boolean> {
     const { rowCount } = await tx.query(
-      `INSERT INTO staff (id, login, display_name, password_hash, created_at, created_by, password_changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4::text IS NULL THEN NULL ELSE $5::timestamptz END)
+      `INSERT INTO staff (id, login, display_name, password_hash, created_at, created_by, password_changed_at, mobile, feishu_open_id)
+       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4::text IS NULL THEN NULL ELSE $5::timestamptz END, $7, $8)
        ON CONFLICT (login) DO NOTHING`,
-      [staff.id, staff.login, staff.displayName, staff.passwordHash, timestampParam(at), by],
+      [staff.id, staff.login, staff.displayName, staff.passwordHash, timestampParam(at), by, staff.mobile ?? null, staff.feishuOpenId ?? null],
     );
     return rowCount === 1;
+  }
+
+  /** Sets the handles given (undefined: left as it is; null: cleared). */
+  async setMentionHandles(tx: SqlExecutor, staffId: string, handles: { mobile?: string | null; feishuOpenId?: string | null }): Promise<void> {
+    await tx.query(
+      `UPDATE staff SET mobile = CASE WHEN $2 THEN $3 ELSE mobile END, feishu_open_id = CASE WHEN $4 THEN $5 ELSE feishu_open_id END WHERE id = $1`,
+      [staffId, handles.mobile !== undefined, handles.mobile ?? null, handles.feishuOpenId !== undefined, handles.feishuOpenId ?? null],
+    );
   }
 
   async addGrant(tx: SqlExecutor, staffId: string, grant: StoredGrant, at: number, by: string): Promise<void> {
@@ -134,7 +147,7 @@ export class StaffRepository {
 
   private async select(tx: SqlExecutor, where: string, params: SqlParams): Promise<StaffMember[]> {
     const { rows } = await tx.query<StaffRow>(
-      `SELECT s.id, s.login, s.display_name, s.password_hash IS NOT NULL AS has_password, s.disabled_at
+      `SELECT s.id, s.login, s.display_name, s.mobile, s.feishu_open_id, s.password_hash IS NOT NULL AS has_password, s.disabled_at
        FROM staff s WHERE ${where} ORDER BY s.login`,
       params.values,
     );
@@ -143,6 +156,8 @@ export class StaffRepository {
       id: row.id,
       login: row.login,
       displayName: row.display_name,
+      mobile: row.mobile,
+      feishuOpenId: row.feishu_open_id,
       hasPassword: row.has_password,
       disabledAt: epochMsOrNull(row.disabled_at),
       grants: grants.filter((grant) => grant.staffId === row.id).map(({ staffId: _, ...grant }) => grant),

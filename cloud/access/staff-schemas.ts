@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LocalIdSchema } from '../../shared/contract/index.js';
+import { PhoneSchema } from '../estates/phone-mask.js';
 import { BUILDING_LIMITED_ROLES, RoleSchema } from './roles.js';
 
 /**
@@ -42,6 +43,18 @@ export const GrantInputSchema = z
   });
 export type GrantInput = z.infer<typeof GrantInputSchema>;
 
+/** The mobile number WeCom and DingTalk robots mention a member by. */
+export const StaffMobileSchema = PhoneSchema;
+/** A Feishu user's open_id ("ou_" and hex), how Feishu bots mention them. */
+export const FeishuOpenIdSchema = z.string().trim().regex(/^ou_[A-Za-z0-9]{1,64}$/, 'a Feishu open_id: "ou_" followed by letters and digits');
+
+/** How chat robots mention a member; null clears one. */
+export const MentionHandlesSchema = z
+  .object({ mobile: StaffMobileSchema.nullable(), feishu_open_id: FeishuOpenIdSchema.nullable() })
+  .partial()
+  .strict();
+export type MentionHandles = z.input<typeof MentionHandlesSchema>;
+
 export const NewStaffSchema = z
   .object({
     login: LoginSchema,
@@ -49,6 +62,8 @@ export const NewStaffSchema = z
     /** null: no password sign-in (an integration account that uses API tokens). */
     password: PasswordSchema.nullable(),
     grants: z.array(GrantInputSchema).min(1, 'give at least one role').max(100),
+    mobile: StaffMobileSchema.nullable().default(null),
+    feishu_open_id: FeishuOpenIdSchema.nullable().default(null),
   })
   .refine((staff) => staff.password === null || staff.password.toLowerCase() !== staff.login, {
     message: 'the password must not be the login',

@@ -11,7 +11,7 @@ import { auditStaffChange, callerManagesGrant, requireManagedStaff, type StaffRe
 import { hashPassword } from './password-hash.js';
 import { SessionRepository } from './session-repository.js';
 import { SignInThrottleRepository } from './sign-in-throttle-repository.js';
-import { FirstAdminSchema, NewStaffSchema, PasswordSchema, type FirstAdmin, type GrantInput, type NewStaff } from './staff-schemas.js';
+import { FirstAdminSchema, MentionHandlesSchema, NewStaffSchema, PasswordSchema, type FirstAdmin, type GrantInput, type MentionHandles, type NewStaff } from './staff-schemas.js';
 import { StaffRepository, type StaffMember, type StoredGrant } from './staff-repository.js';
 
 /**
@@ -53,7 +53,18 @@ export class StaffService {
     const passwordHash = staff.password === null ? null : await hashPassword(staff.password, this.policy.passwordParams);
     return this.db.transaction(async (tx) => {
       await this.checkBuildings(tx, staff.grants);
-      return this.insert(tx, caller, { login: staff.login, displayName: staff.display_name, passwordHash }, staff.grants.map(storedGrant));
+      return this.insert(tx, caller, { login: staff.login, displayName: staff.display_name, passwordHash, mobile: staff.mobile, feishuOpenId: staff.feishu_open_id }, staff.grants.map(storedGrant));
+    });
+  }
+
+  /** Sets how chat robots mention the member (mobile, Feishu open_id); what is left out stays, null clears. */
+  async setMentionHandles(caller: Caller, ref: StaffRef, input: MentionHandles): Promise<StaffMember> {
+    const handles = parseInput(MentionHandlesSchema, input, 'staff');
+    return this.db.transaction(async (tx) => {
+      const member = await requireManagedStaff(this.staff, tx, caller, ref);
+      await this.staff.setMentionHandles(tx, member.id, { mobile: handles.mobile, feishuOpenId: handles.feishu_open_id });
+      await auditStaffChange(this.audit, tx, caller, this.clock.now(), member, 'mention_handles_set', { fields: Object.keys(handles) });
+      return { ...member, mobile: handles.mobile === undefined ? member.mobile : handles.mobile, feishuOpenId: handles.feishu_open_id === undefined ? member.feishuOpenId : handles.feishu_open_id };
     });
   }
 
@@ -106,7 +117,7 @@ export class StaffService {
   private async insert(
     tx: SqlExecutor,
     caller: Caller,
-    account: { login: string; displayName: string; passwordHash: string | null },
+    account: { login: string; displayName: string; passwordHash: string | null; mobile?: string | null; feishuOpenId?: string | null },
     grants: readonly StoredGrant[],
   ): Promise<StaffMember> {
     const now = this.clock.now();
@@ -115,7 +126,7 @@ export class StaffService {
       throw new AppError('conflict', 'login_taken', `the login ${account.login} is taken`, { fields: [{ path: 'login', message: 'taken' }] });
     }
     for (const grant of grants) await this.staff.addGrant(tx, id, grant, now, actorLabel(caller));
-    const member: StaffMember = { id, login: account.login, displayName: account.displayName, hasPassword: account.passwordHash !== null, disabledAt: null, grants: [...grants] };
+    const member: StaffMember = { id, login: account.login, displayName: account.displayName, mobile: account.mobile ?? null, feishuOpenId: account.feishuOpenId ?? null, hasPassword: account.passwordHash !== null, disabledAt: null, grants: [...grants] };
     await auditStaffChange(this.audit, tx, caller, now, member, 'staff_added', { roles: grants.map((g) => g.role) });
     return member;
   }

@@ -81,6 +81,11 @@ export const CloudConfigSchema = z
         port: z.number().int().min(0).max(65535).default(DEFAULT_API_PORT),
       })
       .default({ host: '127.0.0.1', port: DEFAULT_API_PORT }),
+    /**
+     * The console's address as staff reach it (behind the TLS reverse proxy), for the link in every
+     * notification: https://care.example.com. Without it, links point at the API's own address.
+     */
+    public_url: z.url({ protocol: /^https?$/, message: 'an http:// or https:// URL' }).optional(),
     /** Estates and their gateways, registered (upserted) at start. */
     registry: z.object({ estates: z.array(EstateEntrySchema).default([]) }).default({ estates: [] }),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -11,9 +11,10 @@ import { deadlineTimers, type DeadlineTimer, type TimerChain } from './deadline-
 import { chainRuns, firstTimer, timersAfter } from './escalation-steps.js';
 import type { DispatchPeople } from './dispatch-people.js';
 import type { NotificationSink } from './notification-sink.js';
+import type { NotificationPurpose } from '../notifications/notification-purpose.js';
 
 /** What each chain's escalation says to people. */
-const OVERDUE_PURPOSE: Readonly<Record<EscalationChainName, string>> = {
+const OVERDUE_PURPOSE: Readonly<Record<EscalationChainName, NotificationPurpose>> = {
   ack: 'ack_overdue',
   on_site: 'on_site_overdue',
   follow_up: 'follow_up_overdue',
@@ -198,7 +199,7 @@ export class WorkOrderDesk {
     if (before.type === 'device_offline' && before.subjectKind === 'gateway' && !isFinished(before) && isFinished(after)) await this.releaseHeldBehind(tx, after, at);
   }
 
-  private async tell(tx: SqlExecutor, ticket: Ticket, purpose: string, chain: string | null, staffIds: string[], audience: string, at: number): Promise<void> {
+  private async tell(tx: SqlExecutor, ticket: Ticket, purpose: NotificationPurpose, chain: string | null, staffIds: string[], audience: string, at: number): Promise<void> {
     if (staffIds.length === 0) return;
     await this.options.notifications.enqueue(tx, {
       estateId: ticket.estateId,

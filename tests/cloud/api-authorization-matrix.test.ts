@@ -16,6 +16,8 @@ import { buildTestApi } from '../support/test-api.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { alertItem, BASE_TIME, uniqueSlug } from '../support/wire-fixtures.js';
 import { bearer, staffToken } from '../support/staff-tokens.js';
+import { insertDeadLetter } from '../support/notification-fixtures.js';
+import type { Notifications } from '../../cloud/notifications/build-notifications.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
 const ESTATES = { own: 'estate-a', other: 'estate-b' } as const;
@@ -38,6 +40,10 @@ interface Subject {
   staff_id: string;
   /** An API token of another such housekeeper. */
   token_id: string;
+  /** A notification channel of the estate (the log). */
+  channel_id: string;
+  /** A dead letter of the estate's delivery log. */
+  delivery_id: string;
 }
 
 /** How the matrix calls one route, and what it answers a caller it lets through. */
@@ -117,6 +123,14 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /api/v1/api-tokens': {},
   'DELETE /api/v1/api-tokens/:token_id': { status: 204 },
   'GET /api/v1/estates/:estate_id/audit': {},
+  'PATCH /api/v1/staff/:staff_id': { body: () => ({ mobile: '13800001111', feishu_open_id: 'ou_0123abcd' }) },
+  'GET /api/v1/estates/:estate_id/notification-channels': {},
+  'POST /api/v1/estates/:estate_id/notification-channels': { body: () => ({ kind: 'log', name: 'Console log' }), status: 201 },
+  'PATCH /api/v1/estates/:estate_id/notification-channels/:channel_id': { body: () => ({ name: 'Renamed', language: 'en' }) },
+  'DELETE /api/v1/estates/:estate_id/notification-channels/:channel_id': { status: 204 },
+  'POST /api/v1/estates/:estate_id/notification-channels/:channel_id/test': {},
+  'GET /api/v1/estates/:estate_id/notifications/deliveries': { query: '?status=dead' },
+  'POST /api/v1/estates/:estate_id/notifications/deliveries/:delivery_id/retry': {},
   'GET /healthz': {},
   'GET /metrics': {},
 };
@@ -135,6 +149,7 @@ describe('authorization matrix over the route table', () => {
   let estates: EstateService;
   let staff: StaffService;
   let apiTokens: ApiTokenService;
+  let notifications: Notifications;
   let operator: Caller;
   const clock = new ManualClock(BASE_TIME + 30_000);
   const tokens = new Map<Who, { authorization: string }>();
@@ -147,7 +162,7 @@ describe('authorization matrix over the route table', () => {
   beforeAll(async () => {
     opened = await pglite.open();
     const api = await buildTestApi(opened.db, clock);
-    ({ app, tickets, households, estates } = api);
+    ({ app, tickets, households, estates, notifications } = api);
     staff = new StaffService(opened.db, clock);
     apiTokens = new ApiTokenService(opened.db, clock);
     for (const estate of Object.values(ESTATES)) {
@@ -179,7 +194,7 @@ describe('authorization matrix over the route table', () => {
     const names = (param: string) => route.url.includes(`:${param}`);
     const unitId = uniqueSlug('hh');
     await estates.addUnit(operator, estateId, { id: unitId, building_id: 'b1', label: unitId });
-    const subject: Subject = { estate_id: estateId, id: '', unit_id: unitId, contact_id: '', part_id: '', version: 0, device_id: uniqueSlug('dev'), staff_id: '', token_id: '' };
+    const subject: Subject = { estate_id: estateId, id: '', unit_id: unitId, contact_id: '', part_id: '', version: 0, device_id: uniqueSlug('dev'), staff_id: '', token_id: '', channel_id: '', delivery_id: '' };
     if (route.url.startsWith('/api/v1/gateways/:id')) subject.id = `gw-${estateId}`;
     if (route.url.startsWith('/api/v1/tickets/:id')) {
       const { ticket } = await tickets.handleAlert(
@@ -189,6 +204,8 @@ describe('authorization matrix over the route table', () => {
       subject.id = ticket.id;
     }
     if (names('staff_id')) subject.staff_id = await housekeeperIn(estateId);
+    if (names('channel_id')) subject.channel_id = (await notifications.channels.create(operator, estateId, { kind: 'log', name: 'Console log' })).channel.id;
+    if (names('delivery_id')) subject.delivery_id = await insertDeadLetter(opened.db, estateId, clock.now());
     if (names('token_id')) subject.token_id = (await apiTokens.issue(operator, { id: await housekeeperIn(estateId) }, { name: 'integration' })).summary.id;
     if (names('unit_id')) {
       const key = { estateId, unitId };
@@ -203,7 +220,7 @@ describe('authorization matrix over the route table', () => {
       // A new consent is recorded once the one in force is withdrawn.
       if (route.url.endsWith('/consent')) subject.version = (await households.withdrawConsent(supervisor, key, subject.version, { withdrawn_at: '2026-11-15T09:00:00.000Z' })).version;
     }
-    if (estateId === ESTATES.other) for (const id of [subject.id, subject.unit_id, subject.contact_id, subject.part_id, subject.staff_id, subject.token_id]) if (id) foreignIds.add(id);
+    if (estateId === ESTATES.other) for (const id of [subject.id, subject.unit_id, subject.contact_id, subject.part_id, subject.staff_id, subject.token_id, subject.channel_id, subject.delivery_id]) if (id) foreignIds.add(id);
     return subject;
   }
 

@@ -23,6 +23,7 @@ import { EstateService } from '../../cloud/estates/estate-service.js';
 import { StaffService } from '../../cloud/access/staff-service.js';
 import { ApiTokenService } from '../../cloud/access/api-token-service.js';
 import { AuditService } from '../../cloud/audit/audit-service.js';
+import { buildNotifications, type Notifications } from '../../cloud/notifications/build-notifications.js';
 import { adminToken, bearer, supervisorToken } from '../support/staff-tokens.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
@@ -33,6 +34,7 @@ describe('HTTP API /api/v1/tickets', () => {
   let app: FastifyInstance;
   let service: TicketService;
   let dispatch: DispatchModule;
+  let notifications: Notifications;
   let gatewayConfigs: AppDependencies['gatewayConfigs'];
   let registry: RegistryRepository;
   /** Bearer headers of a supervisor (tickets, gateways) and an admin (gateway rules config) of api-estate. */
@@ -59,7 +61,8 @@ describe('HTTP API /api/v1/tickets', () => {
     await registry.upsertEstate({ id: 'api-estate', name: 'API Gardens' });
     await registry.upsertGateway({ id: 'gw-api', estateId: 'api-estate', name: 'API gateway' });
     const ticketRepository = new SqlTicketRepository(opened.db);
-    dispatch = buildDispatch(opened.db, ticketRepository, { enqueue: async () => false, cancelChain: async () => 0 }, clock, silentLogger());
+    notifications = buildNotifications(opened.db, { publicUrl: 'https://care.example.com' }, clock, silentLogger());
+    dispatch = buildDispatch(opened.db, ticketRepository, notifications.queue, clock, silentLogger());
     service = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
     const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, publisher, clock, silentLogger());
     gatewayConfigs = { service: configs, reported: registry };
@@ -84,6 +87,7 @@ describe('HTTP API /api/v1/tickets', () => {
       estates: new EstateService(opened.db, clock),
       staff: { accounts: new StaffService(opened.db, clock), apiTokens: new ApiTokenService(opened.db, clock) },
       audit: new AuditService(opened.db),
+      notifications: notifications.channels,
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),

@@ -19,6 +19,7 @@ import { EstateService } from '../../cloud/estates/estate-service.js';
 import { StaffService } from '../../cloud/access/staff-service.js';
 import { ApiTokenService } from '../../cloud/access/api-token-service.js';
 import { AuditService } from '../../cloud/audit/audit-service.js';
+import { buildNotifications, type Notifications } from '../../cloud/notifications/build-notifications.js';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -28,6 +29,8 @@ export interface TestApi {
   estates: EstateService;
   configs: GatewayConfigService;
   gatewayCredentials: GatewayCredentialService;
+  /** The notification queue and dispatcher behind the API's notification routes (channels send for real). */
+  notifications: Notifications;
   /** Every retained config the cloud published, topic and payload, oldest first. */
   published: Array<{ topic: string; payload: string }>;
 }
@@ -39,8 +42,9 @@ export interface TestApi {
 export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: AccessPolicy = DEFAULT_ACCESS_POLICY): Promise<TestApi> {
   const registry = new RegistryRepository(db);
   const published: Array<{ topic: string; payload: string }> = [];
+  const notifications = buildNotifications(db, { publicUrl: 'https://care.example.com' }, clock, silentLogger());
   const ticketRepository = new SqlTicketRepository(db);
-  const dispatch = buildDispatch(db, ticketRepository, { enqueue: async () => false, cancelChain: async () => 0 }, clock, silentLogger());
+  const dispatch = buildDispatch(db, ticketRepository, notifications.queue, clock, silentLogger());
   const tickets = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
   const households = new HouseholdService(db, clock);
   const gatewayCredentials = new GatewayCredentialService(db, clock);
@@ -57,9 +61,10 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     estates,
     staff: { accounts: new StaffService(db, clock, policy), apiTokens: new ApiTokenService(db, clock, policy) },
     audit: new AuditService(db),
+    notifications: notifications.channels,
     health: { database: async () => true, telemetry: async () => true, broker: () => true },
     metrics: new CloudMetrics(),
     logger: silentLogger(),
   });
-  return { app, registry, tickets, households, estates, configs, gatewayCredentials, published };
+  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, published };
 }

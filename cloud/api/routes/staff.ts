@@ -13,7 +13,7 @@ import { ErrorBodySchema } from '../error-body.js';
 import { signedInCaller } from '../auth/authentication.js';
 import { AnyBody } from '../any-body.js';
 
-export type StaffDesk = Pick<StaffService, 'addStaff' | 'list' | 'resetPassword' | 'revokeSessions' | 'disable'>;
+export type StaffDesk = Pick<StaffService, 'addStaff' | 'list' | 'resetPassword' | 'revokeSessions' | 'disable' | 'setMentionHandles'>;
 
 export const StaffParams = z.object({ staff_id: z.uuid({ message: 'a staff id is a UUID' }) });
 
@@ -21,6 +21,10 @@ const StaffViewSchema = z.object({
   id: z.string(),
   login: z.string(),
   display_name: z.string(),
+  /** How WeCom and DingTalk robots mention them. */
+  mobile: z.string().nullable(),
+  /** How Feishu bots mention them. */
+  feishu_open_id: z.string().nullable(),
   /** False for an account that signs in only with API tokens (an integration). */
   has_password: z.boolean(),
   disabled_at: z.iso.datetime().nullable(),
@@ -36,6 +40,8 @@ function staffView(caller: Caller, member: StaffMember): z.infer<typeof StaffVie
     id: member.id,
     login: member.login,
     display_name: member.displayName,
+    mobile: member.mobile,
+    feishu_open_id: member.feishuOpenId,
     has_password: member.hasPassword,
     disabled_at: isoOrNull(member.disabledAt),
     roles: member.grants
@@ -95,6 +101,23 @@ export const staffRoutes =
         const generated = 'password' in request.body ? null : generatedPassword();
         const member = await desk.addStaff(caller, (generated === null ? request.body : { ...request.body, password: generated }) as never);
         return reply.code(201).send({ staff: staffView(caller, member), generated_password: generated });
+      },
+    );
+
+    app.patch(
+      '/staff/:staff_id',
+      {
+        config: { access: { permission: 'staff.manage' } },
+        schema: {
+          summary: 'Set how chat robots mention the member (mobile for WeCom and DingTalk, feishu_open_id for Feishu); what is left out stays, null clears',
+          params: StaffParams,
+          body: AnyBody,
+          response: { 200: StaffViewSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const caller = signedInCaller(request);
+        return staffView(caller, await desk.setMentionHandles(caller, { id: request.params.staff_id }, request.body as never));
       },
     );
 
