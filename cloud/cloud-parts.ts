@@ -53,7 +53,7 @@ export interface CloudParts extends Component {
 /** Builds the cloud over an opened database; nothing is acquired until start(). */
 export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: CloudPartsOptions): CloudParts {
   const { clock, metrics, logger } = options;
-  const platform = buildCloudPlatform(db, config, logger);
+  const platform = buildCloudPlatform(db, config, clock, logger);
   const { registry, telemetry, connection } = platform;
   const notifications = buildNotifications(db, { publicUrl: config.public_url ?? `http://${config.api.host}:${config.api.port}` }, clock, logger);
   const ticketRepository = new SqlTicketRepository(db);

@@ -8,12 +8,14 @@ export const DEFAULT_EMBEDDED_BROKER_PORT = 18830;
 export const DEFAULT_API_PORT = 8470;
 export const DEFAULT_PGLITE_DIR = '.estatecare/cloud/db';
 /**
- * Share group of the ingest subscriptions: none by default. With "$share/{group}/..." several cloud
- * instances split one broker's load, but Mosquitto 2.0 does not queue shared-subscription messages
- * for a member that is away: what gateways send while the ingest session is being restored (a broker
- * restart, an ingest restart with no other member online) is acknowledged to them and lost
- * (tests/faults/broker-outage.test.ts shows it). Set a group only with two or more ingest instances
- * always subscribed, or a broker that queues for absent shared members.
+ * Share group of the ingest subscriptions: none by default, for one cloud instance with a persistent
+ * session (the broker queues for it while it restarts). With a group ("$share/{group}/..."), every
+ * cloud instance that names it is one member of the group and the broker splits the gateways'
+ * messages between the members connected. Each member has a clean session (Mosquitto 2.0 deals a
+ * persistent member that is away its turn of the messages and queues them for it) and a last will
+ * that is a new cloud presence, so when a member dies the gateways send again at once what it had
+ * not answered, to the members still there; when no member is connected the gateways keep
+ * everything until one subscribes and announces itself (README "Scaling out").
  */
 export const DEFAULT_SHARE_GROUP = null;
 
@@ -28,8 +30,13 @@ const ExternalBrokerSchema = z.object({
   url: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// or mqtts:// URL'),
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
+  /**
+   * Unique per cloud instance: a second connection under the same id closes the first
+   * [MQTT-3.1.4-2]. Mosquitto as deployed (use_username_as_clientid) takes the username as the
+   * client id, so there each instance needs an account of its own.
+   */
   client_id: z.string().min(1).default('estatecare-cloud-ingest'),
-  /** Omit to subscribe without a share group (a broker without $share support). */
+  /** Omit to subscribe without a share group (one instance, or a broker without $share support). */
   share_group: z.string().regex(/^[A-Za-z0-9_-]+$/).nullable().default(DEFAULT_SHARE_GROUP),
 });
 

@@ -1,18 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CLOUD_PRESENCE_TOPIC,
-  SCHEMA_VERSION,
-  UPLINK_CHANNELS,
-  subscriptionFor,
-  toWireTime,
-  type CloudPresence,
-} from '../../shared/contract/index.js';
-import { newId } from '../../shared/ids.js';
+import { UPLINK_CHANNELS, subscriptionFor } from '../../shared/contract/index.js';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import type { CloudMqttConnection, DetachHandler } from '../platform/cloud-mqtt-connection.js';
+import { CLOUD_PRESENCE_PUBLISH_OPTIONS, newCloudPresence } from '../platform/cloud-presence-message.js';
 import { senderOf, type MessageRouter, type RouteOutcome } from './message-router.js';
 import { RECEIPT_PUBLISH_OPTIONS, ReceiptPublisher, receiptFor } from './receipt-publisher.js';
 import { describeDataError, storeRefusesData, storeUnavailable } from './store-failure.js';
@@ -47,6 +40,9 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
  * Each time it has subscribed (at start, and after a reconnect on which the broker had lost its
  * session) it publishes its presence with a new session id (shared/contract/cloud-presence.ts), so
  * gateways send again at once what the broker may have dropped before the subscription was back.
+ * With a share group several instances split the gateways' messages; when one leaves the group
+ * (killed, or stopped) its connection's departure, another new presence, has the gateways send
+ * again what it had been dealt, now to the members still there (cloud-mqtt-connection.ts).
  */
 export class IngestService implements Component {
   readonly name = 'ingest';
@@ -76,7 +72,11 @@ export class IngestService implements Component {
     });
   }
 
-  /** Stops taking messages (the broker keeps what comes next for the session) and sends the receipts gathered. */
+  /**
+   * Stops taking messages and sends the receipts gathered. What comes next is held unacknowledged
+   * by the connection: a persistent session gets it again, a share group member's departure at the
+   * connection's stop has the gateways send it again.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.detach?.();
@@ -92,9 +92,9 @@ export class IngestService implements Component {
 
   /** Once subscribed: a new presence, so gateways send again what the broker may have dropped before. */
   private async announcePresence(): Promise<void> {
-    const presence: CloudPresence = { schema_version: SCHEMA_VERSION, session_id: newId(), since: toWireTime(this.clock.now()) };
+    const presence = newCloudPresence(this.clock);
     try {
-      await this.connection.publish(CLOUD_PRESENCE_TOPIC, JSON.stringify(presence), { qos: 1, retain: true });
+      await this.connection.publish(presence.topic, presence.payload, CLOUD_PRESENCE_PUBLISH_OPTIONS);
     } catch (error) {
       // Gateways then resend after their receipt timeout, as before presence existed.
       this.logger.warn({ err: error }, 'announcing the cloud presence failed');

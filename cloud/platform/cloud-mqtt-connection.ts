@@ -1,7 +1,8 @@
-import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { AppError } from './app-error.js';
+import { CLOUD_PRESENCE_PUBLISH_OPTIONS, type CloudMqttMessage } from './cloud-presence-message.js';
 import { topicMatchesFilter } from './mqtt-topic-filter.js';
 
 /** How the cloud's service account reaches the cloud broker. */
@@ -9,9 +10,23 @@ export interface CloudMqttSettings {
   url: string;
   username?: string;
   password?: string;
-  /** The broker keeps the persistent session under this id. */
+  /** The broker keeps the session under this id (Mosquitto as deployed uses the username instead). */
   clientId: string;
+  /**
+   * Absent: a persistent session, for the one cloud instance of a broker. Present: this instance is
+   * one member of a $share group, and its session is clean. The broker then deals the group's
+   * messages only to members connected (a persistent member that is away keeps being dealt its turn,
+   * and what it is dealt waits in its queue until it comes back), and forgets what it had sent this
+   * member unacknowledged when the member goes. departure() is the message that makes the senders
+   * send that again: the broker publishes it as the member's last will when the connection ends
+   * without a DISCONNECT [MQTT-3.1.2-8] (a crash, a kill, a lost network), and stop() publishes one
+   * itself before its DISCONNECT, which discards the will [MQTT-3.1.2-10].
+   */
+  departure?: () => CloudMqttMessage;
 }
+
+/** Longest a clean stop waits for the broker to confirm the unsubscribe and the departure message. */
+const DEPARTURE_TIMEOUT_MS = 5_000;
 
 /** What the cloud subscribes to, and who handles what arrives on it. */
 export interface MqttSubscription {
@@ -41,9 +56,11 @@ interface HeldMessage {
 /**
  * The cloud's one MQTT connection to the cloud broker, under its service account: ingest
  * subscribes through it, gateway configs and receipts go out through it. The session is persistent
- * (clean: false): while the cloud is away the broker queues what arrives for its subscriptions, and a
- * reconnect that finds the session kept gets the queue with nothing to renew. A reconnect on which
- * the broker had lost the session subscribes again, then tells each subscription.
+ * (clean: false) for a lone instance: while the cloud is away the broker queues what arrives for its
+ * subscriptions, and a reconnect that finds the session kept gets the queue with nothing to renew.
+ * A member of a share group has a clean session and a departure message instead (CloudMqttSettings).
+ * A reconnect on which the broker had no session (always, for a clean one) subscribes again, then
+ * tells each subscription.
  *
  * A message that arrives before any handler claims its topic (the broker delivers a kept session's
  * queue right after CONNACK, before the module that subscribes has started) is held, not
@@ -58,6 +75,8 @@ export class CloudMqttConnection implements Component {
   private readonly subscriptions = new Set<MqttSubscription>();
   private readonly reconnectListeners = new Set<() => void>();
   private held: HeldMessage[] = [];
+  /** Every filter subscribed at the broker, for a clean stop to unsubscribe. */
+  private readonly brokerFilters = new Set<string>();
   private stopping = false;
 
   /** settings is read at start: the embedded broker knows its port only once it listens. */
@@ -73,18 +92,22 @@ export class CloudMqttConnection implements Component {
   async start(): Promise<void> {
     this.stopping = false;
     const settings = this.settings();
+    const departure = settings.departure;
     const client = mqtt.connect(settings.url, {
       clientId: settings.clientId,
       username: settings.username,
       password: settings.password,
-      // A persistent session: messages published while the cloud is away wait in the broker for it.
-      clean: false,
+      // Persistent for a lone instance: messages published while the cloud is away wait in the broker for it.
+      clean: departure !== undefined,
       protocolVersion: 4,
       reconnectPeriod: 1_000,
       manualConnect: true,
       // renewSubscriptions() subscribes again on a reconnect without a session, and knows when they are in place.
       resubscribe: false,
+      ...(departure ? { will: lastWill(departure()) } : {}),
     });
+    // A new will before every reconnect: each departure must be news to the gateways.
+    if (departure) client.on('reconnect', () => (client.options.will = lastWill(departure())));
     client.handleMessage = (packet, done) => {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       this.dispatch({ topic: packet.topic, payload, done });
@@ -156,8 +179,36 @@ export class CloudMqttConnection implements Component {
     this.client = null;
     this.subscriptions.clear();
     this.releaseHeld();
-    // Not forced: the DISCONNECT goes after the PUBACKs of what is in flight, so the session stays.
+    const departure = this.settings().departure;
+    if (client && departure) await this.depart(client, departure);
+    // Not forced: the DISCONNECT goes after the PUBACKs of what is in flight, so a persistent session stays.
     if (client) await client.endAsync();
+  }
+
+  /**
+   * A clean stop of a share group member: unsubscribes, so the broker deals the group's messages to
+   * the other members from now on, then publishes the departure message, so that what this member
+   * was dealt and did not acknowledge (lost with its clean session) is sent again to the others.
+   * Bounded: a broker that does not answer gets the DISCONNECT anyway, and its will is lost with
+   * the DISCONNECT; gateways then send again after their receipt timeout.
+   */
+  private async depart(client: MqttClient, departure: () => CloudMqttMessage): Promise<void> {
+    if (!client.connected) return;
+    const filters = [...this.brokerFilters];
+    this.brokerFilters.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), DEPARTURE_TIMEOUT_MS)));
+    const departed = (async () => {
+      if (filters.length > 0) await client.unsubscribeAsync(filters);
+      const message = departure();
+      await client.publishAsync(message.topic, message.payload, CLOUD_PRESENCE_PUBLISH_OPTIONS);
+      return 'departed' as const;
+    })().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'announcing the departure from the share group failed');
+      return 'failed' as const;
+    });
+    if ((await Promise.race([departed, timedOut])) === 'timeout') this.logger.warn('the broker did not confirm the departure from the share group in time');
+    clearTimeout(timer);
   }
 
   private dispatch(message: HeldMessage): void {
@@ -182,6 +233,7 @@ export class CloudMqttConnection implements Component {
 
   private async subscribeAtBroker(client: MqttClient, subscription: MqttSubscription): Promise<void> {
     await client.subscribeAsync([...subscription.filters], { qos: 1 });
+    subscription.filters.forEach((filter) => this.brokerFilters.add(filter));
     this.logger.info({ filters: subscription.filters }, 'subscribed on the cloud broker');
     await subscription.subscribed?.();
   }
@@ -197,6 +249,10 @@ export class CloudMqttConnection implements Component {
     if (!this.client) throw brokerUnavailable();
     return this.client;
   }
+}
+
+function lastWill(message: CloudMqttMessage): NonNullable<IClientOptions['will']> {
+  return { topic: message.topic, payload: Buffer.from(message.payload), ...CLOUD_PRESENCE_PUBLISH_OPTIONS };
 }
 
 function brokerUnavailable(cause?: unknown): AppError {

@@ -10,7 +10,9 @@ import { seedRegistry } from '../registry/seed-registry.js';
 import { GatewayLoginCheck } from '../registry/gateway-login-check.js';
 import { createTelemetryStore } from '../telemetry/create-telemetry-store.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
+import type { Clock } from '../../shared/time/clock.js';
 import { CloudMqttConnection, type CloudMqttSettings } from './cloud-mqtt-connection.js';
+import { newCloudPresence } from './cloud-presence-message.js';
 
 /** What every module of the cloud stands on: its stores, its broker, its one MQTT connection. */
 export interface CloudPlatform {
@@ -28,10 +30,10 @@ export interface CloudPlatform {
 }
 
 /** The platform over an opened database; nothing else is acquired before its components start. */
-export function buildCloudPlatform(db: SqlDatabase, config: CloudConfig, logger: Logger): CloudPlatform {
+export function buildCloudPlatform(db: SqlDatabase, config: CloudConfig, clock: Clock, logger: Logger): CloudPlatform {
   const registry = new RegistryRepository(db);
   const telemetry = createTelemetryStore(config.telemetry, db);
-  const { broker, serviceAccount } = brokerOf(config.broker, new GatewayLoginCheck(db, registry), logger);
+  const { broker, serviceAccount } = brokerOf(config.broker, new GatewayLoginCheck(db, registry), clock, logger);
   const connection = new CloudMqttConnection(serviceAccount, logger.child({ component: 'cloud-mqtt' }));
   return {
     db,
@@ -53,15 +55,18 @@ export function buildCloudPlatform(db: SqlDatabase, config: CloudConfig, logger:
  * The embedded broker when configured, and how the cloud's service account logs in: on the embedded
  * broker with the password it made for this start, under a client id of this start (it keeps no
  * session across a restart); on an external broker with the configured login and client id, under
- * which the broker keeps the persistent session.
+ * which the broker keeps the persistent session, or, with a share group, as one member of the group
+ * whose departure is a new cloud presence (gateways then send again what it left unanswered).
  */
 function brokerOf(
   config: CloudConfig['broker'],
   gatewayLogins: GatewayLoginCheck,
+  clock: Clock,
   logger: Logger,
 ): { broker: EmbeddedCloudBroker | null; serviceAccount: () => CloudMqttSettings } {
   if (!config.embedded) {
     const account: CloudMqttSettings = { url: config.url, username: config.username, password: config.password, clientId: config.client_id };
+    if (config.share_group !== null) account.departure = () => newCloudPresence(clock);
     return { broker: null, serviceAccount: () => account };
   }
   const broker = new EmbeddedCloudBroker({ host: config.host, port: config.port }, gatewayLogins, logger.child({ component: 'cloud-broker' }));

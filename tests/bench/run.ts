@@ -10,6 +10,7 @@ import { benchRules } from './rules.bench.js';
 import { benchOutbox } from './outbox.bench.js';
 import { benchUplinkDrain } from './uplink-drain.bench.js';
 import { benchPoisonedIngest } from './poisoned-ingest.bench.js';
+import { benchFailover } from './failover.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'modbus-polling': benchModbusPolling,
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   outbox: benchOutbox,
   'uplink-drain': benchUplinkDrain,
   'poisoned-ingest': benchPoisonedIngest,
+  failover: benchFailover,
 };
 
 const only = process.argv.slice(2);

@@ -45,6 +45,12 @@ export interface MosquittoOptions {
    * readable by Mosquitto's own user) instead of a password file made from `users` and the shipped ACL.
    */
   files?: { passwordFile: string; aclFile: string };
+  /**
+   * More cloud service accounts (each also needs its password in `users`), each given the shipped
+   * ACL's rules of the cloud's account: cloud instances in a share group each log in with an account
+   * of their own, since use_username_as_clientid makes the username the client id.
+   */
+  cloudAccounts?: string[];
 }
 
 export const OBSERVER = { username: 'estatecare-test-observer', password: 'pw-test-observer' } as const;
@@ -69,7 +75,9 @@ export async function startMosquitto(users: Record<string, string>, options: Mos
       execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
     }
     const observerRules = options.observer ? `\n# Test observer (tests/support/mosquitto.ts)\nuser ${OBSERVER.username}\ntopic read estatecare/v1/gw/#\n` : '';
-    writeFileSync(aclFile, `${readFileSync(DEPLOY_ACL, 'utf8')}${observerRules}`);
+    const shippedAcl = readFileSync(DEPLOY_ACL, 'utf8');
+    const cloudRules = (options.cloudAccounts ?? []).map((account) => `\n# Cloud instance account (tests/support/mosquitto.ts)\n${cloudAccountRules(shippedAcl, account)}`).join('');
+    writeFileSync(aclFile, `${shippedAcl}${observerRules}${cloudRules}`);
   }
   const conf = readFileSync(DEPLOY_CONF, 'utf8')
     .replace(/^password_file .*$/m, `password_file ${passwordFile}`)
@@ -145,6 +153,13 @@ function logLine(child: ChildProcess, pattern: RegExp): Promise<void> {
     child.stderr?.on('data', onData);
     child.once('exit', onExit);
   });
+}
+
+/** The shipped ACL's block of the cloud's account (its user line to the next blank line), for another username. */
+function cloudAccountRules(shippedAcl: string, username: string): string {
+  const block = shippedAcl.match(/^user estatecare-cloud\n(?:.+\n)+/m);
+  if (!block) throw new Error('the shipped ACL has no block for the estatecare-cloud account');
+  return block[0].replace(/^user .*$/m, `user ${username}`);
 }
 
 function assertInstalled(): void {
