@@ -29,7 +29,7 @@ export interface DispatchModule {
 export function buildDispatch(db: SqlDatabase, repository: TicketRepository, notifications: NotificationSink, clock: Clock, logger: Logger): DispatchModule {
   const roster = new RosterRepository(db);
   const policies = new DispatchPolicyRepository(db);
-  const desk = new WorkOrderDesk({ repository, people: new DispatchPeople(roster), notifications, policyFor: (estateId) => policies.effective(estateId), clock, logger });
+  const desk = new WorkOrderDesk({ repository, people: new DispatchPeople(roster), notifications, policyFor: (estateId, tx) => policies.effective(estateId, tx), clock, logger });
   const worker = new DeadlineWorker(db, desk, clock, logger);
   return {
     roster,

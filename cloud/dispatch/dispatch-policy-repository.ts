@@ -1,4 +1,4 @@
-import type { SqlDatabase } from '../db/sql-database.js';
+import type { SqlDatabase, SqlExecutor } from '../db/sql-database.js';
 import { epochMs, timestampParam, jsonParam } from '../db/sql-values.js';
 import { AppError } from '../platform/app-error.js';
 import type { EstateTicketPolicy } from '../tickets/ticket-policy.js';
@@ -24,16 +24,17 @@ interface PolicyRow {
 export class DispatchPolicyRepository {
   constructor(private readonly db: SqlDatabase) {}
 
-  async get(estateId: string): Promise<StoredDispatchPolicy> {
-    const { rows } = await this.db.query<PolicyRow>('SELECT version, policy, updated_at, updated_by FROM dispatch_policies WHERE estate_id = $1', [estateId]);
+  /** `executor`: the caller's transaction when it holds one (PGlite has one connection: never use the database from inside a transaction). */
+  async get(estateId: string, executor: SqlExecutor = this.db): Promise<StoredDispatchPolicy> {
+    const { rows } = await executor.query<PolicyRow>('SELECT version, policy, updated_at, updated_by FROM dispatch_policies WHERE estate_id = $1', [estateId]);
     const row = rows[0];
     if (!row) return { estateId, version: 0, changes: {}, updatedAt: null, updatedBy: null };
     return { estateId, version: row.version, changes: DispatchPolicyChangesSchema.parse(row.policy), updatedAt: epochMs(row.updated_at), updatedBy: row.updated_by };
   }
 
   /** The policy a ticket opened now in the estate follows. */
-  async effective(estateId: string): Promise<EstateTicketPolicy> {
-    const stored = await this.get(estateId);
+  async effective(estateId: string, executor: SqlExecutor = this.db): Promise<EstateTicketPolicy> {
+    const stored = await this.get(estateId, executor);
     return estatePolicyOf(stored.version, stored.changes);
   }
 

@@ -35,7 +35,7 @@ export interface WorkOrderDeskOptions {
   people: DispatchPeople;
   notifications: NotificationSink;
   /** The policy in force in an estate (for who a category goes to; the chains come from the ticket). */
-  policyFor(estateId: string): Promise<EstateTicketPolicy>;
+  policyFor(estateId: string, tx: SqlExecutor): Promise<EstateTicketPolicy>;
   clock: Clock;
   logger: Logger;
 }
@@ -92,7 +92,7 @@ export class WorkOrderDesk {
         audit: [{ actor: 'system', action: 'pooled', details: { until: new Date(pooledUntil).toISOString() } }],
       });
       await deadlineTimers.schedule(tx, { ticketId: ticket.id, chain: 'pool', baseAt: pooledUntil, step: 0, round: 0, dueAt: pooledUntil });
-      const policy = (await this.options.policyFor(ticket.estateId)).categories[ticket.type];
+      const policy = (await this.options.policyFor(ticket.estateId, tx)).categories[ticket.type];
       const { assigneeIds } = await this.options.people.assignmentFor(tx, pooled, policy.assignTo, [], at);
       await this.tell(tx, pooled, 'ticket_pooled', null, assigneeIds, 'pool', at);
       await this.startClocks(tx, pooled);
@@ -104,7 +104,7 @@ export class WorkOrderDesk {
 
   /** Gives the ticket to the roster's people now, and tells them. */
   private async assign(tx: SqlExecutor, ticket: Ticket, at: number, how: { afterPool: boolean; redispatch?: boolean }): Promise<Ticket> {
-    const policy = (await this.options.policyFor(ticket.estateId)).categories[ticket.type];
+    const policy = (await this.options.policyFor(ticket.estateId, tx)).categories[ticket.type];
     const assignment = await this.options.people.assignmentFor(tx, ticket, policy.assignTo, policy.inform, at);
     if (assignment.assigneeIds.length === 0) {
       this.options.logger.warn({ ticketId: ticket.id, estateId: ticket.estateId }, 'nobody to dispatch the ticket to: no one on duty and no supervisor or estate manager');
@@ -234,7 +234,8 @@ export class WorkOrderDesk {
         patch: { heldBehind: null },
         audit: [{ actor: 'system', action: 'released', details: { gateway_ticket_id: gatewayTicket.id } }],
       });
-      await deadlineTimers.schedule(tx, { ticketId: released.id, chain: 'dispatch', baseAt: at, step: 0, round: 0, dueAt: at });
+      // Step 1: the dispatch timer of the opening (step 0) may share this instant.
+      await deadlineTimers.schedule(tx, { ticketId: released.id, chain: 'dispatch', baseAt: at, step: 1, round: 0, dueAt: at });
     }
   }
 

@@ -78,8 +78,9 @@ export class SqlTicketRepository implements TicketRepository {
       const followUp = planClearedBeforeAnyoneActed(changed, change.at);
       if (!followUp) return changed;
       const after = await writeChange(tx, changed, change.at, followUp.change);
-      await around?.(tx, changed, after, followUp.effects);
-      return after;
+      if (!around) return after;
+      await around(tx, changed, after, followUp.effects);
+      return lockTicket(tx, after.id);
     });
   }
 
@@ -125,8 +126,10 @@ export class SqlTicketRepository implements TicketRepository {
       const planned = planWorkOrderAction(ticket, action, at);
       if (!planned) return ticket;
       const after = await writeChange(tx, ticket, at, planned.change);
-      await around?.(tx, ticket, after, planned.effects);
-      return after;
+      if (!around) return after;
+      await around(tx, ticket, after, planned.effects);
+      // What went around may have changed the ticket again (a hand-back's redispatch).
+      return lockTicket(tx, id);
     });
   }
 
