@@ -25,6 +25,7 @@ import { estateDeviceRoutes } from './routes/estate-devices.js';
 import { staffRoutes, type StaffDesk } from './routes/staff.js';
 import { apiTokenRoutes, type ApiTokenDesk } from './routes/api-tokens.js';
 import { auditRoutes, type AuditDesk } from './routes/audit.js';
+import { kpiRoutes, type KpiDesk } from './routes/kpis.js';
 import { installSecurityHeaders } from './security-headers.js';
 import type { GatewayConfigService } from '../config-delivery/gateway-config-service.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
@@ -44,6 +45,8 @@ export interface AppDependencies {
   /** Staff accounts and their API tokens, as administrators manage them. */
   staff: { accounts: StaffDesk; apiTokens: ApiTokenDesk };
   audit: AuditDesk;
+  /** Work-order KPIs per estate; the route is left out of an API built without them. */
+  kpis?: KpiDesk;
   health: HealthProbes;
   metrics: CloudMetrics;
   logger: Logger;
@@ -91,6 +94,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(staffRoutes(deps.staff.accounts), { prefix: '/api/v1' });
   await app.register(apiTokenRoutes(deps.staff.apiTokens), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps.audit), { prefix: '/api/v1' });
+  if (deps.kpis) await app.register(kpiRoutes(deps.kpis), { prefix: '/api/v1' });
   await app.register(healthRoutes(deps.health));
   await app.register(metricsRoutes(deps.metrics.registry));
   return app;

@@ -117,6 +117,7 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /api/v1/api-tokens': {},
   'DELETE /api/v1/api-tokens/:token_id': { status: 204 },
   'GET /api/v1/estates/:estate_id/audit': {},
+  'GET /api/v1/estates/:estate_id/kpis': { query: '?from=2026-11-01&to=2026-11-07&bucket=day' },
   'GET /healthz': {},
   'GET /metrics': {},
 };

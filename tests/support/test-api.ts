@@ -19,6 +19,8 @@ import { EstateService } from '../../cloud/estates/estate-service.js';
 import { StaffService } from '../../cloud/access/staff-service.js';
 import { ApiTokenService } from '../../cloud/access/api-token-service.js';
 import { AuditService } from '../../cloud/audit/audit-service.js';
+import { KpiService } from '../../cloud/kpis/kpi-service.js';
+import { NO_DELIVERY_RATE } from '../../cloud/kpis/notification-delivery-rate.js';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -57,6 +59,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     estates,
     staff: { accounts: new StaffService(db, clock, policy), apiTokens: new ApiTokenService(db, clock, policy) },
     audit: new AuditService(db),
+    kpis: new KpiService(db, clock, NO_DELIVERY_RATE),
     health: { database: async () => true, telemetry: async () => true, broker: () => true },
     metrics: new CloudMetrics(),
     logger: silentLogger(),
