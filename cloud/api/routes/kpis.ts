@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AlertCategorySchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
-import { demand } from '../../access/access-scope.js';
-import { notFound } from '../../platform/app-error.js';
+import { demand, requireEstate } from '../../access/access-scope.js';
 import { daysBetween, isCalendarDate } from '../../platform/local-calendar.js';
 import type { KpiService } from '../../kpis/kpi-service.js';
 import { CLOSURE_TARGET, type DurationSpread, type KpiFigures, type Share } from '../../kpis/kpi-figures.js';
@@ -102,7 +101,7 @@ export const kpiRoutes =
       async (request) => {
         const caller = signedInCaller(request);
         const estateId = request.params.estate_id;
-        if (!caller.grants.some((grant) => grant.estateId === estateId)) throw notFound('estate', estateId);
+        requireEstate(caller, estateId);
         demand(caller, 'kpi.read', { estateId });
         const { from, to, category, bucket } = request.query;
         const report = await desk.report({ estateId, from, to, category: category ?? null, bucket });
