@@ -13,6 +13,7 @@ import { GatewayCredentialService } from './registry/gateway-credential-service.
 import { SqlTicketRepository } from './tickets/sql-ticket-repository.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { buildDispatch } from './dispatch/dispatch-module.js';
+import { buildKpis } from './kpis/build-kpis.js';
 
 import type { Ticket } from './tickets/ticket.js';
 import { GatewayConfigRepository } from './config-delivery/gateway-config-repository.js';
@@ -70,6 +71,21 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const householdConfigs = new HouseholdConfigDelivery(db, households, gatewayConfigs, logger.child({ component: 'household-configs' }));
 
 
+  const kpis = buildKpis(db, clock, logger.child({ component: 'kpis' }), (tx, digest) =>
+    notifications.queue.enqueue(tx, {
+      estateId: digest.estateId,
+      ticketId: null,
+      purpose: 'daily_digest',
+      chain: null,
+      step: 0,
+      recipientStaffIds: digest.recipientStaffIds,
+      audience: 'supervisor',
+      sendAt: clock.now(),
+      dedupeKey: `daily_digest:${digest.estateId}:${digest.day}`,
+      details: { text_zh: digest.text.zh, text_en: digest.text.en },
+    }),
+  );
+
   const ingestLogger = logger.child({ component: 'ingest' });
   const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
   const ingest = new IngestService(
@@ -94,6 +110,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
       estates: new EstateService(db, clock),
       staff: { accounts: new StaffService(db, clock), apiTokens: new ApiTokenService(db, clock) },
       audit: new AuditService(db),
+      kpis: kpis.service,
       notifications: notifications.channels,
       health: {
         database: () => databaseAnswers(db),
@@ -109,7 +126,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   // The republisher starts after ingest has subscribed: until then a message the broker kept for the
   // cloud's session waits unacknowledged on the connection, and MQTT.js reads nothing after it (a
   // config's PUBACK included) until it is handled.
-  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, notifications.component, dispatch.worker, api], logger);
+  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, notifications.component, dispatch.worker, kpis.digestJob, api], logger);
   return {
     name: group.name,
     platform,

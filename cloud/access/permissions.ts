@@ -36,6 +36,8 @@ export const PERMISSIONS = [
   'dispatch.policy',
   /** Reassign (转派), approve or refuse a hold (挂起), force-close (强制闭单) a ticket. */
   'ticket.supervise',
+  /** The estate's work-order KPIs (SLA compliance, closure, follow-up, false alarms, escalations) and the daily digest. */
+  'kpi.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,8 +47,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   housekeeper: new Set(['estate.read', ...CARE_READERS]),
   facilities: new Set(['estate.read', 'gateway.read']),
   lift_contractor: new Set(['estate.read']),
-  supervisor: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol', 'dispatch.read', 'roster.manage', 'ticket.supervise']),
-  estate_manager: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol', 'audit.read', 'dispatch.read', 'roster.manage', 'dispatch.policy', 'ticket.supervise']),
+  supervisor: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol', 'dispatch.read', 'roster.manage', 'ticket.supervise', 'kpi.read']),
+  estate_manager: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol', 'audit.read', 'dispatch.read', 'roster.manage', 'dispatch.policy', 'ticket.supervise', 'kpi.read']),
   admin: new Set(['estate.read', 'estate.manage', 'staff.manage', 'gateway.read', 'gateway.config', 'audit.read', 'dispatch.read', 'roster.manage', 'dispatch.policy']),
 };
 

@@ -26,6 +26,7 @@ import { staffRoutes, type StaffDesk } from './routes/staff.js';
 import { apiTokenRoutes, type ApiTokenDesk } from './routes/api-tokens.js';
 import { auditRoutes, type AuditDesk } from './routes/audit.js';
 import { notificationChannelRoutes, type NotificationChannelDesk } from './routes/notification-channels.js';
+import { kpiRoutes, type KpiDesk } from './routes/kpis.js';
 import { installSecurityHeaders } from './security-headers.js';
 import type { GatewayConfigService } from '../config-delivery/gateway-config-service.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
@@ -47,6 +48,8 @@ export interface AppDependencies {
   audit: AuditDesk;
   /** An estate's notification channels and delivery log, as its administrators manage them. */
   notifications: NotificationChannelDesk;
+  /** Work-order KPIs per estate, for supervisors and estate managers. */
+  kpis: KpiDesk;
   health: HealthProbes;
   metrics: CloudMetrics;
   logger: Logger;
@@ -95,6 +98,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(apiTokenRoutes(deps.staff.apiTokens), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps.audit), { prefix: '/api/v1' });
   await app.register(notificationChannelRoutes(deps.notifications), { prefix: '/api/v1' });
+  await app.register(kpiRoutes(deps.kpis), { prefix: '/api/v1' });
   await app.register(healthRoutes(deps.health));
   await app.register(metricsRoutes(deps.metrics.registry));
   return app;

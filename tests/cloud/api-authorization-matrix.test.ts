@@ -13,6 +13,8 @@ import { ROLES, type Role } from '../../cloud/access/roles.js';
 import { roleMay, TICKET_TYPES_OF_ROLE } from '../../cloud/access/permissions.js';
 import { RulesConfigSchema } from '../../shared/contract/index.js';
 import { buildTestApi } from '../support/test-api.js';
+import { RosterRepository } from '../../cloud/dispatch/roster-repository.js';
+import { DispatchPolicyRepository } from '../../cloud/dispatch/dispatch-policy-repository.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { alertItem, BASE_TIME, uniqueSlug } from '../support/wire-fixtures.js';
 import { bearer, staffToken } from '../support/staff-tokens.js';
@@ -44,6 +46,8 @@ interface Subject {
   channel_id: string;
   /** A dead letter of the estate's delivery log. */
   delivery_id: string;
+  /** A night shift of a housekeeper on the roster. */
+  shift_id: string;
 }
 
 /** How the matrix calls one route, and what it answers a caller it lets through. */
@@ -131,6 +135,25 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /api/v1/estates/:estate_id/notification-channels/:channel_id/test': {},
   'GET /api/v1/estates/:estate_id/notifications/deliveries': { query: '?status=dead' },
   'POST /api/v1/estates/:estate_id/notifications/deliveries/:delivery_id/retry': {},
+  'GET /api/v1/estates/:estate_id/kpis': { query: '?from=2026-11-01&to=2026-11-07&bucket=day' },
+  // Work-order actions on a fresh care visit nobody has been given yet: those its state does not allow answer 409.
+  'POST /api/v1/tickets/:id/grab': { status: 409 },
+  'POST /api/v1/tickets/:id/false-alarm': { body: () => ({ note: 'resident at home' }) },
+  'POST /api/v1/tickets/:id/hand-back': { body: () => ({ reason: 'busy' }), status: 409 },
+  'POST /api/v1/tickets/:id/hold': { body: () => ({ reason: 'waiting for parts', until: '2027-01-01T00:00:00.000Z' }), status: 409 },
+  'POST /api/v1/tickets/:id/hold/approve': { status: 409 },
+  'POST /api/v1/tickets/:id/hold/refuse': { body: () => ({}), status: 409 },
+  'POST /api/v1/tickets/:id/reassign': { body: (subject) => ({ to: [subject.staff_id], reason: 'nearer' }) },
+  'POST /api/v1/tickets/:id/follow-up': { body: () => ({ outcome: 'reached' }), status: 409 },
+  'POST /api/v1/tickets/:id/close': { body: () => ({ reason: 'duplicate' }) },
+  'GET /api/v1/estates/:estate_id/duty-shifts': {},
+  'POST /api/v1/estates/:estate_id/duty-shifts': {
+    body: (subject) => ({ staff_id: subject.staff_id, role: 'housekeeper', weekdays: [1, 2, 3, 4, 5], starts_at: '22:00', ends_at: '06:00' }),
+    status: 201,
+  },
+  'DELETE /api/v1/estates/:estate_id/duty-shifts/:shift_id': { status: 204 },
+  'GET /api/v1/estates/:estate_id/dispatch-policy': {},
+  'PUT /api/v1/estates/:estate_id/dispatch-policy': { body: () => ({ lift_entrapment: { on_site_within_minutes: 15 } }) },
   'GET /healthz': {},
   'GET /metrics': {},
 };
@@ -194,7 +217,7 @@ describe('authorization matrix over the route table', () => {
     const names = (param: string) => route.url.includes(`:${param}`);
     const unitId = uniqueSlug('hh');
     await estates.addUnit(operator, estateId, { id: unitId, building_id: 'b1', label: unitId });
-    const subject: Subject = { estate_id: estateId, id: '', unit_id: unitId, contact_id: '', part_id: '', version: 0, device_id: uniqueSlug('dev'), staff_id: '', token_id: '', channel_id: '', delivery_id: '' };
+    const subject: Subject = { estate_id: estateId, id: '', unit_id: unitId, contact_id: '', part_id: '', version: 0, device_id: uniqueSlug('dev'), staff_id: '', token_id: '', channel_id: '', delivery_id: '', shift_id: '' };
     if (route.url.startsWith('/api/v1/gateways/:id')) subject.id = `gw-${estateId}`;
     if (route.url.startsWith('/api/v1/tickets/:id')) {
       const { ticket } = await tickets.handleAlert(
@@ -203,7 +226,14 @@ describe('authorization matrix over the route table', () => {
       );
       subject.id = ticket.id;
     }
-    if (names('staff_id')) subject.staff_id = await housekeeperIn(estateId);
+    // A reassignment, a shift and a staff route each name a housekeeper of the estate.
+    if (names('staff_id') || route.url.includes('duty-shifts') || route.url.endsWith('/reassign')) subject.staff_id = await housekeeperIn(estateId);
+    if (names('shift_id')) {
+      const shift = { staff_id: subject.staff_id, role: 'housekeeper' as const, building_ids: null, weekdays: [6], starts_at: '08:00', ends_at: '20:00' };
+      subject.shift_id = (await new RosterRepository(opened.db).add(estateId, shift, 'test', clock.now())).id;
+    }
+    // The dispatch policy is changed against the version stored now.
+    if (route.url.endsWith('/dispatch-policy')) subject.version = (await new DispatchPolicyRepository(opened.db).get(estateId)).version;
     if (names('channel_id')) subject.channel_id = (await notifications.channels.create(operator, estateId, { kind: 'log', name: 'Console log' })).channel.id;
     if (names('delivery_id')) subject.delivery_id = await insertDeadLetter(opened.db, estateId, clock.now());
     if (names('token_id')) subject.token_id = (await apiTokens.issue(operator, { id: await housekeeperIn(estateId) }, { name: 'integration' })).summary.id;
@@ -262,7 +292,7 @@ describe('authorization matrix over the route table', () => {
         const body = routeCase.body?.(subject);
         const headers = {
           ...(who === 'signed_out' ? {} : tokens.get(who)),
-          ...(subject.version ? { 'if-match': `"${subject.version}"` } : {}),
+          ...(subject.version || route.url.endsWith('/dispatch-policy') ? { 'if-match': `"${subject.version}"` } : {}),
         };
         const response = await app.inject({ method: route.method as 'GET', url, headers, ...(body === undefined ? {} : { payload: body as object }) });
         requests += 1;

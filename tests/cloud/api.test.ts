@@ -9,6 +9,8 @@ import { GatewayCredentialService } from '../../cloud/registry/gateway-credentia
 import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
 import { TicketService } from '../../cloud/tickets/ticket-service.js';
 import { buildDispatch, type DispatchModule } from '../../cloud/dispatch/dispatch-module.js';
+import { KpiService } from '../../cloud/kpis/kpi-service.js';
+import { notificationDeliveryRate } from '../../cloud/kpis/notification-delivery-rate.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { GatewayConfigRepository } from '../../cloud/config-delivery/gateway-config-repository.js';
 import { GatewayConfigService, type RetainedPublisher } from '../../cloud/config-delivery/gateway-config-service.js';
@@ -87,6 +89,7 @@ describe('HTTP API /api/v1/tickets', () => {
       estates: new EstateService(opened.db, clock),
       staff: { accounts: new StaffService(opened.db, clock), apiTokens: new ApiTokenService(opened.db, clock) },
       audit: new AuditService(opened.db),
+      kpis: new KpiService(opened.db, clock, notificationDeliveryRate),
       notifications: notifications.channels,
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),

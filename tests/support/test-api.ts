@@ -20,6 +20,8 @@ import { StaffService } from '../../cloud/access/staff-service.js';
 import { ApiTokenService } from '../../cloud/access/api-token-service.js';
 import { AuditService } from '../../cloud/audit/audit-service.js';
 import { buildNotifications, type Notifications } from '../../cloud/notifications/build-notifications.js';
+import { KpiService } from '../../cloud/kpis/kpi-service.js';
+import { notificationDeliveryRate } from '../../cloud/kpis/notification-delivery-rate.js';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -62,6 +64,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     staff: { accounts: new StaffService(db, clock, policy), apiTokens: new ApiTokenService(db, clock, policy) },
     audit: new AuditService(db),
     notifications: notifications.channels,
+    kpis: new KpiService(db, clock, notificationDeliveryRate),
     health: { database: async () => true, telemetry: async () => true, broker: () => true },
     metrics: new CloudMetrics(),
     logger: silentLogger(),

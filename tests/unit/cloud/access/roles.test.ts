@@ -21,6 +21,7 @@ describe('roles and permissions', () => {
     expect(careReaders).toEqual(['housekeeper', 'supervisor', 'estate_manager']);
     expect(ROLES.filter((role) => roleMay(role, 'household.enrol'))).toEqual(['supervisor', 'estate_manager']);
     expect(ROLES.filter((role) => roleMay(role, 'staff.manage'))).toEqual(['admin']);
+    expect(ROLES.filter((role) => roleMay(role, 'kpi.read'))).toEqual(['supervisor', 'estate_manager']);
     for (const role of ROLES) expect(roleMay(role, 'estate.read')).toBe(true);
     expect(PERMISSIONS.filter((p) => !ROLES.some((role) => roleMay(role, p)))).toEqual([]);
   });

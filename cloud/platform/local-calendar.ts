@@ -1,0 +1,61 @@
+/**
+ * Calendar dates as an estate's wall clock shows them, as ISO 8601 calendar dates ("2026-11-03").
+ * Date arithmetic is on the calendar alone (no time zone): a day after 2026-03-31 is 2026-04-01
+ * whatever the zone's offset does that night.
+ */
+
+/** A local calendar date and minute of the day (0 ... 1439). */
+export interface LocalDateTime {
+  date: string;
+  minuteOfDay: number;
+}
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The estate's local date and minute at epochMs, through the IANA zone (daylight saving included). */
+export function localDateTime(epochMs: number, timeZone: string): LocalDateTime {
+  const parts = formatterFor(timeZone).formatToParts(new Date(epochMs));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return { date: `${part('year')}-${part('month')}-${part('day')}`, minuteOfDay: Number(part('hour')) * 60 + Number(part('minute')) };
+}
+
+/** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not one). */
+export function isCalendarDate(text: string): boolean {
+  const match = DATE_PATTERN.exec(text);
+  if (!match) return false;
+  const [, year, month, day] = match.map(Number) as [number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function utcMidnight(date: string): number {
+  if (!isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date}`);
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+/** The date `days` days after `date` (before it when negative). */
+export function addDays(date: string, days: number): string {
+  return new Date(utcMidnight(date) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (0 for the same date, negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
+}
+
+/** The Monday of the ISO week (ISO 8601: weeks start on Monday) holding the date. */
+export function mondayOf(date: string): string {
+  const weekday = (new Date(utcMidnight(date)).getUTCDay() + 6) % 7; // Monday 0 ... Sunday 6
+  return addDays(date, -weekday);
+}
