@@ -18,8 +18,11 @@ import { alertItem } from '../support/wire-fixtures.js';
 
 export const ESTATE = 'sunrise';
 export const PUBLIC_URL = 'https://care.example.com';
-/** Short, so a test of a request that never answers takes a fraction of a second. */
-export const TEST_SEND_TIMEOUT_MS = 300;
+/**
+ * Long enough for a local receiver to answer twenty requests at once on a busy 2-core machine (a
+ * request that times out is retried, and counted twice by the receiver).
+ */
+export const TEST_SEND_TIMEOUT_MS = 5_000;
 
 /**
  * An estate with a building, a unit, a lift and a gateway; a housekeeper with a mobile and a Feishu
@@ -38,8 +41,8 @@ export interface NotificationWorld {
   deviceOffline(deviceId: string): Promise<Ticket>;
   /** Enqueues in its own transaction, due now unless sendAt is given. */
   enqueue(n: Partial<QueuedNotification> & { ticketId: string | null }): Promise<boolean>;
-  /** Another dispatcher over the same database (a second cloud instance). */
-  secondInstance(): Notifications;
+  /** Another dispatcher over the same database (a second cloud instance), optionally with its own send timeout. */
+  secondInstance(sendTimeoutMs?: number): Notifications;
 }
 
 export async function notificationWorld(db: SqlDatabase, clock: Clock, logger: Logger = silentLogger()): Promise<NotificationWorld> {
@@ -63,7 +66,7 @@ export async function notificationWorld(db: SqlDatabase, clock: Clock, logger: L
   });
   const admin = await staff.addStaff(operator, { login: 'li.admin', display_name: '李管理员', password: null, grants: [{ estate_id: ESTATE, role: 'admin' }], mobile: '13900002222' });
   const tickets = new TicketService(new SqlTicketRepository(db), { clock });
-  const build = () => buildNotifications(db, { publicUrl: PUBLIC_URL, sendTimeoutMs: TEST_SEND_TIMEOUT_MS }, clock, logger);
+  const build = (sendTimeoutMs = TEST_SEND_TIMEOUT_MS) => buildNotifications(db, { publicUrl: PUBLIC_URL, sendTimeoutMs }, clock, logger);
   const notifications = build();
   const open = async (category: AlertCategory, subject: { kind: 'unit' | 'device'; id: string }) =>
     (await tickets.handleAlert({ gatewayId: 'gw-sunrise', estateId: ESTATE, receivedAt: clock.now() }, alertItem({ category, rule: category, subject, at: clock.now() - 60_000 }))).ticket;
@@ -92,7 +95,7 @@ export async function notificationWorld(db: SqlDatabase, clock: Clock, logger: L
           ...n,
         }),
       ),
-    secondInstance: build,
+    secondInstance: (sendTimeoutMs) => build(sendTimeoutMs),
   };
 }
 

@@ -189,7 +189,13 @@ describe('robot channels against a receiver playing the vendor', () => {
   it('a receiver that does not answer in time is a timeout, retried; the attempt is recorded either way', async () => {
     await world.addChannel({ kind: 'wecom', name: 'Slow robot', url: receiver.url('/cgi-bin/webhook/send?key=slow') });
     receiver.answer(() => 'hang');
-    expect((await sendCareVisit()).attempted).toBe(1);
+    // An instance with a short timeout, so the test waits a fraction of a second for the abort.
+    const impatient = world.secondInstance(300);
+    const ticket = await world.careVisit();
+    await world.enqueue({ ticketId: ticket.id });
+    const hung = receiver.nextRequest();
+    expect(await impatient.dispatcher.runDue()).toBe(1);
+    await hung;
     expect(await deliveryStatuses(opened.db)).toEqual({ retrying: 1 });
     expect(await attempts()).toEqual([{ http_status: null, answer_code: null, classification: 'timeout', error: 'no answer within 300 ms', channel_kind: 'wecom' }]);
     receiver.answer(() => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } }));
