@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ManualClock } from '../../shared/time/clock.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { BASE_TIME } from '../support/wire-fixtures.js';
-import { GROUPING_WINDOW_MS, MAX_ATTEMPTS, retryDelayMs } from '../../cloud/notifications/delivery-policy.js';
+import { GROUPING_WINDOW_MS, MAX_ATTEMPTS, retryDelayMs, SEND_LEASE_MS } from '../../cloud/notifications/delivery-policy.js';
+import { claimDueDeliveries } from '../../cloud/notifications/delivery-claims.js';
+import { completeDelivery } from '../../cloud/notifications/delivery-completion.js';
 import { releaseDueNotifications } from '../../cloud/notifications/delivery-release.js';
 import type { Ticket } from '../../cloud/tickets/ticket.js';
 import { deliveryStatuses, notificationWorld, type NotificationWorld } from './notification-context.js';
@@ -64,6 +66,45 @@ describe('the notification dispatcher on PostgreSQL', () => {
       { status: 'cancelled', cancelled_reason: 'acknowledged' },
       { status: 'cancelled', cancelled_reason: 'resolved' },
     ]);
+  });
+
+  it('skips a delivery whose notification a cancel holds, and never sends it once the cancel commits', async () => {
+    await webhook('/raced');
+    const ticket = await world.careVisit();
+    await world.enqueue({ ticketId: ticket.id, dedupeKey: 'raced' });
+    expect(await releaseDueNotifications(opened.db, clock.now())).toBe(1);
+    await opened.db.transaction(async (tx) => {
+      expect(await world.notifications.queue.cancelChain(tx, ticket.id, 'ack', 'acknowledged')).toBe(1);
+      // The acknowledgement has not committed: a dispatcher running now skips the locked rows.
+      expect(await world.notifications.dispatcher.runDue()).toBe(0);
+    });
+    expect(await world.notifications.dispatcher.runDue()).toBe(0);
+    expect(receiver.requests).toHaveLength(0);
+    expect(await deliveryStatuses(opened.db)).toEqual({ cancelled: 1 });
+  });
+
+  it('sends again a delivery whose instance died mid-send, once its lease has lapsed', async () => {
+    await webhook('/orphan');
+    const ticket = await world.careVisit();
+    await world.enqueue({ ticketId: ticket.id, dedupeKey: 'orphan' });
+    await releaseDueNotifications(opened.db, clock.now());
+    // An instance claims it and dies before the request.
+    const [orphan] = await claimDueDeliveries(opened.db, clock.now(), 10);
+    expect(orphan).toBeDefined();
+    const second = world.secondInstance();
+    clock.advance(SEND_LEASE_MS - 1);
+    expect(await second.dispatcher.runDue()).toBe(0);
+    clock.advance(1);
+    expect(await second.dispatcher.runDue()).toBe(1);
+    expect(requestsTo('/orphan')).toHaveLength(1);
+    const attemptsMade = (await opened.db.query<{ classification: string; error: string | null }>('SELECT classification, error FROM notification_attempts ORDER BY id')).rows;
+    expect(attemptsMade).toEqual([
+      { classification: 'network', error: 'the sending instance stopped before the answer' },
+      { classification: 'ok', error: null },
+    ]);
+    // The dead instance's late answer changes nothing: its claim is gone.
+    expect(await completeDelivery(opened.db, orphan!, { classification: 'ok', httpStatus: 200, answerCode: null, error: null, retryAfterMs: null }, 1, clock.now(), async () => {})).toBeNull();
+    expect(await deliveryStatuses(opened.db)).toEqual({ sent: 1 });
   });
 
   it('retries with back-off until MAX_ATTEMPTS, then the dead letter warns the admins on the other channels and the log, and a dead warning warns nobody', async () => {
