@@ -47,5 +47,3 @@ export const ChannelChangeSchema = z
   .partial()
   .strict();
 export type ChannelChange = z.input<typeof ChannelChangeSchema>;
-
-export { checkSecret };

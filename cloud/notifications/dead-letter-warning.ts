@@ -34,7 +34,8 @@ export function deadLetterWarning(queue: NotificationQueue, now: () => number): 
       recipientStaffIds: await estateAdmins(tx, delivery.estateId),
       audience: 'admin',
       sendAt: at,
-      dedupeKey: `dead_letter:${delivery.deliveryId}:${at}`,
+      // queuedAt is reset when a dead letter is re-queued by hand: each death of it warns once.
+      dedupeKey: `dead_letter:${delivery.deliveryId}:${delivery.queuedAt}`,
       details: {
         delivery_id: delivery.deliveryId,
         channel_id: delivery.target.id,

@@ -149,8 +149,8 @@ async function rateWindowFreeAt(tx: SqlExecutor, channelId: string, kind: Channe
       [channelId, timestampParam(now - window.windowMs), window.limit],
     );
     if (rows.length < window.limit) continue;
-    // The oldest of the last `limit` requests leaves the window first.
-    const free = epochMs(rows[rows.length - 1]!.at) + window.windowMs + 1;
+    // The oldest of the last `limit` requests leaves the window first (counted while at > now - windowMs).
+    const free = epochMs(rows[rows.length - 1]!.at) + window.windowMs;
     freeAt = Math.max(freeAt ?? 0, free);
   }
   return freeAt;

@@ -121,7 +121,9 @@ export class NotificationChannelService {
     });
     const report = await this.dispatcher.sendNow(deliveryId);
     if (!report) {
-      throw new AppError('rate_limited', 'channel_rate_limited', 'the channel is at its rate limit; the test message goes out when it frees up', { details: { delivery_id: deliveryId } });
+      throw new AppError('rate_limited', 'channel_busy', 'the channel is at its rate limit (or the test is already being sent); the test message goes out when it can: see the delivery log', {
+        details: { delivery_id: deliveryId },
+      });
     }
     return report;
   }
