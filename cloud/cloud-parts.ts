@@ -14,6 +14,7 @@ import { SqlTicketRepository } from './tickets/sql-ticket-repository.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { buildDispatch } from './dispatch/dispatch-module.js';
 import { buildKpis } from './kpis/build-kpis.js';
+import { channelSenders } from './notifications/channels/channel-senders.js';
 
 import type { Ticket } from './tickets/ticket.js';
 import { GatewayConfigRepository } from './config-delivery/gateway-config-repository.js';
@@ -34,6 +35,8 @@ export interface CloudPartsOptions {
   logger: Logger;
   /** Called once per ticket opened, after it is stored. */
   onTicketOpened(ticket: Ticket): void;
+  /** Where the log notification channel writes; the logger when omitted. */
+  notificationLog?: Logger;
 }
 
 /**
@@ -56,9 +59,17 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const { clock, metrics, logger } = options;
   const platform = buildCloudPlatform(db, config, clock, logger);
   const { registry, telemetry, connection } = platform;
-  const notifications = buildNotifications(db, { publicUrl: config.public_url ?? `http://${config.api.host}:${config.api.port}` }, clock, logger);
+  const notifications = buildNotifications(
+    db,
+    {
+      publicUrl: config.public_url ?? `http://${config.api.host}:${config.api.port}`,
+      ...(options.notificationLog ? { senders: channelSenders(options.notificationLog) } : {}),
+    },
+    clock,
+    logger,
+  );
   const ticketRepository = new SqlTicketRepository(db);
-  const dispatch = buildDispatch(db, ticketRepository, notifications.queue, clock, logger.child({ component: 'dispatch' }));
+  const dispatch = buildDispatch(db, ticketRepository, { queue: notifications.queue, wake: () => notifications.dispatcher.wake() }, clock, logger.child({ component: 'dispatch' }));
   const tickets = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
   tickets.onTicketOpened((ticket) => {
     dispatch.ticketOpened();

@@ -11,6 +11,8 @@ import { buildCloudParts, type CloudParts } from './cloud-parts.js';
 export interface CloudOptions {
   logger: Logger;
   clock?: Clock;
+  /** Where the log notification channel writes; the cloud's logger when omitted (the demo shows it in the terminal). */
+  notificationLog?: Logger;
 }
 
 /**
@@ -64,6 +66,7 @@ export class Cloud implements Component {
       clock: this.clock,
       metrics: this.metrics,
       logger: this.options.logger,
+      notificationLog: this.options.notificationLog,
       onTicketOpened: (ticket) => {
         this.metrics.ticketsOpened.inc({ type: ticket.type });
         for (const listener of this.ticketOpenedListeners) listener(ticket);

@@ -24,6 +24,8 @@ export class DeadlineWorker implements Component {
     private readonly desk: WorkOrderDesk,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Told after each fired timer commits: what it queued may be due now (the notification dispatcher's wake). */
+    private readonly afterCommit: () => void = () => {},
     private readonly pollMs: number = DEADLINE_POLL_MS,
   ) {}
 
@@ -76,6 +78,7 @@ export class DeadlineWorker implements Component {
         });
         if (!claimed) return fired;
         fired += 1;
+        this.afterCommit();
       } catch (error) {
         if (error instanceof TicketBusyError) return fired;
         throw error;

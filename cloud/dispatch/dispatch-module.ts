@@ -18,7 +18,7 @@ export interface DispatchModule {
   /** A Component: fires due timers on a poll, and at once when woken. */
   worker: DeadlineWorker;
   /** What the ticket service needs from dispatch: each estate's policy, and the work around each change. */
-  ticketOptions: Pick<TicketServiceOptions, 'policyFor' | 'aroundChange'>;
+  ticketOptions: Pick<TicketServiceOptions, 'policyFor' | 'aroundChange' | 'afterChange'>;
   /** For the ticket routes: who cannot be given a ticket. */
   staffWhoCannotTake(ticket: Pick<Ticket, 'estateId' | 'type'>, staffIds: readonly string[]): Promise<string[]>;
   /** Call when a ticket opened: its dispatch timer is due now. */
@@ -26,17 +26,28 @@ export interface DispatchModule {
 }
 
 /** Dispatch over the database: roster, policy, the desk that acts on tickets, and the worker that fires their timers. */
-export function buildDispatch(db: SqlDatabase, repository: TicketRepository, notifications: NotificationSink, clock: Clock, logger: Logger): DispatchModule {
+export function buildDispatch(
+  db: SqlDatabase,
+  repository: TicketRepository,
+  /** The queue dispatch enqueues on, and the wake of its dispatcher (told after each commit that queued something). */
+  notifications: { queue: NotificationSink; wake(): void },
+  clock: Clock,
+  logger: Logger,
+): DispatchModule {
   const roster = new RosterRepository(db);
   const policies = new DispatchPolicyRepository(db);
-  const desk = new WorkOrderDesk({ repository, people: new DispatchPeople(roster), notifications, policyFor: (estateId, tx) => policies.effective(estateId, tx), clock, logger });
-  const worker = new DeadlineWorker(db, desk, clock, logger);
+  const desk = new WorkOrderDesk({ repository, people: new DispatchPeople(roster), notifications: notifications.queue, policyFor: (estateId, tx) => policies.effective(estateId, tx), clock, logger });
+  const worker = new DeadlineWorker(db, desk, clock, logger, () => notifications.wake());
   return {
     roster,
     policies,
     desk,
     worker,
-    ticketOptions: { policyFor: (estateId) => policies.effective(estateId), aroundChange: (at) => desk.aroundChange(at) },
+    ticketOptions: {
+      policyFor: (estateId) => policies.effective(estateId),
+      aroundChange: (at) => desk.aroundChange(at),
+      afterChange: () => notifications.wake(),
+    },
     staffWhoCannotTake: (ticket, staffIds) => staffWhoCannotTake(db, ticket, staffIds),
     ticketOpened: () => worker.wake(),
   };

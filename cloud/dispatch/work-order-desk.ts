@@ -211,6 +211,8 @@ export class WorkOrderDesk {
       audience,
       sendAt: at,
       dedupeKey: `${ticket.id}:${purpose}:${at}:${staffIds.join(',')}`,
+      // A bus or gateway going down takes many devices at once: their tickets go out as one message.
+      groupKey: ticket.type === 'device_offline' && ticket.subjectKind === 'device' ? 'device_offline' : null,
     });
   }
 

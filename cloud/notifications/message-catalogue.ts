@@ -16,7 +16,7 @@ export interface MessageCatalogue {
   /** Between a label and its value. */
   colon: string;
   /** Labels of the lines, each followed by its value. */
-  label: { where: string; reason: string; since: string; ackBy: string; onSiteBy: string; details: string; recipients: string; channel: string; error: string; devices: string };
+  label: { where: string; reason: string; since: string; ackBy: string; onSiteBy: string; followUpBy: string; details: string; recipients: string; channel: string; error: string; devices: string };
   escalationStep(step: number, audience: string): string;
   devicesOffline(count: number): string;
   /** Joins a list of names. */
@@ -71,7 +71,7 @@ const zh: MessageCatalogue = {
   },
   priority: (priority) => priority,
   colon: '：',
-  label: { where: '地点', reason: '原因', since: '发生时间', ackBy: '接单期限', onSiteBy: '到场期限', details: '摘要', recipients: '通知', channel: '渠道', error: '错误', devices: '设备' },
+  label: { where: '地点', reason: '原因', since: '发生时间', ackBy: '接单期限', onSiteBy: '到场期限', followUpBy: '回访期限', details: '摘要', recipients: '通知', channel: '渠道', error: '错误', devices: '设备' },
   escalationStep: (step, audience) => `升级第${step}步：${audience}`,
   devicesOffline: (count) => `${count}台设备离线`,
   list: (items) => items.join('、'),
@@ -124,7 +124,7 @@ const en: MessageCatalogue = {
   },
   priority: (priority) => priority,
   colon: ': ',
-  label: { where: 'Where', reason: 'Why', since: 'Since', ackBy: 'Acknowledge by', onSiteBy: 'On site by', details: 'Summary', recipients: 'For', channel: 'Channel', error: 'Error', devices: 'Devices' },
+  label: { where: 'Where', reason: 'Why', since: 'Since', ackBy: 'Acknowledge by', onSiteBy: 'On site by', followUpBy: 'Follow-up call by', details: 'Summary', recipients: 'For', channel: 'Channel', error: 'Error', devices: 'Devices' },
   escalationStep: (step, audience) => `Escalation step ${step}: ${audience}`,
   devicesOffline: (count) => `${count} devices offline`,
   list: (items) => items.join(', '),

@@ -1,6 +1,6 @@
 import type { AlertCategory, Evidence, SubjectKind } from '../../shared/contract/index.js';
 import type { SqlExecutor } from '../db/sql-database.js';
-import { epochMs } from '../db/sql-values.js';
+import { epochMs, epochMsOrNull } from '../db/sql-values.js';
 import type { TicketPriority, TicketStatus } from '../tickets/ticket.js';
 import type { Mention } from './channels/channel.js';
 import { DEFAULT_TIME_ZONE } from './local-time.js';
@@ -34,11 +34,13 @@ interface TicketRow {
   raised_at: Date;
   ack_due_at: Date;
   on_site_due_at: Date;
+  follow_up_due_at: Date | null;
+  followed_up_at: Date | null;
   subject_kind: SubjectKind;
   subject_id: string;
 }
 
-const TICKET_COLUMNS = 'id, estate_id, type, priority, status, reason_zh, reason_en, evidence, raised_at, ack_due_at, on_site_due_at, subject_kind, subject_id';
+const TICKET_COLUMNS = 'id, estate_id, type, priority, status, reason_zh, reason_en, evidence, raised_at, ack_due_at, on_site_due_at, follow_up_due_at, followed_up_at, subject_kind, subject_id';
 
 /**
  * Reads what a delivery's message says, as it is now (so a message sent late or retried tells the
@@ -94,6 +96,8 @@ async function ticketFacts(tx: SqlExecutor, condition: string, params: unknown[]
       raisedAt: epochMs(ticket.raised_at),
       ackDueAt: epochMs(ticket.ack_due_at),
       onSiteDueAt: epochMs(ticket.on_site_due_at),
+      followUpDueAt: epochMsOrNull(ticket.follow_up_due_at),
+      followedUpAt: epochMsOrNull(ticket.followed_up_at),
       place: await placeOf(tx, ticket.estate_id, ticket.subject_kind, ticket.subject_id),
     });
   }

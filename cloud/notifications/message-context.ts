@@ -29,6 +29,9 @@ export interface TicketFacts {
   raisedAt: number;
   ackDueAt: number;
   onSiteDueAt: number;
+  /** The follow-up call (回访) due, once the ticket is resolved or its alert cleared first. */
+  followUpDueAt: number | null;
+  followedUpAt: number | null;
   place: PlaceFacts;
 }
 

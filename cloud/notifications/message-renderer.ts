@@ -61,6 +61,13 @@ export function renderMessage(context: MessageContext, options: RenderOptions): 
     );
   }
 
+  if (context.purpose === 'daily_digest') {
+    // The digest's words come whole from the KPI report (kpis/digest-renderer.ts), in both languages.
+    const text = String(context.details[options.language === 'zh' ? 'text_zh' : 'text_en'] ?? '');
+    const [title = bracket(words.purpose.daily_digest, options.language), ...lines] = text.split('\n');
+    return message(title, lines, `${base}/kpis`);
+  }
+
   if (context.group) {
     const tickets = context.group.tickets;
     const places = tickets.map((ticket) => placeWords(ticket.place, words));
@@ -104,8 +111,12 @@ function bracket(text: string, language: MessageLanguage): string {
 function deadlineLine(ticket: TicketFacts, words: MessageCatalogue, timeZone: string, language: MessageLanguage): string[] {
   const status = words.status[ticket.status];
   const withStatus = (label: string, at: number) => (language === 'zh' ? `${label}${words.colon}${localTime(at, timeZone)}（${status}）` : `${label}${words.colon}${localTime(at, timeZone)} (${status})`);
-  if (ticket.status === 'open') return [withStatus(words.label.ackBy, ticket.ackDueAt)];
-  if (ticket.status === 'acknowledged') return [withStatus(words.label.onSiteBy, ticket.onSiteDueAt)];
+  if (ticket.status === 'open' || ticket.status === 'assigned') return [withStatus(words.label.ackBy, ticket.ackDueAt)];
+  // On hold, the on-site deadline is the new due time the supervisor approved.
+  if (ticket.status === 'acknowledged' || ticket.status === 'on_hold') return [withStatus(words.label.onSiteBy, ticket.onSiteDueAt)];
+  if ((ticket.status === 'resolved' || ticket.status === 'followed_up') && ticket.followUpDueAt !== null && ticket.followedUpAt === null) {
+    return [withStatus(words.label.followUpBy, ticket.followUpDueAt)];
+  }
   return [];
 }
 

@@ -41,6 +41,8 @@ export interface TicketServiceOptions {
    * change calls for and queues its notifications (dispatch/work-order-desk.ts). None: the ticket row only.
    */
   aroundChange?: (at: number) => AroundChange;
+  /** Told after a staff action or an alert change commits (what it queued may be due now). */
+  afterChange?: () => void;
 }
 
 /**
@@ -103,6 +105,7 @@ export class TicketService {
       return opened;
     }
     const changed = await this.repository.applyAlertChange(change, this.options.aroundChange?.(now));
+    this.options.afterChange?.();
     return { ticket: changed ?? opened.ticket, created: false };
   }
 
@@ -125,9 +128,11 @@ export class TicketService {
   }
 
   /** A staff action now (work-order-actions.ts), with what it sets going around the ticket. */
-  act(id: string, action: WorkOrderAction): Promise<Ticket> {
+  async act(id: string, action: WorkOrderAction): Promise<Ticket> {
     const at = this.clock.now();
-    return this.repository.applyAction(id, action, at, this.options.aroundChange?.(at));
+    const ticket = await this.repository.applyAction(id, action, at, this.options.aroundChange?.(at));
+    this.options.afterChange?.();
+    return ticket;
   }
 
   acknowledge(id: string, by: string): Promise<Ticket> {

@@ -17,8 +17,11 @@ export interface DemoAccount {
 /** One account per kind of work the demo shows; all in the demo estate. */
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { login: 'demo.admin', name: 'Demo administrator', role: 'admin' },
+  { login: 'demo.manager', name: 'Demo estate manager 项目经理', role: 'estate_manager' },
   { login: 'demo.supervisor', name: 'Demo supervisor 主管', role: 'supervisor' },
   { login: 'demo.housekeeper', name: 'Demo housekeeper 管家', role: 'housekeeper' },
+  { login: 'demo.facilities', name: 'Demo facilities 工程维修', role: 'facilities' },
+  { login: 'demo.liftco', name: 'Demo lift contractor 电梯维保', role: 'lift_contractor' },
 ];
 
 /**

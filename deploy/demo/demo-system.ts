@@ -12,6 +12,7 @@ import { createEstateSimulator, type EstateSimulator, type SimulatedDevice } fro
 import { startModbusTcpMeterServer, type RunningMeterServer } from '../../edge/simulator/meters/modbus/modbus-meter-server.js';
 import { systemClock } from '../../shared/time/clock.js';
 import { DEMO_PASSWORD, seedDemoStaff } from './demo-staff.js';
+import { seedDemoDispatch } from './demo-dispatch.js';
 import { seedDemoEstateRecords } from './demo-estate-records.js';
 import { enrolDemoHousehold } from './demo-enrolment.js';
 
@@ -65,6 +66,8 @@ export interface DemoOptions {
   careQuietLimitMin: number;
   profilesDir: string;
   logger: Logger;
+  /** Where the log notification channel writes (the terminal). */
+  notificationLog?: Logger;
 }
 
 /**
@@ -104,6 +107,7 @@ export class DemoSystem implements Component {
     };
     this.cloud = new Cloud(validateConfig(CloudConfigSchema, cloudConfig, 'demo cloud config'), {
       logger: options.logger.child({ part: 'cloud' }),
+      ...(options.notificationLog ? { notificationLog: options.notificationLog } : {}),
     });
     const step = (what: string, component: Component): Component =>
       componentOf(component.name, async () => {
@@ -117,6 +121,11 @@ export class DemoSystem implements Component {
         step('the demo staff accounts (each password is hashed with scrypt, a second or so each)', {
           name: 'demo-staff',
           start: () => seedDemoStaff(this.cloud.database, systemClock, DEMO_ESTATE_ID),
+          stop: async () => {},
+        }),
+        step('the duty roster (everyone on a 24-hour shift) and the demo dispatch policy', {
+          name: 'demo-dispatch',
+          start: () => seedDemoDispatch(this.cloud.database, systemClock, DEMO_ESTATE_ID),
           stop: async () => {},
         }),
         step('the estate: building, flat, lift, water main and the devices on them', {

@@ -21,3 +21,11 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/**
+ * A logger that hands each record's message to onMessage instead of writing JSON: for a terminal
+ * that shows some records as people read them (the demo shows the log channel's notifications).
+ */
+export function messageLogger(onMessage: (message: string) => void): Logger {
+  return pino({ level: 'info' }, { write: (line: string) => onMessage(String((JSON.parse(line) as { msg?: unknown }).msg ?? '')) });
+}

@@ -64,7 +64,7 @@ describe('HTTP API /api/v1/tickets', () => {
     await registry.upsertGateway({ id: 'gw-api', estateId: 'api-estate', name: 'API gateway' });
     const ticketRepository = new SqlTicketRepository(opened.db);
     notifications = buildNotifications(opened.db, { publicUrl: 'https://care.example.com' }, clock, silentLogger());
-    dispatch = buildDispatch(opened.db, ticketRepository, notifications.queue, clock, silentLogger());
+    dispatch = buildDispatch(opened.db, ticketRepository, { queue: notifications.queue, wake: () => notifications.dispatcher.wake() }, clock, silentLogger());
     service = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
     const configs = new GatewayConfigService(new GatewayConfigRepository(opened.db), registry, publisher, clock, silentLogger());
     gatewayConfigs = { service: configs, reported: registry };

@@ -15,6 +15,9 @@ import { TicketService } from '../../cloud/tickets/ticket-service.js';
 import type { Ticket } from '../../cloud/tickets/ticket.js';
 import { alertItem, uniqueSlug } from '../support/wire-fixtures.js';
 
+/** The tests run the notification dispatcher themselves (runDue), at the moments they choose. */
+const DISPATCHER_RUN_BY_THE_TEST = (): void => {};
+
 /** A notification row as the tests read it. */
 export interface QueuedRow {
   purpose: string;
@@ -46,7 +49,7 @@ export class DispatchEstate {
     this.clock = new ManualClock(start);
     this.notifications = buildNotifications(db, { publicUrl: 'https://care.example.com' }, this.clock, silentLogger());
     const repository = new SqlTicketRepository(db);
-    this.dispatch = buildDispatch(db, repository, this.notifications.queue, this.clock, silentLogger());
+    this.dispatch = buildDispatch(db, repository, { queue: this.notifications.queue, wake: DISPATCHER_RUN_BY_THE_TEST }, this.clock, silentLogger());
     this.tickets = new TicketService(repository, { clock: this.clock, ...this.dispatch.ticketOptions });
   }
 

@@ -79,7 +79,7 @@ describe('robot channels against a receiver playing the vendor', () => {
           '地点：朝阳花园 1号楼 1-101',
           '原因：独居老人 6 小时未见活动',
           '发生时间：2026-11-24 15:59',
-          '接单期限：2026-11-24 16:14（待接单）', // 15 minutes from the raise
+          '接单期限：2026-11-24 16:14（待派单）', // 15 minutes from the raise; not yet dispatched (this estate has no roster)
           '通知：王管家',
           `${PUBLIC_URL}/tickets/${ticketId}`,
         ].join('\n'),

@@ -46,7 +46,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
   const published: Array<{ topic: string; payload: string }> = [];
   const notifications = buildNotifications(db, { publicUrl: 'https://care.example.com' }, clock, silentLogger());
   const ticketRepository = new SqlTicketRepository(db);
-  const dispatch = buildDispatch(db, ticketRepository, notifications.queue, clock, silentLogger());
+  const dispatch = buildDispatch(db, ticketRepository, { queue: notifications.queue, wake: () => notifications.dispatcher.wake() }, clock, silentLogger());
   const tickets = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
   const households = new HouseholdService(db, clock);
   const gatewayCredentials = new GatewayCredentialService(db, clock);

@@ -33,7 +33,7 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
   else say(`data in ${dataDir}, started fresh (--keep-data keeps it across runs)`);
   if (!keepData) removeDemoData(dataDir);
   say('loading the cloud, the gateway and the simulator');
-  const [{ createLogger }, { SHIPPED_PROFILES_DIR }, { DEFAULT_API_PORT, DEFAULT_EMBEDDED_BROKER_PORT }, { DEFAULT_LOCAL_BROKER_PORT }, { DEMO_HOUSEHOLD, DemoSystem }, { DEMO_ACCOUNTS, DEMO_PASSWORD }] =
+  const [{ createLogger, messageLogger }, { SHIPPED_PROFILES_DIR }, { DEFAULT_API_PORT, DEFAULT_EMBEDDED_BROKER_PORT }, { DEFAULT_LOCAL_BROKER_PORT }, { DEMO_HOUSEHOLD, DemoSystem }, { DEMO_ACCOUNTS, DEMO_PASSWORD }, { DEMO_ACK_WINDOW_MIN }] =
     await Promise.all([
       import('../../../shared/log/logger.js'),
       import('../../../shared/package-root.js'),
@@ -41,6 +41,7 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
       import('../../../edge/config/gateway-config.js'),
       import('../../demo/demo-system.js'),
       import('../../demo/demo-staff.js'),
+      import('../../demo/demo-dispatch.js'),
     ]);
 
   // Logs go to stderr at warn, so the terminal shows the headlines below and any trouble.
@@ -55,6 +56,8 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
     careQuietLimitMin: careQuietLimitS / 60,
     profilesDir: SHIPPED_PROFILES_DIR,
     logger,
+    // The log channel's notifications, as a person reads them, between the headlines.
+    notificationLog: messageLogger((text) => say(`notification (log channel)\n${text.replace(/^/gm, '      ')}`)),
   });
   demo.onProgress((step) => say(`starting ${step}`));
 
@@ -85,6 +88,9 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
             `  what happens ${incidentAfterS} s from now a lift traps a passenger: a P1 lift entrapment ticket;`,
             `               ${careIncidentAfterS} s from now the resident of flat ${DEMO_HOUSEHOLD.label} falls, and after ${formatSeconds(careQuietLimitS)} of quiet`,
             `               her housekeeper gets a care visit ticket (a home's limit is 6 h; the demo's is short).`,
+            `  dispatch     each ticket goes to the person on duty and its message is shown below (the log channel);`,
+            `               a lift entrapment nobody acknowledges within ${DEMO_ACK_WINDOW_MIN} min escalates to demo.supervisor, then demo.manager.`,
+            `               Acknowledge: POST ${api}/api/v1/tickets/{id}/ack signed in as demo.facilities.`,
             '  One line per ticket opened. Ctrl-C stops.',
             '',
           ].join('\n'),
