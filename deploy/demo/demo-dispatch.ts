@@ -7,6 +7,8 @@ import { DEMO_ACCOUNTS } from './demo-staff.js';
 
 /** How long the demo's lift entrapment waits for an acknowledgement before it escalates (a real estate's is 5 min). */
 export const DEMO_ACK_WINDOW_MIN = 1;
+/** How long the demo's passenger stays trapped: past the acknowledgement window, so the escalation shows. */
+export const DEMO_ENTRAPMENT_MS = 90_000;
 
 /**
  * The demo estate's duty roster and dispatch policy: every demo account that stands duty is on a

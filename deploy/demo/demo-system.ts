@@ -12,7 +12,7 @@ import { createEstateSimulator, type EstateSimulator, type SimulatedDevice } fro
 import { startModbusTcpMeterServer, type RunningMeterServer } from '../../edge/simulator/meters/modbus/modbus-meter-server.js';
 import { systemClock } from '../../shared/time/clock.js';
 import { DEMO_PASSWORD, seedDemoStaff } from './demo-staff.js';
-import { seedDemoDispatch } from './demo-dispatch.js';
+import { DEMO_ENTRAPMENT_MS, seedDemoDispatch } from './demo-dispatch.js';
 import { seedDemoEstateRecords } from './demo-estate-records.js';
 import { enrolDemoHousehold } from './demo-enrolment.js';
 
@@ -220,6 +220,8 @@ export class DemoSystem implements Component {
       brokerUrl: this.gatewayBrokerUrl,
       devices: DEMO_DEVICES.map(({ id, kind, topic, visitChance }) => ({ id, kind, topic, visitChance, password: this.devicePasswords.get(id)! })),
       incidentAfterMs: this.options.incidentAfterMs,
+      // Trapped for longer than the demo's acknowledgement window: unacknowledged, it escalates.
+      entrapmentMs: DEMO_ENTRAPMENT_MS,
       logger: this.options.logger.child({ part: 'simulator' }),
     });
     this.simulator.onIncident((description) => this.announceIncident(description));

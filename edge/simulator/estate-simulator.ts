@@ -8,6 +8,8 @@ import { SimulatedLift, type DevicePayload } from './simulated-lift.js';
 
 /** Time between two ticks of every simulated device. */
 export const DEFAULT_SIMULATOR_PERIOD_MS = 2000;
+/** An entrapment lasts long enough for its fault report and the second press (simulated-lift.ts). */
+const FAULT_AND_SECOND_PRESS_TICKS = 4;
 export const DEFAULT_SIMULATOR_SEED = 24476;
 
 export interface SimulatedDevice {
@@ -32,6 +34,8 @@ export interface EstateSimulatorOptions {
   devices: SimulatedDevice[];
   /** When, after start, the first lift gets stuck between floors and its alarm button is pressed. */
   incidentAfterMs: number;
+  /** How long the passenger stays trapped before the car is released at a landing; 6 ticks by default. */
+  entrapmentMs?: number;
   periodMs?: number;
   logger: Logger;
   clock?: Clock;
@@ -64,7 +68,8 @@ export function createEstateSimulator(options: EstateSimulatorOptions): EstateSi
   const lifts = new Map<string, SimulatedLift>();
   const models: Model[] = options.devices.map((device) => {
     if (device.kind === 'lift_monitor') {
-      const lift = new SimulatedLift(device.id, random);
+      const releaseTick = options.entrapmentMs === undefined ? undefined : Math.max(FAULT_AND_SECOND_PRESS_TICKS, Math.ceil(options.entrapmentMs / periodMs));
+      const lift = new SimulatedLift(device.id, random, undefined, releaseTick);
       lifts.set(device.id, lift);
       const tick = (now: number): DevicePayload[] => {
         const wasTrapped = lift.trapped;

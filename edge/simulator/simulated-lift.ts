@@ -4,7 +4,7 @@ import { randomInt, type Random } from './random.js';
 /** A device-side JSON payload, in the format of the device's profile. */
 export type DevicePayload = Record<string, unknown>;
 
-/** Ticks from staging the entrapment to the release at a landing. */
+/** Ticks from staging the entrapment to the release at a landing, unless the lift is told otherwise. */
 export const INCIDENT_RELEASE_TICK = 6;
 /** Tick of the incident at which the passenger presses the alarm button again. */
 const SECOND_PRESS_TICK = 3;
@@ -39,6 +39,8 @@ export class SimulatedLift {
     readonly id: string,
     private readonly random: Random,
     private readonly floors = 12,
+    /** Ticks the passenger stays trapped. */
+    private readonly releaseTick = INCIDENT_RELEASE_TICK,
   ) {}
 
   get trapped(): boolean {
@@ -74,7 +76,7 @@ export class SimulatedLift {
 
   private incidentStep(now: number): DevicePayload[] {
     const tick = (this.incidentTick = (this.incidentTick ?? 0) + 1);
-    if (tick >= INCIDENT_RELEASE_TICK) {
+    if (tick >= this.releaseTick) {
       this.incidentTick = null;
       this.doorsOpen = true;
       this.target = this.floor;

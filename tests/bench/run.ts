@@ -11,6 +11,7 @@ import { benchOutbox } from './outbox.bench.js';
 import { benchUplinkDrain } from './uplink-drain.bench.js';
 import { benchPoisonedIngest } from './poisoned-ingest.bench.js';
 import { benchFailover } from './failover.bench.js';
+import { benchDispatchNotify } from './dispatch-notify.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'modbus-polling': benchModbusPolling,
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'uplink-drain': benchUplinkDrain,
   'poisoned-ingest': benchPoisonedIngest,
   failover: benchFailover,
+  'dispatch-notify': benchDispatchNotify,
 };
 
 const only = process.argv.slice(2);
