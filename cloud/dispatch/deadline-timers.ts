@@ -75,6 +75,15 @@ export const deadlineTimers = {
     return { ticketId: row.ticket_id, chain: row.chain, baseAt: epochMs(row.base_at), step: row.step, round: row.round, dueAt: epochMs(row.due_at) };
   },
 
+  /** Moves a timer that failed to fire (its transaction rolled back, so it is still due) to a later time. */
+  async postpone(tx: SqlExecutor, timer: DeadlineTimer, dueAt: number): Promise<void> {
+    await tx.query(
+      `UPDATE ticket_timers SET due_at = $6::timestamptz
+       WHERE ticket_id = $1 AND chain = $2 AND base_at = $3::timestamptz AND step = $4 AND round = $5 AND fired_at IS NULL`,
+      [timer.ticketId, timer.chain, timestampParam(timer.baseAt), timer.step, timer.round, timestampParam(dueAt)],
+    );
+  },
+
   /** When the next timer falls due, for a worker that sleeps until then; null when none is waiting. */
   async nextDueAt(tx: SqlExecutor): Promise<number | null> {
     const { rows } = await tx.query<{ due_at: Date | null }>(

@@ -2,11 +2,13 @@ import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { SqlDatabase } from '../db/sql-database.js';
-import { deadlineTimers } from './deadline-timers.js';
+import { deadlineTimers, type DeadlineTimer } from './deadline-timers.js';
 import { TicketBusyError, type WorkOrderDesk } from './work-order-desk.js';
 
 /** How often a running cloud looks for due timers; a ticket opened in this process wakes it at once. */
 export const DEADLINE_POLL_MS = 1_000;
+/** A timer whose firing failed is due again this much later, so it neither is lost nor holds up the timers behind it. */
+export const FAILED_TIMER_RETRY_MS = 60_000;
 
 /**
  * Fires the tickets' due timers (dispatch, grab pool, escalation steps), each in its own
@@ -70,18 +72,22 @@ export class DeadlineWorker implements Component {
     let fired = 0;
     for (;;) {
       const now = this.clock.now();
+      const attempt: { timer: DeadlineTimer | null } = { timer: null };
       try {
-        const claimed = await this.db.transaction(async (tx) => {
-          const timer = await deadlineTimers.claimDue(tx, now);
-          if (timer) await this.desk.fire(tx, timer, now);
-          return timer;
+        const done = await this.db.transaction(async (tx) => {
+          attempt.timer = await deadlineTimers.claimDue(tx, now);
+          if (attempt.timer) await this.desk.fire(tx, attempt.timer, now);
+          return attempt.timer;
         });
-        if (!claimed) return fired;
+        if (!done) return fired;
         fired += 1;
         this.afterCommit();
       } catch (error) {
         if (error instanceof TicketBusyError) return fired;
-        throw error;
+        const failed = attempt.timer;
+        if (!failed) throw error;
+        this.logger.error({ err: error, ticketId: failed.ticketId, chain: failed.chain, step: failed.step }, 'a ticket timer failed to fire; it is due again later');
+        await this.db.transaction((tx) => deadlineTimers.postpone(tx, failed, now + FAILED_TIMER_RETRY_MS));
       }
     }
   }

@@ -274,4 +274,19 @@ describe.each(SQL_BACKENDS)('ticket lives on $name', (backend) => {
     expect(await estate.ticket(device.id)).toMatchObject({ heldBehind: null, pooledUntil: T + 30 * MINUTE_MS });
     expect(await estate.auditActions(device.id)).toEqual(['opened', 'held_behind', 'released', 'pooled']);
   });
+
+  it('a timer that cannot fire (an estate with a time zone the runtime does not know) is tried again later and holds up no other', async () => {
+    const broken = await dayEstate();
+    const healthy = await dayEstate();
+    await opened.db.query(`UPDATE estates SET time_zone = 'Mars/Olympus_Mons' WHERE id = $1`, [broken.estateId]);
+    const { ticket: stuck } = await broken.raise(careVisit());
+    const { ticket: fine } = await healthy.raise(careVisit());
+    expect(stuck.status).toBe('open');
+    expect(fine.status).toBe('assigned');
+    await opened.db.query(`UPDATE estates SET time_zone = 'Asia/Shanghai' WHERE id = $1`, [broken.estateId]);
+    await broken.at(T + MINUTE_MS - 1);
+    expect((await broken.ticket(stuck.id)).status).toBe('open');
+    await broken.at(T + MINUTE_MS);
+    expect(await broken.ticket(stuck.id)).toMatchObject({ status: 'assigned', assigneeIds: [broken.id('hk-b1')] });
+  });
 });
