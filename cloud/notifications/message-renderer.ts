@@ -111,12 +111,12 @@ function bracket(text: string, language: MessageLanguage): string {
 function deadlineLine(ticket: TicketFacts, words: MessageCatalogue, timeZone: string, language: MessageLanguage): string[] {
   const status = words.status[ticket.status];
   const withStatus = (label: string, at: number) => (language === 'zh' ? `${label}${words.colon}${localTime(at, timeZone)}（${status}）` : `${label}${words.colon}${localTime(at, timeZone)} (${status})`);
+  if (ticket.status === 'closed') return [];
+  // A follow-up is due once the ticket is resolved, or once its alert cleared before anyone acted.
+  if (ticket.followUpDueAt !== null && ticket.followedUpAt === null) return [withStatus(words.label.followUpBy, ticket.followUpDueAt)];
   if (ticket.status === 'open' || ticket.status === 'assigned') return [withStatus(words.label.ackBy, ticket.ackDueAt)];
   // On hold, the on-site deadline is the new due time the supervisor approved.
   if (ticket.status === 'acknowledged' || ticket.status === 'on_hold') return [withStatus(words.label.onSiteBy, ticket.onSiteDueAt)];
-  if ((ticket.status === 'resolved' || ticket.status === 'followed_up') && ticket.followUpDueAt !== null && ticket.followedUpAt === null) {
-    return [withStatus(words.label.followUpBy, ticket.followUpDueAt)];
-  }
   return [];
 }
 
