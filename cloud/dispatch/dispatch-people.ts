@@ -4,7 +4,7 @@ import { TICKET_TYPES_OF_ROLE } from '../access/permissions.js';
 import type { EscalationAudience } from '../tickets/ticket-policy.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { DUTY_ROLES, shiftCovers, shiftServes, type DutyRole } from './duty-roster.js';
-import { localMoment } from './estate-time.js';
+import { DEFAULT_TIME_ZONE, localDateTime } from '../platform/local-calendar.js';
 import type { RosterRepository } from './roster-repository.js';
 
 /** Statuses in which a ticket is on someone's hands: counted as their load when choosing among the on-duty. */
@@ -86,7 +86,7 @@ export class DispatchPeople {
   /** Staff on duty in the role now, for the ticket's building, in roster order. */
   private async onDuty(tx: SqlExecutor, estateId: string, role: Role, at: number, context: PlaceContext): Promise<string[]> {
     if (!(DUTY_ROLES as readonly Role[]).includes(role)) return [];
-    const moment = localMoment(at, context.timeZone);
+    const moment = localDateTime(at, context.timeZone);
     const shifts = await this.roster.shiftsOf(tx, estateId, role as DutyRole);
     const ids: string[] = [];
     for (const shift of shifts) {
@@ -99,7 +99,7 @@ export class DispatchPeople {
 
   private async context(tx: SqlExecutor, ticket: Ticket): Promise<PlaceContext> {
     const { rows } = await tx.query<{ time_zone: string }>('SELECT time_zone FROM estates WHERE id = $1', [ticket.estateId]);
-    return { timeZone: rows[0]?.time_zone ?? 'Asia/Shanghai', buildingId: await buildingOf(tx, ticket) };
+    return { timeZone: rows[0]?.time_zone ?? DEFAULT_TIME_ZONE, buildingId: await buildingOf(tx, ticket) };
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SLUG_PATTERN } from '../../shared/contract/index.js';
 import type { Role } from '../access/roles.js';
-import type { LocalMoment } from './estate-time.js';
+import type { LocalDateTime } from '../platform/local-calendar.js';
 
 /** Roles that stand duty; an admin sets things up and is never dispatched to. */
 export const DUTY_ROLES = ['housekeeper', 'facilities', 'lift_contractor', 'supervisor', 'estate_manager'] as const satisfies readonly Role[];
@@ -45,7 +45,7 @@ function minutes(clock: string): number {
  * ends_at that day; when ends_at is at or before starts_at it runs on past midnight and ends at
  * ends_at on day d + 1 (Sunday's night shift ends on Monday morning). starts_at = ends_at is 24 h.
  */
-export function shiftCovers(shift: Pick<DutyShift, 'weekdays' | 'startsAt' | 'endsAt'>, at: LocalMoment): boolean {
+export function shiftCovers(shift: Pick<DutyShift, 'weekdays' | 'startsAt' | 'endsAt'>, at: Pick<LocalDateTime, 'weekday' | 'minuteOfDay'>): boolean {
   const start = minutes(shift.startsAt);
   const end = minutes(shift.endsAt);
   const startsOn = (day: number) => shift.weekdays.includes(day);

@@ -3,7 +3,7 @@ import type { SqlExecutor } from '../db/sql-database.js';
 import { epochMs, epochMsOrNull } from '../db/sql-values.js';
 import type { TicketPriority, TicketStatus } from '../tickets/ticket.js';
 import type { Mention } from './channels/channel.js';
-import { DEFAULT_TIME_ZONE } from './local-time.js';
+import { DEFAULT_TIME_ZONE } from '../platform/local-calendar.js';
 import type { MessageContext, TicketFacts } from './message-context.js';
 import type { NotificationPurpose } from './notification-purpose.js';
 import { placeOf } from './ticket-place.js';

@@ -1,6 +1,6 @@
 import type { Evidence } from '../../shared/contract/index.js';
 import type { OutgoingMessage } from './channels/channel.js';
-import { localTime } from './local-time.js';
+import { localTime } from '../platform/local-calendar.js';
 import { MESSAGE_CATALOGUES, type MessageCatalogue, type MessageLanguage } from './message-catalogue.js';
 import type { MessageContext, PlaceFacts, TicketFacts } from './message-context.js';
 

@@ -4,11 +4,17 @@
  * whatever the zone's offset does that night.
  */
 
-/** A local calendar date and minute of the day (0 ... 1439). */
+/** The time zone of an estate that sets none: mainland China (UTC+8, no daylight saving). */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** A local calendar date, ISO weekday (1 = Monday ... 7 = Sunday) and minute of the day (0 ... 1439). */
 export interface LocalDateTime {
   date: string;
+  weekday: number;
   minuteOfDay: number;
 }
+
+const ISO_WEEKDAYS: Readonly<Record<string, number>> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -17,17 +23,42 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     formatters.set(timeZone, formatter);
   }
   return formatter;
 }
 
-/** The estate's local date and minute at epochMs, through the IANA zone (daylight saving included). */
+/**
+ * The estate's local date, weekday and minute at epochMs, through the IANA zone (daylight saving
+ * included). An unknown zone throws a RangeError (Intl's).
+ */
 export function localDateTime(epochMs: number, timeZone: string): LocalDateTime {
   const parts = formatterFor(timeZone).formatToParts(new Date(epochMs));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return { date: `${part('year')}-${part('month')}-${part('day')}`, minuteOfDay: Number(part('hour')) * 60 + Number(part('minute')) };
+  return {
+    date: `${part('year')}-${part('month')}-${part('day')}`,
+    weekday: ISO_WEEKDAYS[part('weekday').slice(0, 3)]!,
+    minuteOfDay: Number(part('hour')) * 60 + Number(part('minute')),
+  };
+}
+
+/** True when the IANA time zone is known to this runtime's ICU. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "2026-11-05 08:30" on the wall clock of the time zone (an unknown zone falls back to the default). */
+export function localTime(epochMs: number, timeZone: string): string {
+  const local = localDateTime(epochMs, isKnownTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE);
+  const hours = String(Math.floor(local.minuteOfDay / 60)).padStart(2, '0');
+  const minutes = String(local.minuteOfDay % 60).padStart(2, '0');
+  return `${local.date} ${hours}:${minutes}`;
 }
 
 /** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not one). */

@@ -10,13 +10,12 @@ import type { Migration } from './migration.js';
  * in flight on every cloud instance. Times come from the service's clock, never now().
  *
  * Also: staff.mobile (WeCom and DingTalk mention by mobile) and staff.feishu_open_id (Feishu mentions
- * by open_id), and estates.time_zone for the local times in messages.
+ * by open_id). Messages give local times in estates.time_zone (007-dispatch).
  */
 export const notificationsMigration: Migration = {
   id: '008-notifications',
   statements: [
-    `ALTER TABLE staff ADD COLUMN IF NOT EXISTS mobile text, ADD COLUMN IF NOT EXISTS feishu_open_id text`,
-    `ALTER TABLE estates ADD COLUMN IF NOT EXISTS time_zone text NOT NULL DEFAULT 'Asia/Shanghai'`,
+    `ALTER TABLE staff ADD COLUMN mobile text, ADD COLUMN feishu_open_id text`,
     // secret: the signing secret (DingTalk, Feishu, Standard Webhooks "whsec_..."); never returned by the API.
     `CREATE TABLE notification_channels (
       id text PRIMARY KEY,
