@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, isCalendarDate, localDateTime, mondayOf } from '../../../../cloud/platform/local-calendar.js';
+import { addDays, daysBetween, isCalendarDate, isKnownTimeZone, localDateTime, localTime, mondayOf } from '../../../../cloud/platform/local-calendar.js';
 
 describe('local calendar', () => {
-  it('reads the local date and minute in the zone: 16:10 UTC on Oct 31 is 00:10 on Nov 1 in Shanghai (UTC+8)', () => {
-    expect(localDateTime(Date.parse('2026-10-31T16:10:00Z'), 'Asia/Shanghai')).toEqual({ date: '2026-11-01', minuteOfDay: 10 });
-    expect(localDateTime(Date.parse('2026-10-31T16:10:00Z'), 'UTC')).toEqual({ date: '2026-10-31', minuteOfDay: 16 * 60 + 10 });
+  it('reads the local date, weekday and minute in the zone: 16:10 UTC on Saturday Oct 31 is 00:10 on Sunday Nov 1 in Shanghai (UTC+8)', () => {
+    expect(localDateTime(Date.parse('2026-10-31T16:10:00Z'), 'Asia/Shanghai')).toEqual({ date: '2026-11-01', weekday: 7, minuteOfDay: 10 });
+    expect(localDateTime(Date.parse('2026-10-31T16:10:00Z'), 'UTC')).toEqual({ date: '2026-10-31', weekday: 6, minuteOfDay: 16 * 60 + 10 });
+  });
+
+  it('writes wall-clock times, and an unknown zone in the default one', () => {
+    expect(localTime(Date.parse('2026-11-05T00:30:00Z'), 'Asia/Shanghai')).toBe('2026-11-05 08:30');
+    expect(localTime(Date.parse('2026-11-05T00:30:00Z'), 'Mars/Olympus_Mons')).toBe('2026-11-05 08:30');
+    expect(isKnownTimeZone('Mars/Olympus_Mons')).toBe(false);
   });
 
   it('follows daylight saving: 12:00 UTC is 08:00 in New York in summer (UTC-4) and 07:00 in winter (UTC-5)', () => {
