@@ -46,7 +46,9 @@ describe('estatecare demo on embedded defaults', () => {
     const { token } = (await signIn.json()) as { token: string };
     expect((await fetch(`${apiUrl}/api/v1/tickets?status=open`)).status).toBe(401);
 
-    const response = await fetch(`${apiUrl}/api/v1/tickets?status=open`, { headers: { authorization: `Bearer ${token}` } });
+    // Dispatched at once to the people on duty, and their message shown as the log channel renders it.
+    expect(run.stdout()).toMatch(/notification \(log channel\)\n\s+【电梯困人】新工单 · P1/);
+    const response = await fetch(`${apiUrl}/api/v1/tickets?status=assigned,acknowledged`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
     const { tickets } = (await response.json()) as { tickets: Array<{ id: string; type: string; estate_id: string }> };
     expect(tickets).toContainEqual(expect.objectContaining({ id: ticketId, type: 'lift_entrapment', estate_id: 'demo-estate' }));
@@ -55,7 +57,7 @@ describe('estatecare demo on embedded defaults', () => {
     const housekeeperSignIn = await fetch(`${apiUrl}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'demo.housekeeper', password }) });
     expect(housekeeperSignIn.status).toBe(201);
     const housekeeperToken = ((await housekeeperSignIn.json()) as { token: string }).token;
-    const careTickets = await fetch(`${apiUrl}/api/v1/tickets?status=open`, { headers: { authorization: `Bearer ${housekeeperToken}` } });
+    const careTickets = await fetch(`${apiUrl}/api/v1/tickets?mine=true`, { headers: { authorization: `Bearer ${housekeeperToken}` } });
     const visible = ((await careTickets.json()) as { tickets: Array<{ id: string; type: string }> }).tickets;
     expect(visible).toContainEqual(expect.objectContaining({ id: careTicketId, type: 'care_visit' }));
     expect(visible.map((ticket) => ticket.type)).not.toContain('lift_entrapment');

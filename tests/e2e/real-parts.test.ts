@@ -97,12 +97,19 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
     });
     expect(events[0]).toMatchObject({ type: 'lift_alarm_button', device_id: 'lift-b2-a' });
 
-    const response = await fetch(`${cloud.apiUrl}/api/v1/tickets/${ticket!.id}`, { headers: bearer(await supervisorToken(cloud.database, 'test-estate')) });
+    const headers = bearer(await supervisorToken(cloud.database, 'test-estate'));
+    const response = await fetch(`${cloud.apiUrl}/api/v1/tickets/${ticket!.id}`, { headers });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { ticket: { priority: string; reason: { zh: string } }; audit: Array<{ action: string }> };
     expect(body.ticket.priority).toBe('P1');
     expect(body.ticket.reason.zh).toContain('报警');
-    expect(body.audit.map((entry) => entry.action)).toEqual(['opened']);
+    expect(body.audit[0]?.action).toBe('opened');
+    // Nobody worked in the estate when it opened: dispatch says so in the trail, and it stays open for whoever takes it.
+    const trail = await eventually('dispatch in the audit trail', async () => {
+      const actions = ((await (await fetch(`${cloud.apiUrl}/api/v1/tickets/${ticket!.id}`, { headers })).json()) as typeof body).audit.map((entry) => entry.action);
+      return actions.length > 1 ? actions : undefined;
+    });
+    expect(trail).toEqual(['opened', 'dispatch_failed']);
   });
 
   it('opens no second ticket when the same alert is delivered twice (a QoS 1 redelivery)', async () => {
