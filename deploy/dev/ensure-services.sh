@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the real services the test suite talks to answer on loopback:
-#   PostgreSQL 127.0.0.1:5432 (trust auth), Mosquitto 127.0.0.1:1883, InfluxDB 1.x 127.0.0.1:8086.
+#   PostgreSQL 127.0.0.1:5432 (trust auth), Mosquitto 127.0.0.1:1883, InfluxDB 1.x 127.0.0.1:8086;
+# and that Debian's Chromium (driven by playwright-core in the console's browser tests, which never
+# downloads a browser) and the Noto CJK fonts (Chinese renders as boxes without them) are installed.
 # Installs what is missing from Debian's packages (needs root), starts what is not running, and
 # waits until each one answers. InfluxDB runs on a throwaway data folder.
 set -euo pipefail
@@ -12,6 +14,8 @@ command -v influxd >/dev/null || need+=(influxdb)
 command -v socat >/dev/null || need+=(socat)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 command -v curl >/dev/null || need+=(curl)
+command -v chromium >/dev/null || need+=(chromium)
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 # pymodbus's server imports serial_asyncio even for TCP; Debian only recommends that package.
 /usr/bin/python3 -c 'import pymodbus.server' 2>/dev/null || need+=(python3-pymodbus python3-serial-asyncio)
 if [ ${#need[@]} -gt 0 ]; then
