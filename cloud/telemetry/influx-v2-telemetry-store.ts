@@ -136,7 +136,7 @@ export class InfluxV2TelemetryStore implements TelemetryStore {
         await this.post(points);
         return;
       } catch (error) {
-        const delay = attempt < WRITE_ATTEMPTS && worthRetrying(error) ? retryDelay(error, attempt) : null;
+        const delay = attempt < WRITE_ATTEMPTS && worthRetrying(error) ? retryDelay(attempt, retryAfterSeconds(error)) : null;
         if (delay === null) throw writeFailure(error, this.options);
         await this.sleep(delay);
       }
@@ -171,12 +171,12 @@ export class InfluxV2TelemetryStore implements TelemetryStore {
 }
 
 /**
- * The wait before attempt `attempt + 1`: the server's Retry-After when it gave one (null when that
+ * The wait before attempt `attempt + 1`: the server's Retry-After (0 when none) when it gave one (null when that
  * is longer than MAX_RETRY_DELAY_MS: ingest's backoff waits instead), else FIRST_RETRY_DELAY_MS
  * doubling per attempt, with up to a fifth of jitter so that many writers do not retry in step.
  */
-export function retryDelay(error: unknown, attempt: number, random: () => number = Math.random): number | null {
-  const retryAfterMs = retryAfterSeconds(error) * 1_000;
+export function retryDelay(attempt: number, retryAfterSeconds: number, random: () => number = Math.random): number | null {
+  const retryAfterMs = retryAfterSeconds * 1_000;
   if (retryAfterMs > MAX_RETRY_DELAY_MS) return null;
   if (retryAfterMs > 0) return retryAfterMs;
   const backoff = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1));
