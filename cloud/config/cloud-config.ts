@@ -48,9 +48,25 @@ const InfluxSchema = z.object({
   retention_policy: z.string().optional(),
 });
 
+/**
+ * InfluxDB 2.x or 3.x through its v2 write API (writes) and v1-compatible /query (InfluxQL reads):
+ * cloud/telemetry/influx-v2-telemetry-store.ts.
+ */
+const InfluxV2Schema = z.object({
+  url: z.url({ protocol: /^https?$/, message: 'an http:// or https:// URL' }),
+  /** An API token that may write and read the bucket; keep it in ESTATECARE_INFLUX_TOKEN. */
+  token: z.string({ message: 'an API token is required (or set ESTATECARE_INFLUX_TOKEN)' }).min(1, 'an API token is required (or set ESTATECARE_INFLUX_TOKEN)'),
+  /** The organisation the bucket belongs to; 2.x needs it, 3.x ignores it. */
+  org: z.string().min(1).optional(),
+  /** The bucket (2.x), or the database (3.x). */
+  bucket: z.string({ message: 'the bucket (2.x) or database (3.x) to write to is required' }).min(1, 'the bucket (2.x) or database (3.x) to write to is required'),
+});
+
 const TelemetrySchema = z.discriminatedUnion('backend', [
   z.object({ backend: z.literal('sql') }),
+  /** InfluxDB 1.x, or 2.x/3.x through the v1 compatibility API (username and password). */
   z.object({ backend: z.literal('influxdb'), influxdb: InfluxSchema }),
+  z.object({ backend: z.literal('influxdb2'), influxdb2: InfluxV2Schema }),
 ]);
 
 const GatewayEntrySchema = z.object({
@@ -117,4 +133,5 @@ export const CLOUD_ENV_OVERRIDES: EnvOverrides = {
   'database.url': 'ESTATECARE_DATABASE_URL',
   'broker.password': 'ESTATECARE_BROKER_PASSWORD',
   'telemetry.influxdb.password': 'ESTATECARE_INFLUX_PASSWORD',
+  'telemetry.influxdb2.token': 'ESTATECARE_INFLUX_TOKEN',
 };

@@ -1,4 +1,4 @@
-import { TelemetryDataRefused } from '../telemetry/telemetry-store.js';
+import { TelemetryDataRefused, TelemetryStoreUnavailable } from '../telemetry/telemetry-store.js';
 
 /**
  * Whether a failed write means "the store cannot take writes now" (hold the message and retry until
@@ -14,7 +14,8 @@ import { TelemetryDataRefused } from '../telemetry/telemetry-store.js';
  *   connect now), 58xxx system error (I/O error).
  * Node's socket errors carry an errno name in `code`. The influx client raises
  * ServiceNotAvailableError for a 5xx answer and "No host available" while it has marked its only
- * host down after a failed request.
+ * host down after a failed request. The InfluxDB v2 write API store raises
+ * TelemetryStoreUnavailable for the same conditions.
  */
 const UNAVAILABLE_SQLSTATE = /^(08...|25006|40001|40P01|53...|55P03|57...|58...)$/;
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
@@ -23,6 +24,7 @@ const CONNECTION_LOST = /Connection terminated|connection error|Client was close
 
 export function storeUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error instanceof TelemetryStoreUnavailable) return true;
   const code = errorCode(error);
   if (code !== undefined && (UNAVAILABLE_SQLSTATE.test(code) || SOCKET_ERRORS.has(code))) return true;
   if (error.constructor.name === 'ServiceNotAvailableError' || error.message === 'No host available') return true;

@@ -8,6 +8,7 @@ import { EmbeddedCloudBroker, SERVICE_USERNAME } from '../broker/embedded-cloud-
 import { RegistryRepository } from '../registry/registry-repository.js';
 import { seedRegistry } from '../registry/seed-registry.js';
 import { GatewayLoginCheck } from '../registry/gateway-login-check.js';
+import { ConfigGatewayPasswords } from '../registry/config-gateway-passwords.js';
 import { createTelemetryStore } from '../telemetry/create-telemetry-store.js';
 import type { TelemetryStore } from '../telemetry/telemetry-store.js';
 import type { Clock } from '../../shared/time/clock.js';
@@ -33,7 +34,8 @@ export interface CloudPlatform {
 export function buildCloudPlatform(db: SqlDatabase, config: CloudConfig, clock: Clock, logger: Logger): CloudPlatform {
   const registry = new RegistryRepository(db);
   const telemetry = createTelemetryStore(config.telemetry, db);
-  const { broker, serviceAccount } = brokerOf(config.broker, new GatewayLoginCheck(db, registry), clock, logger);
+  const gatewayLogins = new GatewayLoginCheck(db, new ConfigGatewayPasswords(registry, config.registry.estates));
+  const { broker, serviceAccount } = brokerOf(config.broker, gatewayLogins, clock, logger);
   const connection = new CloudMqttConnection(serviceAccount, logger.child({ component: 'cloud-mqtt' }));
   return {
     db,

@@ -5,6 +5,9 @@ import { SqlParams, whereClause } from '../db/sql-params.js';
 import { epochMsOrNull, jsonParam, timestampParam, timestampParamOrNull } from '../db/sql-values.js';
 import { hashPassword, verifyPassword } from '../../shared/security/password-hash.js';
 
+/** Rows of one INSERT when the registry is seeded: well under PostgreSQL's limits, one round trip per thousand gateways. */
+export const GATEWAYS_PER_STATEMENT = 1_000;
+
 export interface EstateInput {
   id: string;
   name: string;
@@ -74,6 +77,28 @@ export class RegistryRepository {
          password_hash = COALESCE(EXCLUDED.password_hash, gateways.password_hash)`,
       [gateway.id, gateway.estateId, gateway.name, passwordHash],
     );
+  }
+
+  /**
+   * Upserts the gateways of one estate in a few statements (GATEWAYS_PER_STATEMENT rows each), not
+   * one per gateway: the registry of a large fleet is seeded at every start. Stored passwords are
+   * kept as they are.
+   */
+  async upsertGatewaysOfEstate(estateId: string, gateways: ReadonlyArray<{ id: string; name: string }>): Promise<void> {
+    for (let start = 0; start < gateways.length; start += GATEWAYS_PER_STATEMENT) {
+      const chunk = gateways.slice(start, start + GATEWAYS_PER_STATEMENT);
+      await this.db.query(
+        `INSERT INTO gateways (id, estate_id, name)
+         SELECT id, $1, name FROM unnest($2::text[], $3::text[]) AS g(id, name)
+         ON CONFLICT (id) DO UPDATE SET estate_id = EXCLUDED.estate_id, name = EXCLUDED.name`,
+        [estateId, chunk.map((g) => g.id), chunk.map((g) => g.name)],
+      );
+    }
+  }
+
+  /** Stores the scrypt hash of the gateway's configured password (config-gateway-passwords.ts hashes it). */
+  async storeGatewayPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db.query('UPDATE gateways SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
   }
 
   async getGateway(id: string): Promise<GatewayRecord | null> {

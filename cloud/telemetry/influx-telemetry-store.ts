@@ -1,18 +1,22 @@
 import { InfluxDB, type IPoint } from 'influx';
 // The client raises RequestError for a 3xx/4xx answer; its package index does not export the class.
 import { RequestError } from 'influx/lib/src/pool.js';
+import type { EventItem, ReadingItem } from '../../shared/contract/index.js';
 import {
-  fromWireTime,
-  toWireTime,
-  type EventAttributes,
-  type EventItem,
-  type EventType,
-  type ReadingItem,
-  type SubjectKind,
-  type Unit,
-} from '../../shared/contract/index.js';
-import { qualifiedMeasurement, quoteIdentifier, quoteString, timeLiteral } from './influxql.js';
-import { queryLimit } from './query-limit.js';
+  EVENTS_MEASUREMENT,
+  READINGS_MEASUREMENT,
+  eventFromRow,
+  eventPoint,
+  inEventTimeOrder,
+  isRefusedWriteReason,
+  readingFromRow,
+  readingPoint,
+  redactedReason,
+  selectStatement,
+  type EventRow,
+  type ReadingRow,
+  type SeriesPoint,
+} from './influx-series-layout.js';
 import {
   TelemetryDataRefused,
   type BatchOrigin,
@@ -36,43 +40,12 @@ export interface InfluxTelemetryOptions {
   pingTimeoutMs?: number;
 }
 
-export const EVENTS_MEASUREMENT = 'events';
-export const READINGS_MEASUREMENT = 'readings';
 export const DEFAULT_PING_TIMEOUT_MS = 2_000;
 
-/** Row of `SELECT *` on events: tags and fields side by side, time as a Date. */
-interface EventRow {
-  time: Date;
-  gateway_id: string;
-  estate_id: string;
-  device_id: string;
-  type: string;
-  id: string;
-  subject_kind: string;
-  subject_id: string;
-  attributes: string;
-}
-
-interface ReadingRow {
-  time: Date;
-  gateway_id: string;
-  estate_id: string;
-  device_id: string;
-  point: string;
-  id: string;
-  value: number;
-  unit: string;
-}
-
 /**
- * Telemetry in InfluxDB through the v1 API (line protocol writes, InfluxQL reads). A point is keyed by
- * measurement, tag set and timestamp; the tags name the series (gateway, estate, device, and event
- * type or reading point) and the timestamp is the item's event time in ms, so a rewritten item
- * overwrites its own point: writes are idempotent without reading first. High-cardinality values
- * (item id, subject, attributes JSON) are fields, so they do not multiply series.
- * Consequence of that key: two different items of one series in the same millisecond keep only the
- * last one written (for one reading point that is the same measurement; for one door, two events of
- * one type within 1 ms do not happen physically).
+ * Telemetry in InfluxDB through the v1 API (line protocol to /write, InfluxQL to /query): InfluxDB
+ * 1.x, or 2.x and 3.x through their v1 compatibility API. The series layout, and why writes are
+ * idempotent, is in influx-series-layout.ts.
  */
 export class InfluxTelemetryStore implements TelemetryStore {
   readonly backend = 'influxdb' as const;
@@ -102,32 +75,12 @@ export class InfluxTelemetryStore implements TelemetryStore {
 
   async writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
     if (events.length === 0) return;
-    await this.write(
-      events.map((event) => ({
-        measurement: EVENTS_MEASUREMENT,
-        tags: { ...seriesTags(origin), device_id: event.device_id, type: event.type },
-        fields: {
-          id: event.id,
-          subject_kind: event.subject.kind,
-          subject_id: event.subject.id,
-          attributes: JSON.stringify(event.attributes),
-        },
-        timestamp: fromWireTime(event.event_time),
-      })),
-    );
+    await this.write(events.map((event) => eventPoint(origin, event)));
   }
 
   async writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
     if (readings.length === 0) return;
-    await this.write(
-      readings.map((reading) => ({
-        measurement: READINGS_MEASUREMENT,
-        tags: { ...seriesTags(origin), device_id: reading.device_id, point: reading.point },
-        // A number without an "i" suffix is a float in line protocol, so `value` keeps one type.
-        fields: { id: reading.id, value: reading.value, unit: reading.unit },
-        timestamp: fromWireTime(reading.event_time),
-      })),
-    );
+    await this.write(readings.map((reading) => readingPoint(origin, reading)));
   }
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
@@ -136,16 +89,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
       device_id: query.deviceId,
       type: query.type,
     });
-    return rows.map((row) => ({
-      id: row.id,
-      gateway_id: row.gateway_id,
-      estate_id: row.estate_id,
-      device_id: row.device_id,
-      subject: { kind: row.subject_kind as SubjectKind, id: row.subject_id },
-      type: row.type as EventType,
-      event_time: toWireTime(row.time.getTime()),
-      attributes: JSON.parse(row.attributes) as EventAttributes,
-    }));
+    return rows.map(eventFromRow);
   }
 
   async queryReadings(query: ReadingQuery): Promise<StoredReading[]> {
@@ -154,16 +98,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
       device_id: query.deviceId,
       point: query.point,
     });
-    return rows.map((row) => ({
-      id: row.id,
-      gateway_id: row.gateway_id,
-      estate_id: row.estate_id,
-      device_id: row.device_id,
-      point: row.point,
-      value: row.value,
-      unit: row.unit as Unit,
-      event_time: toWireTime(row.time.getTime()),
-    }));
+    return rows.map(readingFromRow);
   }
 
   async ping(): Promise<boolean> {
@@ -178,9 +113,9 @@ export class InfluxTelemetryStore implements TelemetryStore {
   /** The client keeps no open connection beyond HTTP keep-alive; nothing to release. */
   async close(): Promise<void> {}
 
-  private async write(points: IPoint[]): Promise<void> {
+  private async write(points: SeriesPoint[]): Promise<void> {
     try {
-      await this.influx.writePoints(points, {
+      await this.influx.writePoints(points satisfies IPoint[], {
         database: this.options.database,
         retentionPolicy: this.options.retentionPolicy,
         precision: 'ms',
@@ -190,38 +125,18 @@ export class InfluxTelemetryStore implements TelemetryStore {
     }
   }
 
-  /** SELECT * over [from, to) with tag equality filters, oldest first; ties ordered by item id (code units, as the SQL store's COLLATE "C"). */
-  private async select<R extends { time: Date; id: string }>(
+  private async select<R extends { time: number; id: string }>(
     measurement: string,
     range: TimeRange & { limit?: number },
     tagFilters: Record<string, string | undefined>,
   ): Promise<R[]> {
-    const conditions = [`time >= ${timeLiteral(range.from)}`, `time < ${timeLiteral(range.to)}`];
-    for (const [tag, value] of Object.entries(tagFilters)) {
-      if (value !== undefined) conditions.push(`${quoteIdentifier(tag)} = ${quoteString(value)}`);
-    }
-    const from = qualifiedMeasurement(measurement, this.options.database, this.options.retentionPolicy);
-    const influxql = `SELECT * FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY time ASC LIMIT ${queryLimit(range.limit)}`;
-    const rows = await this.influx.query<R>(influxql, { database: this.options.database, precision: 'ms' });
-    return [...rows].sort((a, b) => a.time.getTime() - b.time.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const influxql = selectStatement(measurement, this.options, range, tagFilters);
+    const rows = await this.influx.query<Omit<R, 'time'> & { time: Date }>(influxql, { database: this.options.database, precision: 'ms' });
+    return inEventTimeOrder(rows.map((row) => ({ ...row, time: row.time.getTime() }) as unknown as R));
   }
 }
 
-function seriesTags(origin: BatchOrigin): Record<string, string> {
-  return { gateway_id: origin.gatewayId, estate_id: origin.estateId };
-}
-
-/**
- * InfluxDB 1.x answers 400 to a /write it will never take (its HTTP API docs, "/write" status
- * codes): "unable to parse" (line protocol it cannot read) and "partial write" (points it dropped:
- * a field type conflict, a time beyond the retention policy), the other points of the request being
- * written. A partial write for a series or tag-value limit ("max-series-per-database limit
- * exceeded") is the store being full, not the data being wrong, so it is not refused here. The
- * error names the reason only: InfluxDB quotes the whole point, and event fields carry what a door
- * controller reported.
- */
-const REFUSED_WRITE = /^(partial write|unable to parse)/;
-
+/** InfluxDB 1.x's 400 to a /write it will never take (influx-series-layout.ts isRefusedWriteReason). */
 function refusedData(error: unknown): TelemetryDataRefused | null {
   if (!(error instanceof RequestError) || error.res.statusCode !== 400) return null;
   const body = error.message.slice(error.message.indexOf('{'));
@@ -231,6 +146,6 @@ function refusedData(error: unknown): TelemetryDataRefused | null {
   } catch {
     return null;
   }
-  if (!REFUSED_WRITE.test(reason) || /limit exceeded/.test(reason)) return null;
-  return new TelemetryDataRefused(`InfluxDB refused the write (400): ${reason.replace(/'[^']*'/g, "'…'")}`, { cause: error });
+  if (!isRefusedWriteReason(reason)) return null;
+  return new TelemetryDataRefused(`InfluxDB refused the write (400): ${redactedReason(reason)}`, { cause: error });
 }

@@ -52,6 +52,19 @@ export class TelemetryDataRefused extends Error {
 }
 
 /**
+ * A write the store could not take now, for a reason that a retry later can cure: the server down
+ * or overloaded (5xx, 429, a refused connection), or refusing the cloud's credentials or the
+ * bucket (401, 403, 404: an operator fixes the config or the token). Ingest holds the message back
+ * until the store takes it, as for a database that is down (cloud/ingest/store-failure.ts).
+ */
+export class TelemetryStoreUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TelemetryStoreUnavailable';
+  }
+}
+
+/**
  * Where events and readings are kept. Writes are idempotent: writing the same item twice (a QoS 1
  * redelivery, an outbox replay) leaves one copy. Queries return items ordered by event time.
  */
@@ -59,7 +72,11 @@ export interface TelemetryStore {
   readonly backend: 'sql' | 'influxdb';
   /** Creates the database, tables or retention policy the store needs; safe to call again. */
   init(): Promise<void>;
-  /** Writes throw TelemetryDataRefused when the store refuses the data itself (see above). */
+  /**
+   * Writes resolve once the store holds the items. They throw TelemetryDataRefused when the store
+   * refuses the data itself, TelemetryStoreUnavailable (or the driver's own connection errors) when
+   * it cannot write now (see above).
+   */
   writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void>;
   writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void>;
   queryEvents(query: EventQuery): Promise<StoredEvent[]>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { GatewayIdSchema, OnlineStatusSchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
+import { BusCountersSchema, GatewayIdSchema, OnlineStatusSchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
 import { isoOrNull } from '../api-time.js';
 import { ErrorBodySchema } from '../error-body.js';
 import { signedInCaller } from '../auth/authentication.js';
@@ -28,7 +28,15 @@ export const GatewayViewSchema = z.object({
   outbox: OnlineStatusSchema.shape.outbox.nullable(),
   software_version: z.string().nullable(),
   config_version: z.string().nullable(),
+  /** Devices offline now, from the last online status; [] when there is none. */
   devices_offline: z.array(z.string()),
+  /**
+   * Each field bus as the last online status counted it since the gateway started: transactions,
+   * timeouts, checksum errors, exception replies, transport errors, devices and devices offline,
+   * writes refused, points refused. null when there is no online status to read them from (never
+   * seen, or offline now: its counters restart with it).
+   */
+  buses: z.array(BusCountersSchema).nullable(),
 });
 
 export function gatewayView(record: GatewayStatusRecord): z.infer<typeof GatewayViewSchema> {
@@ -46,6 +54,7 @@ export function gatewayView(record: GatewayStatusRecord): z.infer<typeof Gateway
     software_version: online?.software_version ?? null,
     config_version: online?.config_version ?? null,
     devices_offline: online?.devices_offline ?? [],
+    buses: online?.buses ?? null,
   };
 }
 
@@ -58,7 +67,7 @@ export const gatewayRoutes =
       {
         config: { access: { permission: 'gateway.read' } },
         schema: {
-          summary: 'Every registered gateway of the estates where the caller may see gateways with its last status: online or not, delivery watermark, outbox backlog',
+          summary: 'Every registered gateway of the estates where the caller may see gateways with its last status: online or not, delivery watermark, outbox backlog, bus counters, devices offline',
           querystring: z.object({ estate_id: z.string().regex(SLUG_PATTERN, 'must be an estate id').optional() }),
           response: { 200: z.object({ gateways: z.array(GatewayViewSchema) }), 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 503: ErrorBodySchema },
         },
@@ -74,7 +83,7 @@ export const gatewayRoutes =
       {
         config: { access: { permission: 'gateway.read' } },
         schema: {
-          summary: "One gateway's last status",
+          summary: "One gateway's last status, with its field buses' counters and the devices offline",
           params: z.object({ id: GatewayIdSchema }),
           response: { 200: GatewayViewSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
         },

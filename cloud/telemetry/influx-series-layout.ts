@@ -1,0 +1,160 @@
+import {
+  fromWireTime,
+  toWireTime,
+  type EventAttributes,
+  type EventItem,
+  type EventType,
+  type ReadingItem,
+  type SubjectKind,
+  type Unit,
+} from '../../shared/contract/index.js';
+import { qualifiedMeasurement, quoteIdentifier, quoteString, timeLiteral } from './influxql.js';
+import { queryLimit } from './query-limit.js';
+import type { BatchOrigin, StoredEvent, StoredReading, TimeRange } from './telemetry-store.js';
+
+/**
+ * How telemetry lies in InfluxDB, whichever API writes it (v1 /write or v2 /api/v2/write) and
+ * whichever version keeps it (1.x, 2.x, 3.x): the same measurements, tags, fields and millisecond
+ * timestamps, so both stores read what either wrote, and a move from 1.x to 2.x keeps the series.
+ *
+ * A point is keyed by measurement, tag set and timestamp; the tags name the series (gateway, estate,
+ * device, and event type or reading point) and the timestamp is the item's event time in ms, so a
+ * rewritten item overwrites its own point: writes are idempotent without reading first.
+ * High-cardinality values (item id, subject, attributes JSON) are fields, so they do not multiply
+ * series. Consequence of that key: two different items of one series in the same millisecond keep
+ * only the last one written (for one reading point that is the same measurement; for one door, two
+ * events of one type within 1 ms do not happen physically).
+ */
+export const EVENTS_MEASUREMENT = 'events';
+export const READINGS_MEASUREMENT = 'readings';
+
+/** One point before it is put on the wire; string fields stay strings, numeric fields are floats. */
+export interface SeriesPoint {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, string | number>;
+  /** Epoch ms (the stores write with precision ms). */
+  timestamp: number;
+}
+
+export function eventPoint(origin: BatchOrigin, event: EventItem): SeriesPoint {
+  return {
+    measurement: EVENTS_MEASUREMENT,
+    tags: { ...seriesTags(origin), device_id: event.device_id, type: event.type },
+    fields: {
+      id: event.id,
+      subject_kind: event.subject.kind,
+      subject_id: event.subject.id,
+      attributes: JSON.stringify(event.attributes),
+    },
+    timestamp: fromWireTime(event.event_time),
+  };
+}
+
+export function readingPoint(origin: BatchOrigin, reading: ReadingItem): SeriesPoint {
+  return {
+    measurement: READINGS_MEASUREMENT,
+    tags: { ...seriesTags(origin), device_id: reading.device_id, point: reading.point },
+    // Written as a float whatever its value (no "i" suffix in line protocol), so `value` keeps one type.
+    fields: { id: reading.id, value: reading.value, unit: reading.unit },
+    timestamp: fromWireTime(reading.event_time),
+  };
+}
+
+function seriesTags(origin: BatchOrigin): Record<string, string> {
+  return { gateway_id: origin.gatewayId, estate_id: origin.estateId };
+}
+
+/** A row of `SELECT *` on events: tags and fields side by side, time in epoch ms. */
+export interface EventRow {
+  time: number;
+  gateway_id: string;
+  estate_id: string;
+  device_id: string;
+  type: string;
+  id: string;
+  subject_kind: string;
+  subject_id: string;
+  attributes: string;
+}
+
+export interface ReadingRow {
+  time: number;
+  gateway_id: string;
+  estate_id: string;
+  device_id: string;
+  point: string;
+  id: string;
+  value: number;
+  unit: string;
+}
+
+export function eventFromRow(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    gateway_id: row.gateway_id,
+    estate_id: row.estate_id,
+    device_id: row.device_id,
+    subject: { kind: row.subject_kind as SubjectKind, id: row.subject_id },
+    type: row.type as EventType,
+    event_time: toWireTime(row.time),
+    attributes: JSON.parse(row.attributes) as EventAttributes,
+  };
+}
+
+export function readingFromRow(row: ReadingRow): StoredReading {
+  return {
+    id: row.id,
+    gateway_id: row.gateway_id,
+    estate_id: row.estate_id,
+    device_id: row.device_id,
+    point: row.point,
+    value: row.value,
+    unit: row.unit as Unit,
+    event_time: toWireTime(row.time),
+  };
+}
+
+/** Where a SELECT reads from: the database (the bucket on 2.x and 3.x) and, optionally, a retention policy. */
+export interface SeriesLocation {
+  database: string;
+  retentionPolicy?: string;
+}
+
+/** SELECT * over [from, to) with tag equality filters, oldest first, at most the query's limit. */
+export function selectStatement(
+  measurement: string,
+  location: SeriesLocation,
+  range: TimeRange & { limit?: number },
+  tagFilters: Record<string, string | undefined>,
+): string {
+  const conditions = [`time >= ${timeLiteral(range.from)}`, `time < ${timeLiteral(range.to)}`];
+  for (const [tag, value] of Object.entries(tagFilters)) {
+    if (value !== undefined) conditions.push(`${quoteIdentifier(tag)} = ${quoteString(value)}`);
+  }
+  const from = qualifiedMeasurement(measurement, location.database, location.retentionPolicy);
+  return `SELECT * FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY time ASC LIMIT ${queryLimit(range.limit)}`;
+}
+
+/** Oldest first; ties ordered by item id in code units, as the SQL store's COLLATE "C". */
+export function inEventTimeOrder<R extends { time: number; id: string }>(rows: R[]): R[] {
+  return rows.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The answer of InfluxDB to a write it will never take, whichever API and version: "unable to
+ * parse" (line protocol it cannot read; 3.x: "parsing failed") and "partial write" (points it
+ * dropped: a field type conflict, a time beyond the retention policy), the other points of the
+ * request being written (1.x HTTP API docs, "/write" status codes; 2.x API reference, POST
+ * /api/v2/write; 3.x "partial write of line protocol occurred"). A partial write for a series or
+ * tag-value limit ("max-series-per-database limit exceeded") is the store being full, not the data
+ * being wrong, so it does not count.
+ */
+export function isRefusedWriteReason(reason: string): boolean {
+  return /^(partial write|unable to parse|parsing failed)/i.test(reason) && !/limit exceeded/i.test(reason);
+}
+
+/** The reason for a log line: InfluxDB quotes the whole point, and event fields carry what a door controller reported. */
+export function redactedReason(reason: string): string {
+  return reason.replace(/'[^']*'/g, "'…'");
+}
