@@ -27,7 +27,7 @@ class ApiError extends Error {
   constructor(status, body) {
     super((body && body.message) || `HTTP ${status}`);
     this.status = status;
-    this.code = body && body.code;
+    this.code = body && body.error;
   }
 }
 
