@@ -71,7 +71,6 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'category.lift_fault': 'Lift fault',
   'category.water_leak': 'Water leak',
   'category.device_offline': 'Device offline',
-  'category.gateway_offline': 'Gateway offline',
   'status.open': 'Open',
   'status.assigned': 'Assigned',
   'status.acknowledged': 'Accepted',

@@ -72,7 +72,6 @@ export const zh = {
   'category.lift_fault': '电梯故障',
   'category.water_leak': '漏水',
   'category.device_offline': '设备离线',
-  'category.gateway_offline': '网关离线',
   'status.open': '待派',
   'status.assigned': '已派单',
   'status.acknowledged': '已接单',
