@@ -71,6 +71,10 @@ export class ConsoleRig {
     return rig;
   }
 
+  get gatewayId(): string {
+    return this.gateway.gatewayId;
+  }
+
   get url(): string {
     return this.cloud.apiUrl;
   }

@@ -390,10 +390,11 @@ function shareChart(title, points) {
 }
 
 async function kpisPage() {
-  const today = new Date();
-  const from = new Date(today.getTime() - 6 * 86400000).toISOString().slice(0, 10);
-  const to = today.toISOString().slice(0, 10);
   for (const estate of estatesWith(['supervisor', 'estate_manager'])) {
+    // The last seven days of the estate's calendar ('en-CA' formats a date as YYYY-MM-DD).
+    const day = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: estate.time_zone }).format(new Date(ms));
+    const to = day(Date.now());
+    const from = day(Date.now() - 6 * 86400000);
     try {
       const report = await api('GET', `/api/v1/estates/${encodeURIComponent(estate.id)}/kpis?from=${from}&to=${to}&bucket=day`);
       const points = (pick) => report.buckets.map((bucket) => ({ label: bucket.start.slice(5), share: pick(bucket.figures) }));
