@@ -63,19 +63,21 @@ export function consoleRoutes(desk: ConsoleDesk): FastifyPluginAsync {
     };
 
     const config = { access: 'public' as const };
-    app.get(CONSOLE_PAGES.home, { config }, async (request, reply) => reply.redirect((await callerOf(request)) ? CONSOLE_PAGES.work : CONSOLE_PAGES.signIn, 303));
-    app.get(CONSOLE_PAGES.signIn, { config }, (request, reply) => page(request, reply, 'sign-in'));
-    app.get(CONSOLE_PAGES.work, { config }, (request, reply) => page(request, reply, 'work'));
-    app.get(CONSOLE_PAGES.kpis, { config }, (request, reply) => page(request, reply, 'kpis'));
-    app.get(CONSOLE_PAGES.fleet, { config }, (request, reply) => page(request, reply, 'fleet'));
-    app.get(CONSOLE_PAGES.settings, { config }, (request, reply) => page(request, reply, 'settings'));
-    app.get(CONSOLE_PAGES.ticket, { config, schema: { params: z.object({ id: z.uuid({ message: 'ticket id must be a UUID' }) }) } }, (request, reply) =>
+    // Pages, not API: left out of the OpenAPI document (and so of the API's fuzzing and contract).
+    const hide = true;
+    app.get(CONSOLE_PAGES.home, { config, schema: { hide } }, async (request, reply) => reply.redirect((await callerOf(request)) ? CONSOLE_PAGES.work : CONSOLE_PAGES.signIn, 303));
+    app.get(CONSOLE_PAGES.signIn, { config, schema: { hide } }, (request, reply) => page(request, reply, 'sign-in'));
+    app.get(CONSOLE_PAGES.work, { config, schema: { hide } }, (request, reply) => page(request, reply, 'work'));
+    app.get(CONSOLE_PAGES.kpis, { config, schema: { hide } }, (request, reply) => page(request, reply, 'kpis'));
+    app.get(CONSOLE_PAGES.fleet, { config, schema: { hide } }, (request, reply) => page(request, reply, 'fleet'));
+    app.get(CONSOLE_PAGES.settings, { config, schema: { hide } }, (request, reply) => page(request, reply, 'settings'));
+    app.get(CONSOLE_PAGES.ticket, { config, schema: { hide, params: z.object({ id: z.uuid({ message: 'ticket id must be a UUID' }) }) } }, (request, reply) =>
       page(request, reply, 'ticket', { ticket_id: (request.params as { id: string }).id }),
     );
 
     app.get(
       CONSOLE_PAGES.language,
-      { config, schema: { params: z.object({ language: z.enum(LANGUAGES) }), querystring: z.object({ back: z.string().max(500).optional() }) } },
+      { config, schema: { hide, params: z.object({ language: z.enum(LANGUAGES) }), querystring: z.object({ back: z.string().max(500).optional() }) } },
       async (request, reply) => {
         const { language } = request.params as { language: Language };
         const back = (request.query as { back?: string }).back ?? CONSOLE_PAGES.work;
@@ -86,7 +88,7 @@ export function consoleRoutes(desk: ConsoleDesk): FastifyPluginAsync {
       },
     );
 
-    app.get(CONSOLE_SCRIPT, { config }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(script));
-    app.get(CONSOLE_STYLE, { config }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/css; charset=utf-8').send(style));
+    app.get(CONSOLE_SCRIPT, { config, schema: { hide } }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(script));
+    app.get(CONSOLE_STYLE, { config, schema: { hide } }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/css; charset=utf-8').send(style));
   };
 }

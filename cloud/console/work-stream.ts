@@ -42,7 +42,7 @@ export function workStreamRoute(desk: Pick<TicketDesk, 'list'>, feed: WorkFeed, 
       for (const response of open) response.end();
     });
 
-    app.get(WORK_STREAM, { config: { access: 'signed_in' } }, async (request, reply) => {
+    app.get(WORK_STREAM, { config: { access: 'signed_in' }, schema: { hide: true } }, async (request, reply) => {
       const caller = signedInCaller(request);
       const visibleTo = ticketVisibilityOf(caller);
       const assigneeId = actorOf(caller).id;
