@@ -15,6 +15,8 @@ import { TicketService } from './tickets/ticket-service.js';
 import { buildDispatch } from './dispatch/dispatch-module.js';
 import { buildKpis } from './kpis/build-kpis.js';
 import { channelSenders } from './notifications/channels/channel-senders.js';
+import { signalTicketChanges, WorkFeed } from './console/work-feed.js';
+import { sqlEstateDirectory } from './console/estate-directory.js';
 
 import type { Ticket } from './tickets/ticket.js';
 import { GatewayConfigRepository } from './config-delivery/gateway-config-repository.js';
@@ -69,12 +71,20 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
     logger,
   );
   const ticketRepository = new SqlTicketRepository(db);
-  const dispatch = buildDispatch(db, ticketRepository, { queue: notifications.queue, wake: () => notifications.dispatcher.wake() }, clock, logger.child({ component: 'dispatch' }));
+  // The console's live work lists look again after every ticket change this process commits: a
+  // dispatch timer's (told through the wake below), a staff action's or an alert's.
+  const workFeed = new WorkFeed();
+  const afterDispatchCommit = (): void => {
+    notifications.dispatcher.wake();
+    workFeed.signal();
+  };
+  const dispatch = buildDispatch(db, ticketRepository, { queue: notifications.queue, wake: afterDispatchCommit }, clock, logger.child({ component: 'dispatch' }));
   const tickets = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
   tickets.onTicketOpened((ticket) => {
     dispatch.ticketOpened();
     options.onTicketOpened(ticket);
   });
+  signalTicketChanges(workFeed, tickets);
 
   const gatewayConfigs = new GatewayConfigService(new GatewayConfigRepository(db), registry, connection, clock, logger.child({ component: 'gateway-configs' }));
   const configRepublisher = new GatewayConfigRepublisher(gatewayConfigs, connection, logger.child({ component: 'gateway-configs' }));
@@ -123,6 +133,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
       audit: new AuditService(db),
       kpis: kpis.service,
       notifications: notifications.channels,
+      console: { estates: sqlEstateDirectory(db), feed: workFeed },
       health: {
         database: () => databaseAnswers(db),
         telemetry: () => telemetry.ping(),

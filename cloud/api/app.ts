@@ -28,6 +28,11 @@ import { auditRoutes, type AuditDesk } from './routes/audit.js';
 import { notificationChannelRoutes, type NotificationChannelDesk } from './routes/notification-channels.js';
 import { kpiRoutes, type KpiDesk } from './routes/kpis.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { consoleRoutes } from '../console/console-routes.js';
+import { workStreamRoute } from '../console/work-stream.js';
+import { installSameOriginGuard } from '../console/same-origin-guard.js';
+import type { EstateDirectory } from '../console/estate-directory.js';
+import type { WorkFeed } from '../console/work-feed.js';
 import type { GatewayConfigService } from '../config-delivery/gateway-config-service.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 
@@ -50,6 +55,8 @@ export interface AppDependencies {
   notifications: NotificationChannelDesk;
   /** Work-order KPIs per estate, for supervisors and estate managers. */
   kpis: KpiDesk;
+  /** The web console: estates' names and time zones, and the signal that wakes its live work lists. */
+  console: { estates: EstateDirectory; feed: WorkFeed };
   health: HealthProbes;
   metrics: CloudMetrics;
   logger: Logger;
@@ -73,6 +80,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   installErrorHandler(app);
   requireAccessDeclarations(app);
   installAuthentication(app, deps.access);
+  installSameOriginGuard(app);
   installRequestGuards(app);
   installSecurityHeaders(app);
 
@@ -99,6 +107,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(auditRoutes(deps.audit), { prefix: '/api/v1' });
   await app.register(notificationChannelRoutes(deps.notifications), { prefix: '/api/v1' });
   await app.register(kpiRoutes(deps.kpis), { prefix: '/api/v1' });
+  await app.register(consoleRoutes({ authenticator: deps.access, estates: deps.console.estates }));
+  await app.register(workStreamRoute(deps.tickets, deps.console.feed, deps.logger));
   await app.register(healthRoutes(deps.health));
   await app.register(metricsRoutes(deps.metrics.registry));
   return app;

@@ -31,6 +31,9 @@ function alertChangeOf(origin: AlertOrigin, alert: AlertItem, at: number): Alert
 /** Called once per ticket opened, after it is stored (not for redeliveries of its episode). */
 export type TicketOpenedListener = (ticket: Ticket) => void;
 
+/** Called after a staff action or a later change of its alert commits, with the ticket as it is now. */
+export type TicketChangedListener = (ticket: Ticket) => void;
+
 export interface TicketServiceOptions {
   clock?: Clock;
   /** The policy of one estate: the defaults, or the defaults with the estate's changes laid over them. */
@@ -55,6 +58,7 @@ export class TicketService {
   private readonly clock: Clock;
   private readonly policyFor: (estateId: string) => EstateTicketPolicy | Promise<EstateTicketPolicy>;
   private readonly listeners = new Set<TicketOpenedListener>();
+  private readonly changeListeners = new Set<TicketChangedListener>();
 
   constructor(
     private readonly repository: TicketRepository,
@@ -106,6 +110,7 @@ export class TicketService {
     }
     const changed = await this.repository.applyAlertChange(change, this.options.aroundChange?.(now));
     this.options.afterChange?.();
+    if (changed) this.tell(this.changeListeners, changed, 'ticket_changed');
     return { ticket: changed ?? opened.ticket, created: false };
   }
 
@@ -113,6 +118,12 @@ export class TicketService {
   onTicketOpened(listener: TicketOpenedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Registers a listener for every committed change after the opening; returns the function that removes it. */
+  onTicketChanged(listener: TicketChangedListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   get(id: string): Promise<Ticket | null> {
@@ -132,6 +143,7 @@ export class TicketService {
     const at = this.clock.now();
     const ticket = await this.repository.applyAction(id, action, at, this.options.aroundChange?.(at));
     this.options.afterChange?.();
+    this.tell(this.changeListeners, ticket, 'ticket_changed');
     return ticket;
   }
 
@@ -149,11 +161,15 @@ export class TicketService {
 
   /** A failing listener is logged and never stops the others or the alert that opened the ticket. */
   private notifyOpened(ticket: Ticket): void {
-    for (const listener of this.listeners) {
+    this.tell(this.listeners, ticket, 'ticket_opened');
+  }
+
+  private tell(listeners: ReadonlySet<(ticket: Ticket) => void>, ticket: Ticket, event: string): void {
+    for (const listener of listeners) {
       try {
         listener(ticket);
       } catch (error) {
-        this.options.logger?.error({ err: error, ticketId: ticket.id }, 'ticket_opened listener failed');
+        this.options.logger?.error({ err: error, ticketId: ticket.id }, `${event} listener failed`);
       }
     }
   }

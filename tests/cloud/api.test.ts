@@ -27,6 +27,8 @@ import { ApiTokenService } from '../../cloud/access/api-token-service.js';
 import { AuditService } from '../../cloud/audit/audit-service.js';
 import { buildNotifications, type Notifications } from '../../cloud/notifications/build-notifications.js';
 import { adminToken, bearer, supervisorToken } from '../support/staff-tokens.js';
+import { WorkFeed } from '../../cloud/console/work-feed.js';
+import { sqlEstateDirectory } from '../../cloud/console/estate-directory.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
 
@@ -91,6 +93,7 @@ describe('HTTP API /api/v1/tickets', () => {
       audit: new AuditService(opened.db),
       kpis: new KpiService(opened.db, clock, notificationDeliveryRate),
       notifications: notifications.channels,
+      console: { estates: sqlEstateDirectory(opened.db), feed: new WorkFeed() },
       health: { database: async () => databaseUp, telemetry: async () => true, broker: () => true },
       metrics: new CloudMetrics(),
       logger: silentLogger(),

@@ -22,6 +22,8 @@ import { AuditService } from '../../cloud/audit/audit-service.js';
 import { buildNotifications, type Notifications } from '../../cloud/notifications/build-notifications.js';
 import { KpiService } from '../../cloud/kpis/kpi-service.js';
 import { notificationDeliveryRate } from '../../cloud/kpis/notification-delivery-rate.js';
+import { signalTicketChanges, WorkFeed } from '../../cloud/console/work-feed.js';
+import { sqlEstateDirectory } from '../../cloud/console/estate-directory.js';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -33,6 +35,8 @@ export interface TestApi {
   gatewayCredentials: GatewayCredentialService;
   /** The notification queue and dispatcher behind the API's notification routes (channels send for real). */
   notifications: Notifications;
+  /** Wakes the console's live work lists; the tickets service signals it as the cloud's does. */
+  workFeed: WorkFeed;
   /** Every retained config the cloud published, topic and payload, oldest first. */
   published: Array<{ topic: string; payload: string }>;
 }
@@ -46,8 +50,14 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
   const published: Array<{ topic: string; payload: string }> = [];
   const notifications = buildNotifications(db, { publicUrl: 'https://care.example.com' }, clock, silentLogger());
   const ticketRepository = new SqlTicketRepository(db);
-  const dispatch = buildDispatch(db, ticketRepository, { queue: notifications.queue, wake: () => notifications.dispatcher.wake() }, clock, silentLogger());
+  const workFeed = new WorkFeed();
+  const afterDispatchCommit = (): void => {
+    notifications.dispatcher.wake();
+    workFeed.signal();
+  };
+  const dispatch = buildDispatch(db, ticketRepository, { queue: notifications.queue, wake: afterDispatchCommit }, clock, silentLogger());
   const tickets = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
+  signalTicketChanges(workFeed, tickets);
   const households = new HouseholdService(db, clock);
   const gatewayCredentials = new GatewayCredentialService(db, clock);
   const estates = new EstateService(db, clock);
@@ -65,9 +75,10 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     audit: new AuditService(db),
     notifications: notifications.channels,
     kpis: new KpiService(db, clock, notificationDeliveryRate),
+    console: { estates: sqlEstateDirectory(db), feed: workFeed },
     health: { database: async () => true, telemetry: async () => true, broker: () => true },
     metrics: new CloudMetrics(),
     logger: silentLogger(),
   });
-  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, published };
+  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, workFeed, published };
 }

@@ -1,0 +1,491 @@
+// The console's one script: fills the page the server rendered from the JSON API (same origin,
+// session cookie) and keeps "my work" live over server-sent events. No library, no build step.
+'use strict';
+
+const data = JSON.parse(document.getElementById('page-data').textContent);
+const content = document.getElementById('content');
+
+/** One text of the page's language with its {name} slots filled. */
+function t(key, values) {
+  const text = data.messages[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (slot, name) => (values && name in values ? String(values[name]) : slot));
+}
+
+/** An element with attributes and children (strings become text: nothing is parsed as HTML). */
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.error;
+  }
+}
+
+/** A call to the API; a session that has ended sends the reader to sign in. */
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.status === 401 && data.page !== 'sign-in') location.assign('/sign-in');
+  if (!response.ok) throw new ApiError(response.status, answer);
+  return answer;
+}
+
+function estateOf(estateId) {
+  return (data.me && data.me.estates.find((estate) => estate.id === estateId)) || { id: estateId, name: estateId, time_zone: 'Asia/Shanghai' };
+}
+
+/** A time as the estate's clock shows it. */
+function localTime(iso, estateId) {
+  return new Intl.DateTimeFormat(data.language === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: estateOf(estateId).time_zone,
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
+function duration(ms) {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return t('unit.seconds', { n: seconds });
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return t('unit.minutes', { n: minutes });
+  return t('unit.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
+}
+
+/** The deadline a ticket is racing now: acceptance until accepted, then arrival. */
+function nextDeadline(ticket) {
+  if (!ticket.acknowledged_at) return { what: 'due.ack', at: ticket.ack_due_at };
+  if (!ticket.on_site_at) return { what: 'due.on_site', at: ticket.on_site_due_at };
+  return null;
+}
+
+function deadlineText(ticket) {
+  const deadline = nextDeadline(ticket);
+  if (!deadline) return '';
+  const left = Date.parse(deadline.at) - Date.now();
+  return left >= 0 ? t('work.due_in', { what: t(deadline.what), time: duration(left) }) : t('work.overdue', { what: t(deadline.what), time: duration(-left) });
+}
+
+/** Where a ticket is, by the estate's own names for its units and assets (fetched once per estate). */
+const placeNames = new Map();
+async function loadPlaces(estateId) {
+  if (placeNames.has(estateId)) return placeNames.get(estateId);
+  const names = new Map();
+  placeNames.set(estateId, names);
+  const [units, assets] = await Promise.all([
+    api('GET', `/api/v1/estates/${encodeURIComponent(estateId)}/units`).catch(() => ({ units: [] })),
+    api('GET', `/api/v1/estates/${encodeURIComponent(estateId)}/assets`).catch(() => ({ assets: [] })),
+  ]);
+  for (const unit of units.units || []) names.set(`unit:${unit.id}`, unit.label);
+  for (const asset of assets.assets || []) names.set(`asset:${asset.id}`, asset.name);
+  return names;
+}
+function placeOf(ticket) {
+  const names = placeNames.get(ticket.estate_id);
+  return (names && names.get(`${ticket.subject.kind}:${ticket.subject.id}`)) || ticket.subject.id;
+}
+
+function showError(error) {
+  const note = el('p', { class: 'error', role: 'alert' }, t('error.generic', { message: error.message }));
+  content.prepend(note);
+  setTimeout(() => note.remove(), 8000);
+}
+
+// ---- sign in and out ----
+
+function signInPage() {
+  const form = document.getElementById('sign-in-form');
+  const failure = document.getElementById('sign-in-error');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    failure.hidden = true;
+    try {
+      await api('POST', '/api/v1/session', { login: form.login.value, password: form.password.value });
+      location.assign('/work');
+    } catch (error) {
+      failure.textContent = t(error.status === 429 ? 'sign_in.busy' : 'sign_in.failed');
+      failure.hidden = false;
+    }
+  });
+}
+
+const signOut = document.getElementById('sign-out');
+if (signOut) {
+  signOut.addEventListener('click', async () => {
+    await api('DELETE', '/api/v1/session').catch(() => null);
+    location.assign('/sign-in');
+  });
+}
+
+// ---- my work ----
+
+const PRIORITY_ORDER = { P1: 0, P2: 1, P3: 2 };
+
+/** Most urgent first: priority, then the nearest deadline, then the newest. */
+function byUrgency(a, b) {
+  const deadline = (ticket) => Date.parse((nextDeadline(ticket) || { at: '9999-12-31T00:00:00Z' }).at);
+  return PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || deadline(a) - deadline(b) || Date.parse(b.opened_at) - Date.parse(a.opened_at);
+}
+
+function workCard(ticket, isNew) {
+  return el(
+    'li',
+    { class: `card ticket ${ticket.priority}${isNew ? ' new' : ''}`, 'data-ticket-id': ticket.id },
+    el(
+      'a',
+      { href: `/tickets/${ticket.id}` },
+      el('span', { class: 'badge' }, ticket.priority),
+      el('strong', { class: 'category' }, t(`category.${ticket.type}`)),
+      isNew ? el('span', { class: 'badge new' }, t('work.new')) : null,
+      el('span', { class: 'place' }, placeOf(ticket)),
+      el('span', { class: 'reason' }, ticket.reason[data.language]),
+      el('span', { class: 'times' }, el('span', { 'data-since': ticket.opened_at }), ' · ', el('span', { class: 'due', 'data-due-of': ticket.id })),
+    ),
+  );
+}
+
+function workPage() {
+  const tickets = new Map();
+  const fresh = new Set();
+  const state = el('p', { class: 'state', id: 'stream-state' }, t('work.reconnecting'));
+  const list = el('ul', { class: 'list', id: 'work-list' });
+  const empty = el('p', { class: 'empty', id: 'work-empty' }, t('work.empty'));
+  content.append(state, list, empty);
+
+  const render = () => {
+    list.replaceChildren(...[...tickets.values()].sort(byUrgency).map((ticket) => workCard(ticket, fresh.has(ticket.id))));
+    empty.hidden = tickets.size > 0;
+    tick();
+  };
+  const tick = () => {
+    for (const node of list.querySelectorAll('[data-since]')) node.textContent = t('work.opened_ago', { time: duration(Date.now() - Date.parse(node.dataset.since)) });
+    for (const node of list.querySelectorAll('[data-due-of]')) {
+      const ticket = tickets.get(node.dataset.dueOf);
+      node.textContent = deadlineText(ticket);
+      node.classList.toggle('overdue', Boolean(nextDeadline(ticket)) && Date.parse(nextDeadline(ticket).at) < Date.now());
+    }
+  };
+  setInterval(tick, 1000);
+
+  /** A ticket new to the list: marked, and the phone buzzes where it can (Vibration API). */
+  const announce = (ids) => {
+    if (ids.length === 0) return;
+    for (const id of ids) fresh.add(id);
+    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+  };
+
+  const placesOf = (list) => Promise.all([...new Set(list.map((ticket) => ticket.estate_id))].map(loadPlaces)).then(render);
+
+  // EventSource reconnects by itself after a drop, sending the last event id it saw (Last-Event-ID).
+  const stream = new EventSource('/console/work-stream');
+  stream.addEventListener('open', () => (state.textContent = t('work.live')));
+  stream.addEventListener('error', () => (state.textContent = t('work.reconnecting')));
+  stream.addEventListener('snapshot', (event) => {
+    const { tickets: now, resumed_from: resumedFrom } = JSON.parse(event.data);
+    const known = new Set(tickets.keys());
+    const firstLoad = known.size === 0 && resumedFrom === null;
+    tickets.clear();
+    for (const ticket of now) tickets.set(ticket.id, ticket);
+    if (!firstLoad) {
+      announce(now.filter((ticket) => !known.has(ticket.id) || (resumedFrom !== null && Date.parse(ticket.updated_at) > resumedFrom)).map((ticket) => ticket.id));
+    }
+    state.textContent = t('work.live');
+    document.body.dataset.stream = 'live';
+    render();
+    placesOf(now);
+  });
+  stream.addEventListener('ticket', (event) => {
+    const ticket = JSON.parse(event.data);
+    if (!tickets.has(ticket.id)) announce([ticket.id]);
+    tickets.set(ticket.id, ticket);
+    render();
+    placesOf([ticket]);
+  });
+  stream.addEventListener('gone', (event) => {
+    tickets.delete(JSON.parse(event.data).id);
+    render();
+  });
+}
+
+// ---- one ticket ----
+
+/** The actions each status offers, in the order shown. */
+const ACTIONS_BY_STATUS = {
+  open: ['ack', 'false-alarm'],
+  assigned: ['ack', 'hand-back', 'false-alarm'],
+  acknowledged: ['on-site', 'hand-back', 'false-alarm'],
+  on_site: ['resolve', 'false-alarm'],
+  on_hold: ['on-site', 'resolve', 'false-alarm'],
+};
+const ACTION_LABELS = { ack: 'ticket.accept', 'on-site': 'ticket.arrive', resolve: 'ticket.resolve', 'false-alarm': 'ticket.false_alarm', 'hand-back': 'ticket.hand_back' };
+
+function field(label, value) {
+  return el('div', { class: 'field' }, el('dt', {}, label), el('dd', {}, value));
+}
+
+async function ticketPage() {
+  const id = data.ticket_id;
+  let view;
+  try {
+    view = await api('GET', `/api/v1/tickets/${id}`);
+  } catch (error) {
+    content.replaceChildren(el('p', { class: 'error', id: 'ticket-missing' }, t('ticket.not_found')), el('a', { href: '/work' }, t('ticket.back')));
+    return;
+  }
+  const [categories] = await Promise.all([api('GET', '/api/v1/ticket-categories'), loadPlaces(view.ticket.estate_id)]);
+  const outcomes = (categories.categories.find((category) => category.type === view.ticket.type) || { outcome_codes: [] }).outcome_codes.filter((code) => code !== 'false_alarm');
+  const contacts = el('section', { class: 'card', id: 'contacts' });
+
+  const act = async (path, body) => {
+    try {
+      await api('POST', `/api/v1/tickets/${id}/${path}`, body);
+      view = await api('GET', `/api/v1/tickets/${id}`);
+      render();
+      const done = el('p', { class: 'done', role: 'status' }, t('ticket.done'));
+      content.prepend(done);
+      setTimeout(() => done.remove(), 4000);
+    } catch (error) {
+      showError(error);
+    }
+  };
+
+  const actionButtons = (ticket) => {
+    const actions = ACTIONS_BY_STATUS[ticket.status] || [];
+    const row = el('div', { class: 'actions' });
+    for (const action of actions) {
+      if (action === 'resolve') {
+        const outcome = el('select', { name: 'outcome', id: 'outcome' }, outcomes.map((code) => el('option', { value: code }, t(`outcome.${code}`))));
+        const note = el('input', { name: 'note', id: 'note', maxlength: 2000 });
+        row.append(
+          el(
+            'form',
+            { class: 'resolve', onsubmit: (event) => (event.preventDefault(), act('resolve', { outcome_code: outcome.value, ...(note.value.trim() ? { note: note.value } : {}) })) },
+            el('label', {}, t('ticket.outcome'), outcome),
+            el('label', {}, t('ticket.note'), note),
+            el('button', { type: 'submit', class: 'primary', 'data-action': 'resolve' }, t('ticket.resolve')),
+          ),
+        );
+      } else if (action === 'hand-back') {
+        const reason = el('input', { name: 'reason', required: true, maxlength: 500 });
+        row.append(
+          el(
+            'form',
+            { class: 'hand-back', onsubmit: (event) => (event.preventDefault(), act('hand-back', { reason: reason.value })) },
+            el('label', {}, t('ticket.hand_back_reason'), reason),
+            el('button', { type: 'submit', 'data-action': 'hand-back' }, t('ticket.hand_back')),
+          ),
+        );
+      } else {
+        const primary = action === 'ack' || action === 'on-site';
+        row.append(el('button', { type: 'button', class: primary ? 'primary' : '', 'data-action': action, onclick: () => act(action, action === 'false-alarm' ? {} : undefined) }, t(ACTION_LABELS[action])));
+      }
+    }
+    return row;
+  };
+
+  const render = () => {
+    const { ticket, audit } = view;
+    const evidence = Object.entries(ticket.evidence || {}).map(([name, value]) => field(name, String(value)));
+    content.replaceChildren(
+      el(
+        'section',
+        { class: `card ticket ${ticket.priority}`, 'data-status': ticket.status },
+        el('p', {}, el('span', { class: 'badge' }, ticket.priority), el('strong', {}, t(`category.${ticket.type}`)), ' ', el('span', { class: 'status', id: 'ticket-status' }, t(`status.${ticket.status}`))),
+        el(
+          'dl',
+          {},
+          field(t('ticket.place'), placeOf(ticket)),
+          field(t('ticket.reason'), ticket.reason[data.language]),
+          field(t('ticket.opened_at'), localTime(ticket.opened_at, ticket.estate_id)),
+          field(t('ticket.ack_due_at'), localTime(ticket.ack_due_at, ticket.estate_id)),
+          field(t('ticket.on_site_due_at'), localTime(ticket.on_site_due_at, ticket.estate_id)),
+        ),
+        evidence.length ? el('details', { open: true }, el('summary', {}, t('ticket.evidence')), el('dl', {}, evidence)) : null,
+        actionButtons(ticket),
+      ),
+      ticket.type === 'care_visit' ? contacts : '',
+      el(
+        'section',
+        { class: 'card' },
+        el('h2', {}, t('ticket.audit')),
+        el('ol', { class: 'audit', id: 'audit' }, audit.map((entry) => el('li', {}, el('time', {}, localTime(entry.at, ticket.estate_id)), ' ', data.messages[`audit.${entry.action}`] || entry.action))),
+      ),
+    );
+  };
+  render();
+  if (view.ticket.type === 'care_visit' && view.ticket.subject.kind === 'unit') renderContacts(contacts, view.ticket);
+}
+
+/** The household's emergency contacts, masked; each number shown only by its own audited read. */
+async function renderContacts(section, ticket) {
+  const base = `/api/v1/estates/${encodeURIComponent(ticket.estate_id)}/households/${encodeURIComponent(ticket.subject.id)}`;
+  let household;
+  try {
+    household = await api('GET', `${base}?purpose=care_visit`);
+  } catch {
+    return;
+  }
+  const rows = household.contacts.map((contact) => {
+    const phone = el('span', { class: 'phone' }, contact.phone_masked);
+    const reveal = el('button', {
+      type: 'button',
+      'data-reveal': contact.id,
+      onclick: async () => {
+        try {
+          const { phone: number } = await api('GET', `${base}/contacts/${contact.id}/phone?purpose=emergency`);
+          phone.replaceChildren(el('a', { href: `tel:${number}` }, number));
+          reveal.remove();
+        } catch (error) {
+          showError(error);
+        }
+      },
+    }, t('ticket.reveal'));
+    return el('li', {}, el('span', {}, `${contact.name} (${contact.relationship})`), ' ', phone, ' ', reveal);
+  });
+  section.replaceChildren(
+    el('h2', {}, t('ticket.contacts')),
+    rows.length ? el('ul', { class: 'contacts' }, rows) : el('p', {}, t('ticket.no_contacts')),
+    el('p', { class: 'hint' }, t('ticket.reveal_note')),
+  );
+}
+
+// ---- supervisor, fleet, settings ----
+
+function estatesWith(roles) {
+  return ((data.me && data.me.estates) || []).filter((estate) => estate.roles.some((role) => roles.includes(role)));
+}
+
+/** A horizontal bar per period: the share as its length, the figures as its words. */
+function shareChart(title, points) {
+  return el(
+    'figure',
+    { class: 'chart' },
+    el('figcaption', {}, title),
+    points.map(({ label, share }) =>
+      el(
+        'div',
+        { class: 'bar-row' },
+        el('span', { class: 'bar-label' }, label),
+        el('span', { class: 'bar' }, el('meter', { min: 0, max: 1, value: share.rate ?? 0 })),
+        el('span', { class: 'bar-value' }, share.rate === null ? '–' : `${Math.round(share.rate * 100)}% (${share.count}/${share.of})`),
+      ),
+    ),
+  );
+}
+
+async function kpisPage() {
+  for (const estate of estatesWith(['supervisor', 'estate_manager'])) {
+    // The last seven days of the estate's calendar ('en-CA' formats a date as YYYY-MM-DD).
+    const day = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: estate.time_zone }).format(new Date(ms));
+    const to = day(Date.now());
+    const from = day(Date.now() - 6 * 86400000);
+    try {
+      const report = await api('GET', `/api/v1/estates/${encodeURIComponent(estate.id)}/kpis?from=${from}&to=${to}&bucket=day`);
+      const points = (pick) => report.buckets.map((bucket) => ({ label: bucket.start.slice(5), share: pick(bucket.figures) }));
+      content.append(
+        el(
+          'section',
+          { class: 'card', 'data-estate': estate.id },
+          el('h2', {}, estate.name),
+          el('p', { class: 'kpi-total', id: `opened-${estate.id}` }, `${report.totals.opened}`),
+          shareChart(t('kpis.ack_in_time'), points((f) => f.acknowledged_in_time)),
+          shareChart(t('kpis.on_site_in_time'), points((f) => f.on_site_in_time)),
+          shareChart(t('kpis.closure_rate'), points((f) => f.closure)),
+          shareChart(t('kpis.false_alarm_rate'), report.false_alarms_by_rule.map((row) => ({ label: row.rule, share: row.false_alarms }))),
+        ),
+      );
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+async function fleetPage() {
+  try {
+    const { gateways } = await api('GET', '/api/v1/gateways');
+    content.append(
+      el(
+        'ul',
+        { class: 'list', id: 'fleet' },
+        gateways.map((gateway) =>
+          el(
+            'li',
+            { class: `card gateway ${gateway.uplink}`, 'data-gateway-id': gateway.id },
+            el('strong', {}, gateway.name),
+            ' ',
+            el('span', { class: 'uplink' }, gateway.uplink === 'online' ? t('fleet.online') : gateway.uplink === 'offline' ? t('fleet.offline') : t('fleet.never')),
+            el('span', { class: 'times' }, gateway.last_seen_at ? `${t('fleet.last_seen')} ${localTime(gateway.last_seen_at, gateway.estate_id)}` : ''),
+          ),
+        ),
+      ),
+    );
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function settingsPage() {
+  for (const estate of estatesWith(['admin'])) {
+    try {
+      const base = `/api/v1/estates/${encodeURIComponent(estate.id)}/notification-channels`;
+      const { channels } = await api('GET', base);
+      content.append(
+        el(
+          'section',
+          { class: 'card', 'data-estate': estate.id },
+          el('h2', {}, estate.name),
+          channels.length === 0
+            ? el('p', {}, t('settings.none'))
+            : el(
+                'ul',
+                { class: 'list' },
+                channels.map((channel) => {
+                  const result = el('span', { class: 'result', role: 'status' });
+                  return el(
+                    'li',
+                    { 'data-channel-id': channel.id },
+                    el('strong', {}, channel.name),
+                    ` ${channel.kind} `,
+                    el('button', {
+                      type: 'button',
+                      'data-action': 'test',
+                      onclick: async () => {
+                        try {
+                          const answer = await api('POST', `${base}/${channel.id}/test`);
+                          result.textContent = answer.classification === 'ok' ? t('settings.test_sent') : t('error.generic', { message: answer.error || answer.classification });
+                        } catch (error) {
+                          result.textContent = t('error.generic', { message: error.message });
+                        }
+                      },
+                    }, t('settings.send_test')),
+                    ' ',
+                    result,
+                  );
+                }),
+              ),
+        ),
+      );
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+const PAGES = { 'sign-in': signInPage, work: workPage, ticket: ticketPage, kpis: kpisPage, fleet: fleetPage, settings: settingsPage };
+PAGES[data.page]();

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { PACKAGE_ROOT } from '../../shared/package-root.js';
+import { estatesOf, type Caller } from '../access/caller.js';
+import type { Authenticator } from '../api/auth/authentication.js';
+import { presentedToken } from '../api/auth/presented-token.js';
+import { AppError } from '../platform/app-error.js';
+import { LANGUAGE_COOKIE, LANGUAGES, languageOf, messagesOf, type Language } from './console-language.js';
+import { renderPage, type PageData, type PageName } from './console-page.js';
+import { CONSOLE_PAGES, CONSOLE_SCRIPT, CONSOLE_STYLE, isConsolePath } from './console-paths.js';
+import type { EstateDirectory } from './estate-directory.js';
+
+/** The console's script and style, shipped beside this module's source. */
+const ASSETS_DIR = join(PACKAGE_ROOT, 'cloud', 'console', 'assets');
+
+/** A year: the choice of language outlives the session. */
+const LANGUAGE_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
+
+export interface ConsoleDesk {
+  authenticator: Authenticator;
+  estates: EstateDirectory;
+}
+
+/**
+ * The console's pages: an HTML shell per page, rendered here in the reader's language with who they
+ * are, and one script that fills it from the JSON API with the session cookie (README.md says why).
+ * A page asked for without a session goes to sign-in; the data behind every page is the API's, which
+ * checks every call. Pages are public routes so that an unsigned visitor is redirected, not given 401.
+ */
+export function consoleRoutes(desk: ConsoleDesk): FastifyPluginAsync {
+  return async (app) => {
+    const script = readFileSync(join(ASSETS_DIR, 'console.js'));
+    const style = readFileSync(join(ASSETS_DIR, 'console.css'));
+
+    /** The signed-in caller, or null when there is no session or it has ended. */
+    const callerOf = async (request: FastifyRequest): Promise<Caller | null> => {
+      try {
+        return await desk.authenticator.authenticate(presentedToken(request.headers));
+      } catch (error) {
+        if (error instanceof AppError && error.kind === 'unauthenticated') return null;
+        throw error;
+      }
+    };
+
+    const page = async (request: FastifyRequest, reply: FastifyReply, name: PageName, extra: Partial<PageData> = {}) => {
+      const caller = await callerOf(request);
+      if (!caller && name !== 'sign-in') return reply.redirect(CONSOLE_PAGES.signIn, 303);
+      if (caller && name === 'sign-in') return reply.redirect(CONSOLE_PAGES.work, 303);
+      const language = languageOf(request.headers);
+      const data: PageData = { page: name, language, me: caller ? await meOf(caller) : null, messages: messagesOf(language), ...extra };
+      reply.header('cache-control', 'no-store');
+      return reply.type('text/html; charset=utf-8').send(renderPage(data, caller, request.url));
+    };
+
+    const meOf = async (caller: Caller): Promise<PageData['me']> => {
+      const estates = await desk.estates(estatesOf(caller));
+      return {
+        login: caller.identity.kind === 'operator' ? null : caller.identity.login,
+        estates: estates.map((estate) => ({ ...estate, roles: caller.grants.filter((grant) => grant.estateId === estate.id).map((grant) => grant.role) })),
+      };
+    };
+
+    const config = { access: 'public' as const };
+    // Pages, not API: left out of the OpenAPI document (and so of the API's fuzzing and contract).
+    const hide = true;
+    app.get(CONSOLE_PAGES.home, { config, schema: { hide } }, async (request, reply) => reply.redirect((await callerOf(request)) ? CONSOLE_PAGES.work : CONSOLE_PAGES.signIn, 303));
+    app.get(CONSOLE_PAGES.signIn, { config, schema: { hide } }, (request, reply) => page(request, reply, 'sign-in'));
+    app.get(CONSOLE_PAGES.work, { config, schema: { hide } }, (request, reply) => page(request, reply, 'work'));
+    app.get(CONSOLE_PAGES.kpis, { config, schema: { hide } }, (request, reply) => page(request, reply, 'kpis'));
+    app.get(CONSOLE_PAGES.fleet, { config, schema: { hide } }, (request, reply) => page(request, reply, 'fleet'));
+    app.get(CONSOLE_PAGES.settings, { config, schema: { hide } }, (request, reply) => page(request, reply, 'settings'));
+    app.get(CONSOLE_PAGES.ticket, { config, schema: { hide, params: z.object({ id: z.uuid({ message: 'ticket id must be a UUID' }) }) } }, (request, reply) =>
+      page(request, reply, 'ticket', { ticket_id: (request.params as { id: string }).id }),
+    );
+
+    app.get(
+      CONSOLE_PAGES.language,
+      { config, schema: { hide, params: z.object({ language: z.enum(LANGUAGES) }), querystring: z.object({ back: z.string().max(500).optional() }) } },
+      async (request, reply) => {
+        const { language } = request.params as { language: Language };
+        const back = (request.query as { back?: string }).back ?? CONSOLE_PAGES.work;
+        // Only back to a page of the console: never an address of another site (an open redirect).
+        const target = back.startsWith('/') && !back.startsWith('//') && isConsolePath(back.split('?')[0]!) ? back : CONSOLE_PAGES.work;
+        reply.header('set-cookie', `${LANGUAGE_COOKIE}=${language}; Path=/; Max-Age=${LANGUAGE_COOKIE_MAX_AGE_S}; SameSite=Strict`);
+        return reply.redirect(target, 303);
+      },
+    );
+
+    app.get(CONSOLE_SCRIPT, { config, schema: { hide } }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(script));
+    app.get(CONSOLE_STYLE, { config, schema: { hide } }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/css; charset=utf-8').send(style));
+  };
+}

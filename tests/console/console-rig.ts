@@ -1,0 +1,150 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { AlertItem } from '../../shared/contract/index.js';
+import { systemClock } from '../../shared/time/clock.js';
+import type { Cloud } from '../../cloud/cloud-service.js';
+import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
+import { loadOperatorCaller } from '../../cloud/access/operator-caller.js';
+import { StaffService } from '../../cloud/access/staff-service.js';
+import type { Role } from '../../cloud/access/roles.js';
+import { EstateService } from '../../cloud/estates/estate-service.js';
+import { RegistryRepository } from '../../cloud/registry/registry-repository.js';
+import { RosterRepository } from '../../cloud/dispatch/roster-repository.js';
+import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
+import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
+import { startTestCloud } from '../support/test-cloud.js';
+import { GatewayPublisher } from '../support/gateway-publisher.js';
+import { bearer, supervisorToken } from '../support/staff-tokens.js';
+import { alertItem, uniqueSlug } from '../support/wire-fixtures.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+/** Flags for a machine without internet (playwright-core never downloads a browser). */
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+/** Screenshots for a person to look at; git-ignored. */
+export const SCREENSHOT_DIR = join(new URL('../..', import.meta.url).pathname, 'test-output', 'console');
+export const PASSWORD = 'console-test-password-1';
+
+export const PHONE = { width: 360, height: 740 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+/** Debian's Chromium drives the journeys; without it the test fails saying how to install it. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`apt-get install chromium fonts-noto-cjk\``);
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A real cloud for the console: PostgreSQL, a private Mosquitto with the deployed ACL, the cloud
+ * listening on a free port, one gateway publishing as the estate's gateway would; estate A with a
+ * building per journey, estate B with its own housekeeper.
+ */
+export class ConsoleRig {
+  readonly otherEstateId = uniqueSlug('estate-b');
+  private supervisor: { authorization: string } | null = null;
+
+  private constructor(
+    readonly cloud: Cloud,
+    readonly gateway: GatewayPublisher,
+    readonly estateId: string,
+    private readonly mosquitto: MosquittoInstance,
+    private readonly postgres: TestPostgresDatabase,
+  ) {}
+
+  static async start(): Promise<ConsoleRig> {
+    const gatewayId = uniqueSlug('gw-console');
+    const passwords = { [gatewayId]: 'pw-console-gw-1', [SERVICE_USERNAME]: 'pw-console-cloud' };
+    const [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
+    const estateId = uniqueSlug('estate-a');
+    const cloud = await startTestCloud({
+      brokerUrl: mosquitto.url,
+      servicePassword: passwords[SERVICE_USERNAME]!,
+      databaseUrl: postgres.url,
+      gatewayIds: [gatewayId],
+      estate: { id: estateId, name: '和谐花园' },
+    });
+    const gateway = await GatewayPublisher.connect(mosquitto.url, gatewayId, passwords[gatewayId]!);
+    const rig = new ConsoleRig(cloud, gateway, estateId, mosquitto, postgres);
+    await new RegistryRepository(cloud.database).upsertEstate({ id: rig.otherEstateId, name: '远方小区' });
+    rig.supervisor = bearer(await supervisorToken(cloud.database, estateId));
+    return rig;
+  }
+
+  get gatewayId(): string {
+    return this.gateway.gatewayId;
+  }
+
+  get url(): string {
+    return this.cloud.apiUrl;
+  }
+
+  /** A staff member who signs in with PASSWORD; on duty round the clock for their role when `onDuty`. */
+  async person(role: Role, estateId = this.estateId, buildingIds: string[] | null = null, onDuty = true): Promise<{ login: string; id: string }> {
+    const db = this.cloud.database;
+    const login = uniqueSlug(role.replace('_', '-'));
+    const member = await new StaffService(db, systemClock).addStaff(await loadOperatorCaller(db), {
+      login,
+      display_name: login,
+      password: PASSWORD,
+      grants: [{ estate_id: estateId, role, building_ids: buildingIds }],
+    });
+    if (onDuty && role !== 'admin') {
+      await new RosterRepository(db).add(estateId, { staff_id: member.id, role: role as never, building_ids: buildingIds, weekdays: [1, 2, 3, 4, 5, 6, 7], starts_at: '00:00', ends_at: '00:00' }, 'test', Date.now());
+    }
+    return { login, id: member.id };
+  }
+
+  /** A building with one flat whose household is enrolled in care with one emergency contact. */
+  async careFlat(): Promise<{ buildingId: string; unitId: string; label: string }> {
+    const db = this.cloud.database;
+    const operator = await loadOperatorCaller(db);
+    const estates = new EstateService(db, systemClock);
+    const buildingId = uniqueSlug('b');
+    const unitId = uniqueSlug('hh');
+    const label = `${Math.floor(Math.random() * 9) + 1}-${1000 + Math.floor(Math.random() * 900)}`;
+    await estates.addBuilding(operator, this.estateId, { id: buildingId, name: `Building ${buildingId}` });
+    await estates.addUnit(operator, this.estateId, { id: unitId, building_id: buildingId, label });
+    const households = `${this.url}/api/v1/estates/${this.estateId}/households`;
+    const consent = { given_by: 'the resident', given_at: '2026-11-01T09:00:00.000Z', scope: 'proactive care visits', document_ref: 'CF-2026-0042' };
+    await this.call('POST', households, { unit_id: unitId, consent });
+    await this.call('POST', `${households}/${unitId}/contacts`, { name: '李明', relationship: 'son', phone: '138 1234 5678' }, { 'if-match': '"1"' });
+    return { buildingId, unitId, label };
+  }
+
+  /** The gateway raises a care visit for the unit, through Mosquitto; resolves on the cloud's receipt. */
+  async raiseCareVisit(unitId: string): Promise<AlertItem> {
+    const alert = alertItem({ category: 'care_visit', rule: 'household_inactivity', subject: { kind: 'unit', id: unitId }, at: Date.now() });
+    const seq = this.gateway.nextSeq;
+    await this.gateway.publish('alerts', this.gateway.envelope([alert]));
+    await this.gateway.receiptOf(seq);
+    return alert;
+  }
+
+  /** The session cookie of a person signed in through the API. */
+  async sessionCookie(login: string): Promise<string> {
+    const response = await fetch(`${this.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password: PASSWORD }) });
+    if (response.status !== 201) throw new Error(`sign-in of ${login} answered ${response.status}`);
+    return response.headers.get('set-cookie')!.split(';')[0]!;
+  }
+
+  private async call(method: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+    const response = await fetch(url, { method, headers: { ...this.supervisor!, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway.close();
+    await this.cloud.stop();
+    await Promise.allSettled([this.mosquitto.stop(), this.postgres.drop()]);
+  }
+}
+
+/** A browser context at a size and locale; records every host a request goes to. */
+export async function openPage(browser: Browser, viewport: { width: number; height: number }, locale: string): Promise<{ context: BrowserContext; page: Page; hosts: Set<string> }> {
+  const context = await browser.newContext({ viewport, locale, isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+  const page = await context.newPage();
+  const hosts = new Set<string>();
+  page.on('request', (request) => void hosts.add(new URL(request.url()).host));
+  return { context, page, hosts };
+}
