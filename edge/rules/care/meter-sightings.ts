@@ -72,7 +72,9 @@ function onWaterFrame(call: CareCall, frame: ReadingFrame, water: WaterSample): 
 /** The new track, remembering the last break in the meter's data. */
 function withBreak(step: MeterStep, previous: CareMeterTrack | undefined): CareMeterTrack {
   const broken = step.gap || step.bridged ? step.track.at : previous?.broken_at;
-  return broken === undefined ? step.track : { ...step.track, broken_at: broken };
+  const track: CareMeterTrack = step.track; // made for this frame: added to, not copied
+  if (broken !== undefined) track.broken_at = broken;
+  return track;
 }
 
 /** Water has run steadily for hours: its first steps, taken for use, were the tap, not the resident. */

@@ -8,8 +8,10 @@ import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore, TakenInputRow
  */
 export class MemoryRuleStateData {
   engineTime: number | null = null;
-  readonly states = new Map<string, { rule: string; key: string; json: string }>();
-  readonly timers = new Map<string, { rule: string; key: string; at: number }>();
+  /** JSON text by rule, then key. */
+  readonly states = new Map<string, Map<string, string>>();
+  /** Due times by rule, then key. */
+  readonly timers = new Map<string, Map<string, number>>();
   readonly episodes = new Map<string, string>();
   /** By channel and item id, in the order kept (a Map keeps insertion order). */
   readonly unsent = new Map<string, string>();
@@ -27,8 +29,8 @@ export class MemoryRuleStateStore implements RuleStateStore {
     this.assertOpen();
     return {
       engineTime: this.data.engineTime,
-      states: [...this.data.states.values()].map(({ rule, key, json }) => ({ rule, key, value: JSON.parse(json) as unknown })),
-      timers: [...this.data.timers.values()].map((timer) => ({ ...timer })),
+      states: [...this.data.states].flatMap(([rule, byKey]) => [...byKey].map(([key, json]) => ({ rule, key, value: JSON.parse(json) as unknown }))),
+      timers: [...this.data.timers].flatMap(([rule, byKey]) => [...byKey].map(([key, at]) => ({ rule, key, at }))),
       episodes: [...this.data.episodes.values()].map((json) => JSON.parse(json) as ActiveEpisode),
       unsent: [...this.data.unsent.values()].map((json) => JSON.parse(json) as UnsentItem),
       takenInputs: [...this.data.takenInputs.values()].map((row) => ({ ...row })),
@@ -38,19 +40,18 @@ export class MemoryRuleStateStore implements RuleStateStore {
   commit(changes: RuleStateChanges): void {
     this.assertOpen();
     // Serialise first: a value JSON cannot hold throws before anything is changed (all or nothing).
-    const states = changes.states.map((change) => ({ ...change, json: change.value === undefined ? undefined : toJson(change) }));
+    const states = changes.states.map((change) => (change.value === undefined ? undefined : toJson(change)));
     const episodes = changes.episodes.map((change) => ({ ...change, json: change.episode ? JSON.stringify(change.episode) : undefined }));
     const { data } = this;
     if (changes.engineTime !== undefined) data.engineTime = changes.engineTime;
-    for (const { rule, key, json } of states) {
-      const id = `${rule}\u001f${key}`;
-      if (json === undefined) data.states.delete(id);
-      else data.states.set(id, { rule, key, json });
-    }
+    changes.states.forEach(({ rule, key }, index) => {
+      const json = states[index];
+      if (json === undefined) data.states.get(rule)?.delete(key);
+      else byRule(data.states, rule).set(key, json);
+    });
     for (const { rule, key, at } of changes.timers) {
-      const id = `${rule}\u001f${key}`;
-      if (at === undefined) data.timers.delete(id);
-      else data.timers.set(id, { rule, key, at });
+      if (at === undefined) data.timers.get(rule)?.delete(key);
+      else byRule(data.timers, rule).set(key, at);
     }
     for (const { rule, subject, json } of episodes) {
       const id = `${rule}\u001f${subject.kind}\u001f${subject.id}`;
@@ -72,6 +73,12 @@ export class MemoryRuleStateStore implements RuleStateStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('rule state store is closed');
   }
+}
+
+function byRule<T>(map: Map<string, Map<string, T>>, rule: string): Map<string, T> {
+  let byKey = map.get(rule);
+  if (!byKey) map.set(rule, (byKey = new Map()));
+  return byKey;
 }
 
 /** JSON text of a state value; throws for what JSON cannot hold (as SQLite's NOT NULL does). */

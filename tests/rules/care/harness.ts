@@ -201,8 +201,8 @@ export class Bench {
   /** A rule's committed state under a key (memory store only), as a restart would load it. */
   stored(rule: string, key: string): unknown {
     this.engine.commit();
-    const entry = this.data.states.get(`${rule}\u001f${key}`);
-    return entry ? (JSON.parse(entry.json) as unknown) : undefined;
+    const json = this.data.states.get(rule)?.get(key);
+    return json === undefined ? undefined : (JSON.parse(json) as unknown);
   }
 
   private build(): RuleEngine {
