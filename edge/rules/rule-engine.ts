@@ -193,28 +193,28 @@ export class RuleEngine {
   }
 
   onEvent(event: CanonicalEvent): AlertItem[] {
-    return this.once(() => this.handle({ kind: 'event', item: event }));
+    return this.once((alerts) => this.handle({ kind: 'event', item: event }, alerts));
   }
 
   onReadings(frame: ReadingFrame): AlertItem[] {
-    return this.once(() => this.handle({ kind: 'readings', frame }));
+    return this.once((alerts) => this.handle({ kind: 'readings', frame }, alerts));
   }
 
   /** A device came online or went offline at `at` (epoch ms; the gateway's clock). */
   onAvailability(deviceId: string, availability: Availability, at: number): AlertItem[] {
-    return this.once(() => this.handle(availabilityInput(deviceId, availability, at)));
+    return this.once((alerts) => this.handle(availabilityInput(deviceId, availability, at), alerts));
   }
 
   /** Time passed with no input (the gateway's wall-clock tick, a backtest's recorded tick). */
   advanceTo(time: number): AlertItem[] {
-    return this.once(() => this.advance(time));
+    return this.once((alerts) => this.advance(time, alerts));
   }
 
   /** Handles inputs in order and commits them together: one transaction for the whole batch. */
   handleBatch(inputs: Iterable<EngineInput>): AlertItem[] {
     if (this.closed) return this.refuse();
     const alerts: AlertItem[] = [];
-    for (const input of inputs) alerts.push(...this.handle(input));
+    for (const input of inputs) this.handle(input, alerts);
     this.keepUntilHandedOver(alerts);
     this.commit();
     return alerts;
@@ -266,9 +266,10 @@ export class RuleEngine {
     this.store.close();
   }
 
-  private once(run: () => AlertItem[]): AlertItem[] {
+  private once(run: (alerts: AlertItem[]) => void): AlertItem[] {
     if (this.closed) return this.refuse();
-    const alerts = run();
+    const alerts: AlertItem[] = [];
+    run(alerts);
     this.keepUntilHandedOver(alerts);
     if (this.autoCommit) this.commit();
     return alerts;
@@ -284,21 +285,22 @@ export class RuleEngine {
     return [];
   }
 
-  private handle(input: EngineInput): AlertItem[] {
+  /** Handles one input; the alerts it gives are added to `alerts` (one array for a whole batch). */
+  private handle(input: EngineInput, alerts: AlertItem[]): void {
     const time = inputTime(input);
     if (!Number.isFinite(time)) {
       this.logger.warn({ kind: input.kind }, 'engine input without a valid time; ignored');
-      return [];
+      return;
     }
-    if (input.kind === 'tick') return this.advance(time);
+    if (input.kind === 'tick') return this.advance(time, alerts);
     const taken = this.takenInputOf(input);
     if (taken && this.inputs.has(taken.device, taken.id)) {
       this.redeliveries += 1;
       this.logger.info({ device: taken.device, id: taken.id, kind: input.kind }, 'input taken in before (delivered again); the rules skip it');
-      return [];
+      return;
     }
     if (taken) this.inputs.remember(taken.device, taken.id);
-    const alerts = this.begin(time);
+    this.begin(time, alerts);
     this.host.now = time;
     switch (input.kind) {
       case 'event':
@@ -320,7 +322,6 @@ export class RuleEngine {
       }
     }
     this.moveTime(time);
-    return alerts;
   }
 
   /** The identity to remember an input by; null for a polled device's (no device sends those twice). */
@@ -331,15 +332,13 @@ export class RuleEngine {
     return taken;
   }
 
-  private advance(time: number): AlertItem[] {
-    const alerts = this.begin(time);
+  private advance(time: number, alerts: AlertItem[]): void {
+    this.begin(time, alerts);
     this.moveTime(time);
-    return alerts;
   }
 
   /** Start hook at the first input, then every timer due by `time`. */
-  private begin(time: number): AlertItem[] {
-    const alerts: AlertItem[] = [];
+  private begin(time: number, alerts: AlertItem[]): void {
     if (!this.started) {
       this.started = true;
       this.host.now = Math.max(time, this.engineTime ?? time);
@@ -365,7 +364,6 @@ export class RuleEngine {
       this.timersFired += 1;
       this.call(rule, scope, alerts, ON_TIMER, due.key);
     }
-    return alerts;
   }
 
   /**
