@@ -90,6 +90,8 @@ const MS_PER_MIN = 60_000;
 export function stepWaterFlow(flow: WaterFlow | undefined, at: number, litres: number, prevAt: number | undefined, prevLitres: number | undefined): WaterFlowStep {
   if (prevAt === undefined || prevLitres === undefined || litres < prevLitres) return { flow: { ...(flow?.step ? { step: flow.step } : {}) }, newUse: false };
   const delta = litres - prevLitres;
+  // Most polls of most homes: no water, no run. Nothing changes; the flow is handed back as it is.
+  if (delta === 0 && !flow?.run) return { flow: flow ?? {}, newUse: false };
   const step = delta > 0 ? Math.min(flow?.step ?? delta, delta) : flow?.step;
   const base: WaterFlow = step === undefined ? {} : { step };
   const here: StepAt = { at, prevAt, litres };
@@ -125,12 +127,10 @@ function stepResult(base: WaterFlow, at: number, litres: number, delta: number, 
   const steady = delta > 0 && next ? steadyFlowOf({ ...base, run: next }) : undefined;
   const confirming = steady !== undefined && !steady.confirmed && at - steady.since >= CONFIRMED_AFTER_MS && steady.steps >= CONFIRMED_AFTER_STEPS;
   const run = next && confirming ? { ...next, confirmed: true as const } : next;
-  return {
-    flow: run ? { ...base, run } : base,
-    newUse: use === 'on_top' || (use === 'flow' && !steady),
-    ...(steady ? { steady: { since: steady.since, litresPerMin: flowRate(steady, at, litres) } } : {}),
-    ...(confirming ? { confirmed: { since: steady.since } } : {}),
-  };
+  const result: WaterFlowStep = { flow: run ? { ...base, run } : base, newUse: use === 'on_top' || (use === 'flow' && !steady) };
+  if (steady) result.steady = { since: steady.since, litresPerMin: flowRate(steady, at, litres) };
+  if (confirming) result.confirmed = { since: steady.since };
+  return result;
 }
 
 function opened(first: StepAt): FlowRun {

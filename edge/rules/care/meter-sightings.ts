@@ -98,7 +98,10 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     context.setState(key, track);
     return step.gap;
   }
-  const sleeping = inSleepHours(household, call.state.firsts, context.now);
+  // Asked only of a switch-on, by the routine as the frame found it (a sighting may add to it meanwhile).
+  const firsts = call.state.firsts;
+  let asleep: boolean | undefined;
+  const sleeping = (): boolean => (asleep ??= inSleepHours(household, firsts, context.now));
   const floor = stepFloor(previous?.floor, context.now, watts, step.gap);
   track.floor = floor.floor;
   noteLoadOn(call, loadHeldOn(floor.floor));
@@ -165,10 +168,11 @@ function waterFlowing(call: CareCall): boolean {
  * A switch-on (or a small load coming on): judged against the learned loads; set aside (noted for
  * the alert's words) or not. Returns true when it may count as the resident's activity.
  */
-function switchedOn(call: CareCall, deviceId: string, at: number, watts: number, sleeping: boolean, what: Discounted['what']): boolean {
+function switchedOn(call: CareCall, deviceId: string, at: number, watts: number, isSleeping: () => boolean, what: Discounted['what']): boolean {
   const { context, household } = call;
   const last = call.state.activity.last;
   const lastSignAt = Math.max(last.door?.at ?? -Infinity, last.water?.at ?? -Infinity, last.gate?.at ?? -Infinity);
+  const sleeping = isSleeping();
   const on = { at, watts, utcOffsetMin: household.utc_offset_min, sleeping, lastSignAt: Number.isFinite(lastSignAt) ? lastSignAt : undefined };
   let discount: Discounted['why'] | undefined;
   if (what === 'switch_on' || what === 'unseen_load') {
