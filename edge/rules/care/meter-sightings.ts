@@ -98,11 +98,12 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     context.setState(key, track);
     return step.gap;
   }
-  // Asked only of a switch-on, by the routine as the frame found it (a sighting may add to it meanwhile).
-  const firsts = call.state.firsts;
-  let asleep: boolean | undefined;
-  const sleeping = (): boolean => (asleep ??= inSleepHours(household, firsts, context.now));
   const floor = stepFloor(previous?.floor, context.now, watts, step.gap);
+  const unseen = unseenLoad(step.counterDelta, context.now - (previous?.at ?? context.now), step.previousRate, watts);
+  const rise = step.previousRate === undefined ? undefined : watts - step.previousRate;
+  const switching = rise !== undefined && rise >= SWITCH_ON_W && watts > household.standby_power_w;
+  // Her sleep hours matter only to a switch-on; judged on the routine as the frame found it.
+  const sleeping = (unseen !== undefined || switching || (floor.rose !== undefined && floor.rose.watts < SWITCH_ON_W)) && inSleepHours(household, call.state.firsts, context.now);
   track.floor = floor.floor;
   noteLoadOn(call, loadHeldOn(floor.floor));
   const held = step.gap ? undefined : previous?.held;
@@ -112,12 +113,10 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     else if (outcome.judged === 'set_aside') noteDiscounted(call, { at: held.at, what: 'held_load', watts: Math.round(held.watts), why: held.kind === 'mid' ? 'went_off' : 'alone' });
     else see(call, 'electricity', { at: held.at, what: 'power_on' });
   }
-  const unseen = unseenLoad(step.counterDelta, context.now - (previous?.at ?? context.now), step.previousRate, watts);
   if (unseen && switchedOn(call, frame.device_id, context.now, Math.round(unseen.wh), sleeping, 'unseen_load')) {
     see(call, 'electricity', { at: context.now, what: 'power_on' });
   }
-  const rise = step.previousRate === undefined ? undefined : watts - step.previousRate;
-  if (rise !== undefined && rise >= SWITCH_ON_W && watts > household.standby_power_w) {
+  if (switching) {
     const counted = switchedOn(call, frame.device_id, context.now, rise, sleeping, 'switch_on');
     const hold = counted && !track.held ? holdKind(call, rise) : undefined;
     if (hold) track.held = { kind: hold, at: context.now, watts: rise, before: step.previousRate! };
@@ -168,11 +167,10 @@ function waterFlowing(call: CareCall): boolean {
  * A switch-on (or a small load coming on): judged against the learned loads; set aside (noted for
  * the alert's words) or not. Returns true when it may count as the resident's activity.
  */
-function switchedOn(call: CareCall, deviceId: string, at: number, watts: number, isSleeping: () => boolean, what: Discounted['what']): boolean {
+function switchedOn(call: CareCall, deviceId: string, at: number, watts: number, sleeping: boolean, what: Discounted['what']): boolean {
   const { context, household } = call;
   const last = call.state.activity.last;
   const lastSignAt = Math.max(last.door?.at ?? -Infinity, last.water?.at ?? -Infinity, last.gate?.at ?? -Infinity);
-  const sleeping = isSleeping();
   const on = { at, watts, utcOffsetMin: household.utc_offset_min, sleeping, lastSignAt: Number.isFinite(lastSignAt) ? lastSignAt : undefined };
   let discount: Discounted['why'] | undefined;
   if (what === 'switch_on' || what === 'unseen_load') {
