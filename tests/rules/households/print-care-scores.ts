@@ -1,5 +1,5 @@
 /**
- * npx tsx tests/rules/households/print-care-scores.ts [seed ...]
+ * npx tsx tests/rules/households/print-care-scores.ts [seed ...]   (seeds 1-6 when none is given)
  *
  * Runs the gateway's rules over the simulated estate (edge/simulator/households/: 16 households,
  * 12 weeks) for each seed and prints the care manager's score table (caught, late, missed; false
@@ -13,7 +13,7 @@ import { simulateEstate } from '../../../edge/simulator/households/simulated-est
 
 const seeds = process.argv.slice(2).map(Number);
 const scores: CareScore[] = [];
-for (const seed of seeds.length > 0 ? seeds : [1, 2, 3, 4]) {
+for (const seed of seeds.length > 0 ? seeds : [1, 2, 3, 4, 5, 6]) {
   const started = Date.now();
   const estate = simulateEstate(planEstate({ seed }));
   const run = runEstate(estate);
