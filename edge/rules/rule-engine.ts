@@ -37,6 +37,13 @@ export interface RuleEngineOptions {
 const DIRECTORY_SCOPE = '$devices';
 /** The engine's own state in the store: point levels drivers derive events from (keepPointLevels). */
 const POINT_LEVELS_SCOPE = '$point_levels';
+/** The hooks of a rule (rule.ts) the engine calls. */
+const ON_EVENT = 0;
+const ON_READINGS = 1;
+const ON_AVAILABILITY = 2;
+const ON_TIMER = 3;
+const ON_START = 4;
+type Hook = typeof ON_EVENT | typeof ON_READINGS | typeof ON_AVAILABILITY | typeof ON_TIMER | typeof ON_START;
 /** A rule that keeps re-arming a due timer would otherwise spin forever inside one input. */
 const MAX_TIMERS_PER_INPUT = 1_000_000;
 
@@ -89,6 +96,8 @@ export class RuleEngine {
   private readonly inputs: InputMemory;
   private readonly timers = new TimerQueue();
   private readonly scopes = new Map<string, RuleScope>();
+  /** The rules in order, each with its scope. */
+  private readonly ruleScopes: ReadonlyArray<{ rule: Rule; scope: RuleScope }>;
   private readonly directoryScope: RuleScope;
   private readonly levelsScope: RuleScope;
   private redeliveries = 0;
@@ -116,7 +125,7 @@ export class RuleEngine {
     this.host = { now: snapshot.engineTime ?? 0, config: options.config ?? DEFAULT_RULES_CONFIG, devices: this.directory, timers: this.timers };
     this.directoryScope = this.scope(DIRECTORY_SCOPE);
     this.levelsScope = this.scope(POINT_LEVELS_SCOPE);
-    for (const rule of this.rules) this.scope(rule.id);
+    this.ruleScopes = this.rules.map((rule) => ({ rule, scope: this.scope(rule.id) }));
     for (const { rule, key, value } of snapshot.states) this.scope(rule).states.set(key, value);
     for (const { rule, key, at } of snapshot.timers) this.timers.set(rule, key, at);
     for (const episode of snapshot.episodes) this.scope(episode.rule).episodes.set(subjectKey(episode.subject), episode);
@@ -184,28 +193,28 @@ export class RuleEngine {
   }
 
   onEvent(event: CanonicalEvent): AlertItem[] {
-    return this.once(() => this.handle({ kind: 'event', item: event }));
+    return this.once((alerts) => this.handle({ kind: 'event', item: event }, alerts));
   }
 
   onReadings(frame: ReadingFrame): AlertItem[] {
-    return this.once(() => this.handle({ kind: 'readings', frame }));
+    return this.once((alerts) => this.handle({ kind: 'readings', frame }, alerts));
   }
 
   /** A device came online or went offline at `at` (epoch ms; the gateway's clock). */
   onAvailability(deviceId: string, availability: Availability, at: number): AlertItem[] {
-    return this.once(() => this.handle(availabilityInput(deviceId, availability, at)));
+    return this.once((alerts) => this.handle(availabilityInput(deviceId, availability, at), alerts));
   }
 
   /** Time passed with no input (the gateway's wall-clock tick, a backtest's recorded tick). */
   advanceTo(time: number): AlertItem[] {
-    return this.once(() => this.advance(time));
+    return this.once((alerts) => this.advance(time, alerts));
   }
 
   /** Handles inputs in order and commits them together: one transaction for the whole batch. */
   handleBatch(inputs: Iterable<EngineInput>): AlertItem[] {
     if (this.closed) return this.refuse();
     const alerts: AlertItem[] = [];
-    for (const input of inputs) alerts.push(...this.handle(input));
+    for (const input of inputs) this.handle(input, alerts);
     this.keepUntilHandedOver(alerts);
     this.commit();
     return alerts;
@@ -257,9 +266,10 @@ export class RuleEngine {
     this.store.close();
   }
 
-  private once(run: () => AlertItem[]): AlertItem[] {
+  private once(run: (alerts: AlertItem[]) => void): AlertItem[] {
     if (this.closed) return this.refuse();
-    const alerts = run();
+    const alerts: AlertItem[] = [];
+    run(alerts);
     this.keepUntilHandedOver(alerts);
     if (this.autoCommit) this.commit();
     return alerts;
@@ -275,28 +285,29 @@ export class RuleEngine {
     return [];
   }
 
-  private handle(input: EngineInput): AlertItem[] {
+  /** Handles one input; the alerts it gives are added to `alerts` (one array for a whole batch). */
+  private handle(input: EngineInput, alerts: AlertItem[]): void {
     const time = inputTime(input);
     if (!Number.isFinite(time)) {
       this.logger.warn({ kind: input.kind }, 'engine input without a valid time; ignored');
-      return [];
+      return;
     }
-    if (input.kind === 'tick') return this.advance(time);
+    if (input.kind === 'tick') return this.advance(time, alerts);
     const taken = this.takenInputOf(input);
     if (taken && this.inputs.has(taken.device, taken.id)) {
       this.redeliveries += 1;
       this.logger.info({ device: taken.device, id: taken.id, kind: input.kind }, 'input taken in before (delivered again); the rules skip it');
-      return [];
+      return;
     }
     if (taken) this.inputs.remember(taken.device, taken.id);
-    const alerts = this.begin(time);
+    this.begin(time, alerts);
     this.host.now = time;
     switch (input.kind) {
       case 'event':
-        this.each(alerts, (rule, scope) => rule.onEvent?.(input.item, scope));
+        for (const { rule, scope } of this.ruleScopes) if (rule.onEvent) this.call(rule, scope, alerts, ON_EVENT, input.item);
         break;
       case 'readings':
-        this.each(alerts, (rule, scope) => rule.onReadings?.(input.frame, scope));
+        for (const { rule, scope } of this.ruleScopes) if (rule.onReadings) this.call(rule, scope, alerts, ON_READINGS, input.frame);
         break;
       case 'availability': {
         const device = this.directory.get(input.device_id);
@@ -306,35 +317,33 @@ export class RuleEngine {
         }
         const availability = availabilityOf(input);
         this.setOffline(input.device_id, availability.online ? undefined : time);
-        this.each(alerts, (rule, scope) => rule.onAvailability?.(device, availability, scope));
+        for (const { rule, scope } of this.ruleScopes) if (rule.onAvailability) this.call(rule, scope, alerts, ON_AVAILABILITY, device, availability);
         break;
       }
     }
     this.moveTime(time);
-    return alerts;
   }
 
   /** The identity to remember an input by; null for a polled device's (no device sends those twice). */
   private takenInputOf(input: EngineInput): { device: string; id: string } | null {
+    if (input.kind === 'readings' && this.directory.get(input.frame.device_id)?.pollIntervalMs !== undefined) return null; // the common case, asked first
     const taken = takenInputOf(input);
     if (!taken || this.directory.get(taken.device)?.pollIntervalMs !== undefined) return null;
     return taken;
   }
 
-  private advance(time: number): AlertItem[] {
-    const alerts = this.begin(time);
+  private advance(time: number, alerts: AlertItem[]): void {
+    this.begin(time, alerts);
     this.moveTime(time);
-    return alerts;
   }
 
   /** Start hook at the first input, then every timer due by `time`. */
-  private begin(time: number): AlertItem[] {
-    const alerts: AlertItem[] = [];
+  private begin(time: number, alerts: AlertItem[]): void {
     if (!this.started) {
       this.started = true;
       this.host.now = Math.max(time, this.engineTime ?? time);
       const devices = this.directory.all();
-      this.each(alerts, (rule, scope) => rule.onStart?.(devices, scope));
+      for (const { rule, scope } of this.ruleScopes) if (rule.onStart) this.call(rule, scope, alerts, ON_START, devices);
     }
     for (let fired = 0; ; fired++) {
       const due = this.timers.popDue(time);
@@ -353,30 +362,42 @@ export class RuleEngine {
       }
       this.host.now = due.at;
       this.timersFired += 1;
-      this.call(rule, scope, alerts, () => rule.onTimer!(due.key, scope));
-    }
-    return alerts;
-  }
-
-  private each(alerts: AlertItem[], deliver: (rule: Rule, scope: RuleScope) => AlertChange[] | undefined): void {
-    for (const rule of this.rules) {
-      const scope = this.scopes.get(rule.id)!;
-      this.call(rule, scope, alerts, () => deliver(rule, scope));
+      this.call(rule, scope, alerts, ON_TIMER, due.key);
     }
   }
 
-  private call(rule: Rule, scope: RuleScope, alerts: AlertItem[], run: () => AlertChange[] | undefined): void {
+  /**
+   * One call of a rule's hook, its changes undone if it throws. The hook and its arguments are
+   * passed as they are, not in a closure: this runs for every rule on every meter frame.
+   */
+  private call(rule: Rule, scope: RuleScope, alerts: AlertItem[], hook: Hook, first: unknown, second?: unknown): void {
     let changes: AlertChange[] | undefined;
     scope.begin();
     try {
-      changes = run();
+      switch (hook) {
+        case ON_EVENT:
+          changes = rule.onEvent!(first as CanonicalEvent, scope);
+          break;
+        case ON_READINGS:
+          changes = rule.onReadings!(first as ReadingFrame, scope);
+          break;
+        case ON_AVAILABILITY:
+          changes = rule.onAvailability!(first as DeviceInfo, second as Availability, scope);
+          break;
+        case ON_TIMER:
+          changes = rule.onTimer!(first as string, scope);
+          break;
+        case ON_START:
+          changes = rule.onStart!(first as readonly DeviceInfo[], scope);
+          break;
+      }
       scope.end();
     } catch (error) {
       scope.rollback();
       this.logger.error({ err: error, rule: rule.id }, 'rule failed; its changes for this input are dropped');
       return;
     }
-    if (!changes) return;
+    if (!changes || changes.length === 0) return;
     for (const change of changes) {
       try {
         const step = applyChange(rule.id, scope.episode(change.subject), change);

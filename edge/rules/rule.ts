@@ -62,7 +62,7 @@ export interface RuleContext {
 export interface DeviceDirectory {
   get(deviceId: string): DeviceInfo | undefined;
   /** Every device whose subject is this one (a household's door, water and electricity meters). */
-  about(subject: Subject): DeviceInfo[];
+  about(subject: Subject): readonly DeviceInfo[];
   /** Offline since (engine time), or undefined when the device is online or has not reported. */
   offlineSince(deviceId: string): number | undefined;
   /** Every device of the gateway. */

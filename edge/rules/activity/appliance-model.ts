@@ -102,7 +102,7 @@ const DURATIONS_NEEDED = 3;
 /** Judges a switch-on (discounted, and why) and learns from it. */
 export function judgeSwitchOn(model: ApplianceModel | undefined, on: SwitchOn): { model: ApplianceModel; discount: DiscountReason | undefined } {
   const loads = model?.loads ?? [];
-  const offs = (model?.offs ?? []).filter((off) => on.at - off.at <= OFFS_MEMORY_MS);
+  const offs = recentOffs(model?.offs, on.at);
   const index = matching(loads, on.watts);
   const load = index >= 0 ? loads[index] : undefined;
   const unattended = on.lastSignAt === undefined || on.at - on.lastSignAt > ATTENDED_WITHIN_MS;
@@ -134,7 +134,7 @@ export function judgeSwitchOn(model: ApplianceModel | undefined, on: SwitchOn): 
 export function noteSwitchOff(model: ApplianceModel | undefined, at: number, watts: number): { model: ApplianceModel; misjudged?: { at: number; watts: number } } {
   const loads = model?.loads ?? [];
   const index = matching(loads, watts);
-  const offs = [...(model?.offs ?? []).filter((off) => at - off.at <= OFFS_MEMORY_MS), { at, w: watts }].slice(-OFFS_KEPT);
+  const offs = [...recentOffs(model?.offs, at), { at, w: watts }].slice(-OFFS_KEPT);
   const load = index < 0 ? undefined : loads[index]!;
   if (!load) return { model: { loads, offs } };
   const { on, ...rest } = load;
@@ -167,11 +167,23 @@ export function rhythmMs(load: LearnedLoad): number | undefined {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** The switch-offs still within OFFS_MEMORY_MS of `at` (the same array when none has aged out). */
+function recentOffs(offs: ReadonlyArray<{ at: number; w: number }> | undefined, at: number): Array<{ at: number; w: number }> {
+  if (!offs) return [];
+  return offs.every((off) => at - off.at <= OFFS_MEMORY_MS) ? (offs as Array<{ at: number; w: number }>) : offs.filter((off) => at - off.at <= OFFS_MEMORY_MS);
+}
+
 /** Two switch-offs of its size, the latest within CYCLE_WITHIN_MS and each within it of the next, nothing seen since the first. */
 function isCycling(offs: ReadonlyArray<{ at: number; w: number }>, on: SwitchOn): boolean {
-  const alike = offs.filter((off) => Math.abs(off.w - on.watts) <= tolerance(off.w) + COINCIDENT_LOAD_W);
-  const last = alike.at(-1);
-  const before = alike.at(-2);
+  // The last two alike, looked for from the latest back.
+  let last: { at: number; w: number } | undefined;
+  let before: { at: number; w: number } | undefined;
+  for (let index = offs.length - 1; index >= 0 && !before; index--) {
+    const off = offs[index]!;
+    if (Math.abs(off.w - on.watts) > tolerance(off.w) + COINCIDENT_LOAD_W) continue;
+    if (last) before = off;
+    else last = off;
+  }
   if (!last || !before || on.at - last.at > CYCLE_WITHIN_MS || last.at - before.at > CYCLE_WITHIN_MS) return false;
   return on.lastSignAt === undefined || on.lastSignAt < before.at;
 }
@@ -211,13 +223,14 @@ function tolerance(watts: number): number {
 function matching(loads: readonly LearnedLoad[], watts: number): number {
   let best = -1;
   let bestApart = Number.POSITIVE_INFINITY;
-  loads.forEach((load, index) => {
+  for (let index = 0; index < loads.length; index++) {
+    const load = loads[index]!;
     const apart = Math.abs(load.w - watts);
     if (apart <= tolerance(load.w) && apart < bestApart) {
       best = index;
       bestApart = apart;
     }
-  });
+  }
   return best;
 }
 

@@ -8,9 +8,10 @@ import type { MeterSample } from './meter-track.js';
  * kWh. Point names differ per profile; the unit each reading carries decides the conversion.
  */
 
-/** Cumulative water volume: CJ/T 188 current_volume; TUF-2000 forward_total + forward_total_fraction. */
-const WATER_VOLUME_POINTS = ['current_volume', 'forward_total'] as const;
-const WATER_VOLUME_FRACTION_POINT = 'forward_total_fraction';
+/** Cumulative water volume: CJ/T 188 current_volume; else TUF-2000 forward_total + forward_total_fraction. */
+const WATER_VOLUME_POINTS = ['current_volume'] as const;
+const WATER_TOTAL_POINTS = ['forward_total'] as const;
+const WATER_TOTAL_FRACTION_POINTS = ['forward_total_fraction'] as const;
 /** Instantaneous flow: TUF-2000 flow_rate. */
 const WATER_FLOW_POINTS = ['flow_rate'] as const;
 /** Instantaneous active power: SDM120 / DL/T 645 active_power, SDM630 total_power. */
@@ -36,29 +37,39 @@ export interface ElectricitySample {
 }
 
 export function waterSample(frame: ReadingFrame): WaterSample | undefined {
-  const volume = converted(frame, WATER_VOLUME_POINTS, VOLUME_TO_M3);
+  const volume = converted(frame, WATER_VOLUME_POINTS, VOLUME_TO_M3) ?? totalVolume(frame);
   const flowM3h = converted(frame, WATER_FLOW_POINTS, FLOW_TO_M3H);
   if (volume === undefined && flowM3h === undefined) return undefined;
-  const fraction = volume?.point === 'forward_total' ? converted(frame, [WATER_VOLUME_FRACTION_POINT], VOLUME_TO_M3) : undefined;
-  return { volumeM3: volume === undefined ? undefined : volume.value + (fraction?.value ?? 0), flowM3h: flowM3h?.value };
+  return { volumeM3: volume, flowM3h };
 }
 
 export function electricitySample(frame: ReadingFrame): ElectricitySample | undefined {
   const powerW = converted(frame, POWER_POINTS, POWER_TO_W);
   const energyKwh = converted(frame, ENERGY_POINTS, ENERGY_TO_KWH);
   if (powerW === undefined && energyKwh === undefined) return undefined;
-  return { powerW: powerW?.value, energyKwh: energyKwh?.value };
+  return { powerW, energyKwh };
 }
 
-function converted(
-  frame: ReadingFrame,
-  points: readonly string[],
-  factors: Readonly<Record<string, number>>,
-): { point: string; value: number } | undefined {
+/** TUF-2000's total, in two registers: the whole cubic metres and the fraction. */
+function totalVolume(frame: ReadingFrame): number | undefined {
+  const whole = converted(frame, WATER_TOTAL_POINTS, VOLUME_TO_M3);
+  return whole === undefined ? undefined : whole + (converted(frame, WATER_TOTAL_FRACTION_POINTS, VOLUME_TO_M3) ?? 0);
+}
+
+/**
+ * The value of the first of `points` the frame carries in a unit it knows, converted; plain loops
+ * and no object per call: every rule reads every meter frame through here.
+ */
+function converted(frame: ReadingFrame, points: readonly string[], factors: Readonly<Record<string, number>>): number | undefined {
+  const { readings } = frame;
   for (const point of points) {
-    const reading: ReadingItem | undefined = frame.readings.find((item) => item.point === point);
-    const factor = reading ? factors[reading.unit] : undefined;
-    if (reading && factor !== undefined) return { point, value: reading.value * factor };
+    for (let index = 0; index < readings.length; index++) {
+      const reading: ReadingItem = readings[index]!;
+      if (reading.point !== point) continue;
+      const factor = factors[reading.unit];
+      if (factor === undefined) break;
+      return reading.value * factor;
+    }
   }
   return undefined;
 }

@@ -90,44 +90,47 @@ const MS_PER_MIN = 60_000;
 export function stepWaterFlow(flow: WaterFlow | undefined, at: number, litres: number, prevAt: number | undefined, prevLitres: number | undefined): WaterFlowStep {
   if (prevAt === undefined || prevLitres === undefined || litres < prevLitres) return { flow: { ...(flow?.step ? { step: flow.step } : {}) }, newUse: false };
   const delta = litres - prevLitres;
+  // Most polls of most homes: no water, no run. Nothing changes; the flow is handed back as it is.
+  if (delta === 0 && !flow?.run) return { flow: flow ?? {}, newUse: false };
   const step = delta > 0 ? Math.min(flow?.step ?? delta, delta) : flow?.step;
   const base: WaterFlow = step === undefined ? {} : { step };
   const here: StepAt = { at, prevAt, litres };
   const run = flow?.run;
   const established = steadyFlowOf(flow);
-  /** `use`: the step is use unless the flow explains it ('flow'), or whatever the flow ('on_top'). */
-  const result = (next: FlowRun | undefined, use: 'none' | 'flow' | 'on_top'): WaterFlowStep => {
-    const steady = delta > 0 && next ? steadyFlowOf({ ...base, run: next }) : undefined;
-    const confirming = steady !== undefined && !steady.confirmed && at - steady.since >= CONFIRMED_AFTER_MS && steady.steps >= CONFIRMED_AFTER_STEPS;
-    const run = next && confirming ? { ...next, confirmed: true as const } : next;
-    return {
-      flow: run ? { ...base, run } : base,
-      newUse: use === 'on_top' || (use === 'flow' && !steady),
-      ...(steady ? { steady: { since: steady.since, litresPerMin: flowRate(steady, at, litres) } } : {}),
-      ...(confirming ? { confirmed: { since: steady.since } } : {}),
-    };
-  };
   const use = delta > 0 ? 'flow' : 'none';
-  if (!run) return result(delta > 0 ? opened(here) : undefined, use);
+  if (!run) return stepResult(base, at, litres, delta, delta > 0 ? opened(here) : undefined, use);
   const extended = extend(run, here, delta, step ?? 0);
   if (extended !== 'above' && extended !== 'below') {
-    if (!established || !extended.last || at - extended.at < REANCHOR_AFTER_MS) return result(extended, use);
+    if (!established || !extended.last || at - extended.at < REANCHOR_AFTER_MS) return stepResult(base, at, litres, delta, extended, use);
     const { lo, hi } = extended;
-    return result({ ...extended, ...extended.last, lo: lo * (1 - RATE_WOBBLE), ...(hi !== undefined ? { hi: hi * (1 + RATE_WOBBLE) } : {}) }, use);
+    return stepResult(base, at, litres, delta, { ...extended, ...extended.last, lo: lo * (1 - RATE_WOBBLE), ...(hi !== undefined ? { hi: hi * (1 + RATE_WOBBLE) } : {}) }, use);
   }
   if (extended === 'above' && established) {
     const { lo, hi, since, sinceLitres, confirmed } = established;
     const kept = { since, sinceLitres, ...(confirmed ? { confirmed } : {}) };
     // Above it twice running: the flow itself rose (a tap opened further, a second tap). Its new
     // rate is learned afresh from this step; the water has run since the flow began all the same.
-    if (established.above) return result({ ...opened(here), ...kept }, 'on_top');
+    if (established.above) return stepResult(base, at, litres, delta, { ...opened(here), ...kept }, 'on_top');
     // More water than the flow explains: new use on top; the flow goes on under it.
-    return result({ ...opened(here), lo, ...(hi !== undefined ? { hi } : {}), steps: STEADY_AFTER_STEPS, ...kept, above: true }, 'on_top');
+    return stepResult(base, at, litres, delta, { ...opened(here), lo, ...(hi !== undefined ? { hi } : {}), steps: STEADY_AFTER_STEPS, ...kept, above: true }, 'on_top');
   }
-  if (delta === 0) return result(undefined, use); // less than the flow would have brought: it stopped
+  if (delta === 0) return stepResult(base, at, litres, delta, undefined, use); // less than the flow would have brought: it stopped
   // The run broke: a flow may have begun at its latest step (a tap opened after a flush).
   const restarted = run.last ? extend(opened(run.last), here, delta, step ?? 0) : 'below';
-  return result(restarted === 'above' || restarted === 'below' ? opened(here) : restarted, use);
+  return stepResult(base, at, litres, delta, restarted === 'above' || restarted === 'below' ? opened(here) : restarted, use);
+}
+
+/** `use`: the step is use unless the flow explains it ('flow'), or whatever the flow ('on_top'). */
+type StepUse = 'none' | 'flow' | 'on_top';
+
+function stepResult(base: WaterFlow, at: number, litres: number, delta: number, next: FlowRun | undefined, use: StepUse): WaterFlowStep {
+  const steady = delta > 0 && next ? steadyFlowOf({ ...base, run: next }) : undefined;
+  const confirming = steady !== undefined && !steady.confirmed && at - steady.since >= CONFIRMED_AFTER_MS && steady.steps >= CONFIRMED_AFTER_STEPS;
+  const run = next && confirming ? { ...next, confirmed: true as const } : next;
+  const result: WaterFlowStep = { flow: run ? { ...base, run } : base, newUse: use === 'on_top' || (use === 'flow' && !steady) };
+  if (steady) result.steady = { since: steady.since, litresPerMin: flowRate(steady, at, litres) };
+  if (confirming) result.confirmed = { since: steady.since };
+  return result;
 }
 
 function opened(first: StepAt): FlowRun {

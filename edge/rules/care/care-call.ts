@@ -30,9 +30,10 @@ export type { CareCall } from './care-call-context.js';
  * Runs `work` for an enrolled household. A household seen for the first time starts being watched
  * (its timers armed); one no longer in the config (consent withdrawn, moved out) is forgotten: its
  * state deleted (PIPL Art. 15, 47: processing stops and the data goes) and its alert withdrawn. A
- * registered away period in force withdraws an open care alert.
+ * registered away period in force withdraws an open care alert. `arg` is handed to `work` as it
+ * is (a meter frame: no closure per frame).
  */
-export function forHousehold(context: RuleContext, unitId: string, work: (call: CareCall) => void): AlertChange[] {
+export function forHousehold<A = undefined>(context: RuleContext, unitId: string, work: (call: CareCall, arg: A) => void, arg?: A): AlertChange[] {
   const unit: Subject = { kind: 'unit', id: unitId };
   const household = enrolledHouseholds(context.config.care).byUnit.get(unitId);
   const stored = context.state<HouseholdCareState>(householdKey(unitId));
@@ -40,7 +41,7 @@ export function forHousehold(context: RuleContext, unitId: string, work: (call: 
   const call: CareCall = { context, unit, household, state: stored ?? { watch_start: context.now, activity: { last: {} }, firsts: [] }, dirty: !stored, changes: [] };
   if (!stored) startWatching(call);
   withdrawIfAway(call);
-  work(call);
+  work(call, arg as A);
   if (call.dirty) context.setState(householdKey(unitId), call.state);
   return call.changes;
 }

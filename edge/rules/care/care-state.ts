@@ -1,3 +1,4 @@
+import { prefixedKey } from '../state/state-key.js';
 import type { ActivitySignal } from '../activity/activity-signal.js';
 import type { DiscountReason } from '../activity/appliance-model.js';
 import type { HouseholdActivity } from '../activity/household-activity.js';
@@ -120,18 +121,23 @@ export const DOOR_MISSED_BEATS = 3;
 /** History kept beyond the longest history_days a config may set (90). */
 export const MAX_FIRSTS_KEPT = 90;
 
-export const householdKey = (unitId: string) => `household:${unitId}`;
-export const meterKey = (deviceId: string) => `meter:${deviceId}`;
-export const doorKey = (deviceId: string) => `door:${deviceId}`;
+export const householdKey = prefixedKey('household');
+export const meterKey = prefixedKey('meter');
+export const doorKey = prefixedKey('door');
 /** The learned self-starting loads of an electricity meter (activity/appliance-model.ts). */
-export const appliancesKey = (deviceId: string) => `appliances:${deviceId}`;
+export const appliancesKey = prefixedKey('appliances');
 /** The same for loads seen only in the energy register, sized by their energy (activity/unseen-load.ts). */
-export const unseenLoadsKey = (deviceId: string) => `unseen:${deviceId}`;
+export const unseenLoadsKey = prefixedKey('unseen');
 
 export const INACTIVITY_TIMER = 'inactivity';
 export const MORNING_TIMER = 'morning';
 export const REVIEW_TIMER = 'review';
-export const timerKey = (timer: string, unitId: string) => `${timer}:${unitId}`;
+const timerKeys = new Map<string, (unitId: string) => string>();
+export function timerKey(timer: string, unitId: string): string {
+  let keyOf = timerKeys.get(timer);
+  if (!keyOf) timerKeys.set(timer, (keyOf = prefixedKey(timer)));
+  return keyOf(unitId);
+}
 
 export function parseTimerKey(key: string): { timer: string; unitId: string } | undefined {
   const colon = key.indexOf(':');

@@ -1,8 +1,9 @@
 import type { Availability } from '../../drivers/driver.js';
+import type { ReadingFrame } from '../../model/device-data.js';
 import { signalOfDeviceKind } from '../activity/activity-signal.js';
 import { doorActivity, gateCardUse } from '../activity/event-activity.js';
 import type { AlertChange, DeviceInfo, Rule, RuleContext } from '../rule.js';
-import { forHousehold } from './care-call.js';
+import { forHousehold, type CareCall } from './care-call.js';
 import { doorKey, householdKey, INACTIVITY_TIMER, meterKey, MORNING_TIMER, parseTimerKey, REVIEW_TIMER, timerKey, type CareMeterTrack, type DoorWatchState } from './care-state.js';
 import { nextReview, reviewHousehold } from './decline-check.js';
 import { gateCardSeen } from './door-watch.js';
@@ -55,11 +56,7 @@ export function createHouseholdCareRule(): Rule {
     },
     onReadings(frame, context) {
       if (frame.subject.kind !== 'unit') return [];
-      return forHousehold(context, frame.subject.id, (call) => {
-        // A meter back from a silence: judge at once what its data now shows (an inactivity
-        // deadline that passed while it was silent is not left to the next recheck).
-        if (onMeterFrame(call, frame)) checkInactivity(call);
-      });
+      return forHousehold(context, frame.subject.id, meterFrame, frame);
     },
     onAvailability(device, availability, context) {
       if (device.subject.kind !== 'unit' || !enrolledHouseholds(context.config.care).byUnit.has(device.subject.id)) return [];
@@ -80,6 +77,14 @@ export function createHouseholdCareRule(): Rule {
       return [];
     },
   };
+}
+
+/**
+ * A meter's frame. A meter back from a silence: judge at once what its data now shows (an
+ * inactivity deadline that passed while it was silent is not left to the next recheck).
+ */
+function meterFrame(call: CareCall, frame: ReadingFrame): void {
+  if (onMeterFrame(call, frame)) checkInactivity(call);
 }
 
 /**

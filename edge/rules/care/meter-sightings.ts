@@ -72,7 +72,9 @@ function onWaterFrame(call: CareCall, frame: ReadingFrame, water: WaterSample): 
 /** The new track, remembering the last break in the meter's data. */
 function withBreak(step: MeterStep, previous: CareMeterTrack | undefined): CareMeterTrack {
   const broken = step.gap || step.bridged ? step.track.at : previous?.broken_at;
-  return broken === undefined ? step.track : { ...step.track, broken_at: broken };
+  const track: CareMeterTrack = step.track; // made for this frame: added to, not copied
+  if (broken !== undefined) track.broken_at = broken;
+  return track;
 }
 
 /** Water has run steadily for hours: its first steps, taken for use, were the tap, not the resident. */
@@ -96,8 +98,12 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     context.setState(key, track);
     return step.gap;
   }
-  const sleeping = inSleepHours(household, call.state.firsts, context.now);
   const floor = stepFloor(previous?.floor, context.now, watts, step.gap);
+  const unseen = unseenLoad(step.counterDelta, context.now - (previous?.at ?? context.now), step.previousRate, watts);
+  const rise = step.previousRate === undefined ? undefined : watts - step.previousRate;
+  const switching = rise !== undefined && rise >= SWITCH_ON_W && watts > household.standby_power_w;
+  // Her sleep hours matter only to a switch-on; judged on the routine as the frame found it.
+  const sleeping = (unseen !== undefined || switching || (floor.rose !== undefined && floor.rose.watts < SWITCH_ON_W)) && inSleepHours(household, call.state.firsts, context.now);
   track.floor = floor.floor;
   noteLoadOn(call, loadHeldOn(floor.floor));
   const held = step.gap ? undefined : previous?.held;
@@ -107,12 +113,10 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     else if (outcome.judged === 'set_aside') noteDiscounted(call, { at: held.at, what: 'held_load', watts: Math.round(held.watts), why: held.kind === 'mid' ? 'went_off' : 'alone' });
     else see(call, 'electricity', { at: held.at, what: 'power_on' });
   }
-  const unseen = unseenLoad(step.counterDelta, context.now - (previous?.at ?? context.now), step.previousRate, watts);
   if (unseen && switchedOn(call, frame.device_id, context.now, Math.round(unseen.wh), sleeping, 'unseen_load')) {
     see(call, 'electricity', { at: context.now, what: 'power_on' });
   }
-  const rise = step.previousRate === undefined ? undefined : watts - step.previousRate;
-  if (rise !== undefined && rise >= SWITCH_ON_W && watts > household.standby_power_w) {
+  if (switching) {
     const counted = switchedOn(call, frame.device_id, context.now, rise, sleeping, 'switch_on');
     const hold = counted && !track.held ? holdKind(call, rise) : undefined;
     if (hold) track.held = { kind: hold, at: context.now, watts: rise, before: step.previousRate! };

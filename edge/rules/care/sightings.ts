@@ -34,8 +34,7 @@ const MAX_SIGN_GAP_MIN = 6 * 60;
 export function see(call: CareCall, signal: ActivitySignal, sighting: Sighting, gateDirection?: GateDirection): void {
   const { context, household, unit } = call;
   const absentBefore = absenceAt(household, call.state.activity, sighting.at);
-  const doorWatches = () => householdWatches(call).some((watch) => watch.signal === 'door' && watch.watching);
-  const doorWatching = (call.state.activity.gate_out_at === undefined && absentBefore === undefined) || doorWatches();
+  const doorWatching = (call.state.activity.gate_out_at === undefined && absentBefore === undefined) || doorWatches(call);
   const byVisitor = signal === 'door' && visitAt(household, sighting.at) !== undefined;
   // While she is away only the door and the gate are news of her, unless the door is not watched.
   const counts = !byVisitor && (absentBefore === undefined || signal === 'door' || signal === 'gate' || (absentBefore.kind !== 'away_period' && !doorWatching));
@@ -64,6 +63,10 @@ export function see(call: CareCall, signal: ActivitySignal, sighting: Sighting, 
     });
     call.state = { ...call.state, raised_by: undefined };
   }
+}
+
+function doorWatches(call: CareCall): boolean {
+  return householdWatches(call).some((watch) => watch.signal === 'door' && watch.watching);
 }
 
 /** Does this sign of her clear the open care alert? */

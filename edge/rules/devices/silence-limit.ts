@@ -7,6 +7,17 @@ import type { DeviceInfo } from '../rule.js';
  * silence limit of its kind (push_silence_s over DEFAULT_PUSH_SILENCE_S).
  */
 export function silenceLimitMs(device: DeviceInfo, config: DeviceRulesConfig): number | undefined {
+  // Asked for every frame of every device: worked out once per device and config.
+  let known = limitsByConfig.get(config);
+  if (!known) limitsByConfig.set(config, (known = new WeakMap()));
+  let limit = known.get(device);
+  if (limit === undefined) known.set(device, (limit = configuredLimitMs(device, config) ?? null));
+  return limit ?? undefined;
+}
+
+const limitsByConfig = new WeakMap<DeviceRulesConfig, WeakMap<DeviceInfo, number | null>>();
+
+function configuredLimitMs(device: DeviceInfo, config: DeviceRulesConfig): number | undefined {
   const own = config.per_device[device.id];
   if (own?.silence_s === null) return undefined;
   if (own?.silence_s !== undefined) return own.silence_s * 1000;

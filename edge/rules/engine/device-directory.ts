@@ -16,6 +16,8 @@ export function deviceInfoOf(device: DriverDevice): DeviceInfo {
   };
 }
 
+const NONE: readonly DeviceInfo[] = Object.freeze([]);
+
 /**
  * The gateway's devices as the rules see them. Offline-since times are the engine's own persisted
  * state (read through `offline`), so "offline since 03:12" survives a restart.
@@ -42,8 +44,9 @@ export class EngineDeviceDirectory implements DeviceDirectory {
     return this.byId.get(deviceId);
   }
 
-  about(subject: Subject): DeviceInfo[] {
-    return [...(this.bySubject.get(subjectKey(subject)) ?? [])];
+  /** The directory's own list, not a copy: the care rule asks on every sighting. */
+  about(subject: Subject): readonly DeviceInfo[] {
+    return this.bySubject.get(subjectKey(subject)) ?? NONE;
   }
 
   offlineSince(deviceId: string): number | undefined {

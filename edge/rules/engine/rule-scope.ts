@@ -29,7 +29,12 @@ export class RuleScope implements RuleContext {
   private readonly dirtyTimers = new Set<string>();
   private readonly dirtyEpisodes = new Map<string, Subject>();
   private recording = false;
-  private undo: Array<() => void> | undefined;
+  /**
+   * What the running rule call changed, to undo it should the rule throw: a flat journal of
+   * (kind, key, previous) triples, reused from call to call (a rule sees every meter frame: no
+   * closure or record is made per write).
+   */
+  private readonly journal: unknown[] = [];
 
   constructor(
     readonly rule: string,
@@ -49,6 +54,7 @@ export class RuleScope implements RuleContext {
   }
 
   episode(subject: Subject): ActiveEpisode | undefined {
+    if (this.episodes.size === 0) return undefined; // the common case: no key to build
     return this.episodes.get(subjectKey(subject));
   }
 
@@ -62,9 +68,7 @@ export class RuleScope implements RuleContext {
     if (value !== undefined && value !== null && typeof value !== 'object' && !isJsonScalar(value)) {
       throw new TypeError(`state ${this.rule}/${key}: ${typeof value} is not a JSON value`);
     }
-    const had = this.states.has(key);
-    const previous = this.states.get(key);
-    if (this.recording) (this.undo ??= []).push(() => (had ? this.states.set(key, previous) : this.states.delete(key)));
+    if (this.recording) this.journal.push(STATE, key, this.states.has(key) ? this.states.get(key) : ABSENT);
     if (value === undefined) this.states.delete(key);
     else this.states.set(key, value);
     this.dirtyStates.add(key);
@@ -103,18 +107,27 @@ export class RuleScope implements RuleContext {
 
   begin(): void {
     this.recording = true;
-    this.undo = undefined;
+    this.journal.length = 0;
   }
 
   end(): void {
     this.recording = false;
-    this.undo = undefined;
+    this.journal.length = 0;
   }
 
   rollback(): void {
-    const undo = this.undo ?? [];
-    this.end();
-    for (let index = undo.length - 1; index >= 0; index--) undo[index]!();
+    const { journal } = this;
+    this.recording = false;
+    for (let index = journal.length - 3; index >= 0; index -= 3) {
+      const key = journal[index + 1] as string;
+      const previous = journal[index + 2];
+      if (journal[index] === STATE) {
+        if (previous === ABSENT) this.states.delete(key);
+        else this.states.set(key, previous);
+      } else if (previous === undefined) this.host.timers.delete(this.rule, key);
+      else this.host.timers.set(this.rule, key, previous as number);
+    }
+    journal.length = 0;
   }
 
   /** Adds this scope's dirty entries (their current values) to a commit, and forgets them. */
@@ -148,11 +161,14 @@ export class RuleScope implements RuleContext {
   }
 
   private recordTimerUndo(key: string): void {
-    if (!this.recording) return;
-    const previous = this.host.timers.get(this.rule, key);
-    (this.undo ??= []).push(() => (previous === undefined ? this.host.timers.delete(this.rule, key) : this.host.timers.set(this.rule, key, previous)));
+    if (this.recording) this.journal.push(TIMER, key, this.host.timers.get(this.rule, key));
   }
 }
+
+/** Journal entry kinds, and the previous value of a state key that had none. */
+const STATE = 0;
+const TIMER = 1;
+const ABSENT = Symbol('absent');
 
 function isJsonScalar(value: unknown): boolean {
   return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));

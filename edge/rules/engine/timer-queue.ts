@@ -70,11 +70,12 @@ export class TimerQueue {
       const current = this.live.get(top.rule)?.get(top.key);
       if (!current || current.seq !== top.seq) continue; // cleared or replaced
       if (current.at > top.at) {
-        this.push({ ...top, at: current.at }); // moved later meanwhile
+        top.at = current.at; // moved later meanwhile: the entry, off the heap now, goes back in at its time
+        this.push(top);
         continue;
       }
       this.delete(top.rule, top.key);
-      return { rule: top.rule, key: top.key, at: top.at };
+      return top; // off the heap: the caller's to keep
     }
   }
 

@@ -3,13 +3,18 @@ import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore, TakenInputRow
 
 /**
  * What a memory store holds; it outlives the store objects over it, so a test can "restart" an
- * engine on the same data. Values are kept as JSON text, exactly as the SQLite store keeps them, so
- * both give back the same thing (a Date becomes a string, undefined members vanish).
+ * engine on the same data. It gives back what the SQLite store would: JSON values (a Date becomes a
+ * string, undefined members vanish). Rule state values are kept as committed, once JSON has been
+ * shown to hold them, and copied through JSON when loaded: a value once set is never changed in
+ * place (a rule sets a new one; the engine's undo of a failed rule call relies on that too), so
+ * nothing is gained by keeping a second copy as text of every value on every commit.
  */
 export class MemoryRuleStateData {
   engineTime: number | null = null;
-  readonly states = new Map<string, { rule: string; key: string; json: string }>();
-  readonly timers = new Map<string, { rule: string; key: string; at: number }>();
+  /** Committed state values (JSON values) by rule, then key. */
+  readonly states = new Map<string, Map<string, unknown>>();
+  /** Due times by rule, then key. */
+  readonly timers = new Map<string, Map<string, number>>();
   readonly episodes = new Map<string, string>();
   /** By channel and item id, in the order kept (a Map keeps insertion order). */
   readonly unsent = new Map<string, string>();
@@ -27,8 +32,8 @@ export class MemoryRuleStateStore implements RuleStateStore {
     this.assertOpen();
     return {
       engineTime: this.data.engineTime,
-      states: [...this.data.states.values()].map(({ rule, key, json }) => ({ rule, key, value: JSON.parse(json) as unknown })),
-      timers: [...this.data.timers.values()].map((timer) => ({ ...timer })),
+      states: [...this.data.states].flatMap(([rule, byKey]) => [...byKey].map(([key, value]) => ({ rule, key, value: asJson(value) }))),
+      timers: [...this.data.timers].flatMap(([rule, byKey]) => [...byKey].map(([key, at]) => ({ rule, key, at }))),
       episodes: [...this.data.episodes.values()].map((json) => JSON.parse(json) as ActiveEpisode),
       unsent: [...this.data.unsent.values()].map((json) => JSON.parse(json) as UnsentItem),
       takenInputs: [...this.data.takenInputs.values()].map((row) => ({ ...row })),
@@ -37,20 +42,18 @@ export class MemoryRuleStateStore implements RuleStateStore {
 
   commit(changes: RuleStateChanges): void {
     this.assertOpen();
-    // Serialise first: a value JSON cannot hold throws before anything is changed (all or nothing).
-    const states = changes.states.map((change) => ({ ...change, json: change.value === undefined ? undefined : toJson(change) }));
+    // JSON must hold every value first: one it cannot throws before anything is changed (all or nothing).
+    for (const change of changes.states) if (change.value !== undefined) toJson(change);
     const episodes = changes.episodes.map((change) => ({ ...change, json: change.episode ? JSON.stringify(change.episode) : undefined }));
     const { data } = this;
     if (changes.engineTime !== undefined) data.engineTime = changes.engineTime;
-    for (const { rule, key, json } of states) {
-      const id = `${rule}\u001f${key}`;
-      if (json === undefined) data.states.delete(id);
-      else data.states.set(id, { rule, key, json });
+    for (const { rule, key, value } of changes.states) {
+      if (value === undefined) data.states.get(rule)?.delete(key);
+      else byRule(data.states, rule).set(key, value);
     }
     for (const { rule, key, at } of changes.timers) {
-      const id = `${rule}\u001f${key}`;
-      if (at === undefined) data.timers.delete(id);
-      else data.timers.set(id, { rule, key, at });
+      if (at === undefined) data.timers.get(rule)?.delete(key);
+      else byRule(data.timers, rule).set(key, at);
     }
     for (const { rule, subject, json } of episodes) {
       const id = `${rule}\u001f${subject.kind}\u001f${subject.id}`;
@@ -72,6 +75,17 @@ export class MemoryRuleStateStore implements RuleStateStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('rule state store is closed');
   }
+}
+
+function byRule<T>(map: Map<string, Map<string, T>>, rule: string): Map<string, T> {
+  let byKey = map.get(rule);
+  if (!byKey) map.set(rule, (byKey = new Map()));
+  return byKey;
+}
+
+/** A state value as JSON gives it back (what the SQLite store's load gives). */
+export function asJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
 /** JSON text of a state value; throws for what JSON cannot hold (as SQLite's NOT NULL does). */

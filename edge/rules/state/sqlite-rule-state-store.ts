@@ -157,10 +157,13 @@ class RowWriter {
     this.one = db.prepare(`INSERT INTO ${into} VALUES ${row} ON CONFLICT ${conflict}`);
   }
 
-  add(...values: unknown[]): void {
-    this.pending.push(...values);
-    if (this.pending.length === ROWS_PER_STATEMENT * this.columns) {
-      this.many.run(...this.pending);
+  /** One row: its first `columns` values (no rest array per row: a commit writes thousands). */
+  add(first: unknown, second: unknown, third: unknown, fourth?: unknown): void {
+    const { pending } = this;
+    pending.push(first, second, third);
+    if (this.columns === 4) pending.push(fourth);
+    if (pending.length === ROWS_PER_STATEMENT * this.columns) {
+      this.many.run(pending);
       this.pending = [];
     }
   }
@@ -170,7 +173,7 @@ class RowWriter {
   }
 
   flush(): void {
-    for (let start = 0; start < this.pending.length; start += this.columns) this.one.run(...this.pending.slice(start, start + this.columns));
+    for (let start = 0; start < this.pending.length; start += this.columns) this.one.run(this.pending.slice(start, start + this.columns));
     this.pending = [];
   }
 }

@@ -49,27 +49,37 @@ export function addInterval(previous: FlowSlots | undefined, interval: WaterInte
     return { slots: { slot: last, litres: 0, flowing: false, whole: false }, drySlotSeen: false };
   }
   let drySlotSeen = false;
-  const close = (slots: FlowSlots): FlowSlots => {
-    const used = slots.flowing || slots.litres > params.minLitresPerSlot;
-    if (slots.whole && !used) drySlotSeen = true;
-    const run = slots.run;
-    const next: FlowSlots = { slot: slots.slot + 1, litres: 0, flowing: false, whole: true };
-    if (slots.whole && used) {
-      next.run = run && run.from + run.slots === slots.slot ? { from: run.from, slots: run.slots + 1, litres: run.litres + slots.litres } : { from: slots.slot, slots: 1, litres: slots.litres };
-    }
-    return next;
-  };
   const first = slotIndex(from, params);
   // The slot before was left by an unknown interval: this one is whole only if it starts right here.
   let slots = previous.slot < first ? { slot: first, litres: 0, flowing: false, whole: from === slotStart(first, params) } : previous;
   for (let index = slots.slot; index <= last; index++) {
-    if (index > slots.slot) slots = close(slots);
+    if (index > slots.slot) {
+      if (slots.whole && !slotUsed(slots, params)) drySlotSeen = true;
+      slots = closedSlot(slots, params);
+    }
     const start = slotStart(index, params);
     const end = start + params.slotMs;
     slots = { ...slots, litres: slots.litres + shareIn({ ...interval, from, litres }, start, end), flowing: slots.flowing || (interval.flowing && index === last) };
-    if (interval.to >= end) slots = close(slots);
+    if (interval.to >= end) {
+      if (slots.whole && !slotUsed(slots, params)) drySlotSeen = true;
+      slots = closedSlot(slots, params);
+    }
   }
   return { slots, drySlotSeen };
+}
+
+function slotUsed(slots: FlowSlots, params: FlowSlotParams): boolean {
+  return slots.flowing || slots.litres > params.minLitresPerSlot;
+}
+
+/** The slot after a closed one, carrying on the run of used slots. */
+function closedSlot(slots: FlowSlots, params: FlowSlotParams): FlowSlots {
+  const run = slots.run;
+  const next: FlowSlots = { slot: slots.slot + 1, litres: 0, flowing: false, whole: true };
+  if (slots.whole && slotUsed(slots, params)) {
+    next.run = run && run.from + run.slots === slots.slot ? { from: run.from, slots: run.slots + 1, litres: run.litres + slots.litres } : { from: slots.slot, slots: 1, litres: slots.litres };
+  }
+  return next;
 }
 
 /** Hours of use in every slot up to the last closed slot. */

@@ -6,6 +6,7 @@ import { MS_PER_MIN } from '../activity/local-time.js';
 import { waterMeterSample, waterSample } from '../activity/meter-points.js';
 import { meterSilenceMs, stepMeter, type MeterTrack } from '../activity/meter-track.js';
 import type { AlertChange, Rule, RuleContext } from '../rule.js';
+import { prefixedKey } from '../state/state-key.js';
 import { addInterval, runHours, slotStart, type FlowSlotParams, type FlowSlots } from './continuous-flow.js';
 import { addToDay, type DayVolume } from './daily-volume.js';
 import type { WaterInterval } from './water-interval.js';
@@ -26,7 +27,7 @@ export interface WaterLeakState {
   daily?: boolean;
 }
 
-const stateKey = (deviceId: string) => `meter:${deviceId}`;
+const stateKey = prefixedKey('meter');
 
 /**
  * Leaks, by flow pattern (edge/rules/README.md: kept apart from "resident in trouble"): use in
@@ -93,19 +94,19 @@ function changes(
 ): AlertChange[] {
   const subject = frame.subject;
   const open = context.episode(subject);
-  const eventTime = toWireTime(context.now);
   const flow = next.continuous ? flowFacts(frame.device_id, next.slots, params) : undefined;
   const daily: DailyVolumeFacts | undefined = next.daily && next.day ? { deviceId: frame.device_id, litres: next.day.litres, maxLitres: limits.daily_volume.max_litres } : undefined;
   if (next.continuous || next.daily) {
     const becameTrue = (next.continuous && !previous?.continuous) || (next.daily && !previous?.daily);
     if (open && !becameTrue) return [];
+    const eventTime = toWireTime(context.now);
     const reason = leakReason(subject, context.config.water.utc_offset_min, context.now, flow, daily);
     const evidence = leakEvidence(frame.device_id, limits, flow, daily);
     return [open ? { action: 'update', subject, event_time: eventTime, reason, evidence } : { action: 'raise', subject, category: 'water_leak', severity: 'major', event_time: eventTime, reason, evidence }];
   }
   if (!open || otherMeterLeaking(context, subject, frame.device_id)) return [];
   const cause = drySlotSeen ? 'flow_stopped' : 'new_day';
-  return [{ action: 'clear', subject, event_time: eventTime, reason: leakOverReason(subject, frame.device_id, cause), evidence: { cleared_by: cause } }];
+  return [{ action: 'clear', subject, event_time: toWireTime(context.now), reason: leakOverReason(subject, frame.device_id, cause), evidence: { cleared_by: cause } }];
 }
 
 function flowFacts(deviceId: string, slots: FlowSlots | undefined, params: FlowSlotParams): ContinuousFlowFacts | undefined {

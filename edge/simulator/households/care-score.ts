@@ -37,7 +37,9 @@ export interface FalseVisit {
   at: number;
   cause: FalseVisitCause;
   severity: AlertItem['severity'];
+  /** The alert's words in English, and in both languages. */
   reason: string;
+  words: AlertItem['reason'];
   /** When the alert was cleared (activity returned, or she came home), if it was. */
   clearedAt: number | undefined;
 }
@@ -116,7 +118,7 @@ export function scoreEstate(estate: SimulatedEstate, alerts: readonly AlertItem[
     if (alert.state === 'raised' && !explained.some((span) => span.unitId === alert.subject.id && at >= span.from && at <= span.to)) {
       const clear = care.find((item) => item.episode_id === alert.episode_id && item.state === 'cleared');
       const clearedAt = clear ? fromWireTime(clear.event_time) : undefined;
-      falseVisits.push({ unitId: alert.subject.id, at, cause: whereabouts(household, minute), severity: alert.severity, reason: alert.reason.en, clearedAt });
+      falseVisits.push({ unitId: alert.subject.id, at, cause: whereabouts(household, minute), severity: alert.severity, reason: alert.reason.en, words: alert.reason, clearedAt });
     }
     if (alert.state === 'cleared') {
       const by = String(alert.evidence.cleared_by ?? '');
@@ -201,11 +203,44 @@ export function scoreTable(scores: readonly CareScore[]): string {
       const of = score.incidents.filter((incident) => incident.kind === kind);
       return ['caught', 'late', 'missed', 'found_first'].map((verdict) => of.filter((incident) => incident.verdict === verdict).length).join('/');
     };
-    const per100 = (causes: FalseVisitCause[]) => ((100 * score.falseVisits.filter((visit) => causes.includes(visit.cause)).length) / score.residentWeeks).toFixed(2);
+    const rates = falseVisitRates(score);
     const devices = `${count('dead_device')}${score.incidents.some((incident) => incident.verdict === 'nothing_lost') ? ` (+${score.incidents.filter((incident) => incident.verdict === 'nothing_lost').length} nothing lost)` : ''}`;
-    return [String(score.seed), String(score.residentWeeks), count('fall'), count('decline'), devices, per100(['at_home', 'knowable_absence']), per100(['unknowable_absence']), String(score.wrongClears.length), score.powerCutDeviceAlerts.join(','), String(score.falseDeviceAlerts.length)];
+    return [String(score.seed), String(score.residentWeeks), count('fall'), count('decline'), devices, rates.knowable.toFixed(2), rates.unknowable.toFixed(2), String(score.wrongClears.length), score.powerCutDeviceAlerts.join(','), String(score.falseDeviceAlerts.length)];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+/** "01-12 14:20": a time in the estate's local time, as the score lines give it. */
+export function localClock(ms: number, utcOffsetMin: number): string {
+  return new Date(ms + utcOffsetMin * MS_PER_MIN).toISOString().slice(5, 16).replace('T', ' ');
+}
+
+/**
+ * What a care manager reads of one seed's score: every incident and its verdict (caught, late,
+ * missed, found first, nothing lost) with the alert's time and the window's end, every false care
+ * visit with its cause and the alert's words, every device alert nothing explains and every wrong clear.
+ */
+export function scoreLines(score: CareScore, utcOffsetMin: number, lang: 'en' | 'zh' = 'en'): string[] {
+  const local = (ms: number) => localClock(ms, utcOffsetMin);
+  const lines: string[] = [];
+  for (const incident of score.incidents) {
+    const alert = incident.alertAt === undefined ? 'no alert' : `alert ${local(incident.alertAt)}`;
+    lines.push(`${incident.verdict.padEnd(12)} ${incident.unitId}  ${incident.kind}: ${incident.detail}; ${alert}, window to ${local(incident.deadline)}`);
+  }
+  for (const visit of score.falseVisits) {
+    const cleared = visit.clearedAt === undefined ? 'never cleared' : `cleared ${Math.round((visit.clearedAt - visit.at) / MS_PER_MIN)} min later`;
+    lines.push(`false visit  ${visit.unitId}  ${local(visit.at)} (${visit.cause}, ${visit.severity}, ${cleared}): ${visit.words[lang]}`);
+  }
+  for (const device of score.falseDeviceAlerts) lines.push(`false device alert  ${device.deviceId}  ${local(device.at)}: ${device.reason}`);
+  for (const clear of score.wrongClears) lines.push(`wrong clear  ${clear.unitId}  ${local(clear.at)}: ${clear.why}`);
+  return lines;
+}
+
+/** False care visits per 100 resident-weeks: at home or away where the system could know it, and away where nobody could. */
+export function falseVisitRates(score: CareScore): { knowable: number; unknowable: number } {
+  const per100 = (count: number) => (100 * count) / score.residentWeeks;
+  const unknowable = score.falseVisits.filter((visit) => visit.cause === 'unknowable_absence').length;
+  return { knowable: per100(score.falseVisits.length - unknowable), unknowable: per100(unknowable) };
 }

@@ -7,7 +7,7 @@ import type { CanonicalEvent, ReadingFrame } from '../../../edge/model/device-da
 import { inputTime, type EngineInput } from '../../../edge/rules/engine/engine-input.js';
 import { RuleEngine } from '../../../edge/rules/rule-engine.js';
 import type { DeviceInfo, Rule } from '../../../edge/rules/rule.js';
-import { MemoryRuleStateData, MemoryRuleStateStore } from '../../../edge/rules/state/memory-rule-state-store.js';
+import { asJson, MemoryRuleStateData, MemoryRuleStateStore } from '../../../edge/rules/state/memory-rule-state-store.js';
 import type { RuleStateStore } from '../../../edge/rules/state/rule-state-store.js';
 import { SqliteRuleStateStore } from '../../../edge/rules/state/sqlite-rule-state-store.js';
 
@@ -201,8 +201,8 @@ export class Bench {
   /** A rule's committed state under a key (memory store only), as a restart would load it. */
   stored(rule: string, key: string): unknown {
     this.engine.commit();
-    const entry = this.data.states.get(`${rule}\u001f${key}`);
-    return entry ? (JSON.parse(entry.json) as unknown) : undefined;
+    const value = this.data.states.get(rule)?.get(key);
+    return value === undefined ? undefined : asJson(value);
   }
 
   private build(): RuleEngine {

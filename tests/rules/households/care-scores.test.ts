@@ -21,7 +21,9 @@ import { simulateEstate } from '../../../edge/simulator/households/simulated-est
  * the table, not asserted: it is the issue's aim beyond the targets, and not every simulated
  * illness of a frugal resident shows within 36 h.
  * `npx tsx tests/rules/households/print-care-scores.ts SEED...` prints the same scores with the
- * cause of every false visit.
+ * cause of every false visit (seeds 1-6 when none is given), and `estatecare backtest
+ * --simulated-estate SEED` every alert of a seed with its words and its score: two seeds are what
+ * this test's minute or so on a busy 2-core machine holds.
  */
 const SEEDS = [1, 2];
 /** A seed's simulation and rules run take some 20-40 s on a busy 2-core box. */
