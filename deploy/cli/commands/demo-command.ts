@@ -81,6 +81,7 @@ export async function runDemoCommand({ values }: ParsedArgs): Promise<void> {
         process.stdout.write(
           [
             '',
+            `  console      ${api}/    (a phone or a desktop browser; sign in as demo.housekeeper, demo.facilities or demo.supervisor)`,
             `  API          ${api}/api/v1/tickets    OpenAPI ${api}/docs    health ${api}/healthz`,
             `  cloud MQTT   ${demo.cloud.brokerUrl}    gateway MQTT ${demo.gatewayBrokerUrl}`,
             `  sign in      POST ${api}/api/v1/session {"login","password"}  as ${DEMO_ACCOUNTS.map((account) => account.login).join(', ')}  password ${DEMO_PASSWORD}`,
