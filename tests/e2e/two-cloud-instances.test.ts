@@ -5,7 +5,18 @@ import type { CloudInstance } from '../support/cloud-instance.js';
 import { eventually } from '../support/net.js';
 import { TwoCloudRig } from '../support/two-cloud-rig.js';
 import { RESEND_ON_PRESENCE } from '../support/uplink-gateway.js';
-import { alertItem, readingItem } from '../support/wire-fixtures.js';
+import { alertItem, readingItem, uniqueSlug } from '../support/wire-fixtures.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger } from '../../shared/log/logger.js';
+import { systemClock } from '../../shared/time/clock.js';
+import { openDatabase } from '../../cloud/db/open-database.js';
+import type { SqlDatabase } from '../../cloud/db/sql-database.js';
+import { loadOperatorCaller } from '../../cloud/access/operator-caller.js';
+import { StaffService } from '../../cloud/access/staff-service.js';
+import { RosterRepository } from '../../cloud/dispatch/roster-repository.js';
+import { DispatchPolicyRepository } from '../../cloud/dispatch/dispatch-policy-repository.js';
+import { buildNotifications } from '../../cloud/notifications/build-notifications.js';
 
 const GATEWAYS = 3;
 /**
@@ -18,6 +29,8 @@ const TRAFFIC_PERIOD_MS = 25;
 const READINGS_PER_MESSAGE = 10;
 /** Generous for a busy two-core machine: a failed failover waits for the hour-long receipt timeout instead. */
 const TICKETS_WAIT_MS = 60_000;
+/** Each care visit escalates to its assignee this long after it opened unacknowledged (the policy's shortest window). */
+const ACK_WINDOW_MS = 60_000;
 
 interface RaisedAlert {
   alert: AlertItem;
@@ -42,8 +55,54 @@ describe('two cloud instances in one share group', () => {
   const raised: RaisedAlert[] = [];
   let alertCount = 0;
 
+  /** Standard Webhooks ids the estate's webhook channel received, each as often as it came. */
+  const webhookIds: string[] = [];
+  let receiver: Server | undefined;
+  let db: SqlDatabase | undefined;
+
+  /**
+   * The estate's people and channel: a housekeeper on a 24-hour shift gets every care visit, a
+   * minute without an acknowledgement escalates it back to her, and every notification goes to a
+   * webhook received here.
+   */
+  async function staffTheEstate(): Promise<void> {
+    const estateId = 'gw-two-clouds-estate';
+    db = await openDatabase({ url: rig.postgres.url }, silentLogger());
+    const operator = await loadOperatorCaller(db);
+    const housekeeper = await new StaffService(db, systemClock).addStaff(operator, {
+      login: uniqueSlug('hk'),
+      display_name: '管家',
+      password: null,
+      grants: [{ estate_id: estateId, role: 'housekeeper', building_ids: null }],
+    });
+    await new RosterRepository(db).add(estateId, { staff_id: housekeeper.id, role: 'housekeeper', building_ids: null, weekdays: [1, 2, 3, 4, 5, 6, 7], starts_at: '00:00', ends_at: '00:00' }, 'test', Date.now());
+    await new DispatchPolicyRepository(db).put(
+      estateId,
+      { care_visit: { ack_within_minutes: ACK_WINDOW_MS / 60_000, escalation: { ack: [{ notify: 'assignee', after_minutes: 0, renotify_every_minutes: null }] } } },
+      0,
+      'test',
+      Date.now(),
+    );
+    receiver = createServer((request, response) => {
+      webhookIds.push(String(request.headers['webhook-id']));
+      request.resume().on('end', () => response.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    await buildNotifications(db, { publicUrl: 'https://care.example.com' }, systemClock, silentLogger()).channels.create(operator, estateId, {
+      kind: 'webhook',
+      name: 'receiver',
+      url,
+      secret: null,
+      language: 'zh',
+      show_resident_names: false,
+      enabled: true,
+    });
+  }
+
   beforeAll(async () => {
     rig = await TwoCloudRig.start({ name: 'gw-two-clouds', gateways: GATEWAYS, receiptTimeoutMs: RECEIPT_TIMEOUT_MS });
+    await staffTheEstate();
     traffic = (async () => {
       while (trafficOn) {
         for (const gateway of rig.gateways) {
@@ -61,6 +120,8 @@ describe('two cloud instances in one share group', () => {
     trafficOn = false;
     await traffic;
     await rig?.close();
+    await db?.close();
+    await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
   });
 
   /** Raises `count` alerts round robin over the gateways, one message each (the uplink sends each on its own when raised one by one). */
@@ -156,5 +217,32 @@ describe('two cloud instances in one share group', () => {
     expect(await rig.ticketCount()).toBe(raised.length);
     expect(first.ticketsOpened().length + second.ticketsOpened().length).toBe(raised.length);
     expect(await rig.readingCount()).toBe(readingsSent);
+
+    // Every ticket was dispatched once and, unacknowledged for its minute, escalated once; each of those
+    // two notifications was sent once to the webhook, whichever instance fired it and however often
+    // one was killed on the way.
+    const expected = raised.length * 2;
+    const notifications = await eventually(
+      'every assignment and escalation sent',
+      async () => {
+        const { rows } = await rig.sql.query<{ purpose: string; status: string; ticket_id: string; id: string }>(
+          `SELECT n.purpose, n.status, n.ticket_id, d.id FROM notifications n JOIN notification_deliveries d ON d.notification_id = n.id WHERE d.channel_id IS NOT NULL`,
+        );
+        return rows.length >= expected && rows.every((row) => row.status === 'sent') ? rows : undefined;
+      },
+      raised.length ? ACK_WINDOW_MS + TICKETS_WAIT_MS : TICKETS_WAIT_MS,
+    );
+    expect(notifications).toHaveLength(expected);
+    expect(notifications.filter((row) => row.purpose === 'ticket_assigned')).toHaveLength(raised.length);
+    expect(notifications.filter((row) => row.purpose === 'ack_overdue')).toHaveLength(raised.length);
+    const { rows: audit } = await rig.sql.query<{ action: string; n: string }>(
+      `SELECT action, count(*) AS n FROM ticket_audit WHERE action IN ('assigned', 'escalated') GROUP BY action ORDER BY action`,
+    );
+    expect(audit).toEqual([
+      { action: 'assigned', n: String(raised.length) },
+      { action: 'escalated', n: String(raised.length) },
+    ]);
+    expect(new Set(webhookIds)).toEqual(new Set(notifications.map((row) => row.id)));
+    console.log(`two cloud instances: ${raised.length} tickets, ${expected} notifications sent, ${webhookIds.length - new Set(webhookIds).size} webhook repeats (a send cut short by a kill)`);
   });
 });
