@@ -1,6 +1,6 @@
 import { OUTCOME_CODES_BY_CATEGORY, outcomeFits } from './ticket-outcomes.js';
 import { TicketOutcomeError, TicketTransitionError } from './ticket-errors.js';
-import { FOLLOW_UP_WITHIN_MS, type EscalationChainName } from './ticket-policy.js';
+import { FOLLOW_UP_WITHIN_MS, slaStart, type EscalationChainName } from './ticket-policy.js';
 import type { TicketChange, TicketPatch } from './ticket-changes.js';
 import type { FollowUpOutcome, OutcomeCode, Ticket, TicketStatus } from './ticket.js';
 
@@ -140,7 +140,8 @@ export function planWorkOrderAction(ticket: Ticket, action: WorkOrderAction, at:
           : { actor: 'system', action: 'follow_up_scheduled', details: { due_at: new Date(followUpDueAt).toISOString() } },
       ];
       return planned(patch, audit, {
-        stopChains: followUpDueAt === null ? ['ack', 'on_site', 'follow_up'] : ['ack', 'on_site'],
+        // A follow-up already due (its alert had cleared first) is replaced by the one counted from now.
+        stopChains: ['ack', 'on_site', 'follow_up'],
         stopPool: ticket.pooledUntil !== null,
         startChains: followUpDueAt === null ? [] : [{ chain: 'follow_up', baseAt: followUpDueAt }],
         tell: followUpDueAt === null ? [] : [{ purpose: 'follow_up_due', staffIds: withPerson(ticket.assigneeIds, person) }],
@@ -162,8 +163,8 @@ export function planWorkOrderAction(ticket: Ticket, action: WorkOrderAction, at:
         [{ actor: by, action: 'handed_back', details: { reason: action.reason } }],
         {
           redispatch: remaining.length === 0,
-          // Nobody has it in hand any more: "nobody answered" runs again from its deadline, or now.
-          startChains: wasTheAcknowledger && !stillAcknowledged ? [{ chain: 'ack', baseAt: Math.max(ticket.ackDueAt, at) }] : [],
+          // Nobody has it in hand any more: "nobody answered" runs again, the next person given a whole window.
+          startChains: wasTheAcknowledger && !stillAcknowledged ? [{ chain: 'ack', baseAt: freshAckDeadline(ticket, at) }] : [],
         },
       );
     }
@@ -176,7 +177,7 @@ export function planWorkOrderAction(ticket: Ticket, action: WorkOrderAction, at:
         {
           stopChains: ['ack'],
           stopPool: ticket.pooledUntil !== null,
-          startChains: [{ chain: 'ack', baseAt: Math.max(ticket.ackDueAt, at) }],
+          startChains: [{ chain: 'ack', baseAt: freshAckDeadline(ticket, at) }],
           tell: [{ purpose: 'ticket_reassigned', staffIds: onlyNew.length ? onlyNew : action.to }],
         },
       );
@@ -247,6 +248,16 @@ function holdApproval(ticket: Ticket, by: string, at: number): PlannedWorkOrderC
     [{ actor: by, action: 'hold_approved', details: { until: new Date(until).toISOString(), on_site_due_moved_from: new Date(ticket.onSiteDueAt).toISOString() } }],
     { stopChains: ['ack', 'on_site'], startChains: [{ chain: 'on_site', baseAt: until }] },
   );
+}
+
+/**
+ * The acknowledgement deadline for someone given the ticket now: the original one, or, once that
+ * has passed, now plus the ticket's own acknowledgement window (from its SLA start to its deadline),
+ * so a reassigned or handed-back ticket is not overdue the moment it reaches someone.
+ */
+function freshAckDeadline(ticket: Ticket, at: number): number {
+  const window = ticket.ackDueAt - slaStart(ticket.raisedAt, ticket.openedAt);
+  return Math.max(ticket.ackDueAt, at + window);
 }
 
 function withPerson(ids: readonly string[], id: string): string[] {

@@ -123,10 +123,10 @@ export class DispatchEstate {
     return (await this.tickets.auditTrail(id)).map((entry) => entry.action);
   }
 
-  async escalations(id: string): Promise<Array<{ chain: string; step: number; round: number; audience: string; recipients: string[] }>> {
+  async escalations(id: string): Promise<Array<{ chain: string; step: number; round: number; audience: string; recipients: string[]; deadline: string }>> {
     return (await this.tickets.auditTrail(id))
       .filter((entry) => entry.action === 'escalated')
-      .map((entry) => entry.details as { chain: string; step: number; round: number; audience: string; recipients: string[] });
+      .map((entry) => entry.details as { chain: string; step: number; round: number; audience: string; recipients: string[]; deadline: string });
   }
 
   /** The ticket's notifications in the order they were queued. */

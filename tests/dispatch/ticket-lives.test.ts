@@ -289,4 +289,18 @@ describe.each(SQL_BACKENDS)('ticket lives on $name', (backend) => {
     await broken.at(T + MINUTE_MS);
     expect(await broken.ticket(stuck.id)).toMatchObject({ status: 'assigned', assigneeIds: [broken.id('hk-b1')] });
   });
+
+  it('reassigned after its deadline passed: the new person is told and has a whole acknowledgement window before anyone is chased', async () => {
+    const estate = await dayEstate();
+    await estate.person('hk-b1-second', 'housekeeper', ['b1']);
+    const { ticket } = await estate.raise(careVisit());
+    await estate.at(T + 20 * MINUTE_MS); // the supervisor was told at 15 min
+    const reassigned = await estate.tickets.act(ticket.id, { kind: 'reassign', by: 'staff:sup', staffId: estate.id('sup'), to: [estate.id('hk-b1-second')], reason: '离得近' });
+    expect(reassigned).toMatchObject({ status: 'assigned', assigneeIds: [estate.id('hk-b1-second')] });
+    expect((await estate.queued(ticket.id)).at(-1)).toMatchObject({ purpose: 'ticket_reassigned', recipients: [estate.id('hk-b1-second')] });
+    await estate.at(T + 35 * MINUTE_MS - 1000);
+    expect((await estate.escalations(ticket.id)).map((step) => step.deadline)).toEqual([new Date(T + 15 * MINUTE_MS).toISOString()]);
+    await estate.at(T + 35 * MINUTE_MS);
+    expect((await estate.escalations(ticket.id)).map((step) => step.deadline)).toEqual([new Date(T + 15 * MINUTE_MS).toISOString(), new Date(T + 35 * MINUTE_MS).toISOString()]);
+  });
 });
