@@ -78,7 +78,10 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
     notifications.dispatcher.wake();
     workFeed.signal();
   };
-  const dispatch = buildDispatch(db, ticketRepository, { queue: notifications.queue, wake: afterDispatchCommit }, clock, logger.child({ component: 'dispatch' }));
+  const dispatch = buildDispatch(db, ticketRepository, { queue: notifications.queue, wake: afterDispatchCommit }, clock, logger.child({ component: 'dispatch' }), (timer) =>
+    metrics.ticketTimersFired.inc({ chain: timer.chain }),
+  );
+  notifications.dispatcher.onAttempt((report) => metrics.notificationAttempts.inc({ classification: report.outcome.classification, status: report.status ?? 'lost' }));
   const tickets = new TicketService(ticketRepository, { clock, ...dispatch.ticketOptions });
   tickets.onTicketOpened((ticket) => {
     dispatch.ticketOpened();

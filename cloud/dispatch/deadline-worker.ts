@@ -27,7 +27,7 @@ export class DeadlineWorker implements Component {
     private readonly clock: Clock,
     private readonly logger: Logger,
     /** Told after each fired timer commits: what it queued may be due now (the notification dispatcher's wake). */
-    private readonly afterCommit: () => void = () => {},
+    private readonly afterCommit: (timer: DeadlineTimer) => void = () => {},
     private readonly pollMs: number = DEADLINE_POLL_MS,
   ) {}
 
@@ -81,7 +81,7 @@ export class DeadlineWorker implements Component {
         });
         if (!done) return fired;
         fired += 1;
-        this.afterCommit();
+        this.afterCommit(done);
       } catch (error) {
         if (error instanceof TicketBusyError) return fired;
         const failed = attempt.timer;

@@ -5,6 +5,7 @@ import type { TicketRepository } from '../tickets/ticket-repository.js';
 import type { TicketServiceOptions } from '../tickets/ticket-service.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { DeadlineWorker } from './deadline-worker.js';
+import type { DeadlineTimer } from './deadline-timers.js';
 import { DispatchPeople, staffWhoCannotTake } from './dispatch-people.js';
 import { DispatchPolicyRepository } from './dispatch-policy-repository.js';
 import type { NotificationSink } from './notification-sink.js';
@@ -33,11 +34,16 @@ export function buildDispatch(
   notifications: { queue: NotificationSink; wake(): void },
   clock: Clock,
   logger: Logger,
+  /** Told of each timer fired, once its transaction committed (the cloud counts them in /metrics). */
+  onTimerFired: (timer: DeadlineTimer) => void = () => {},
 ): DispatchModule {
   const roster = new RosterRepository(db);
   const policies = new DispatchPolicyRepository(db);
   const desk = new WorkOrderDesk({ repository, people: new DispatchPeople(roster), notifications: notifications.queue, policyFor: (estateId, tx) => policies.effective(estateId, tx), clock, logger });
-  const worker = new DeadlineWorker(db, desk, clock, logger, () => notifications.wake());
+  const worker = new DeadlineWorker(db, desk, clock, logger, (timer) => {
+    notifications.wake();
+    onTimerFired(timer);
+  });
   return {
     roster,
     policies,

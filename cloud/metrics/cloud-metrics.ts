@@ -51,6 +51,22 @@ export class CloudMetrics {
     registers: [this.registry],
   });
 
+  /** Ticket timers fired by this instance: dispatch, the grab pool's end, each escalation step and renotification. */
+  readonly ticketTimersFired = new Counter({
+    name: 'estatecare_ticket_timers_fired_total',
+    help: 'Ticket timers this instance fired, by chain (dispatch, pool, ack, on_site, follow_up)',
+    labelNames: ['chain'] as const,
+    registers: [this.registry],
+  });
+
+  /** Notification attempts made by this instance, by how they ended and what became of the delivery. */
+  readonly notificationAttempts = new Counter({
+    name: 'estatecare_notification_attempts_total',
+    help: 'Notification attempts, by classification (ok, retryable, permanent, timeout, network) and the delivery status after it (lost: another instance had taken it over)',
+    labelNames: ['classification', 'status'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }

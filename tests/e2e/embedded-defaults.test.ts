@@ -91,6 +91,12 @@ describe('end to end on embedded defaults: aedes, PGlite, SQL telemetry', () => 
       return body.outbox?.depth === 0 && body.watermark !== null ? body : undefined;
     });
     expect(status).toMatchObject({ uplink: 'online', outbox: { depth: 0, awaiting_receipt: 0 } });
+    // Its dispatch timer fired (nobody works here, so it is logged, not sent), and /metrics counts it.
+    const metrics = await eventually('the dispatch counted in /metrics', async () => {
+      const body = await (await fetch(`${cloud.apiUrl}/metrics`)).text();
+      return /estatecare_ticket_timers_fired_total\{chain="dispatch"\} [1-9]/.test(body) ? body : undefined;
+    });
+    expect(metrics).toContain('estatecare_notification_attempts_total');
   });
 
   it('opens no second ticket when the same alert is delivered twice', async () => {
