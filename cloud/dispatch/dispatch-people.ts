@@ -51,6 +51,14 @@ export class DispatchPeople {
     return { assigneeIds, informedIds, fallbacks };
   }
 
+  /** Everyone on duty now in these roles for the ticket's building: who a grab pool (抢单) is offered to. */
+  async everyoneOnDuty(tx: SqlExecutor, ticket: Ticket, roles: readonly Role[], at: number): Promise<string[]> {
+    const context = await this.context(tx, ticket);
+    const ids: string[] = [];
+    for (const role of roles) for (const id of await this.onDuty(tx, ticket.estateId, role, at, context)) if (!ids.includes(id)) ids.push(id);
+    return ids;
+  }
+
   /** The people a step of an escalation chain tells. */
   async audience(tx: SqlExecutor, ticket: Ticket, audience: EscalationAudience, at: number): Promise<string[]> {
     const context = await this.context(tx, ticket);

@@ -92,9 +92,9 @@ export class WorkOrderDesk {
         audit: [{ actor: 'system', action: 'pooled', details: { until: new Date(pooledUntil).toISOString() } }],
       });
       await deadlineTimers.schedule(tx, { ticketId: ticket.id, chain: 'pool', baseAt: pooledUntil, step: 0, round: 0, dueAt: pooledUntil });
+      // Offered to everyone on duty in the roles that would be assigned; with nobody on duty it is dispatched when the pool time ends.
       const policy = (await this.options.policyFor(ticket.estateId, tx)).categories[ticket.type];
-      const { assigneeIds } = await this.options.people.assignmentFor(tx, pooled, policy.assignTo, [], at);
-      await this.tell(tx, pooled, 'ticket_pooled', null, assigneeIds, 'pool', at);
+      await this.tell(tx, pooled, 'ticket_pooled', null, await this.options.people.everyoneOnDuty(tx, pooled, policy.assignTo, at), 'pool', at);
       await this.startClocks(tx, pooled);
       return;
     }

@@ -234,7 +234,8 @@ describe.each(SQL_BACKENDS)('ticket lives on $name', (backend) => {
     const offline = { category: 'device_offline' as const, rule: 'device_silent', subject: { kind: 'device' as const, id: 'meter-1' } };
     const { ticket: grabbed } = await estate.raise(offline);
     expect(grabbed).toMatchObject({ status: 'open', pooledUntil: T + 30 * MINUTE_MS, assigneeIds: [] });
-    expect((await estate.queued(grabbed.id)).map((row) => row.purpose)).toEqual(['ticket_pooled']);
+    // Offered to everyone of facilities on duty; the first to grab it has it.
+    expect((await estate.queued(grabbed.id)).map((row) => [row.purpose, [...row.recipients].sort()])).toEqual([['ticket_pooled', [estate.id('fac'), estate.id('fac-2')].sort()]]);
     const taken = await estate.tickets.act(grabbed.id, { kind: 'grab', by: 'staff:fac-2', staffId: estate.id('fac-2') });
     expect(taken).toMatchObject({ status: 'acknowledged', assigneeIds: [estate.id('fac-2')], pooledUntil: null });
 
