@@ -62,6 +62,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'fleet.offline': 'Offline',
   'fleet.last_seen': 'Last seen',
   'fleet.never': 'Never connected',
+  'fleet.reason.connection_lost': 'Connection lost',
+  'fleet.reason.shutdown': 'Shut down',
   'settings.title': 'Notification channels',
   'settings.send_test': 'Send a test message',
   'settings.test_sent': 'Test message sent',

@@ -63,6 +63,8 @@ export const zh = {
   'fleet.offline': '离线',
   'fleet.last_seen': '最后在线',
   'fleet.never': '从未连接',
+  'fleet.reason.connection_lost': '连接中断',
+  'fleet.reason.shutdown': '已关机',
   'settings.title': '通知渠道',
   'settings.send_test': '发送测试消息',
   'settings.test_sent': '测试消息已发送',
