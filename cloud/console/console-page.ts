@@ -6,7 +6,7 @@ import { CONSOLE_SCRIPT, CONSOLE_STYLE } from './console-paths.js';
 import type { ConsoleEstate } from './estate-directory.js';
 import type { MessageKey } from './messages/zh.js';
 
-export type PageName = 'sign-in' | 'work' | 'ticket' | 'kpis' | 'fleet' | 'settings';
+export type PageName = 'sign-in' | 'work' | 'ticket' | 'kpis' | 'fleet' | 'settings' | 'open-tickets' | 'roster';
 
 /** What the page's script starts from, so it asks the API only for the data of the page itself. */
 export interface PageData {
@@ -26,6 +26,8 @@ interface NavLink {
 
 const NAV: readonly NavLink[] = [
   { href: '/work', label: 'nav.work' },
+  { href: '/open-tickets', label: 'nav.open_tickets', needs: 'ticket.supervise' },
+  { href: '/roster', label: 'nav.roster', needs: 'dispatch.read' },
   { href: '/kpis', label: 'nav.kpis', needs: 'kpi.read' },
   { href: '/fleet', label: 'nav.fleet', needs: 'gateway.read' },
   { href: '/settings', label: 'nav.settings', needs: 'staff.manage' },
@@ -38,6 +40,8 @@ const TITLES: Readonly<Record<PageName, MessageKey>> = {
   kpis: 'kpis.title',
   fleet: 'fleet.title',
   settings: 'settings.title',
+  'open-tickets': 'open_tickets.title',
+  roster: 'roster.title',
 };
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -71,6 +71,8 @@ export function consoleRoutes(desk: ConsoleDesk): FastifyPluginAsync {
     app.get(CONSOLE_PAGES.kpis, { config, schema: { hide } }, (request, reply) => page(request, reply, 'kpis'));
     app.get(CONSOLE_PAGES.fleet, { config, schema: { hide } }, (request, reply) => page(request, reply, 'fleet'));
     app.get(CONSOLE_PAGES.settings, { config, schema: { hide } }, (request, reply) => page(request, reply, 'settings'));
+    app.get(CONSOLE_PAGES.openTickets, { config, schema: { hide } }, (request, reply) => page(request, reply, 'open-tickets'));
+    app.get(CONSOLE_PAGES.roster, { config, schema: { hide } }, (request, reply) => page(request, reply, 'roster'));
     app.get(CONSOLE_PAGES.ticket, { config, schema: { hide, params: z.object({ id: z.uuid({ message: 'ticket id must be a UUID' }) }) } }, (request, reply) =>
       page(request, reply, 'ticket', { ticket_id: (request.params as { id: string }).id }),
     );

@@ -160,6 +160,22 @@ function workCard(ticket, isNew) {
   );
 }
 
+/** Fills the cards' "opened … ago" and deadline texts under root from the tickets by id. */
+function showTimes(root, tickets) {
+  for (const node of root.querySelectorAll('[data-since]')) node.textContent = t('work.opened_ago', { time: duration(Date.now() - Date.parse(node.dataset.since)) });
+  for (const node of root.querySelectorAll('[data-due-of]')) {
+    const ticket = tickets.get(node.dataset.dueOf);
+    node.textContent = deadlineText(ticket);
+    node.classList.toggle('overdue', isOverdue(ticket));
+  }
+}
+
+/** Past its acceptance deadline without acceptance, or its arrival deadline without arrival. */
+function isOverdue(ticket) {
+  const deadline = nextDeadline(ticket);
+  return Boolean(deadline) && Date.parse(deadline.at) < Date.now();
+}
+
 function workPage() {
   const tickets = new Map();
   const fresh = new Set();
@@ -173,14 +189,7 @@ function workPage() {
     empty.hidden = tickets.size > 0;
     tick();
   };
-  const tick = () => {
-    for (const node of list.querySelectorAll('[data-since]')) node.textContent = t('work.opened_ago', { time: duration(Date.now() - Date.parse(node.dataset.since)) });
-    for (const node of list.querySelectorAll('[data-due-of]')) {
-      const ticket = tickets.get(node.dataset.dueOf);
-      node.textContent = deadlineText(ticket);
-      node.classList.toggle('overdue', Boolean(nextDeadline(ticket)) && Date.parse(nextDeadline(ticket).at) < Date.now());
-    }
-  };
+  const tick = () => showTimes(list, tickets);
   setInterval(tick, 1000);
 
   /** A ticket new to the list: marked, and the phone buzzes where it can (Vibration API). */
@@ -534,5 +543,81 @@ async function settingsPage() {
   }
 }
 
-const PAGES = { 'sign-in': signInPage, work: workPage, ticket: ticketPage, kpis: kpisPage, fleet: fleetPage, settings: settingsPage };
+// ---- supervision: open tickets and the duty roster ----
+
+/** Statuses of a ticket still being worked (resolved, followed up and closed are done). */
+const OPEN_STATUSES = ['open', 'assigned', 'acknowledged', 'on_site', 'on_hold'];
+/** The API's largest page of tickets (cloud/tickets/ticket-repository.ts MAX_LIST_LIMIT). */
+const TICKET_PAGE = 500;
+
+async function openTicketsPage() {
+  for (const estate of estatesWith(['supervisor', 'estate_manager'])) {
+    try {
+      const [{ tickets: open }] = await Promise.all([
+        api('GET', `/api/v1/tickets?estate_id=${encodeURIComponent(estate.id)}&status=${OPEN_STATUSES.join(',')}&limit=${TICKET_PAGE}`),
+        loadPlaces(estate.id),
+      ]);
+      const byId = new Map(open.map((ticket) => [ticket.id, ticket]));
+      const overdue = open.filter(isOverdue).sort(byUrgency);
+      const inTime = open.filter((ticket) => !isOverdue(ticket)).sort(byUrgency);
+      const group = (id, title, tickets) =>
+        tickets.length ? el('section', {}, el('h3', {}, title), el('ul', { class: 'list', id }, tickets.map((ticket) => workCard(ticket, false)))) : null;
+      const section = el(
+        'section',
+        { class: 'card', 'data-estate': estate.id },
+        el('h2', {}, estate.name),
+        el('p', { class: 'summary', id: `summary-${estate.id}` }, t('open_tickets.summary', { open: open.length, overdue: overdue.length })),
+        open.length === 0 ? el('p', { class: 'empty' }, t('open_tickets.none')) : null,
+        group(`overdue-${estate.id}`, t('open_tickets.overdue'), overdue),
+        group(`in-time-${estate.id}`, t('open_tickets.in_time'), inTime),
+      );
+      content.append(section);
+      showTimes(section, byId);
+      setInterval(() => showTimes(section, byId), 1000);
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+/** ISO weekday 1 (Monday) ... 7 (Sunday) in the page's language; 1 January 2024 was a Monday. */
+function weekdayName(isoDay) {
+  return new Intl.DateTimeFormat(data.language === 'zh' ? 'zh-CN' : 'en-GB', { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, isoDay)));
+}
+
+function shiftRow(shift) {
+  const hours = shift.starts_at === shift.ends_at ? t('roster.all_day') : `${shift.starts_at}–${shift.ends_at}`;
+  return el(
+    'tr',
+    { 'data-shift-id': shift.id, 'data-staff-id': shift.staff_id },
+    el('td', { class: 'role' }, t(`role.${shift.role}`)),
+    el('td', { class: 'days' }, shift.weekdays.length === 7 ? t('roster.every_day') : shift.weekdays.map(weekdayName).join(' ')),
+    el('td', { class: 'hours' }, hours),
+    el('td', { class: 'buildings' }, shift.building_ids ? shift.building_ids.join(', ') : t('roster.all_buildings')),
+    el('td', { class: 'staff' }, shift.staff_id),
+  );
+}
+
+async function rosterPage() {
+  for (const estate of estatesWith(['supervisor', 'estate_manager', 'admin'])) {
+    try {
+      const { shifts } = await api('GET', `/api/v1/estates/${encodeURIComponent(estate.id)}/duty-shifts`);
+      const heading = ['roster.role', 'roster.days', 'roster.hours', 'roster.buildings', 'roster.staff'].map((key) => el('th', { scope: 'col' }, t(key)));
+      content.append(
+        el(
+          'section',
+          { class: 'card', 'data-estate': estate.id },
+          el('h2', {}, estate.name),
+          shifts.length === 0
+            ? el('p', { class: 'empty' }, t('roster.none'))
+            : el('div', { class: 'scroll' }, el('table', { class: 'roster', id: `roster-${estate.id}` }, el('thead', {}, el('tr', {}, heading)), el('tbody', {}, shifts.map(shiftRow)))),
+        ),
+      );
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+const PAGES = { 'sign-in': signInPage, work: workPage, ticket: ticketPage, kpis: kpisPage, fleet: fleetPage, settings: settingsPage, 'open-tickets': openTicketsPage, roster: rosterPage };
 PAGES[data.page]();
