@@ -32,10 +32,10 @@ class ApiError extends Error {
 }
 
 /** A call to the API; a session that has ended sends the reader to sign in. */
-async function api(method, path, body) {
+async function api(method, path, body, headers) {
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const answer = response.status === 204 ? null : await response.json().catch(() => null);
@@ -591,7 +591,7 @@ function shiftRow(shift) {
     'tr',
     { 'data-shift-id': shift.id, 'data-staff-id': shift.staff_id },
     el('td', { class: 'role' }, t(`role.${shift.role}`)),
-    el('td', { class: 'days' }, shift.weekdays.length === 7 ? t('roster.every_day') : shift.weekdays.map(weekdayName).join(' ')),
+    el('td', { class: 'days' }, weekdaysText(shift.weekdays)),
     el('td', { class: 'hours' }, hours),
     el('td', { class: 'buildings' }, shift.building_ids ? shift.building_ids.join(', ') : t('roster.all_buildings')),
     el('td', { class: 'staff' }, shift.staff_id),
@@ -619,5 +619,147 @@ async function rosterPage() {
   }
 }
 
-const PAGES = { 'sign-in': signInPage, work: workPage, ticket: ticketPage, kpis: kpisPage, fleet: fleetPage, settings: settingsPage, 'open-tickets': openTicketsPage, roster: rosterPage };
+// ---- households in care ----
+
+/** Households' reads name their purpose; it is written to the audit log with every read. */
+const SUPERVISION = 'purpose=supervision';
+
+async function householdsPage() {
+  for (const estate of estatesWith(['supervisor', 'estate_manager'])) {
+    try {
+      const { households } = await api('GET', `/api/v1/estates/${encodeURIComponent(estate.id)}/households?${SUPERVISION}`);
+      content.append(
+        el(
+          'section',
+          { class: 'card', 'data-estate': estate.id },
+          el('h2', {}, estate.name),
+          households.length === 0
+            ? el('p', { class: 'empty' }, t('households.none'))
+            : el(
+                'ul',
+                { class: 'list households', id: `households-${estate.id}` },
+                households.map((household) =>
+                  el(
+                    'li',
+                    { 'data-unit-id': household.unit_id },
+                    el('a', { href: `/households/${encodeURIComponent(estate.id)}/${encodeURIComponent(household.unit_id)}` }, household.label),
+                    ' ',
+                    el('span', { class: `enrolled ${household.enrolled ? 'yes' : 'no'}` }, t(household.enrolled ? 'households.enrolled' : 'households.not_enrolled')),
+                  ),
+                ),
+              ),
+        ),
+      );
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+/** Milliseconds the zone's clock is ahead of UTC at the instant (from the zone's own reading of it). */
+function zoneOffsetMs(instantMs, timeZone) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(instantMs))
+      .map((part) => [part.type, part.value]),
+  );
+  return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - Math.floor(instantMs / 1000) * 1000;
+}
+
+/** A datetime-local value ("2026-12-10T09:00") read as the estate's wall clock, as an ISO instant. */
+function estateTimeToIso(value, timeZone) {
+  const asUtc = Date.parse(`${value}:00Z`);
+  let instant = asUtc - zoneOffsetMs(asUtc, timeZone);
+  // Once more at the instant found, for a value near a change of the zone's offset.
+  instant = asUtc - zoneOffsetMs(instant, timeZone);
+  return new Date(instant).toISOString();
+}
+
+function weekdaysText(weekdays) {
+  return weekdays.length === 7 ? t('roster.every_day') : weekdays.map(weekdayName).join(' ');
+}
+
+async function householdPage() {
+  const { estate_id: estateId, unit_id: unitId } = data.household;
+  const base = `/api/v1/estates/${encodeURIComponent(estateId)}/households/${encodeURIComponent(unitId)}`;
+  const estate = estateOf(estateId);
+  const notice = el('p', { class: 'done', role: 'status', id: 'household-notice' });
+
+  const render = (record) => {
+    const from = el('input', { type: 'datetime-local', name: 'from', required: true });
+    const to = el('input', { type: 'datetime-local', name: 'to', required: true });
+    const reason = el('select', { name: 'reason' }, ['travel', 'hospital', 'other'].map((code) => el('option', { value: code }, t(`away.${code}`))));
+    const addAway = async (event) => {
+      event.preventDefault();
+      notice.textContent = '';
+      try {
+        await api('POST', `${base}/away-periods`, { from: estateTimeToIso(from.value, estate.time_zone), to: estateTimeToIso(to.value, estate.time_zone), reason: reason.value }, { 'if-match': `"${record.version}"` });
+        notice.textContent = t('household.away_added');
+      } catch (error) {
+        if (error.status !== 409) return showError(error);
+        notice.textContent = t('household.changed');
+      }
+      await load();
+    };
+    content.replaceChildren(
+      notice,
+      el('section', { class: 'card', 'data-version': record.version }, el('h2', { id: 'household-label' }, record.label), el('p', {}, t(record.consent && !record.consent.withdrawn_at ? 'households.enrolled' : 'households.not_enrolled'))),
+      el(
+        'section',
+        { class: 'card' },
+        el('h2', {}, t('household.carers')),
+        record.carers.length === 0
+          ? el('p', { class: 'empty' }, t('household.no_carers'))
+          : el(
+              'ul',
+              { class: 'list', id: 'carers' },
+              record.carers.map((carer) =>
+                el('li', {}, el('strong', {}, carer.name), ` ${t(`household.${carer.kind}`)} `, el('span', { class: 'visits' }, carer.visits.map((visit) => `${weekdaysText(visit.weekdays)} ${visit.from}–${visit.to}`).join('; '))),
+              ),
+            ),
+      ),
+      el(
+        'section',
+        { class: 'card' },
+        el('h2', {}, t('household.contacts')),
+        record.contacts.length === 0
+          ? el('p', { class: 'empty' }, t('household.no_contacts'))
+          : el('ul', { class: 'list contacts', id: 'household-contacts' }, record.contacts.map((contact) => el('li', {}, `${contact.name} (${contact.relationship}) `, el('span', { class: 'phone' }, contact.phone_masked)))),
+      ),
+      el(
+        'section',
+        { class: 'card' },
+        el('h2', {}, t('household.away')),
+        record.away_periods.length === 0
+          ? el('p', { class: 'empty' }, t('household.no_away'))
+          : el(
+              'ul',
+              { class: 'list', id: 'away-periods' },
+              record.away_periods.map((away) => el('li', { 'data-away-id': away.id }, `${localTime(away.from, estateId)} – ${localTime(away.to, estateId)} `, el('span', { class: 'reason' }, t(`away.${away.reason}`)))),
+            ),
+        el(
+          'form',
+          { id: 'add-away', onsubmit: addAway },
+          el('h3', {}, t('household.add_away')),
+          el('label', {}, t('household.away_from'), from),
+          el('label', {}, t('household.away_to'), to),
+          el('label', {}, t('household.away_reason'), reason),
+          el('button', { type: 'submit', class: 'primary' }, t('household.add_away')),
+        ),
+      ),
+      el('a', { href: '/households' }, t('household.back')),
+    );
+  };
+
+  const load = async () => {
+    try {
+      render(await api('GET', `${base}?${SUPERVISION}`));
+    } catch (error) {
+      content.replaceChildren(el('p', { class: 'error', id: 'household-missing' }, t('household.not_found')), el('a', { href: '/households' }, t('household.back')));
+    }
+  };
+  await load();
+}
+
+const PAGES = { 'sign-in': signInPage, work: workPage, ticket: ticketPage, kpis: kpisPage, fleet: fleetPage, settings: settingsPage, 'open-tickets': openTicketsPage, roster: rosterPage, households: householdsPage, household: householdPage };
 PAGES[data.page]();
