@@ -10,6 +10,10 @@ export const CONSOLE_PAGES = {
   kpis: '/kpis',
   fleet: '/fleet',
   settings: '/settings',
+  openTickets: '/open-tickets',
+  roster: '/roster',
+  households: '/households',
+  household: '/households/:estate_id/:unit_id',
   language: '/language/:language',
 } as const;
 
@@ -19,8 +23,8 @@ export const CONSOLE_SCRIPT = `${CONSOLE_ASSET_PREFIX}console.js`;
 export const CONSOLE_STYLE = `${CONSOLE_ASSET_PREFIX}console.css`;
 export const WORK_STREAM = `${CONSOLE_ASSET_PREFIX}work-stream`;
 
-const EXACT_PATHS: ReadonlySet<string> = new Set(['/', '/sign-in', '/work', '/kpis', '/fleet', '/settings']);
-const PREFIXES = ['/tickets/', '/language/', CONSOLE_ASSET_PREFIX];
+const EXACT_PATHS: ReadonlySet<string> = new Set(['/', '/sign-in', '/work', '/kpis', '/fleet', '/settings', '/open-tickets', '/roster', '/households']);
+const PREFIXES = ['/tickets/', '/households/', '/language/', CONSOLE_ASSET_PREFIX];
 
 /** Whether a request path (no query) is one of the console's. */
 export function isConsolePath(path: string): boolean {

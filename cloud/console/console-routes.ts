@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PACKAGE_ROOT } from '../../shared/package-root.js';
+import { LocalIdSchema } from '../../shared/contract/index.js';
 import { estatesOf, type Caller } from '../access/caller.js';
 import type { Authenticator } from '../api/auth/authentication.js';
 import { presentedToken } from '../api/auth/presented-token.js';
@@ -71,6 +72,12 @@ export function consoleRoutes(desk: ConsoleDesk): FastifyPluginAsync {
     app.get(CONSOLE_PAGES.kpis, { config, schema: { hide } }, (request, reply) => page(request, reply, 'kpis'));
     app.get(CONSOLE_PAGES.fleet, { config, schema: { hide } }, (request, reply) => page(request, reply, 'fleet'));
     app.get(CONSOLE_PAGES.settings, { config, schema: { hide } }, (request, reply) => page(request, reply, 'settings'));
+    app.get(CONSOLE_PAGES.openTickets, { config, schema: { hide } }, (request, reply) => page(request, reply, 'open-tickets'));
+    app.get(CONSOLE_PAGES.roster, { config, schema: { hide } }, (request, reply) => page(request, reply, 'roster'));
+    app.get(CONSOLE_PAGES.households, { config, schema: { hide } }, (request, reply) => page(request, reply, 'households'));
+    app.get(CONSOLE_PAGES.household, { config, schema: { hide, params: z.object({ estate_id: LocalIdSchema, unit_id: LocalIdSchema }) } }, (request, reply) =>
+      page(request, reply, 'household', { household: request.params as { estate_id: string; unit_id: string } }),
+    );
     app.get(CONSOLE_PAGES.ticket, { config, schema: { hide, params: z.object({ id: z.uuid({ message: 'ticket id must be a UUID' }) }) } }, (request, reply) =>
       page(request, reply, 'ticket', { ticket_id: (request.params as { id: string }).id }),
     );

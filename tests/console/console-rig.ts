@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { AlertItem } from '../../shared/contract/index.js';
+import { zh, type MessageKey } from '../../cloud/console/messages/zh.js';
+import { SCHEMA_VERSION, gatewayClientId, toWireTime, topicFor, type AlertItem, type Subject } from '../../shared/contract/index.js';
 import { systemClock } from '../../shared/time/clock.js';
 import type { Cloud } from '../../cloud/cloud-service.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
@@ -48,24 +50,27 @@ export class ConsoleRig {
     readonly cloud: Cloud,
     readonly gateway: GatewayPublisher,
     readonly estateId: string,
+    /** A second gateway of estate A that only reports its status (the fleet page's journey). */
+    readonly fleetGatewayId: string,
     private readonly mosquitto: MosquittoInstance,
     private readonly postgres: TestPostgresDatabase,
   ) {}
 
   static async start(): Promise<ConsoleRig> {
     const gatewayId = uniqueSlug('gw-console');
-    const passwords = { [gatewayId]: 'pw-console-gw-1', [SERVICE_USERNAME]: 'pw-console-cloud' };
+    const fleetGatewayId = uniqueSlug('gw-fleet');
+    const passwords = { [gatewayId]: 'pw-console-gw-1', [fleetGatewayId]: 'pw-console-gw-2', [SERVICE_USERNAME]: 'pw-console-cloud' };
     const [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
     const estateId = uniqueSlug('estate-a');
     const cloud = await startTestCloud({
       brokerUrl: mosquitto.url,
       servicePassword: passwords[SERVICE_USERNAME]!,
       databaseUrl: postgres.url,
-      gatewayIds: [gatewayId],
+      gatewayIds: [gatewayId, fleetGatewayId],
       estate: { id: estateId, name: '和谐花园' },
     });
     const gateway = await GatewayPublisher.connect(mosquitto.url, gatewayId, passwords[gatewayId]!);
-    const rig = new ConsoleRig(cloud, gateway, estateId, mosquitto, postgres);
+    const rig = new ConsoleRig(cloud, gateway, estateId, fleetGatewayId, mosquitto, postgres);
     await new RegistryRepository(cloud.database).upsertEstate({ id: rig.otherEstateId, name: '远方小区' });
     rig.supervisor = bearer(await supervisorToken(cloud.database, estateId));
     return rig;
@@ -112,13 +117,51 @@ export class ConsoleRig {
     return { buildingId, unitId, label };
   }
 
+  /** A lift of the estate (an asset of no building), named as the console shows it. */
+  async lift(): Promise<{ id: string; name: string }> {
+    const id = uniqueSlug('lift');
+    const name = `Lift ${id.slice(-4)}`;
+    await new EstateService(this.cloud.database, systemClock).addAsset(await loadOperatorCaller(this.cloud.database), this.estateId, { id, kind: 'lift', name });
+    return { id, name };
+  }
+
   /** The gateway raises a care visit for the unit, through Mosquitto; resolves on the cloud's receipt. */
-  async raiseCareVisit(unitId: string): Promise<AlertItem> {
-    const alert = alertItem({ category: 'care_visit', rule: 'household_inactivity', subject: { kind: 'unit', id: unitId }, at: Date.now() });
+  raiseCareVisit(unitId: string): Promise<AlertItem> {
+    return this.raise('care_visit', 'household_inactivity', { kind: 'unit', id: unitId });
+  }
+
+  /** The gateway raises a trapped passenger in the lift (its alarm button), through Mosquitto; resolves on the receipt. */
+  raiseLiftEntrapment(liftId: string): Promise<AlertItem> {
+    return this.raise('lift_entrapment', 'lift_entrapment', { kind: 'asset', id: liftId }, { zh: '电梯困人：轿厢报警按钮', en: 'Passenger trapped: the car alarm button' });
+  }
+
+  private async raise(category: AlertItem['category'], rule: string, subject: Subject, reason?: AlertItem['reason']): Promise<AlertItem> {
+    const alert = alertItem({ category, rule, subject, at: Date.now(), ...(reason ? { reason, evidence: {} } : {}) });
     const seq = this.gateway.nextSeq;
     await this.gateway.publish('alerts', this.gateway.envelope([alert]));
     await this.gateway.receiptOf(seq);
     return alert;
+  }
+
+  /**
+   * The fleet gateway connects as a gateway's uplink does: a retained last will saying
+   * {online:false, reason:'connection_lost'} [MQTT-3.1.2-8], then a retained online status. `cut()`
+   * drops its TCP connection without DISCONNECT, so the broker publishes the will to the cloud.
+   */
+  async connectFleetGateway(): Promise<{ cut: () => void }> {
+    const gatewayId = this.fleetGatewayId;
+    const envelope = (seq: number) => ({ schema_version: SCHEMA_VERSION, gateway_id: gatewayId, seq, sent_at: toWireTime(Date.now()) });
+    const client = await mqtt.connectAsync(this.mosquitto.url, {
+      username: gatewayId,
+      password: 'pw-console-gw-2',
+      clientId: gatewayClientId(gatewayId),
+      reconnectPeriod: 0,
+      will: { topic: topicFor(gatewayId, 'status'), payload: Buffer.from(JSON.stringify({ ...envelope(0), status: { online: false, reason: 'connection_lost' } })), qos: 1, retain: true },
+    });
+    const outbox = { depth: 0, oldest_unsent_age_s: null, awaiting_receipt: 0, refused_by_cloud: 0, thinned_telemetry: 0, evicted_telemetry: 0, telemetry_dropped_through: null };
+    const online = { online: true, software_version: '1.0.0', config_version: null, uptime_s: 1, outbox, buses: [], devices_offline: [], watermark: null };
+    await client.publishAsync(topicFor(gatewayId, 'status'), JSON.stringify({ ...envelope(1), status: online }), { qos: 1, retain: true });
+    return { cut: () => void client.stream.destroy() };
   }
 
   /** The session cookie of a person signed in through the API. */
@@ -147,4 +190,19 @@ export async function openPage(browser: Browser, viewport: { width: number; heig
   const hosts = new Set<string>();
   page.on('request', (request) => void hosts.add(new URL(request.url()).host));
   return { context, page, hosts };
+}
+
+export type Catalogue = Readonly<Record<MessageKey, string>>;
+
+/** Signs in on the sign-in page, in English through the page's own switch when `messages` is not Chinese. */
+export async function signIn(page: Page, consoleUrl: string, login: string, messages: Catalogue = zh): Promise<void> {
+  await page.goto(`${consoleUrl}/sign-in`);
+  if (messages !== zh) {
+    await page.getByRole('link', { name: zh['nav.language'] }).click();
+    await page.waitForURL('**/sign-in');
+  }
+  await page.locator('input[name=login]').fill(login);
+  await page.locator('input[name=password]').fill(PASSWORD);
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL('**/work');
 }

@@ -32,10 +32,10 @@ class ApiError extends Error {
 }
 
 /** A call to the API; a session that has ended sends the reader to sign in. */
-async function api(method, path, body) {
+async function api(method, path, body, headers) {
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const answer = response.status === 204 ? null : await response.json().catch(() => null);
@@ -160,6 +160,22 @@ function workCard(ticket, isNew) {
   );
 }
 
+/** Fills the cards' "opened … ago" and deadline texts under root from the tickets by id. */
+function showTimes(root, tickets) {
+  for (const node of root.querySelectorAll('[data-since]')) node.textContent = t('work.opened_ago', { time: duration(Date.now() - Date.parse(node.dataset.since)) });
+  for (const node of root.querySelectorAll('[data-due-of]')) {
+    const ticket = tickets.get(node.dataset.dueOf);
+    node.textContent = deadlineText(ticket);
+    node.classList.toggle('overdue', isOverdue(ticket));
+  }
+}
+
+/** Past its acceptance deadline without acceptance, or its arrival deadline without arrival. */
+function isOverdue(ticket) {
+  const deadline = nextDeadline(ticket);
+  return Boolean(deadline) && Date.parse(deadline.at) < Date.now();
+}
+
 function workPage() {
   const tickets = new Map();
   const fresh = new Set();
@@ -173,14 +189,7 @@ function workPage() {
     empty.hidden = tickets.size > 0;
     tick();
   };
-  const tick = () => {
-    for (const node of list.querySelectorAll('[data-since]')) node.textContent = t('work.opened_ago', { time: duration(Date.now() - Date.parse(node.dataset.since)) });
-    for (const node of list.querySelectorAll('[data-due-of]')) {
-      const ticket = tickets.get(node.dataset.dueOf);
-      node.textContent = deadlineText(ticket);
-      node.classList.toggle('overdue', Boolean(nextDeadline(ticket)) && Date.parse(nextDeadline(ticket).at) < Date.now());
-    }
-  };
+  const tick = () => showTimes(list, tickets);
   setInterval(tick, 1000);
 
   /** A ticket new to the list: marked, and the phone buzzes where it can (Vibration API). */
@@ -416,35 +425,77 @@ async function kpisPage() {
   }
 }
 
+/** How often the fleet page asks again: a gateway's status changes on the broker, not through this page. */
+const FLEET_REFRESH_MS = 5000;
+
+function gatewayCard(gateway) {
+  const uplink = gateway.uplink === 'online' ? t('fleet.online') : gateway.uplink === 'offline' ? t('fleet.offline') : t('fleet.never');
+  return el(
+    'li',
+    { class: `card gateway ${gateway.uplink}`, 'data-gateway-id': gateway.id, 'data-uplink': gateway.uplink },
+    el('strong', {}, gateway.name),
+    ' ',
+    el('span', { class: 'uplink' }, uplink),
+    gateway.uplink === 'offline' && gateway.offline_reason ? el('span', { class: 'reason' }, t(`fleet.reason.${gateway.offline_reason}`)) : null,
+    el('span', { class: 'times' }, gateway.last_seen_at ? `${t('fleet.last_seen')} ${localTime(gateway.last_seen_at, gateway.estate_id)}` : ''),
+  );
+}
+
 async function fleetPage() {
-  try {
-    const { gateways } = await api('GET', '/api/v1/gateways');
-    content.append(
+  const list = el('ul', { class: 'list', id: 'fleet' });
+  content.append(list);
+  const refresh = async () => {
+    try {
+      const { gateways } = await api('GET', '/api/v1/gateways');
+      list.replaceChildren(...gateways.map(gatewayCard));
+      document.body.dataset.loaded = String(Date.now());
+    } catch (error) {
+      showError(error);
+    }
+  };
+  await refresh();
+  setInterval(refresh, FLEET_REFRESH_MS);
+}
+
+/** The newest deliveries of an estate's notifications, each with its channel, status and last error. */
+function deliveryLog(deliveries, estateId) {
+  if (deliveries.length === 0) return el('p', { class: 'empty' }, t('settings.no_deliveries'));
+  return el(
+    'ol',
+    { class: 'list deliveries' },
+    deliveries.map((delivery) =>
       el(
-        'ul',
-        { class: 'list', id: 'fleet' },
-        gateways.map((gateway) =>
-          el(
-            'li',
-            { class: `card gateway ${gateway.uplink}`, 'data-gateway-id': gateway.id },
-            el('strong', {}, gateway.name),
-            ' ',
-            el('span', { class: 'uplink' }, gateway.uplink === 'online' ? t('fleet.online') : gateway.uplink === 'offline' ? t('fleet.offline') : t('fleet.never')),
-            el('span', { class: 'times' }, gateway.last_seen_at ? `${t('fleet.last_seen')} ${localTime(gateway.last_seen_at, gateway.estate_id)}` : ''),
-          ),
-        ),
+        'li',
+        { class: `delivery ${delivery.status}`, 'data-delivery-id': delivery.id, 'data-status': delivery.status },
+        el('time', {}, localTime(delivery.queued_at, estateId)),
+        ' ',
+        el('strong', { class: 'purpose' }, t(`purpose.${delivery.purpose}`)),
+        ' ',
+        el('span', { class: 'channel' }, delivery.channel_name || delivery.channel_kind),
+        ' ',
+        el('span', { class: 'status' }, t(`delivery.${delivery.status}`)),
+        ' ',
+        el('span', { class: 'attempts' }, t('settings.attempts', { n: delivery.attempts })),
+        delivery.last_error ? el('span', { class: 'error' }, delivery.last_error) : null,
       ),
-    );
-  } catch (error) {
-    showError(error);
-  }
+    ),
+  );
 }
 
 async function settingsPage() {
   for (const estate of estatesWith(['admin'])) {
+    const base = `/api/v1/estates/${encodeURIComponent(estate.id)}`;
+    const log = el('section', { class: 'card', id: `deliveries-${estate.id}` });
+    const loadLog = async () => {
+      try {
+        const { deliveries } = await api('GET', `${base}/notifications/deliveries?limit=20`);
+        log.replaceChildren(el('h2', {}, t('settings.deliveries')), deliveryLog(deliveries, estate.id));
+      } catch (error) {
+        showError(error);
+      }
+    };
     try {
-      const base = `/api/v1/estates/${encodeURIComponent(estate.id)}/notification-channels`;
-      const { channels } = await api('GET', base);
+      const { channels } = await api('GET', `${base}/notification-channels`);
       content.append(
         el(
           'section',
@@ -466,18 +517,136 @@ async function settingsPage() {
                       type: 'button',
                       'data-action': 'test',
                       onclick: async () => {
+                        result.textContent = '';
                         try {
-                          const answer = await api('POST', `${base}/${channel.id}/test`);
+                          const answer = await api('POST', `${base}/notification-channels/${channel.id}/test`);
                           result.textContent = answer.classification === 'ok' ? t('settings.test_sent') : t('error.generic', { message: answer.error || answer.classification });
+                          result.dataset.classification = answer.classification;
                         } catch (error) {
                           result.textContent = t('error.generic', { message: error.message });
                         }
+                        await loadLog();
                       },
                     }, t('settings.send_test')),
                     ' ',
                     result,
                   );
                 }),
+              ),
+        ),
+        log,
+      );
+      await loadLog();
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+// ---- supervision: open tickets and the duty roster ----
+
+/** Statuses of a ticket still being worked (resolved, followed up and closed are done). */
+const OPEN_STATUSES = ['open', 'assigned', 'acknowledged', 'on_site', 'on_hold'];
+/** The API's largest page of tickets (cloud/tickets/ticket-repository.ts MAX_LIST_LIMIT). */
+const TICKET_PAGE = 500;
+
+async function openTicketsPage() {
+  for (const estate of estatesWith(['supervisor', 'estate_manager'])) {
+    try {
+      const [{ tickets: open }] = await Promise.all([
+        api('GET', `/api/v1/tickets?estate_id=${encodeURIComponent(estate.id)}&status=${OPEN_STATUSES.join(',')}&limit=${TICKET_PAGE}`),
+        loadPlaces(estate.id),
+      ]);
+      const byId = new Map(open.map((ticket) => [ticket.id, ticket]));
+      const overdue = open.filter(isOverdue).sort(byUrgency);
+      const inTime = open.filter((ticket) => !isOverdue(ticket)).sort(byUrgency);
+      const group = (id, title, tickets) =>
+        tickets.length ? el('section', {}, el('h3', {}, title), el('ul', { class: 'list', id }, tickets.map((ticket) => workCard(ticket, false)))) : null;
+      const section = el(
+        'section',
+        { class: 'card', 'data-estate': estate.id },
+        el('h2', {}, estate.name),
+        el('p', { class: 'summary', id: `summary-${estate.id}` }, t('open_tickets.summary', { open: open.length, overdue: overdue.length })),
+        open.length === 0 ? el('p', { class: 'empty' }, t('open_tickets.none')) : null,
+        group(`overdue-${estate.id}`, t('open_tickets.overdue'), overdue),
+        group(`in-time-${estate.id}`, t('open_tickets.in_time'), inTime),
+      );
+      content.append(section);
+      showTimes(section, byId);
+      setInterval(() => showTimes(section, byId), 1000);
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+/** ISO weekday 1 (Monday) ... 7 (Sunday) in the page's language; 1 January 2024 was a Monday. */
+function weekdayName(isoDay) {
+  return new Intl.DateTimeFormat(data.language === 'zh' ? 'zh-CN' : 'en-GB', { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, isoDay)));
+}
+
+function shiftRow(shift) {
+  const hours = shift.starts_at === shift.ends_at ? t('roster.all_day') : `${shift.starts_at}–${shift.ends_at}`;
+  return el(
+    'tr',
+    { 'data-shift-id': shift.id, 'data-staff-id': shift.staff_id },
+    el('td', { class: 'role' }, t(`role.${shift.role}`)),
+    el('td', { class: 'days' }, weekdaysText(shift.weekdays)),
+    el('td', { class: 'hours' }, hours),
+    el('td', { class: 'buildings' }, shift.building_ids ? shift.building_ids.join(', ') : t('roster.all_buildings')),
+    el('td', { class: 'staff' }, shift.staff_id),
+  );
+}
+
+async function rosterPage() {
+  for (const estate of estatesWith(['supervisor', 'estate_manager', 'admin'])) {
+    try {
+      const { shifts } = await api('GET', `/api/v1/estates/${encodeURIComponent(estate.id)}/duty-shifts`);
+      const heading = ['roster.role', 'roster.days', 'roster.hours', 'roster.buildings', 'roster.staff'].map((key) => el('th', { scope: 'col' }, t(key)));
+      content.append(
+        el(
+          'section',
+          { class: 'card', 'data-estate': estate.id },
+          el('h2', {}, estate.name),
+          shifts.length === 0
+            ? el('p', { class: 'empty' }, t('roster.none'))
+            : el('div', { class: 'scroll' }, el('table', { class: 'roster', id: `roster-${estate.id}` }, el('thead', {}, el('tr', {}, heading)), el('tbody', {}, shifts.map(shiftRow)))),
+        ),
+      );
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+// ---- households in care ----
+
+/** Households' reads name their purpose; it is written to the audit log with every read. */
+const SUPERVISION = 'purpose=supervision';
+
+async function householdsPage() {
+  for (const estate of estatesWith(['supervisor', 'estate_manager'])) {
+    try {
+      const { households } = await api('GET', `/api/v1/estates/${encodeURIComponent(estate.id)}/households?${SUPERVISION}`);
+      content.append(
+        el(
+          'section',
+          { class: 'card', 'data-estate': estate.id },
+          el('h2', {}, estate.name),
+          households.length === 0
+            ? el('p', { class: 'empty' }, t('households.none'))
+            : el(
+                'ul',
+                { class: 'list households', id: `households-${estate.id}` },
+                households.map((household) =>
+                  el(
+                    'li',
+                    { 'data-unit-id': household.unit_id },
+                    el('a', { href: `/households/${encodeURIComponent(estate.id)}/${encodeURIComponent(household.unit_id)}` }, household.label),
+                    ' ',
+                    el('span', { class: `enrolled ${household.enrolled ? 'yes' : 'no'}` }, t(household.enrolled ? 'households.enrolled' : 'households.not_enrolled')),
+                  ),
+                ),
               ),
         ),
       );
@@ -487,5 +656,110 @@ async function settingsPage() {
   }
 }
 
-const PAGES = { 'sign-in': signInPage, work: workPage, ticket: ticketPage, kpis: kpisPage, fleet: fleetPage, settings: settingsPage };
+/** Milliseconds the zone's clock is ahead of UTC at the instant (from the zone's own reading of it). */
+function zoneOffsetMs(instantMs, timeZone) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(instantMs))
+      .map((part) => [part.type, part.value]),
+  );
+  return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - Math.floor(instantMs / 1000) * 1000;
+}
+
+/** A datetime-local value ("2026-12-10T09:00") read as the estate's wall clock, as an ISO instant. */
+function estateTimeToIso(value, timeZone) {
+  const asUtc = Date.parse(`${value}:00Z`);
+  let instant = asUtc - zoneOffsetMs(asUtc, timeZone);
+  // Once more at the instant found, for a value near a change of the zone's offset.
+  instant = asUtc - zoneOffsetMs(instant, timeZone);
+  return new Date(instant).toISOString();
+}
+
+function weekdaysText(weekdays) {
+  return weekdays.length === 7 ? t('roster.every_day') : weekdays.map(weekdayName).join(' ');
+}
+
+async function householdPage() {
+  const { estate_id: estateId, unit_id: unitId } = data.household;
+  const base = `/api/v1/estates/${encodeURIComponent(estateId)}/households/${encodeURIComponent(unitId)}`;
+  const estate = estateOf(estateId);
+  const notice = el('p', { class: 'done', role: 'status', id: 'household-notice' });
+
+  const render = (record) => {
+    const from = el('input', { type: 'datetime-local', name: 'from', required: true });
+    const to = el('input', { type: 'datetime-local', name: 'to', required: true });
+    const reason = el('select', { name: 'reason' }, ['travel', 'hospital', 'other'].map((code) => el('option', { value: code }, t(`away.${code}`))));
+    const addAway = async (event) => {
+      event.preventDefault();
+      notice.textContent = '';
+      try {
+        await api('POST', `${base}/away-periods`, { from: estateTimeToIso(from.value, estate.time_zone), to: estateTimeToIso(to.value, estate.time_zone), reason: reason.value }, { 'if-match': `"${record.version}"` });
+        notice.textContent = t('household.away_added');
+      } catch (error) {
+        if (error.status !== 409) return showError(error);
+        notice.textContent = t('household.changed');
+      }
+      await load();
+    };
+    content.replaceChildren(
+      notice,
+      el('section', { class: 'card', 'data-version': record.version }, el('h2', { id: 'household-label' }, record.label), el('p', {}, t(record.consent && !record.consent.withdrawn_at ? 'households.enrolled' : 'households.not_enrolled'))),
+      el(
+        'section',
+        { class: 'card' },
+        el('h2', {}, t('household.carers')),
+        record.carers.length === 0
+          ? el('p', { class: 'empty' }, t('household.no_carers'))
+          : el(
+              'ul',
+              { class: 'list', id: 'carers' },
+              record.carers.map((carer) =>
+                el('li', {}, el('strong', {}, carer.name), ` ${t(`household.${carer.kind}`)} `, el('span', { class: 'visits' }, carer.visits.map((visit) => `${weekdaysText(visit.weekdays)} ${visit.from}–${visit.to}`).join('; '))),
+              ),
+            ),
+      ),
+      el(
+        'section',
+        { class: 'card' },
+        el('h2', {}, t('household.contacts')),
+        record.contacts.length === 0
+          ? el('p', { class: 'empty' }, t('household.no_contacts'))
+          : el('ul', { class: 'list contacts', id: 'household-contacts' }, record.contacts.map((contact) => el('li', {}, `${contact.name} (${contact.relationship}) `, el('span', { class: 'phone' }, contact.phone_masked)))),
+      ),
+      el(
+        'section',
+        { class: 'card' },
+        el('h2', {}, t('household.away')),
+        record.away_periods.length === 0
+          ? el('p', { class: 'empty' }, t('household.no_away'))
+          : el(
+              'ul',
+              { class: 'list', id: 'away-periods' },
+              record.away_periods.map((away) => el('li', { 'data-away-id': away.id }, `${localTime(away.from, estateId)} – ${localTime(away.to, estateId)} `, el('span', { class: 'reason' }, t(`away.${away.reason}`)))),
+            ),
+        el(
+          'form',
+          { id: 'add-away', onsubmit: addAway },
+          el('h3', {}, t('household.add_away')),
+          el('label', {}, t('household.away_from'), from),
+          el('label', {}, t('household.away_to'), to),
+          el('label', {}, t('household.away_reason'), reason),
+          el('button', { type: 'submit', class: 'primary' }, t('household.add_away')),
+        ),
+      ),
+      el('a', { href: '/households' }, t('household.back')),
+    );
+  };
+
+  const load = async () => {
+    try {
+      render(await api('GET', `${base}?${SUPERVISION}`));
+    } catch (error) {
+      content.replaceChildren(el('p', { class: 'error', id: 'household-missing' }, t('household.not_found')), el('a', { href: '/households' }, t('household.back')));
+    }
+  };
+  await load();
+}
+
+const PAGES = { 'sign-in': signInPage, work: workPage, ticket: ticketPage, kpis: kpisPage, fleet: fleetPage, settings: settingsPage, 'open-tickets': openTicketsPage, roster: rosterPage, households: householdsPage, household: householdPage };
 PAGES[data.page]();

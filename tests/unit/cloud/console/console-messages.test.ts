@@ -4,6 +4,8 @@ import { en } from '../../../../cloud/console/messages/en.js';
 import { languageOf, message } from '../../../../cloud/console/console-language.js';
 import { OUTCOME_CODES_BY_CATEGORY } from '../../../../cloud/tickets/ticket-outcomes.js';
 import { TICKET_STATUSES } from '../../../../cloud/tickets/ticket.js';
+import { NOTIFICATION_PURPOSES } from '../../../../cloud/notifications/notification-purpose.js';
+import { DELIVERY_STATUSES } from '../../../../cloud/notifications/delivery-log-repository.js';
 
 const slots = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
@@ -13,12 +15,14 @@ describe('the console catalogues', () => {
     for (const key of Object.keys(zh) as Array<keyof typeof zh>) expect([key, slots(en[key])]).toEqual([key, slots(zh[key])]);
   });
 
-  it('name every ticket category, status and outcome code the API can answer', () => {
+  it('name every ticket category, status and outcome code, notification purpose and delivery status the API can answer', () => {
     const keys = new Set(Object.keys(zh));
     const needed = [
       ...Object.keys(OUTCOME_CODES_BY_CATEGORY).map((type) => `category.${type}`),
       ...TICKET_STATUSES.map((status) => `status.${status}`),
       ...Object.values(OUTCOME_CODES_BY_CATEGORY).flat().map((code) => `outcome.${code}`),
+      ...NOTIFICATION_PURPOSES.map((purpose) => `purpose.${purpose}`),
+      ...DELIVERY_STATUSES.map((status) => `delivery.${status}`),
     ];
     expect(needed.filter((key) => !keys.has(key))).toEqual([]);
   });

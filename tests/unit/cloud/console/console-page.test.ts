@@ -34,8 +34,19 @@ describe('the console page shell', () => {
     expect([...html.matchAll(/<nav>.*?<\/nav>/g)][0]![0]).toBe('<nav><a href="/work" aria-current="page">我的工单</a></nav>');
   });
 
+  it('shows each role the pages its permissions reach', () => {
+    const navOf = (role: 'supervisor' | 'facilities' | 'admin') => {
+      const caller: Caller = { identity: { kind: 'staff', staffId: 's2', login: role, sessionId: 'y' }, grants: [{ estateId: 'e1', role, buildingIds: null }], allEstates: false };
+      const page = renderPage({ page: 'work', language: 'en', me: { login: role, estates: [] }, messages: messagesOf('en') }, caller, '/work');
+      return [...page.matchAll(/<a href="([^"]+)"/g)].map((match) => match[1]).filter((href) => !href!.startsWith('/language/'));
+    };
+    expect(navOf('supervisor')).toEqual(['/work', '/open-tickets', '/roster', '/households', '/kpis', '/fleet']);
+    expect(navOf('facilities')).toEqual(['/work', '/fleet']);
+    expect(navOf('admin')).toEqual(['/work', '/roster', '/fleet', '/settings']);
+  });
+
   it('knows its own paths from the API, its documentation, health and metrics', () => {
-    expect(['/', '/work', '/sign-in', '/tickets/abc', '/console/console.js', '/language/en'].every(isConsolePath)).toBe(true);
+    expect(['/', '/work', '/sign-in', '/tickets/abc', '/open-tickets', '/roster', '/households', '/households/e1/u1', '/console/console.js', '/language/en'].every(isConsolePath)).toBe(true);
     expect(['/api/v1/tickets', '/docs', '/health', '/metrics', '/workers'].some(isConsolePath)).toBe(false);
   });
 });
