@@ -84,11 +84,4 @@ export const deadlineTimers = {
     );
   },
 
-  /** When the next timer falls due, for a worker that sleeps until then; null when none is waiting. */
-  async nextDueAt(tx: SqlExecutor): Promise<number | null> {
-    const { rows } = await tx.query<{ due_at: Date | null }>(
-      'SELECT min(due_at) AS due_at FROM ticket_timers WHERE fired_at IS NULL AND cancelled_at IS NULL',
-    );
-    return rows[0]?.due_at ? epochMs(rows[0].due_at) : null;
-  },
 };

@@ -91,9 +91,4 @@ export class DeadlineWorker implements Component {
       }
     }
   }
-
-  /** The next due time, for tests and status. */
-  nextDueAt(): Promise<number | null> {
-    return this.db.transaction((tx) => deadlineTimers.nextDueAt(tx));
-  }
 }

@@ -25,7 +25,7 @@ import {
   type AuditRow,
   type TicketRow,
 } from './ticket-row.js';
-import type { OutcomeCode, Ticket, TicketAuditEntry } from './ticket.js';
+import type { Ticket, TicketAuditEntry } from './ticket.js';
 export type { WorkOrderEffects };
 
 /**
@@ -108,18 +108,6 @@ export class SqlTicketRepository implements TicketRepository {
     return rows.map(toTicket);
   }
 
-  acknowledge(id: string, by: string, at: number): Promise<Ticket> {
-    return this.applyAction(id, { kind: 'acknowledge', by }, at);
-  }
-
-  markOnSite(id: string, by: string, at: number): Promise<Ticket> {
-    return this.applyAction(id, { kind: 'on_site', by }, at);
-  }
-
-  resolve(id: string, by: string, at: number, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket> {
-    return this.applyAction(id, { kind: 'resolve', by, outcomeCode, note }, at);
-  }
-
   applyAction(id: string, action: WorkOrderAction, at: number, around?: AroundChange): Promise<Ticket> {
     return this.db.transaction(async (tx) => {
       const ticket = await lockTicket(tx, id);
@@ -137,15 +125,10 @@ export class SqlTicketRepository implements TicketRepository {
     return writeChange(tx, ticket, at, change);
   }
 
-  lockInTransaction(tx: SqlExecutor, id: string): Promise<Ticket> {
-    return lockTicket(tx, id);
-  }
-
   async auditTrail(id: string): Promise<TicketAuditEntry[]> {
     const { rows } = await this.db.query<AuditRow>('SELECT * FROM ticket_audit WHERE ticket_id = $1 ORDER BY id', [id]);
     return rows.map(toAuditEntry);
   }
-
 }
 
 async function lockTicket(tx: SqlExecutor, id: string): Promise<Ticket> {

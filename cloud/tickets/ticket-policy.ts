@@ -1,6 +1,6 @@
 import type { AlertCategory } from '../../shared/contract/index.js';
 import type { Role } from '../access/roles.js';
-import type { TicketPriority } from './ticket.js';
+import type { TicketEscalation, TicketPriority } from './ticket.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -66,8 +66,6 @@ export interface EstateTicketPolicy {
   categories: TicketPolicy;
 }
 
-/** A per-estate policy: only what differs from the defaults. */
-export type TicketPolicyOverride = Partial<Record<AlertCategory, Partial<CategoryPolicy>>>;
 
 const step = (audience: EscalationAudience, afterMinutes: number, renotifyEveryMinutes: number | null): EscalationStep => ({
   audience,
@@ -147,15 +145,6 @@ export function mayBePooled(category: AlertCategory, priority: TicketPriority): 
   return priority !== 'P1' && category !== 'care_visit';
 }
 
-/** The defaults with one estate's changes laid over them, category by category. */
-export function withOverride(base: TicketPolicy, override: TicketPolicyOverride): TicketPolicy {
-  const merged = { ...base };
-  for (const category of Object.keys(override) as AlertCategory[]) {
-    merged[category] = { ...base[category], ...override[category] };
-  }
-  return merged;
-}
-
 export interface DueTimes {
   ackDueAt: number;
   onSiteDueAt: number;
@@ -171,7 +160,7 @@ export function slaStart(raisedAt: number, openedAt: number): number {
 }
 
 /** What a ticket opened now keeps of its category's policy (ticket.ts, TicketEscalation). */
-export function escalationSnapshot(policy: CategoryPolicy, policyVersion: number, priority: TicketPriority, category: AlertCategory) {
+export function escalationSnapshot(policy: CategoryPolicy, policyVersion: number, priority: TicketPriority, category: AlertCategory): TicketEscalation {
   return {
     policyVersion,
     followUpWithinMs: policy.followUpWithinMs,

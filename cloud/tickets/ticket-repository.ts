@@ -2,7 +2,7 @@ import type { AlertCategory, AlertItem } from '../../shared/contract/index.js';
 import type { SqlExecutor } from '../db/sql-database.js';
 import type { TicketChange } from './ticket-changes.js';
 import type { WorkOrderAction, WorkOrderEffects } from './work-order-actions.js';
-import type { OutcomeCode, Ticket, TicketAuditEntry, TicketEscalation, TicketStatus } from './ticket.js';
+import type { Ticket, TicketAuditEntry, TicketEscalation, TicketStatus } from './ticket.js';
 
 /** What opening a ticket needs: everything but the lifecycle fields, which start empty. */
 export type NewTicket = Pick<
@@ -108,18 +108,11 @@ export interface TicketRepository {
   get(id: string): Promise<Ticket | null>;
   /** Newest first (opened_at, then id, descending). */
   list(filter?: TicketFilter): Promise<Ticket[]>;
-  acknowledge(id: string, by: string, at: number): Promise<Ticket>;
-  /** From open it also records the acknowledgement: whoever is on site has the ticket in hand. */
-  markOnSite(id: string, by: string, at: number): Promise<Ticket>;
-  /** Throws TicketOutcomeError for an outcome code that does not belong to the ticket's category. */
-  resolve(id: string, by: string, at: number, outcomeCode: OutcomeCode, note: string | null): Promise<Ticket>;
   /**
    * A work-order action (work-order-actions.ts) on a locked ticket; around runs in the same
    * transaction with the ticket before and after and what the change sets going around it.
    */
   applyAction(id: string, action: WorkOrderAction, at: number, around?: AroundChange): Promise<Ticket>;
-  /** Locks the ticket FOR UPDATE in the caller's transaction; TicketNotFoundError for an unknown id. */
-  lockInTransaction(tx: SqlExecutor, id: string): Promise<Ticket>;
   /** Writes a decided change (patch and audit) in the caller's transaction. */
   changeInTransaction(tx: SqlExecutor, ticket: Ticket, at: number, change: TicketChange): Promise<Ticket>;
   /** Oldest first; empty for an unknown id. */

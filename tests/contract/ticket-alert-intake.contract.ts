@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TICKET_POLICY, HOUR_MS, MINUTE_MS, withOverride } from '../../cloud/tickets/ticket-policy.js';
+import { DEFAULT_TICKET_POLICY, HOUR_MS, MINUTE_MS } from '../../cloud/tickets/ticket-policy.js';
 import { TicketService } from '../../cloud/tickets/ticket-service.js';
 import type { Ticket } from '../../cloud/tickets/ticket.js';
 import { alertItem, BASE_TIME, nextChange } from '../support/wire-fixtures.js';
@@ -360,7 +360,7 @@ export function describeAlertIntake(ctx: TicketContractContext): void {
     });
 
     it("follows an estate's own policy", async () => {
-      const strict = withOverride(DEFAULT_TICKET_POLICY, { care_visit: { priority: 'P1', ackWithinMs: 10 * MINUTE_MS } });
+      const strict = { ...DEFAULT_TICKET_POLICY, care_visit: { ...DEFAULT_TICKET_POLICY.care_visit, priority: 'P1' as const, ackWithinMs: 10 * MINUTE_MS } };
       const estateService = new TicketService(ctx.repository, {
         clock: ctx.clock,
         policyFor: (estateId) => ({ version: 1, categories: estateId === ctx.origin.estateId ? strict : DEFAULT_TICKET_POLICY }),
