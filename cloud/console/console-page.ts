@@ -2,7 +2,7 @@ import type { Caller } from '../access/caller.js';
 import { roleMay } from '../access/permissions.js';
 import type { Permission } from '../access/permissions.js';
 import { message, messagesOf, type Language } from './console-language.js';
-import { CONSOLE_SCRIPT, CONSOLE_STYLE } from './console-paths.js';
+import { CONSOLE_STYLE, pageScript } from './console-paths.js';
 import type { ConsoleEstate } from './estate-directory.js';
 import type { MessageKey } from './messages/zh.js';
 
@@ -81,7 +81,7 @@ export function renderPage(data: PageData, caller: Caller | null, path: string):
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t(TITLES[data.page])} · ${t('app.title')}</title>
 <link rel="stylesheet" href="${CONSOLE_STYLE}">
-<script src="${CONSOLE_SCRIPT}" defer></script>
+<script type="module" src="${pageScript(data.page)}"></script>
 </head>
 <body data-page="${data.page}">
 <header class="bar"><nav>${links}</nav><span class="tools">${who}<a href="/language/${other}?back=${encodeURIComponent(path)}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t('nav.language')}</a>${signOut}</span></header>

@@ -17,10 +17,11 @@ export const CONSOLE_PAGES = {
   language: '/language/:language',
 } as const;
 
-/** Script, style and the live stream. */
+/** Scripts, style and the live stream. */
 export const CONSOLE_ASSET_PREFIX = '/console/';
-export const CONSOLE_SCRIPT = `${CONSOLE_ASSET_PREFIX}console.js`;
 export const CONSOLE_STYLE = `${CONSOLE_ASSET_PREFIX}console.css`;
+/** The module a page starts from; it imports the shared modules (core.js, tickets.js, charts.js) it needs. */
+export const pageScript = (page: string): string => `${CONSOLE_ASSET_PREFIX}pages/${page}.js`;
 export const WORK_STREAM = `${CONSOLE_ASSET_PREFIX}work-stream`;
 
 const EXACT_PATHS: ReadonlySet<string> = new Set(['/', '/sign-in', '/work', '/kpis', '/fleet', '/settings', '/open-tickets', '/roster', '/households']);

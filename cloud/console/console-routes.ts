@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PACKAGE_ROOT } from '../../shared/package-root.js';
@@ -10,11 +10,19 @@ import { presentedToken } from '../api/auth/presented-token.js';
 import { AppError } from '../platform/app-error.js';
 import { LANGUAGE_COOKIE, LANGUAGES, languageOf, messagesOf, type Language } from './console-language.js';
 import { renderPage, type PageData, type PageName } from './console-page.js';
-import { CONSOLE_PAGES, CONSOLE_SCRIPT, CONSOLE_STYLE, isConsolePath } from './console-paths.js';
+import { CONSOLE_ASSET_PREFIX, CONSOLE_PAGES, isConsolePath } from './console-paths.js';
 import type { EstateDirectory } from './estate-directory.js';
 
-/** The console's script and style, shipped beside this module's source. */
+/** The console's script modules and style, shipped beside this module's source. */
 const ASSETS_DIR = join(PACKAGE_ROOT, 'cloud', 'console', 'assets');
+const ASSET_TYPES: Readonly<Record<string, string>> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+/** Every file of the assets folder by its path under it ("core.js", "pages/work.js"), read once at start. */
+function readAssets(): Array<{ path: string; type: string; body: Buffer }> {
+  return readdirSync(ASSETS_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((path) => extname(path) in ASSET_TYPES)
+    .map((path) => ({ path: path.split('\\').join('/'), type: ASSET_TYPES[extname(path)]!, body: readFileSync(join(ASSETS_DIR, path)) }));
+}
 
 /** A year: the choice of language outlives the session. */
 const LANGUAGE_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
@@ -32,8 +40,6 @@ export interface ConsoleDesk {
  */
 export function consoleRoutes(desk: ConsoleDesk): FastifyPluginAsync {
   return async (app) => {
-    const script = readFileSync(join(ASSETS_DIR, 'console.js'));
-    const style = readFileSync(join(ASSETS_DIR, 'console.css'));
 
     /** The signed-in caller, or null when there is no session or it has ended. */
     const callerOf = async (request: FastifyRequest): Promise<Caller | null> => {
@@ -95,7 +101,9 @@ export function consoleRoutes(desk: ConsoleDesk): FastifyPluginAsync {
       },
     );
 
-    app.get(CONSOLE_SCRIPT, { config, schema: { hide } }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(script));
-    app.get(CONSOLE_STYLE, { config, schema: { hide } }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/css; charset=utf-8').send(style));
+    // One route per file: nothing but what the folder held at start can be asked for.
+    for (const asset of readAssets()) {
+      app.get(`${CONSOLE_ASSET_PREFIX}${asset.path}`, { config, schema: { hide } }, async (_request, reply) => reply.header('cache-control', 'no-cache').type(asset.type).send(asset.body));
+    }
   };
 }

@@ -183,13 +183,19 @@ export class ConsoleRig {
   }
 }
 
-/** A browser context at a size and locale; records every host a request goes to. */
-export async function openPage(browser: Browser, viewport: { width: number; height: number }, locale: string): Promise<{ context: BrowserContext; page: Page; hosts: Set<string> }> {
+/** A browser context at a size and locale; records every host a request goes to and every error a page's script throws. */
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  locale: string,
+): Promise<{ context: BrowserContext; page: Page; hosts: Set<string>; errors: string[] }> {
   const context = await browser.newContext({ viewport, locale, isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
   const page = await context.newPage();
   const hosts = new Set<string>();
   page.on('request', (request) => void hosts.add(new URL(request.url()).host));
-  return { context, page, hosts };
+  const errors: string[] = [];
+  page.on('pageerror', (error) => void errors.push(`${page.url()}: ${error.message}`));
+  return { context, page, hosts, errors };
 }
 
 export type Catalogue = Readonly<Record<MessageKey, string>>;

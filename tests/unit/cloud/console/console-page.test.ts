@@ -17,8 +17,8 @@ describe('the console page shell', () => {
     '/work',
   );
 
-  it('loads only its own script and style, and runs nothing inline', () => {
-    expect([...html.matchAll(/<script[^>]*>/g)].map((match) => match[0])).toEqual(['<script src="/console/console.js" defer>', '<script type="application/json" id="page-data">']);
+  it('loads only its own page module and style, and runs nothing inline', () => {
+    expect([...html.matchAll(/<script[^>]*>/g)].map((match) => match[0])).toEqual(['<script type="module" src="/console/pages/work.js">', '<script type="application/json" id="page-data">']);
     expect(html).toContain('<link rel="stylesheet" href="/console/console.css">');
     expect(html).not.toMatch(/ on\w+=|style=/);
   });
@@ -46,7 +46,7 @@ describe('the console page shell', () => {
   });
 
   it('knows its own paths from the API, its documentation, health and metrics', () => {
-    expect(['/', '/work', '/sign-in', '/tickets/abc', '/open-tickets', '/roster', '/households', '/households/e1/u1', '/console/console.js', '/language/en'].every(isConsolePath)).toBe(true);
+    expect(['/', '/work', '/sign-in', '/tickets/abc', '/open-tickets', '/roster', '/households', '/households/e1/u1', '/console/pages/work.js', '/console/core.js', '/language/en'].every(isConsolePath)).toBe(true);
     expect(['/api/v1/tickets', '/docs', '/health', '/metrics', '/workers'].some(isConsolePath)).toBe(false);
   });
 });

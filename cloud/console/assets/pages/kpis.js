@@ -1,0 +1,31 @@
+import { content, t, el, api, showError, estatesWith } from '../core.js';
+import { shareChart } from '../charts.js';
+
+async function kpisPage() {
+  for (const estate of estatesWith(['supervisor', 'estate_manager'])) {
+    // The last seven days of the estate's calendar ('en-CA' formats a date as YYYY-MM-DD).
+    const day = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: estate.time_zone }).format(new Date(ms));
+    const to = day(Date.now());
+    const from = day(Date.now() - 6 * 86400000);
+    try {
+      const report = await api('GET', `/api/v1/estates/${encodeURIComponent(estate.id)}/kpis?from=${from}&to=${to}&bucket=day`);
+      const points = (pick) => report.buckets.map((bucket) => ({ label: bucket.start.slice(5), share: pick(bucket.figures) }));
+      content.append(
+        el(
+          'section',
+          { class: 'card', 'data-estate': estate.id },
+          el('h2', {}, estate.name),
+          el('p', { class: 'kpi-total', id: `opened-${estate.id}` }, `${report.totals.opened}`),
+          shareChart(t('kpis.ack_in_time'), points((f) => f.acknowledged_in_time)),
+          shareChart(t('kpis.on_site_in_time'), points((f) => f.on_site_in_time)),
+          shareChart(t('kpis.closure_rate'), points((f) => f.closure)),
+          shareChart(t('kpis.false_alarm_rate'), report.false_alarms_by_rule.map((row) => ({ label: row.rule, share: row.false_alarms }))),
+        ),
+      );
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+kpisPage();
