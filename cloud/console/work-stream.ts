@@ -6,13 +6,10 @@ import type { TicketDesk } from '../api/routes/tickets.js';
 import { toTicketView } from '../api/ticket-view.js';
 import { ticketVisibilityOf } from '../tickets/ticket-scope.js';
 import { MAX_LIST_LIMIT } from '../tickets/ticket-repository.js';
-import type { TicketStatus } from '../tickets/ticket.js';
+import { OPEN_TICKET_STATUSES } from '../tickets/ticket.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { WORK_STREAM } from './console-paths.js';
 import type { WorkFeed } from './work-feed.js';
-
-/** The statuses of work still to do: "my work" lists these; a ticket leaving them leaves the list. */
-export const WORK_STATUSES: readonly TicketStatus[] = ['open', 'assigned', 'acknowledged', 'on_site', 'on_hold'];
 
 /**
  * How often a stream looks again without being told: catches changes made by another cloud
@@ -70,7 +67,7 @@ export function workStreamRoute(desk: Pick<TicketDesk, 'list'>, feed: WorkFeed, 
       };
 
       const look = async (): Promise<void> => {
-        const tickets = await desk.list({ visibleTo, assigneeId, statuses: WORK_STATUSES, limit: MAX_LIST_LIMIT });
+        const tickets = await desk.list({ visibleTo, assigneeId, statuses: OPEN_TICKET_STATUSES, limit: MAX_LIST_LIMIT });
         if (response.destroyed) return;
         if (response.writableLength > MAX_UNSENT_BYTES) {
           logger.warn({ unsentBytes: response.writableLength }, 'work stream client too slow; dropped, it gets the whole list when it reconnects');

@@ -11,6 +11,8 @@ import { DispatchPolicyRepository } from './dispatch-policy-repository.js';
 import type { NotificationSink } from './notification-sink.js';
 import { RosterRepository } from './roster-repository.js';
 import { WorkOrderDesk } from './work-order-desk.js';
+import { estateTeam, type TeamMember } from './estate-team.js';
+import { escalationsInProgress, type EscalationInProgress } from './escalations-in-progress.js';
 
 export interface DispatchModule {
   roster: RosterRepository;
@@ -24,6 +26,11 @@ export interface DispatchModule {
   staffWhoCannotTake(ticket: Pick<Ticket, 'estateId' | 'type'>, staffIds: readonly string[]): Promise<string[]>;
   /** Call when a ticket opened: its dispatch timer is due now. */
   ticketOpened(): void;
+  /** What a supervisor watches: the team on duty and the escalations still running. */
+  supervision: {
+    team(estateId: string, at: number): Promise<TeamMember[]>;
+    escalations(estateId: string): Promise<EscalationInProgress[]>;
+  };
 }
 
 /** Dispatch over the database: roster, policy, the desk that acts on tickets, and the worker that fires their timers. */
@@ -56,5 +63,9 @@ export function buildDispatch(
     },
     staffWhoCannotTake: (ticket, staffIds) => staffWhoCannotTake(db, ticket, staffIds),
     ticketOpened: () => worker.wake(),
+    supervision: {
+      team: async (estateId, at) => estateTeam(db, estateId, await roster.list(estateId), at),
+      escalations: (estateId) => escalationsInProgress(db, estateId),
+    },
   };
 }

@@ -11,6 +11,8 @@ import type { EscalationChains } from './ticket-policy.js';
 export const TICKET_STATUSES = ['open', 'assigned', 'acknowledged', 'on_site', 'on_hold', 'resolved', 'followed_up', 'closed'] as const;
 export const TicketStatusSchema = z.enum(TICKET_STATUSES);
 export type TicketStatus = z.infer<typeof TicketStatusSchema>;
+/** Statuses of a ticket still being worked: someone is to accept it, go, or finish the work. */
+export const OPEN_TICKET_STATUSES: readonly TicketStatus[] = ['open', 'assigned', 'acknowledged', 'on_site', 'on_hold'];
 
 export const TicketPrioritySchema = z.enum(['P1', 'P2', 'P3']);
 export type TicketPriority = z.infer<typeof TicketPrioritySchema>;

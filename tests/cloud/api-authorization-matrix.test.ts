@@ -153,6 +153,8 @@ const ROUTES: Record<string, RouteCase> = {
     status: 201,
   },
   'DELETE /api/v1/estates/:estate_id/duty-shifts/:shift_id': { status: 204 },
+  'GET /api/v1/estates/:estate_id/team': {},
+  'GET /api/v1/estates/:estate_id/escalations': {},
   'GET /api/v1/estates/:estate_id/dispatch-policy': {},
   'PUT /api/v1/estates/:estate_id/dispatch-policy': { body: () => ({ lift_entrapment: { on_site_within_minutes: 15 } }) },
   'GET /healthz': {},

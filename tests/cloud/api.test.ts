@@ -84,7 +84,7 @@ describe('HTTP API /api/v1/tickets', () => {
       households: { desk: new HouseholdService(opened.db, clock), delivery: { deliverFor: async () => {} } },
       access: new SignInService(opened.db, clock),
       tickets: service,
-      dispatch: { roster: dispatch.roster, policies: dispatch.policies, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
+      dispatch: { roster: dispatch.roster, policies: dispatch.policies, supervision: dispatch.supervision, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
       gatewayConfigs,
       gateways: registry,
       gatewayCredentials: new GatewayCredentialService(opened.db, clock),

@@ -66,7 +66,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     access: new SignInService(db, clock, policy),
     households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()) },
     tickets,
-    dispatch: { roster: dispatch.roster, policies: dispatch.policies, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
+    dispatch: { roster: dispatch.roster, policies: dispatch.policies, supervision: dispatch.supervision, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
     gatewayConfigs: { service: configs, reported: registry },
     gateways: registry,
     gatewayCredentials,

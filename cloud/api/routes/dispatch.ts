@@ -9,6 +9,9 @@ import { DutyShiftInputSchema, DUTY_ROLES, type DutyShift } from '../../dispatch
 import { DispatchPolicyChangesSchema } from '../../dispatch/dispatch-policy.js';
 import type { RosterRepository } from '../../dispatch/roster-repository.js';
 import type { DispatchPolicyRepository } from '../../dispatch/dispatch-policy-repository.js';
+import type { DispatchModule } from '../../dispatch/dispatch-module.js';
+import { ESCALATION_AUDIENCES } from '../../tickets/ticket-policy.js';
+import { ROLES } from '../../access/roles.js';
 import type { Clock } from '../../../shared/time/clock.js';
 import { ErrorBodySchema } from '../error-body.js';
 import { signedInCaller } from '../auth/authentication.js';
@@ -17,6 +20,7 @@ import { iso, isoOrNull } from '../api-time.js';
 export interface DispatchDesk {
   roster: Pick<RosterRepository, 'list' | 'add' | 'remove'>;
   policies: Pick<DispatchPolicyRepository, 'get' | 'put'>;
+  supervision: DispatchModule['supervision'];
   clock: Clock;
 }
 
@@ -40,6 +44,24 @@ const PolicyViewSchema = z.object({
   changes: z.record(z.string(), z.unknown()).describe('per category, what differs from the defaults'),
   updated_at: z.string().nullable(),
   updated_by: z.string().nullable(),
+});
+
+const TeamMemberViewSchema = z.object({
+  staff_id: z.string(),
+  display_name: z.string(),
+  roles: z.array(z.object({ role: z.enum(ROLES), building_ids: z.array(z.string()).nullable(), on_duty_now: z.boolean() })),
+  open_tickets: z.number().int().describe('tickets of the estate assigned to them and still being worked'),
+});
+
+const EscalationViewSchema = z.object({
+  ticket_id: z.string(),
+  chain: z.enum(['ack', 'on_site', 'follow_up']).describe('what the chain waits for: acceptance, arrival, the follow-up call'),
+  step: z.number().int().describe("the chain's step reached, 1 first"),
+  round: z.number().int().describe('repeats of the step so far'),
+  audience: z.enum(ESCALATION_AUDIENCES),
+  at: z.string(),
+  deadline: z.string().describe('the deadline the chain counts from'),
+  recipients: z.array(z.object({ staff_id: z.string(), display_name: z.string() })),
 });
 
 function shiftView(shift: DutyShift): z.infer<typeof ShiftViewSchema> {
@@ -97,6 +119,58 @@ export const dispatchRoutes =
         requireIn(signedInCaller(request), request.params.estate_id, 'roster.manage');
         await desk.roster.remove(request.params.estate_id, request.params.shift_id);
         return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/estates/:estate_id/team',
+      {
+        config: { access: { permission: 'dispatch.read' } },
+        schema: {
+          summary: "The estate's staff by name and role, who is on duty now, and each one's open tickets",
+          params: EstateParams,
+          response: { 200: z.object({ members: z.array(TeamMemberViewSchema) }), ...errors },
+        },
+      },
+      async (request) => {
+        requireIn(signedInCaller(request), request.params.estate_id, 'dispatch.read');
+        const members = await desk.supervision.team(request.params.estate_id, desk.clock.now());
+        return {
+          members: members.map((member) => ({
+            staff_id: member.staffId,
+            display_name: member.displayName,
+            roles: member.roles.map((held) => ({ role: held.role, building_ids: held.buildingIds, on_duty_now: held.onDutyNow })),
+            open_tickets: member.openTickets,
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/estates/:estate_id/escalations',
+      {
+        config: { access: { permission: 'ticket.supervise' } },
+        schema: {
+          summary: 'Escalations (升级) still running: per ticket and chain, the last step taken while the chain still waits',
+          params: EstateParams,
+          response: { 200: z.object({ escalations: z.array(EscalationViewSchema) }), ...errors },
+        },
+      },
+      async (request) => {
+        requireIn(signedInCaller(request), request.params.estate_id, 'ticket.supervise');
+        const escalations = await desk.supervision.escalations(request.params.estate_id);
+        return {
+          escalations: escalations.map((escalation) => ({
+            ticket_id: escalation.ticketId,
+            chain: escalation.chain,
+            step: escalation.step,
+            round: escalation.round,
+            audience: escalation.audience,
+            at: iso(escalation.at),
+            deadline: iso(escalation.deadline),
+            recipients: escalation.recipients.map((recipient) => ({ staff_id: recipient.staffId, display_name: recipient.displayName })),
+          })),
+        };
       },
     );
 
