@@ -16,6 +16,7 @@ import { RosterRepository } from '../../cloud/dispatch/roster-repository.js';
 import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
 import { startTestCloud } from '../support/test-cloud.js';
+import { ShiftedClock } from '../support/shifted-clock.js';
 import { GatewayPublisher } from '../support/gateway-publisher.js';
 import { bearer, supervisorToken } from '../support/staff-tokens.js';
 import { alertItem, uniqueSlug } from '../support/wire-fixtures.js';
@@ -44,9 +45,12 @@ export async function launchChromium(): Promise<Browser> {
  */
 export class ConsoleRig {
   readonly otherEstateId = uniqueSlug('estate-b');
+  /** The cloud's clock: real time, moved on by a journey that needs a deadline to pass (see start()). */
+  readonly clock: ShiftedClock;
   private supervisor: { authorization: string } | null = null;
 
   private constructor(
+    clock: ShiftedClock,
     readonly cloud: Cloud,
     readonly gateway: GatewayPublisher,
     readonly estateId: string,
@@ -54,7 +58,9 @@ export class ConsoleRig {
     readonly fleetGatewayId: string,
     private readonly mosquitto: MosquittoInstance,
     private readonly postgres: TestPostgresDatabase,
-  ) {}
+  ) {
+    this.clock = clock;
+  }
 
   static async start(): Promise<ConsoleRig> {
     const gatewayId = uniqueSlug('gw-console');
@@ -62,7 +68,9 @@ export class ConsoleRig {
     const passwords = { [gatewayId]: 'pw-console-gw-1', [fleetGatewayId]: 'pw-console-gw-2', [SERVICE_USERNAME]: 'pw-console-cloud' };
     const [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
     const estateId = uniqueSlug('estate-a');
+    const clock = new ShiftedClock();
     const cloud = await startTestCloud({
+      clock,
       brokerUrl: mosquitto.url,
       servicePassword: passwords[SERVICE_USERNAME]!,
       databaseUrl: postgres.url,
@@ -70,7 +78,7 @@ export class ConsoleRig {
       estate: { id: estateId, name: '和谐花园' },
     });
     const gateway = await GatewayPublisher.connect(mosquitto.url, gatewayId, passwords[gatewayId]!);
-    const rig = new ConsoleRig(cloud, gateway, estateId, fleetGatewayId, mosquitto, postgres);
+    const rig = new ConsoleRig(clock, cloud, gateway, estateId, fleetGatewayId, mosquitto, postgres);
     await new RegistryRepository(cloud.database).upsertEstate({ id: rig.otherEstateId, name: '远方小区' });
     rig.supervisor = bearer(await supervisorToken(cloud.database, estateId));
     return rig;

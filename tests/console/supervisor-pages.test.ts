@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { zh } from '../../cloud/console/messages/zh.js';
 import { en } from '../../cloud/console/messages/en.js';
+import { eventually } from '../support/net.js';
 import { ConsoleRig, DESKTOP, PHONE, SCREENSHOT_DIR, launchChromium, openPage, signIn } from './console-rig.js';
 
 /** The supervisor's pages in Debian's Chromium against a real cloud: KPIs, open and overdue tickets, the duty roster. */
@@ -95,7 +96,7 @@ describe("the supervisor's pages in the browser", () => {
     }
   });
 
-  it('phone-en: the duty roster lists each shift with its role, days, hours and buildings', async () => {
+  it('phone-en: the duty roster lists each shift with its role, days, hours, buildings and person, and the team who is on duty', async () => {
     const supervisor = await rig.person('supervisor', rig.estateId, null, false);
     const flat = await rig.careFlat();
     const housekeeper = await rig.person('housekeeper', rig.estateId, [flat.buildingId]);
@@ -107,13 +108,51 @@ describe("the supervisor's pages in the browser", () => {
       await page.waitForURL('**/roster');
       const housekeeperShift = page.locator(`#roster-${rig.estateId} tr[data-staff-id="${housekeeper.id}"]`);
       await housekeeperShift.waitFor();
-      expect(await housekeeperShift.locator('td').allTextContents()).toEqual([en['role.housekeeper'], en['roster.every_day'], en['roster.all_day'], flat.buildingId, housekeeper.id]);
+      expect(await housekeeperShift.locator('td').allTextContents()).toEqual([en['role.housekeeper'], en['roster.every_day'], en['roster.all_day'], flat.buildingId, housekeeper.login]);
+      // The team by name: the housekeeper on duty round the clock, the supervisor off the roster.
+      const team = page.locator(`#team-${rig.estateId}`);
+      expect(await team.locator(`li[data-staff-id="${housekeeper.id}"]`).getAttribute('data-on-duty')).toBe('true');
+      expect(await team.locator(`li[data-staff-id="${supervisor.id}"] .duty`).textContent()).toBe(en['team.off_duty']);
       const facilitiesShift = page.locator(`#roster-${rig.estateId} tr[data-staff-id="${facilities.id}"]`);
       expect(await facilitiesShift.locator('.role').textContent()).toBe(en['role.facilities']);
       expect(await facilitiesShift.locator('.buildings').textContent()).toBe(en['roster.all_buildings']);
       // The supervisor, not on duty, has no shift.
       await expect(page.locator(`tr[data-staff-id="${supervisor.id}"]`).count()).resolves.toBe(0);
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'supervisor-phone-en-roster.png'), fullPage: true });
+      expect({ hosts: [...hosts], errors }).toEqual({ hosts: [new URL(rig.url).host], errors: [] });
+    } finally {
+      await context.close();
+    }
+  });
+
+  // Last in the file: it moves the cloud's clock on, past every deadline of the tickets opened before.
+  it('desktop-zh: a care visit nobody accepted in 15 minutes shows as an escalation in progress, naming who was told', async () => {
+    const supervisor = await rig.person('supervisor', rig.estateId, null, true);
+    const flat = await rig.careFlat();
+    const housekeeper = await rig.person('housekeeper', rig.estateId, [flat.buildingId]);
+    await rig.raiseCareVisit(flat.unitId);
+    const supervisorCookie = await rig.sessionCookie(supervisor.login);
+    const ticket = await eventually('the care visit assigned', async () => {
+      const found = await ticketOf(await rig.sessionCookie(housekeeper.login), flat.unitId);
+      return found ?? undefined;
+    });
+    rig.clock.advance(16 * 60_000);
+    await eventually('the escalation to the supervisor', async () => {
+      const response = await fetch(`${rig.url}/api/v1/estates/${rig.estateId}/escalations`, { headers: { cookie: supervisorCookie } });
+      const { escalations } = (await response.json()) as { escalations: Array<{ ticket_id: string }> };
+      return escalations.some((escalation) => escalation.ticket_id === ticket.id) || undefined;
+    });
+    const { context, page, hosts, errors } = await openPage(browser, DESKTOP, 'zh-CN');
+    try {
+      await page.clock.setFixedTime(rig.clock.now());
+      await signIn(page, rig.url, supervisor.login);
+      await page.goto(`${rig.url}/open-tickets`);
+      const escalation = page.locator(`#escalations-${rig.estateId} [data-ticket-id="${ticket.id}"][data-chain="ack"]`);
+      await escalation.waitFor();
+      const text = await escalation.textContent();
+      expect(text).toContain(zh['escalations.chain.ack']);
+      expect(text).toContain(supervisor.login);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'supervisor-desktop-zh-escalations.png'), fullPage: true });
       expect({ hosts: [...hosts], errors }).toEqual({ hosts: [new URL(rig.url).host], errors: [] });
     } finally {
       await context.close();

@@ -1,5 +1,6 @@
 import { validateConfig } from '../../shared/config/load-config.js';
 import { silentLogger, type Logger } from '../../shared/log/logger.js';
+import type { Clock } from '../../shared/time/clock.js';
 import { Cloud } from '../../cloud/cloud-service.js';
 import { CloudConfigSchema, type CloudConfig } from '../../cloud/config/cloud-config.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
@@ -18,6 +19,8 @@ export interface TestCloudOptions {
   clientId?: string;
   /** Readings and events in this InfluxDB database instead of SQL. */
   influx?: { url: string; database: string };
+  /** The cloud's clock: the machine's by default. */
+  clock?: Clock;
 }
 
 /**
@@ -41,7 +44,7 @@ export function testCloudConfig(options: TestCloudOptions): CloudConfig {
 
 /** Builds the cloud of testCloudConfig and starts it. */
 export async function startTestCloud(options: TestCloudOptions, logger: Logger = silentLogger()): Promise<Cloud> {
-  const cloud = new Cloud(testCloudConfig(options), { logger });
+  const cloud = new Cloud(testCloudConfig(options), { logger, ...(options.clock ? { clock: options.clock } : {}) });
   await cloud.start();
   return cloud;
 }
