@@ -42,7 +42,7 @@ export interface AppDependencies {
   tickets: TicketDesk;
   /** The duty roster, the dispatch policy, and who may be given a ticket. */
   dispatch: DispatchDesk & { staffWhoCannotTake: StaffEligibility };
-  households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor'> };
+  households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor' | 'statusFor'> };
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
   gatewayCredentials: GatewayCredentialDesk;

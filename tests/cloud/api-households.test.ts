@@ -132,6 +132,43 @@ describe('HTTP API /api/v1/estates/:estate_id/households', () => {
     expect(careUnitsOfLast()).toEqual([]);
   });
 
+  it('shows which config version of each gateway carries the latest change, and whether the gateway runs it yet', async () => {
+    const operator = await loadOperatorCaller(opened.db);
+    const estates = new EstateService(opened.db, clock);
+    await estates.addUnit(operator, 'estate-a', { id: 'hh-106', building_id: 'b1', label: 'hh-106' });
+    await estates.mapDevice(operator, 'estate-a', { id: 'pir-106', gateway_id: 'gw-a', profile: 'pir_generic', unit_id: 'hh-106' });
+    const record = async () => {
+      const response = await app.inject({ method: 'GET', url: `${base}/hh-106?purpose=supervision`, headers: token.supervisorA! });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<{ version: number; config_delivery: Array<{ gateway_id: string; config_version: number | null; reported_config_version: number | null; running: boolean }> }>();
+    };
+    const reports = (version: number) =>
+      api.registry.recordStatus(
+        'gw-a',
+        { online: true, software_version: '0.1.0', config_version: String(version), uptime_s: 60, outbox: { depth: 0, oldest_unsent_age_s: null }, buses: [], devices_offline: [], watermark: null },
+        clock.now(),
+      );
+    clock.advance(60_000);
+    expect((await enrol('hh-106')).statusCode).toBe(201);
+    const enrolled = await record();
+    const carrying = enrolled.config_delivery[0]!.config_version!;
+    expect(enrolled.config_delivery).toEqual([{ gateway_id: 'gw-a', config_version: carrying, reported_config_version: null, running: false }]);
+    await reports(carrying);
+    expect((await record()).config_delivery).toEqual([{ gateway_id: 'gw-a', config_version: carrying, reported_config_version: carrying, running: true }]);
+    // A later change is carried by a later version, which the gateway does not run yet.
+    clock.advance(60_000);
+    const away = await app.inject({
+      method: 'POST',
+      url: `${base}/hh-106/away-periods`,
+      headers: { ...token.supervisorA!, 'if-match': `"${enrolled.version}"` },
+      payload: { from: '2026-12-01T00:00:00.000Z', to: '2026-12-03T00:00:00.000Z', reason: 'hospital' },
+    });
+    expect(away.statusCode, away.body).toBe(201);
+    const changed = (await record()).config_delivery[0]!;
+    expect(changed).toEqual({ gateway_id: 'gw-a', config_version: changed.config_version, reported_config_version: carrying, running: false });
+    expect(changed.config_version).toBeGreaterThan(carrying);
+  });
+
   it("two supervisors change one household at once: one wins, the other gets 409, and the gateway's config holds exactly the winner's change", async () => {
     const configsOfGateway = () => api.published.filter((message) => message.topic === 'estatecare/v1/gw/gw-a/config').map((message) => ConfigMessageSchema.parse(JSON.parse(message.payload)).config);
     const standbyOf = (config: ReturnType<typeof configsOfGateway>[number]) => config.rules.care.households.find((household) => household.unit_id === 'hh-105')?.standby_power_w;

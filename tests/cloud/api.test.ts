@@ -81,7 +81,7 @@ describe('HTTP API /api/v1/tickets', () => {
   /** The API over the test's database and services, with some of them replaced. */
   function appWith(replaced: Partial<AppDependencies>): Promise<FastifyInstance> {
     return buildApp({
-      households: { desk: new HouseholdService(opened.db, clock), delivery: { deliverFor: async () => {} } },
+      households: { desk: new HouseholdService(opened.db, clock), delivery: { deliverFor: async () => {}, statusFor: async () => [] } },
       access: new SignInService(opened.db, clock),
       tickets: service,
       dispatch: { roster: dispatch.roster, policies: dispatch.policies, supervision: dispatch.supervision, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },

@@ -89,7 +89,7 @@ const PART_PATHS: ReadonlyArray<{ path: string; part: RemovablePart; access: Rou
  * (If-Match). Reads name their purpose and are audited in the read's own transaction.
  */
 export const householdRoutes =
-  (desk: HouseholdDesk, delivery: Pick<HouseholdConfigDelivery, 'deliverFor'>): FastifyPluginAsyncZod =>
+  (desk: HouseholdDesk, delivery: Pick<HouseholdConfigDelivery, 'deliverFor' | 'statusFor'>): FastifyPluginAsyncZod =>
   async (app) => {
     /** The change, then the rules config of each gateway watching the household (a withdrawal stops its monitoring). */
     const delivered = async <T extends HouseholdVersion>(request: FastifyRequest, change: Promise<T>): Promise<T> => {
@@ -97,6 +97,15 @@ export const householdRoutes =
       await delivery.deliverFor({ estateId: result.estateId, unitId: result.unitId }, actorLabel(signedInCaller(request)));
       return result;
     };
+
+    /** Which config version of each gateway watching the household carries its latest change, and whether the gateway runs it. */
+    const deliveryOf = async (household: { estateId: string; unitId: string }, changedAt: number) =>
+      (await delivery.statusFor(household, changedAt)).map((status) => ({
+        gateway_id: status.gatewayId,
+        config_version: status.carriedBy,
+        reported_config_version: status.reported,
+        running: status.running,
+      }));
 
     const base = '/estates/:estate_id/households';
     const key = (params: z.infer<typeof HouseholdParams>) => ({ estateId: params.estate_id, unitId: params.unit_id });
@@ -122,8 +131,9 @@ export const householdRoutes =
       { config: { access: { permission: 'household.read' } }, schema: { summary: "A household's care record, phones masked (audited)", params: HouseholdParams, querystring: ReadQuery } },
       async (request, reply) => {
         const record = await desk.get(signedInCaller(request), key(request.params), readContext(request, request.query.purpose));
+        const delivery = await deliveryOf(key(request.params), record.updatedAt);
         reply.header('etag', `"${record.version}"`);
-        return recordView(record);
+        return { ...recordView(record), config_delivery: delivery };
       },
     );
 
