@@ -109,7 +109,8 @@ export class ConsoleRig {
   }
 
   /** A building with one flat whose household is enrolled in care with one emergency contact. */
-  async careFlat(): Promise<{ buildingId: string; unitId: string; label: string }> {
+  /** A unit of a building of its own, not yet in care, with a motion sensor on the rig's gateway. */
+  async flat(): Promise<{ buildingId: string; unitId: string; label: string }> {
     const db = this.cloud.database;
     const operator = await loadOperatorCaller(db);
     const estates = new EstateService(db, systemClock);
@@ -118,11 +119,18 @@ export class ConsoleRig {
     const label = `${Math.floor(Math.random() * 9) + 1}-${1000 + Math.floor(Math.random() * 900)}`;
     await estates.addBuilding(operator, this.estateId, { id: buildingId, name: `Building ${buildingId}` });
     await estates.addUnit(operator, this.estateId, { id: unitId, building_id: buildingId, label });
+    await estates.mapDevice(operator, this.estateId, { id: uniqueSlug('pir'), gateway_id: this.gatewayId, profile: 'pir_generic', unit_id: unitId });
+    return { buildingId, unitId, label };
+  }
+
+  /** A flat() enrolled in care with the resident's consent and one emergency contact (record version 2). */
+  async careFlat(): Promise<{ buildingId: string; unitId: string; label: string }> {
+    const flat = await this.flat();
     const households = `${this.url}/api/v1/estates/${this.estateId}/households`;
     const consent = { given_by: 'the resident', given_at: '2026-11-01T09:00:00.000Z', scope: 'proactive care visits', document_ref: 'CF-2026-0042' };
-    await this.call('POST', households, { unit_id: unitId, consent });
-    await this.call('POST', `${households}/${unitId}/contacts`, { name: '李明', relationship: 'son', phone: '138 1234 5678' }, { 'if-match': '"1"' });
-    return { buildingId, unitId, label };
+    await this.call('POST', households, { unit_id: flat.unitId, consent });
+    await this.call('POST', `${households}/${flat.unitId}/contacts`, { name: '李明', relationship: 'son', phone: '138 1234 5678' }, { 'if-match': '"1"' });
+    return flat;
   }
 
   /** A lift of the estate (an asset of no building), named as the console shows it. */
@@ -170,6 +178,14 @@ export class ConsoleRig {
     const online = { online: true, software_version: '1.0.0', config_version: null, uptime_s: 1, outbox, buses: [], devices_offline: [], watermark: null };
     await client.publishAsync(topicFor(gatewayId, 'status'), JSON.stringify({ ...envelope(1), status: online }), { qos: 1, retain: true });
     return { cut: () => void client.stream.destroy() };
+  }
+
+  /** The rig's gateway reports, in its status, that it runs this config version. */
+  async reportConfigVersion(version: number): Promise<void> {
+    const { items: _items, ...envelope } = this.gateway.envelope([]);
+    const outbox = { depth: 0, oldest_unsent_age_s: null, awaiting_receipt: 0, refused_by_cloud: 0, thinned_telemetry: 0, evicted_telemetry: 0, telemetry_dropped_through: null };
+    const status = { online: true, software_version: '1.0.0', config_version: String(version), uptime_s: 60, outbox, buses: [], devices_offline: [], watermark: null };
+    await this.gateway.publish('status', { ...envelope, status });
   }
 
   /** The session cookie of a person signed in through the API. */

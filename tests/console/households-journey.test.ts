@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { zh } from '../../cloud/console/messages/zh.js';
 import { en } from '../../cloud/console/messages/en.js';
+import { eventually } from '../support/net.js';
 import { ConsoleRig, DESKTOP, PHONE, SCREENSHOT_DIR, launchChromium, openPage, signIn } from './console-rig.js';
 
 const JOURNEYS = [
@@ -104,6 +105,55 @@ describe('households in care in the browser', () => {
       await page.locator(`#household-notice:text-is("${zh['household.changed']}")`).waitFor();
       await page.locator('section[data-version="3"]').waitFor();
       await expect(page.locator('#away-periods li').count()).resolves.toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('phone-zh: a supervisor enrols a household with its consent, sees the gateway take the config that carries it, then withdraws the consent', async () => {
+    const supervisor = await rig.person('supervisor', rig.estateId, null, false);
+    const flat = await rig.flat();
+    const cookie = await rig.sessionCookie(supervisor.login);
+    const household = `${rig.url}/api/v1/estates/${rig.estateId}/households/${flat.unitId}`;
+    const { context, page, hosts, errors } = await openPage(browser, PHONE, 'zh-CN');
+    page.on('dialog', (dialog) => void dialog.accept());
+    try {
+      await signIn(page, rig.url, supervisor.login);
+      await page.goto(`${rig.url}/households`);
+      const form = page.locator(`#enrol-${rig.estateId}`);
+      await form.locator('select[name=unit_id]').selectOption(flat.unitId);
+      await form.locator('input[name=document_ref]').fill('CF-2026-0099');
+      await form.locator('button[type=submit]').click();
+      await page.waitForURL(`**/households/${rig.estateId}/${flat.unitId}`);
+      await page.locator('#withdraw-consent').waitFor();
+      const gateway = page.locator(`#config-delivery li[data-gateway-id="${rig.gatewayId}"]`);
+      expect(await gateway.locator('.delivery-state').textContent()).toBe(zh['delivery_state.sent']);
+
+      const enrolled = (await (await fetch(`${household}?purpose=supervision`, { headers: { cookie } })).json()) as {
+        consent: { given_by: string; scope: string; document_ref: string; withdrawn_at: string | null };
+        config_delivery: Array<{ config_version: number }>;
+      };
+      expect(enrolled.consent).toMatchObject({ given_by: zh['consent.default_given_by'], scope: zh['consent.default_scope'], document_ref: 'CF-2026-0099', withdrawn_at: null });
+      await rig.reportConfigVersion(enrolled.config_delivery[0]!.config_version);
+      await eventually('the gateway reported running the config', async () => {
+        const record = (await (await fetch(`${household}?purpose=supervision`, { headers: { cookie } })).json()) as { config_delivery: Array<{ running: boolean }> };
+        return record.config_delivery[0]!.running || undefined;
+      });
+      await page.reload();
+      await page.locator(`#config-delivery li[data-running="true"] .delivery-state:text-is("${zh['delivery_state.running']}")`).waitFor();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'households-phone-zh-enrolled.png'), fullPage: true });
+
+      await page.locator('#withdraw-consent button[type=submit]').click();
+      await page.locator(`#household-notice:text-is("${zh['consent.withdrawn']}")`).waitFor();
+      await page.locator('#consent-withdrawn-at').waitFor();
+      await page.locator('#record-consent').waitFor();
+      const withdrawn = (await (await fetch(`${household}?purpose=supervision`, { headers: { cookie } })).json()) as { consent: unknown; consents: Array<{ withdrawn_at: string | null }> };
+      expect(withdrawn.consent).toBeNull();
+      expect(withdrawn.consents.map((consent) => consent.withdrawn_at === null)).toEqual([false]);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'households-phone-zh-withdrawn.png'), fullPage: true });
+      await page.goto(`${rig.url}/households`);
+      expect(await page.locator(`#households-${rig.estateId} li[data-unit-id="${flat.unitId}"] .enrolled`).textContent()).toBe(zh['households.not_enrolled']);
+      expect({ hosts: [...hosts], errors }).toEqual({ hosts: [new URL(rig.url).host], errors: [] });
     } finally {
       await context.close();
     }

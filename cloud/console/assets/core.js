@@ -102,6 +102,11 @@ export function zoneOffsetMs(instantMs, timeZone) {
 }
 
 /** A datetime-local value ("2026-12-10T09:00") read as the estate's wall clock, as an ISO instant. */
+/** An instant as a datetime-local value ("2026-12-10T09:00") on the estate's wall clock. */
+export function isoToEstateTime(instantMs, timeZone) {
+  return new Date(Math.floor(instantMs / 60000) * 60000 + zoneOffsetMs(instantMs, timeZone)).toISOString().slice(0, 16);
+}
+
 export function estateTimeToIso(value, timeZone) {
   const asUtc = Date.parse(`${value}:00Z`);
   let instant = asUtc - zoneOffsetMs(asUtc, timeZone);

@@ -1,4 +1,72 @@
-import { data, content, t, el, api, estateOf, localTime, showError, weekdaysText, estateTimeToIso, SUPERVISION } from '../core.js';
+import { data, content, t, el, api, estateOf, localTime, showError, weekdaysText, estateTimeToIso, isoToEstateTime, SUPERVISION } from '../core.js';
+import { consentFields } from '../consent-form.js';
+
+/** The consent in force with its withdrawal, or, once withdrawn, a new consent to record. */
+function consentSection(record, estate, change) {
+  // The consent in force; once withdrawn, the latest one, to show when it ended.
+  const consent = record.consent || record.consents.reduce((latest, next) => (!latest || next.recorded_at > latest.recorded_at ? next : latest), null);
+  const inForce = Boolean(record.consent) && !record.consent.withdrawn_at;
+  const facts = consent
+    ? el(
+        'dl',
+        {},
+        el('div', { class: 'field' }, el('dt', {}, t('consent.given_by')), el('dd', {}, consent.given_by)),
+        el('div', { class: 'field' }, el('dt', {}, t('consent.given_at')), el('dd', {}, localTime(consent.given_at, record.estate_id))),
+        el('div', { class: 'field' }, el('dt', {}, t('consent.scope')), el('dd', {}, consent.scope)),
+        el('div', { class: 'field' }, el('dt', {}, t('consent.document_ref')), el('dd', {}, consent.document_ref)),
+        consent.withdrawn_at ? el('div', { class: 'field' }, el('dt', {}, t('consent.withdrawn_at')), el('dd', { id: 'consent-withdrawn-at' }, localTime(consent.withdrawn_at, record.estate_id))) : null,
+      )
+    : null;
+  if (inForce) {
+    const withdrawnAt = el('input', { type: 'datetime-local', name: 'withdrawn_at', required: true, value: isoToEstateTime(Date.now(), estate.time_zone) });
+    const note = el('input', { name: 'note', maxlength: 500 });
+    const withdraw = (event) => {
+      event.preventDefault();
+      if (!confirm(t('consent.withdraw_confirm'))) return;
+      return change('consent/withdrawal', { withdrawn_at: estateTimeToIso(withdrawnAt.value, estate.time_zone), ...(note.value.trim() ? { note: note.value } : {}) }, 'consent.withdrawn');
+    };
+    return el(
+      'section',
+      { class: 'card', id: 'consent' },
+      el('h2', {}, t('consent.title')),
+      facts,
+      el('form', { id: 'withdraw-consent', onsubmit: withdraw }, el('h3', {}, t('consent.withdraw')), el('label', {}, t('consent.withdrawn_at'), withdrawnAt), el('label', {}, t('consent.withdrawal_note'), note), el('p', { class: 'hint' }, t('consent.withdraw_note')), el('button', { type: 'submit' }, t('consent.withdraw'))),
+    );
+  }
+  const fields = consentFields(estate);
+  const record_ = (event) => {
+    event.preventDefault();
+    return change('consent', fields.read(), 'consent.recorded');
+  };
+  return el('section', { class: 'card', id: 'consent' }, el('h2', {}, t('consent.title')), facts, el('form', { id: 'record-consent', onsubmit: record_ }, el('h3', {}, t('consent.record_new')), fields.nodes, el('button', { type: 'submit', class: 'primary' }, t('consent.record_new'))));
+}
+
+/** Which config version of each gateway watching the household carries its latest change, and whether the gateway runs it. */
+function deliverySection(record) {
+  const state = (gateway) => (gateway.config_version === null ? 'delivery_state.pending' : gateway.running ? 'delivery_state.running' : 'delivery_state.sent');
+  return el(
+    'section',
+    { class: 'card' },
+    el('h2', {}, t('household.delivery')),
+    record.config_delivery.length === 0
+      ? el('p', { class: 'empty' }, t('household.no_gateway'))
+      : el(
+          'ul',
+          { class: 'list', id: 'config-delivery' },
+          record.config_delivery.map((gateway) =>
+            el(
+              'li',
+              { 'data-gateway-id': gateway.gateway_id, 'data-running': String(gateway.running) },
+              el('strong', {}, gateway.gateway_id),
+              ' ',
+              gateway.config_version === null ? '' : t('household.config_version', { version: gateway.config_version }),
+              ' ',
+              el('span', { class: `delivery-state ${gateway.running ? 'running' : 'waiting'}` }, t(state(gateway))),
+            ),
+          ),
+        ),
+  );
+}
 
 async function householdPage() {
   const { estate_id: estateId, unit_id: unitId } = data.household;
@@ -10,21 +78,27 @@ async function householdPage() {
     const from = el('input', { type: 'datetime-local', name: 'from', required: true });
     const to = el('input', { type: 'datetime-local', name: 'to', required: true });
     const reason = el('select', { name: 'reason' }, ['travel', 'hospital', 'other'].map((code) => el('option', { value: code }, t(`away.${code}`))));
-    const addAway = async (event) => {
-      event.preventDefault();
+    /** One change against the version shown; someone else's change meanwhile (409) is said and the record reloaded. */
+    const change = async (path, body, done) => {
       notice.textContent = '';
       try {
-        await api('POST', `${base}/away-periods`, { from: estateTimeToIso(from.value, estate.time_zone), to: estateTimeToIso(to.value, estate.time_zone), reason: reason.value }, { 'if-match': `"${record.version}"` });
-        notice.textContent = t('household.away_added');
+        await api('POST', `${base}/${path}`, body, { 'if-match': `"${record.version}"` });
+        notice.textContent = t(done);
       } catch (error) {
         if (error.status !== 409) return showError(error);
         notice.textContent = t('household.changed');
       }
       await load();
     };
+    const addAway = (event) => {
+      event.preventDefault();
+      return change('away-periods', { from: estateTimeToIso(from.value, estate.time_zone), to: estateTimeToIso(to.value, estate.time_zone), reason: reason.value }, 'household.away_added');
+    };
     content.replaceChildren(
       notice,
       el('section', { class: 'card', 'data-version': record.version }, el('h2', { id: 'household-label' }, record.label), el('p', {}, t(record.consent && !record.consent.withdrawn_at ? 'households.enrolled' : 'households.not_enrolled'))),
+      consentSection(record, estate, change),
+      deliverySection(record),
       el(
         'section',
         { class: 'card' },
