@@ -6,9 +6,11 @@ import {
   MINUTE_MS,
   mayBePooled,
   type CategoryPolicy,
+  type EscalationChainName,
   type EscalationChains,
   type EscalationStep,
   type EstateTicketPolicy,
+  type TicketPolicy,
 } from '../tickets/ticket-policy.js';
 
 const ALERT_CATEGORIES = AlertCategorySchema.options;
@@ -99,4 +101,36 @@ export function estatePolicyOf(version: number, changes: DispatchPolicyChanges):
     ALERT_CATEGORIES.map((category) => [category, applyCategoryChanges(DEFAULT_TICKET_POLICY[category], changes[category])]),
   ) as Record<AlertCategory, CategoryPolicy>;
   return { version, categories };
+}
+
+/** A category's policy as a manager reads and writes it (the shape of one category's changes, every field given). */
+export interface CategoryPolicyTerms {
+  priority: CategoryPolicy['priority'];
+  ack_within_minutes: number;
+  on_site_within_minutes: number;
+  follow_up_within_hours: number | null;
+  pool_minutes: number | null;
+  /** False for urgent work (P1, care visits), which is always dispatched at once. */
+  may_pool: boolean;
+  escalation: Record<EscalationChainName, Array<{ notify: EscalationStep['audience']; after_minutes: number; renotify_every_minutes: number | null }>>;
+}
+
+/** The inverse of applyCategoryChanges: a category's policy in minutes and hours, as changes are written. */
+export function termsOf(category: AlertCategory, policy: CategoryPolicy): CategoryPolicyTerms {
+  const steps = (chain: readonly EscalationStep[]) =>
+    chain.map((step) => ({ notify: step.audience, after_minutes: step.afterMs / MINUTE_MS, renotify_every_minutes: step.renotifyEveryMs === null ? null : step.renotifyEveryMs / MINUTE_MS }));
+  return {
+    priority: policy.priority,
+    ack_within_minutes: policy.ackWithinMs / MINUTE_MS,
+    on_site_within_minutes: policy.onSiteWithinMs / MINUTE_MS,
+    follow_up_within_hours: policy.followUpWithinMs === null ? null : policy.followUpWithinMs / (60 * MINUTE_MS),
+    pool_minutes: policy.poolForMs === null ? null : policy.poolForMs / MINUTE_MS,
+    may_pool: mayBePooled(category, policy.priority),
+    escalation: { ack: steps(policy.escalation.ack), on_site: steps(policy.escalation.on_site), follow_up: steps(policy.escalation.follow_up) },
+  };
+}
+
+/** Every category's terms of a policy. */
+export function policyTerms(policy: TicketPolicy): Record<AlertCategory, CategoryPolicyTerms> {
+  return Object.fromEntries(ALERT_CATEGORIES.map((category) => [category, termsOf(category, policy[category])])) as Record<AlertCategory, CategoryPolicyTerms>;
 }

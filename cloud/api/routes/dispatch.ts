@@ -6,9 +6,10 @@ import { actorLabel, type Caller } from '../../access/caller.js';
 import { notFound } from '../../platform/app-error.js';
 import type { Permission } from '../../access/permissions.js';
 import { DutyShiftInputSchema, DUTY_ROLES, type DutyShift } from '../../dispatch/duty-roster.js';
-import { DispatchPolicyChangesSchema } from '../../dispatch/dispatch-policy.js';
+import { DispatchPolicyChangesSchema, estatePolicyOf, policyTerms } from '../../dispatch/dispatch-policy.js';
+import { DEFAULT_TICKET_POLICY } from '../../tickets/ticket-policy.js';
 import type { RosterRepository } from '../../dispatch/roster-repository.js';
-import type { DispatchPolicyRepository } from '../../dispatch/dispatch-policy-repository.js';
+import type { DispatchPolicyRepository, StoredDispatchPolicy } from '../../dispatch/dispatch-policy-repository.js';
 import type { DispatchModule } from '../../dispatch/dispatch-module.js';
 import { ESCALATION_AUDIENCES } from '../../tickets/ticket-policy.js';
 import { ROLES } from '../../access/roles.js';
@@ -42,6 +43,8 @@ const PolicyViewSchema = z.object({
   estate_id: z.string(),
   version: z.number().int(),
   changes: z.record(z.string(), z.unknown()).describe('per category, what differs from the defaults'),
+  effective: z.record(z.string(), z.unknown()).describe('per category, every term in force: the defaults with the changes laid over them'),
+  defaults: z.record(z.string(), z.unknown()).describe('per category, the terms of an estate that changed nothing'),
   updated_at: z.string().nullable(),
   updated_by: z.string().nullable(),
 });
@@ -63,6 +66,18 @@ const EscalationViewSchema = z.object({
   deadline: z.string().describe('the deadline the chain counts from'),
   recipients: z.array(z.object({ staff_id: z.string(), display_name: z.string() })),
 });
+
+function policyView(stored: StoredDispatchPolicy): z.infer<typeof PolicyViewSchema> {
+  return {
+    estate_id: stored.estateId,
+    version: stored.version,
+    changes: stored.changes,
+    effective: policyTerms(estatePolicyOf(stored.version, stored.changes).categories),
+    defaults: policyTerms(DEFAULT_TICKET_POLICY),
+    updated_at: isoOrNull(stored.updatedAt),
+    updated_by: stored.updatedBy,
+  };
+}
 
 function shiftView(shift: DutyShift): z.infer<typeof ShiftViewSchema> {
   return { id: shift.id, staff_id: shift.staffId, role: shift.role, building_ids: shift.buildingIds, weekdays: shift.weekdays, starts_at: shift.startsAt, ends_at: shift.endsAt };
@@ -182,8 +197,7 @@ export const dispatchRoutes =
       },
       async (request) => {
         requireIn(signedInCaller(request), request.params.estate_id, 'dispatch.read');
-        const stored = await desk.policies.get(request.params.estate_id);
-        return { estate_id: stored.estateId, version: stored.version, changes: stored.changes, updated_at: isoOrNull(stored.updatedAt), updated_by: stored.updatedBy };
+        return policyView(await desk.policies.get(request.params.estate_id));
       },
     );
 
@@ -203,8 +217,7 @@ export const dispatchRoutes =
         const caller = signedInCaller(request);
         requireIn(caller, request.params.estate_id, 'dispatch.policy');
         const fromVersion = Number(request.headers['if-match'].replaceAll('"', ''));
-        const stored = await desk.policies.put(request.params.estate_id, request.body, fromVersion, actorLabel(caller), desk.clock.now());
-        return { estate_id: stored.estateId, version: stored.version, changes: stored.changes, updated_at: iso(stored.updatedAt!), updated_by: stored.updatedBy };
+        return policyView(await desk.policies.put(request.params.estate_id, request.body, fromVersion, actorLabel(caller), desk.clock.now()));
       },
     );
   };
