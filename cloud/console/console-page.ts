@@ -22,18 +22,18 @@ export interface PageData {
 interface NavLink {
   href: string;
   label: MessageKey;
-  /** Shown to a caller holding it in some estate; undefined: to everyone signed in. */
-  needs?: Permission;
+  /** Shown to a caller holding one of them in some estate; undefined: to everyone signed in. */
+  needs?: readonly Permission[];
 }
 
 const NAV: readonly NavLink[] = [
   { href: '/work', label: 'nav.work' },
-  { href: '/open-tickets', label: 'nav.open_tickets', needs: 'ticket.supervise' },
-  { href: '/roster', label: 'nav.roster', needs: 'dispatch.read' },
-  { href: '/households', label: 'nav.households', needs: 'household.enrol' },
-  { href: '/kpis', label: 'nav.kpis', needs: 'kpi.read' },
-  { href: '/fleet', label: 'nav.fleet', needs: 'gateway.read' },
-  { href: '/settings', label: 'nav.settings', needs: 'staff.manage' },
+  { href: '/open-tickets', label: 'nav.open_tickets', needs: ['ticket.supervise'] },
+  { href: '/roster', label: 'nav.roster', needs: ['dispatch.read'] },
+  { href: '/households', label: 'nav.households', needs: ['household.enrol'] },
+  { href: '/kpis', label: 'nav.kpis', needs: ['kpi.read'] },
+  { href: '/fleet', label: 'nav.fleet', needs: ['gateway.read'] },
+  { href: '/settings', label: 'nav.settings', needs: ['staff.manage', 'dispatch.policy'] },
 ];
 
 const TITLES: Readonly<Record<PageName, MessageKey>> = {
@@ -68,7 +68,7 @@ export function renderPage(data: PageData, caller: Caller | null, path: string):
   const t = (key: MessageKey) => escapeHtml(message(data.language, key));
   const other: Language = data.language === 'zh' ? 'en' : 'zh';
   const links = caller
-    ? NAV.filter((link) => link.needs === undefined || holdsAnywhere(caller, link.needs))
+    ? NAV.filter((link) => link.needs === undefined || link.needs.some((permission) => holdsAnywhere(caller, permission)))
         .map((link) => `<a href="${link.href}"${path === link.href ? ' aria-current="page"' : ''}>${t(link.label)}</a>`)
         .join('')
     : '';

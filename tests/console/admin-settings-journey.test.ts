@@ -83,4 +83,46 @@ describe('the administrator sends test messages in the browser', () => {
       await context.close();
     }
   });
+
+  it("phone-zh: an estate manager tightens the lift entrapment's arrival limit and a care visit's escalation; only what differs from the defaults is saved", async () => {
+    const manager = await rig.person('estate_manager', rig.estateId, null, false);
+    const { context, page, hosts, errors } = await openPage(browser, PHONE, 'zh-CN');
+    try {
+      await signIn(page, rig.url, manager.login);
+      await page.getByRole('link', { name: zh['nav.settings'] }).click();
+      await page.waitForURL('**/settings');
+      const editor = page.locator(`#policy-${rig.estateId}`);
+      const lift = editor.locator('fieldset[data-category="lift_entrapment"]');
+      expect(await lift.locator('input[name=on_site_within_minutes]').inputValue()).toBe('30');
+      // Urgent work is never pooled: no grab-pool field for it.
+      expect(await lift.locator('input[name=pool_minutes]').count()).toBe(0);
+      await lift.locator('input[name=on_site_within_minutes]').fill('15');
+      const care = editor.locator('fieldset[data-category="care_visit"]');
+      await care.locator('summary').click();
+      const managerStep = care.locator('[data-chain="ack"] tbody tr').nth(1);
+      await managerStep.locator('input[name=after_minutes]').fill('10');
+      await editor.locator('form.policy button[type=submit]').click();
+      await editor.locator(`p[role=status]:text-is("${zh['policy.saved']}")`).waitFor();
+      await editor.locator('form.policy[data-version="1"]').waitFor();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings-phone-zh-policy.png'), fullPage: true });
+
+      const cookie = await rig.sessionCookie(manager.login);
+      const policy = (await (await fetch(`${rig.url}/api/v1/estates/${rig.estateId}/dispatch-policy`, { headers: { cookie } })).json()) as { changes: unknown };
+      expect(policy.changes).toEqual({
+        lift_entrapment: { on_site_within_minutes: 15 },
+        care_visit: {
+          escalation: {
+            ack: [
+              { notify: 'supervisor', after_minutes: 0, renotify_every_minutes: 10 },
+              { notify: 'estate_manager', after_minutes: 10, renotify_every_minutes: 30 },
+              { notify: 'emergency_contact', after_minutes: 30, renotify_every_minutes: null },
+            ],
+          },
+        },
+      });
+      expect({ hosts: [...hosts], errors }).toEqual({ hosts: [new URL(rig.url).host], errors: [] });
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { content, t, el, api, localTime, showError, estatesWith } from '../core.js';
+import { policyEditor } from '../policy-editor.js';
 
 /** The newest deliveries of an estate's notifications, each with its channel, status and last error. */
 function deliveryLog(deliveries, estateId) {
@@ -86,4 +87,15 @@ async function settingsPage() {
   }
 }
 
-settingsPage();
+/** Each estate's dispatch policy, for those who may change it (estate managers, administrators). */
+async function policyPage() {
+  for (const estate of estatesWith(['estate_manager', 'admin'])) {
+    try {
+      content.append(await policyEditor(estate));
+    } catch (error) {
+      showError(error);
+    }
+  }
+}
+
+settingsPage().then(policyPage);
