@@ -36,7 +36,7 @@ describe('the housekeeper in the browser', () => {
     await rig?.stop();
   });
 
-  it.each(JOURNEYS)('$name: signs in, sees a care visit arrive live, reveals a number, accepts, arrives and resolves', async ({ name, viewport, locale, messages }) => {
+  it.each(JOURNEYS)('$name: signs in, sees and hears a care visit arrive live, turns the sound off, reveals a number, accepts, arrives and resolves', async ({ name, viewport, locale, messages }) => {
     const flat = await rig.careFlat();
     const housekeeper = await rig.person('housekeeper', rig.estateId, [flat.buildingId]);
     const { context, page, hosts, errors } = await openPage(browser, viewport, locale);
@@ -56,6 +56,8 @@ describe('the housekeeper in the browser', () => {
       await page.waitForURL('**/work');
       await page.locator('body[data-stream=live]').waitFor();
       await expect(page.locator('#work-empty').isVisible()).resolves.toBe(true);
+      // Headless Chromium lets the page play without a tap, as a phone does once the page has been touched.
+      await page.locator('#sound[data-sound="on"]').waitFor();
 
       const raisedAt = performance.now();
       const alert = await rig.raiseCareVisit(flat.unitId);
@@ -63,11 +65,16 @@ describe('the housekeeper in the browser', () => {
       await card.waitFor();
       const alertToCardMs = Math.round(performance.now() - raisedAt);
       figures[`${name}: alert published to its card on the page, ms`] = alertToCardMs;
+      await page.locator('body[data-chimes="1"]').waitFor();
       // The place's name follows the card once the estate's units have loaded.
       await card.locator(`.place:text-is("${flat.label}")`).waitFor();
       expect(await card.locator('.category').textContent()).toBe(messages['category.care_visit']);
       expect(await card.locator('.reason').textContent()).toBe(messages === zh ? alert.reason.zh : alert.reason.en);
       await shot('2-work-card');
+      // Turned off, the choice holds on this phone.
+      await page.locator('#sound').click();
+      await page.locator(`#sound[data-sound="off"]:text-is("${messages['work.sound_off']}")`).waitFor();
+      await expect(page.evaluate(() => localStorage.getItem('estatecare.sound'))).resolves.toBe('off');
 
       await card.locator('a').click();
       await page.waitForURL('**/tickets/*');

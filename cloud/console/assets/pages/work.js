@@ -1,5 +1,6 @@
 import { content, t, el } from '../core.js';
 import { loadPlaces, byUrgency, workCard, showTimes } from '../tickets.js';
+import { chime, soundSwitch } from '../alert-sound.js';
 
 function workPage() {
   const tickets = new Map();
@@ -7,7 +8,7 @@ function workPage() {
   const state = el('p', { class: 'state', id: 'stream-state' }, t('work.reconnecting'));
   const list = el('ul', { class: 'list', id: 'work-list' });
   const empty = el('p', { class: 'empty', id: 'work-empty' }, t('work.empty'));
-  content.append(state, list, empty);
+  content.append(el('div', { class: 'work-head' }, state, soundSwitch()), list, empty);
 
   const render = () => {
     list.replaceChildren(...[...tickets.values()].sort(byUrgency).map((ticket) => workCard(ticket, fresh.has(ticket.id))));
@@ -17,10 +18,11 @@ function workPage() {
   const tick = () => showTimes(list, tickets);
   setInterval(tick, 1000);
 
-  /** A ticket new to the list: marked, and the phone buzzes where it can (Vibration API). */
+  /** A ticket new to the list: marked, a chime where sound is on, and the phone buzzes where it can (Vibration API). */
   const announce = (ids) => {
     if (ids.length === 0) return;
     for (const id of ids) fresh.add(id);
+    chime();
     if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
   };
 
