@@ -175,7 +175,8 @@ export class ConsoleRig {
       will: { topic: topicFor(gatewayId, 'status'), payload: Buffer.from(JSON.stringify({ ...envelope(0), status: { online: false, reason: 'connection_lost' } })), qos: 1, retain: true },
     });
     const outbox = { depth: 0, oldest_unsent_age_s: null, awaiting_receipt: 0, refused_by_cloud: 0, thinned_telemetry: 0, evicted_telemetry: 0, telemetry_dropped_through: null };
-    const online = { online: true, software_version: '1.0.0', config_version: null, uptime_s: 1, outbox, buses: [], devices_offline: [], watermark: null };
+    const bus = { bus_id: 'rs485-1', transactions: 120, timeouts: 3, checksum_errors: 0, exception_replies: 1, transport_errors: 0, devices: 4, devices_offline: 1, writes_refused: 0 };
+    const online = { online: true, software_version: '1.0.0', config_version: null, uptime_s: 1, outbox, buses: [bus], devices_offline: ['meter-9'], watermark: null };
     await client.publishAsync(topicFor(gatewayId, 'status'), JSON.stringify({ ...envelope(1), status: online }), { qos: 1, retain: true });
     return { cut: () => void client.stream.destroy() };
   }

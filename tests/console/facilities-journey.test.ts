@@ -51,7 +51,7 @@ describe('the facilities worker in the browser', () => {
     }
   });
 
-  it('phone-zh: the fleet page shows a gateway go offline when the broker publishes its last will', async () => {
+  it("phone-zh: the fleet page shows a gateway's bus counters and devices offline, then the gateway go offline when the broker publishes its last will", async () => {
     const facilities = await rig.person('facilities', rig.estateId, null, false);
     const { context, page, hosts, errors } = await openPage(browser, PHONE, 'zh-CN');
     try {
@@ -63,6 +63,13 @@ describe('the facilities worker in the browser', () => {
       const card = page.locator(`[data-gateway-id="${rig.fleetGatewayId}"]`);
       await card.and(page.locator('[data-uplink=online]')).waitFor({ timeout: 20_000 });
       expect(await card.locator('.uplink').textContent()).toBe(zh['fleet.online']);
+      // Its bus counters and the device it reports offline, from the status.
+      const bus = card.locator('tr[data-bus-id="rs485-1"]');
+      expect(await bus.locator('.timeouts').textContent()).toBe('3');
+      expect(await bus.locator('.timeouts').getAttribute('data-warn')).toBe('true');
+      expect(await bus.locator('.checksum_errors').getAttribute('data-warn')).toBe('false');
+      expect(await card.locator('.facts').textContent()).toContain('meter-9');
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'facilities-phone-zh-fleet-online.png'), fullPage: true });
       gateway.cut();
       await card.and(page.locator('[data-uplink=offline]')).waitFor({ timeout: 20_000 });
       expect(await card.locator('.uplink').textContent()).toBe(zh['fleet.offline']);

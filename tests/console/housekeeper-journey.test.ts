@@ -74,7 +74,7 @@ describe('the housekeeper in the browser', () => {
       // Turned off, the choice holds on this phone.
       await page.locator('#sound').click();
       await page.locator(`#sound[data-sound="off"]:text-is("${messages['work.sound_off']}")`).waitFor();
-      await expect(page.evaluate(() => localStorage.getItem('estatecare.sound'))).resolves.toBe('off');
+      await expect(page.evaluate('localStorage.getItem("estatecare.sound")')).resolves.toBe('off');
 
       await card.locator('a').click();
       await page.waitForURL('**/tickets/*');
