@@ -1,5 +1,6 @@
 import { data, content, t, el, api, localTime, showError, field } from '../core.js';
 import { loadPlaces, placeOf } from '../tickets.js';
+import { evidenceSection } from '../evidence-chart.js';
 
 /** The actions each status offers, in the order shown. */
 const ACTIONS_BY_STATUS = {
@@ -24,6 +25,8 @@ async function ticketPage() {
   const [categories] = await Promise.all([api('GET', '/api/v1/ticket-categories'), loadPlaces(view.ticket.estate_id)]);
   const outcomes = (categories.categories.find((category) => category.type === view.ticket.type) || { outcome_codes: [] }).outcome_codes.filter((code) => code !== 'false_alarm');
   const contacts = el('section', { class: 'card', id: 'contacts' });
+  // Read once: the evidence of the episode does not change with the ticket's status.
+  const evidence = evidenceSection(view.ticket);
 
   const act = async (path, body) => {
     try {
@@ -93,6 +96,7 @@ async function ticketPage() {
         actionButtons(ticket),
       ),
       ticket.type === 'care_visit' ? contacts : '',
+      evidence,
       el(
         'section',
         { class: 'card' },
