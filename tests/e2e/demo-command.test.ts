@@ -61,6 +61,12 @@ describe('estatecare demo on embedded defaults', () => {
     const visible = ((await careTickets.json()) as { tickets: Array<{ id: string; type: string }> }).tickets;
     expect(visible).toContainEqual(expect.objectContaining({ id: careTicketId, type: 'care_visit' }));
     expect(visible.map((ticket) => ticket.type)).not.toContain('lift_entrapment');
+    // The demo facilities worker has the lift entrapment in their own work.
+    const facilitiesSignIn = await fetch(`${apiUrl}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'demo.facilities', password }) });
+    expect(facilitiesSignIn.status).toBe(201);
+    const facilitiesToken = ((await facilitiesSignIn.json()) as { token: string }).token;
+    const facilitiesWork = await fetch(`${apiUrl}/api/v1/tickets?mine=true`, { headers: { authorization: `Bearer ${facilitiesToken}` } });
+    expect(((await facilitiesWork.json()) as { tickets: Array<{ id: string }> }).tickets).toContainEqual(expect.objectContaining({ id: ticketId }));
 
     const health = await fetch(`${apiUrl}/healthz`);
     expect(health.status).toBe(200);
