@@ -21,7 +21,7 @@ describe("the supervisor's pages in the browser", () => {
     await rig?.stop();
   });
 
-  it('the KPI page counts a ticket opened since it was last looked at', async () => {
+  it('the KPI page counts a ticket opened since it was last looked at, by day and by week, closure against its 98 % target', async () => {
     const supervisor = await rig.person('supervisor', rig.estateId, null, false);
     const { context, page, hosts, errors } = await openPage(browser, DESKTOP, 'zh-CN');
     try {
@@ -35,6 +35,13 @@ describe("the supervisor's pages in the browser", () => {
       await page.locator(`#opened-${rig.estateId}:text-is("${before + 1}")`).waitFor();
       expect(await page.locator('figure.chart').count()).toBe(4);
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'supervisor-kpis.png'), fullPage: true });
+      // By week: eight weeks, each closure bar marked against the 98 % target.
+      await page.locator('a[data-bucket="week"]').click();
+      await page.locator(`section[data-estate="${rig.estateId}"][data-bucket="week"]`).waitFor();
+      const closure = page.locator(`section[data-estate="${rig.estateId}"] figure.chart`).nth(2);
+      expect(await closure.locator('.bar-row').count()).toBeGreaterThanOrEqual(8);
+      expect(await closure.locator('meter').first().getAttribute('low')).toBe('0.98');
+      expect(Number(await page.locator(`#opened-${rig.estateId}`).textContent())).toBeGreaterThanOrEqual(before + 1);
       expect({ hosts: [...hosts], errors }).toEqual({ hosts: [new URL(rig.url).host], errors: [] });
     } finally {
       await context.close();

@@ -156,6 +156,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'kpis.on_site_in_time': 'On site in time',
   'kpis.closure_rate': 'Closure rate (target 98%)',
   'kpis.false_alarm_rate': 'False alarms',
+  'kpis.span_day': 'Last 7 days',
+  'kpis.span_week': 'Last 8 weeks',
   'kpis.none': 'No data in this period',
   'fleet.title': 'Gateways',
   'fleet.online': 'Online',

@@ -157,6 +157,8 @@ export const zh = {
   'kpis.on_site_in_time': '按时到场率',
   'kpis.closure_rate': '闭单率（目标 98%）',
   'kpis.false_alarm_rate': '误报率',
+  'kpis.span_day': '近 7 天',
+  'kpis.span_week': '近 8 周',
   'kpis.none': '本期无数据',
   'fleet.title': '网关状态',
   'fleet.online': '在线',
