@@ -40,6 +40,8 @@ export class RetentionJob implements WallClockJob {
         key: retentionRunKey(local.date),
         run: async (tx) => {
           const cutoffs = retentionCutoffs(now, this.settings);
+          // Every night, not only at start: an InfluxDB down when the cloud started gets its policies now.
+          await this.telemetry.prepare(this.settings);
           const telemetry = await this.telemetry.apply(cutoffs, tx);
           const tasks: Record<string, number | null> = {};
           for (const task of this.tasks) tasks[task.name] = await task.apply(now, tx);
