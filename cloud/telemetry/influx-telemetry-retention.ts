@@ -118,7 +118,7 @@ export class InfluxTelemetryRetention implements TelemetryRetention {
 export class OperatorBucketRetention implements TelemetryRetention {
   readonly describe = "influxdb2 (the bucket's own retention)";
   async prepare(): Promise<void> {}
-  async apply(): Promise<RetentionOutcome> {
+  async apply(_cutoffs: RetentionCutoffs, _tx: SqlExecutor): Promise<RetentionOutcome> {
     return { hoursWritten: null, readingsDeleted: null, eventsDeleted: null, hoursDeleted: null };
   }
   async hourlyReadings(): Promise<HourlyReading[]> {
