@@ -69,9 +69,17 @@ export interface RetentionCutoffs {
 export function retentionCutoffs(now: number, settings: Pick<RetentionSettings, 'raw_days' | 'hourly_months'>): RetentionCutoffs {
   const floorHour = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
   const rawBefore = floorHour(now - settings.raw_days * DAY_MS);
-  const monthsBack = new Date(now);
-  monthsBack.setUTCMonth(monthsBack.getUTCMonth() - settings.hourly_months);
-  return { readingsBefore: rawBefore, eventsBefore: rawBefore, hourlyBefore: floorHour(monthsBack.getTime()), downsampleFrom: rawBefore - INFLUX_DOWNSAMPLE_LOOKBACK_MS };
+  return { readingsBefore: rawBefore, eventsBefore: rawBefore, hourlyBefore: floorHour(monthsBefore(now, settings.hourly_months)), downsampleFrom: rawBefore - INFLUX_DOWNSAMPLE_LOOKBACK_MS };
+}
+
+/** The same UTC day and time `months` months earlier, on the month's last day when it is shorter (March 31 less one month: February 28). */
+function monthsBefore(now: number, months: number): number {
+  const date = new Date(now);
+  const monthIndex = date.getUTCFullYear() * 12 + date.getUTCMonth() - months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds());
 }
 
 /** InfluxDB durations have no months (InfluxQL reference, "Durations"): months × 31 days keeps at least that many. */
