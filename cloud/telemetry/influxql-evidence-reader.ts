@@ -7,7 +7,6 @@ interface BucketRow {
   time: number;
   device_id: string;
   point: string;
-  unit: string;
   count: number;
   mean: number;
   min: number;
@@ -27,19 +26,43 @@ export class InfluxqlEvidenceReader implements TelemetryEvidenceReader {
     private readonly location: SeriesLocation,
   ) {}
 
+  /**
+   * Two statements: each series' latest unit (last() per series, answered from its newest points),
+   * which picks the series of the units asked for; then the buckets of those series, filtered by
+   * their point tags, which the series index answers, rather than by the unit field, which InfluxDB
+   * would read point by point. A series is taken or left by its latest unit.
+   */
   async readingBuckets(query: ReadingBucketQuery): Promise<ReadingBucket[]> {
     if (query.deviceIds.length === 0 || query.units?.length === 0) return [];
+    const range = [`time >= ${timeLiteral(query.from)}`, `time < ${timeLiteral(query.to)}`];
+    const series = await this.reader.select<{ device_id: string; point: string; unit: string }>(
+      `SELECT last("unit") AS "unit" FROM ${this.from(READINGS_MEASUREMENT)} WHERE ${[...this.scope(query), ...range].join(' AND ')} GROUP BY "device_id", "point"`,
+    );
+    const wanted = series.filter((s) => query.units === undefined || query.units.includes(s.unit));
+    if (wanted.length === 0) return [];
+    const unitOf = new Map(wanted.map((s) => [`${s.device_id}\u0000${s.point}`, s.unit]));
     const width = Math.max(1, Math.floor(query.bucketMs));
     const offset = ((query.from % width) + width) % width;
-    const conditions = [...this.scope(query), `time >= ${timeLiteral(query.from)}`, `time < ${timeLiteral(query.to)}`];
-    if (query.units !== undefined) conditions.push(anyOf('unit', query.units));
+    const conditions = [...this.scope(query), ...range];
+    if (query.units !== undefined) conditions.push(anyOf('point', [...new Set(wanted.map((s) => s.point))]));
     const rows = await this.reader.select<BucketRow>(
-      `SELECT mean("value") AS "mean", min("value") AS "min", max("value") AS "max", last("value") AS "last", count("value") AS "count", last("unit") AS "unit"` +
+      `SELECT mean("value") AS "mean", min("value") AS "min", max("value") AS "max", last("value") AS "last", count("value") AS "count"` +
         ` FROM ${this.from(READINGS_MEASUREMENT)} WHERE ${conditions.join(' AND ')}` +
         ` GROUP BY time(${width}ms, ${offset}ms), "device_id", "point" fill(none)`,
     );
     return rows
-      .map((row) => ({ deviceId: row.device_id, point: row.point, unit: row.unit, start: row.time, count: row.count, mean: row.mean, min: row.min, max: row.max, last: row.last }))
+      .filter((row) => unitOf.has(`${row.device_id}\u0000${row.point}`))
+      .map((row) => ({
+        deviceId: row.device_id,
+        point: row.point,
+        unit: unitOf.get(`${row.device_id}\u0000${row.point}`)!,
+        start: row.time,
+        count: row.count,
+        mean: row.mean,
+        min: row.min,
+        max: row.max,
+        last: row.last,
+      }))
       .sort((a, b) => codeUnitOrder(a.deviceId, b.deviceId) || codeUnitOrder(a.point, b.point) || a.start - b.start);
   }
 
