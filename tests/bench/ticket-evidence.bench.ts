@@ -75,7 +75,8 @@ export async function benchTicketEvidence(): Promise<BenchRow[]> {
     rows.push(
       ...(await measure('influxdb 1.x', db, ticket, new InfluxqlEvidenceReader(influxql, { database: influx.database }), influxStore, async () => {
         const raw = await influxql.select(
-          `SELECT "value" FROM "readings" WHERE "estate_id" = '${ESTATE}' AND "gateway_id" = '${GATEWAY}' AND "device_id" = 'flow-1' AND ("unit" = 'm3/h' OR "unit" = 'm3')` +
+          // The two series by their tags, as the evidence reads them: the cheapest way InfluxDB has to them.
+          `SELECT "value" FROM "readings" WHERE "estate_id" = '${ESTATE}' AND "gateway_id" = '${GATEWAY}' AND "device_id" = 'flow-1' AND ("point" = 'flow_rate' OR "point" = 'volume_total')` +
             ` AND time >= ${RAISED - 2 * 3_600_000}ms AND time < ${NOW}ms`,
         );
         return raw.length;
