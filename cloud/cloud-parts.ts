@@ -30,6 +30,13 @@ import { StaffService } from './access/staff-service.js';
 import { ApiTokenService } from './access/api-token-service.js';
 import { AuditService } from './audit/audit-service.js';
 import { buildNotifications, type Notifications } from './notifications/build-notifications.js';
+import { createTelemetryReaders } from './telemetry/create-telemetry-readers.js';
+import { TicketEvidenceBuilder } from './telemetry/ticket-evidence-builder.js';
+import { TicketEvidenceService } from './telemetry/ticket-evidence-service.js';
+import { RetentionJob } from './telemetry/retention-job.js';
+import { ClosedTicketRetention } from './tickets/closed-ticket-retention.js';
+import { GatewayFleetHealthReader } from './registry/gateway-fleet-health.js';
+import { WallClockJobRunner } from './platform/wall-clock-jobs.js';
 
 export interface CloudPartsOptions {
   clock: Clock;
@@ -110,6 +117,20 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
     }),
   );
 
+  // Reads of telemetry for people (a ticket's evidence, fleet health) and the nightly retention run.
+  // The household activity aggregates plug in here: a HouseholdActivityReader for the evidence, a
+  // RetentionTask for the nightly run.
+  const telemetryReaders = createTelemetryReaders(config.telemetry, db, config.retention);
+  const ticketEvidence = new TicketEvidenceService(db, new TicketEvidenceBuilder(db, telemetryReaders.evidence, telemetry, null), clock);
+  const fleetHealth = new GatewayFleetHealthReader(db, telemetryReaders.evidence, clock);
+  const retentionLogger = logger.child({ component: 'retention' });
+  const retentionJobs = new WallClockJobRunner(
+    db,
+    [new RetentionJob(config.retention, telemetryReaders.retention, [new ClosedTicketRetention(config.retention.closed_ticket_days)], retentionLogger)],
+    clock,
+    retentionLogger,
+  );
+
   const ingestLogger = logger.child({ component: 'ingest' });
   const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
   const ingest = new IngestService(
@@ -136,6 +157,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
       },
       gatewayConfigs: { service: gatewayConfigs, reported: registry },
       gateways: registry,
+      telemetryReads: { evidence: ticketEvidence, fleetHealth },
       gatewayCredentials: new GatewayCredentialService(db, clock),
       estates: new EstateService(db, clock),
       staff: { accounts: new StaffService(db, clock), apiTokens: new ApiTokenService(db, clock) },
@@ -157,7 +179,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   // The republisher starts after ingest has subscribed: until then a message the broker kept for the
   // cloud's session waits unacknowledged on the connection, and MQTT.js reads nothing after it (a
   // config's PUBACK included) until it is handled.
-  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, notifications.component, dispatch.worker, kpis.digestJob, api], logger);
+  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, notifications.component, dispatch.worker, kpis.digestJob, retentionJobs, api], logger);
   return {
     name: group.name,
     platform,

@@ -28,6 +28,9 @@ import { auditRoutes, type AuditDesk } from './routes/audit.js';
 import { notificationChannelRoutes, type NotificationChannelDesk } from './routes/notification-channels.js';
 import { kpiRoutes, type KpiDesk } from './routes/kpis.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { ticketEvidenceRoutes } from './routes/ticket-evidence.js';
+import type { TicketEvidenceService } from '../telemetry/ticket-evidence-service.js';
+import type { GatewayFleetHealthReader } from '../registry/gateway-fleet-health.js';
 import { consoleRoutes } from '../console/console-routes.js';
 import { workStreamRoute } from '../console/work-stream.js';
 import { installSameOriginGuard } from '../console/same-origin-guard.js';
@@ -45,6 +48,8 @@ export interface AppDependencies {
   households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor' | 'statusFor'> };
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
+  /** A ticket's evidence (audited read) and a gateway's devices' health, from the telemetry. */
+  telemetryReads: { evidence: Pick<TicketEvidenceService, 'read'>; fleetHealth: Pick<GatewayFleetHealthReader, 'read'> };
   gatewayCredentials: GatewayCredentialDesk;
   /** The estate registry: estates, buildings, units, assets, gateways of an estate and their devices. */
   estates: EstateDesk;
@@ -97,7 +102,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(dispatchRoutes(deps.dispatch), { prefix: '/api/v1' });
   await app.register(householdRoutes(deps.households.desk, deps.households.delivery), { prefix: '/api/v1' });
   await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
-  await app.register(gatewayRoutes(deps.gateways), { prefix: '/api/v1' });
+  await app.register(ticketEvidenceRoutes(deps.tickets, deps.telemetryReads.evidence), { prefix: '/api/v1' });
+  await app.register(gatewayRoutes(deps.gateways, deps.telemetryReads.fleetHealth), { prefix: '/api/v1' });
   await app.register(gatewayConfigRoutes(deps.gatewayConfigs.service, deps.gatewayConfigs.reported, deps.gateways), { prefix: '/api/v1' });
   await app.register(gatewayCredentialRoutes(deps.gatewayCredentials), { prefix: '/api/v1' });
   await app.register(estateRoutes(deps.estates), { prefix: '/api/v1' });

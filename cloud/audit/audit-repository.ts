@@ -27,13 +27,16 @@ interface AuditRow {
  * read or change they record, so the entry exists exactly when the read or change happened.
  */
 export class AuditRepository {
-  /** One entry per household read (a list of ten households is ten entries, each findable by household). */
+  /**
+   * One entry per household read (a list of ten households is ten entries, each findable by household);
+   * unitId null: a read of an estate's data that names no household (a lift's evidence).
+   */
   async recordReads(
     tx: SqlExecutor,
     caller: Caller,
     at: number,
     action: string,
-    households: ReadonlyArray<{ estateId: string; unitId: string; subjectId?: string }>,
+    households: ReadonlyArray<{ estateId: string; unitId: string | null; subjectId?: string }>,
     context: ReadContext,
   ): Promise<void> {
     if (households.length === 0) return;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GatewayIdSchema, LocalIdSchema } from '../../shared/contract/index.js';
 import type { EnvOverrides } from '../../shared/config/load-config.js';
+import { RetentionSettingsSchema } from '../telemetry/retention-settings.js';
 
 /** Port of the embedded cloud broker: away from Mosquitto's 1883 so both can run on one machine. */
 export const DEFAULT_EMBEDDED_BROKER_PORT = 18830;
@@ -98,6 +99,8 @@ export const CloudConfigSchema = z
       })
       .default({ pglite_dir: DEFAULT_PGLITE_DIR }),
     telemetry: TelemetrySchema.default({ backend: 'sql' }),
+    /** How long telemetry and tickets are kept (cloud/telemetry/retention-settings.ts; README, "Retention"). */
+    retention: RetentionSettingsSchema,
     api: z
       .object({
         host: z.string().default('127.0.0.1'),

@@ -21,7 +21,7 @@ import { describeDataError } from './store-failure.js';
 /** What ingest needs of the registry: the estate a gateway serves, and where its status goes. */
 export interface GatewayDirectory {
   getGateway(gatewayId: string): Promise<{ id: string; estateId: string } | null>;
-  recordStatus(gatewayId: string, status: GatewayStatus, receivedAt: number): Promise<void>;
+  recordStatus(gatewayId: string, status: GatewayStatus, receivedAt: number, sentAt?: number): Promise<void>;
 }
 
 /** What ingest needs of the tickets: one ticket per alert episode. */
@@ -85,7 +85,7 @@ export class MessageRouter {
     const origin: BatchOrigin = { gatewayId: gateway.id, estateId: gateway.estateId, receivedAt: this.clock.now() };
 
     if (decoded.channel === 'status') {
-      await this.directory.recordStatus(gateway.id, decoded.message.status, origin.receivedAt);
+      await this.directory.recordStatus(gateway.id, decoded.message.status, origin.receivedAt, fromWireTime(decoded.message.sent_at));
       this.metrics.messagesAccepted.inc({ channel: decoded.channel });
       return { accepted: true, ...sender };
     }

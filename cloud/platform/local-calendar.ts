@@ -90,3 +90,20 @@ export function mondayOf(date: string): string {
   const weekday = (new Date(utcMidnight(date)).getUTCDay() + 6) % 7; // Monday 0 ... Sunday 6
   return addDays(date, -weekday);
 }
+
+/**
+ * epochMs as an ISO 8601 time with the zone's UTC offset at that instant ("2026-11-24T16:00:00.000+08:00"):
+ * the same instant as toISOString(), read on the estate's wall clock. Offsets are whole minutes
+ * (every IANA zone since 1972), which localDateTime gives.
+ */
+export function zonedIsoTime(epochMs: number, timeZone: string): string {
+  const zone = isKnownTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
+  const wholeMinute = Math.floor(epochMs / 60_000) * 60_000;
+  const local = localDateTime(wholeMinute, zone);
+  const offsetMin = Math.round((utcMidnight(local.date) + local.minuteOfDay * 60_000 - wholeMinute) / 60_000);
+  const wall = new Date(epochMs + offsetMin * 60_000).toISOString().slice(0, 23);
+  const sign = offsetMin < 0 ? '-' : '+';
+  const hh = String(Math.floor(Math.abs(offsetMin) / 60)).padStart(2, '0');
+  const mm = String(Math.abs(offsetMin) % 60).padStart(2, '0');
+  return `${wall}${sign}${hh}:${mm}`;
+}

@@ -39,6 +39,12 @@ export interface GatewayStatusRecord extends GatewayRecord {
   watermark: number | null;
   lastSeenAt: number | null;
   updatedAt: number | null;
+  // ---- Gateway clock (begin) ----
+  /** The gateway's clock at its last online status (the envelope's sent_at), epoch ms. */
+  gatewaySentAt: number | null;
+  /** That sent_at minus the cloud's receipt time, ms: positive is a gateway clock ahead (gateway-clock.ts). */
+  clockOffsetMs: number | null;
+  // ---- Gateway clock (end) ----
 }
 
 interface GatewayStatusRow {
@@ -50,6 +56,8 @@ interface GatewayStatusRow {
   watermark: Date | null;
   last_seen_at: Date | null;
   updated_at: Date | null;
+  gateway_sent_at: Date | null;
+  clock_offset_ms: string | number | null;
 }
 
 /**
@@ -124,20 +132,37 @@ export class RegistryRepository {
    * Keeps the gateway's latest status. The retained status message can arrive again or late, so a
    * status received before the stored one is ignored. An offline status (the last will) carries no
    * watermark; the last known one is kept. The gateway must be registered (foreign key).
+   *
+   * sentAt, the envelope's sent_at on the gateway's clock, of an online status gives the clock
+   * offset (sentAt - receivedAt). Only a status sent after the one last measured counts: the
+   * retained status redelivered on the cloud's reconnect carries the sent_at already measured, and
+   * its late receipt would read as a slow clock; an offline status is the broker's last will, set
+   * when the gateway connected, so it carries no time worth comparing.
    */
-  async recordStatus(gatewayId: string, status: GatewayStatus, receivedAt: number): Promise<void> {
+  async recordStatus(gatewayId: string, status: GatewayStatus, receivedAt: number, sentAt?: number): Promise<void> {
     const watermark = status.online && status.watermark !== null ? fromWireTime(status.watermark) : null;
+    const clockSentAt = status.online && sentAt !== undefined ? sentAt : null;
     await this.db.query(
-      `INSERT INTO gateway_status (gateway_id, online, status, watermark, last_seen_at, updated_at)
-       VALUES ($1, $2, $3::jsonb, $4::timestamptz, $5::timestamptz, $5::timestamptz)
+      `INSERT INTO gateway_status (gateway_id, online, status, watermark, last_seen_at, updated_at, gateway_sent_at, clock_offset_ms)
+       VALUES ($1, $2, $3::jsonb, $4::timestamptz, $5::timestamptz, $5::timestamptz, $6::timestamptz, $7::bigint)
        ON CONFLICT (gateway_id) DO UPDATE SET
          online = EXCLUDED.online,
          status = EXCLUDED.status,
          watermark = CASE WHEN EXCLUDED.online THEN EXCLUDED.watermark ELSE gateway_status.watermark END,
          last_seen_at = EXCLUDED.last_seen_at,
-         updated_at = EXCLUDED.updated_at
+         updated_at = EXCLUDED.updated_at,
+         gateway_sent_at = CASE WHEN EXCLUDED.gateway_sent_at > COALESCE(gateway_status.gateway_sent_at, '-infinity') THEN EXCLUDED.gateway_sent_at ELSE gateway_status.gateway_sent_at END,
+         clock_offset_ms = CASE WHEN EXCLUDED.gateway_sent_at > COALESCE(gateway_status.gateway_sent_at, '-infinity') THEN EXCLUDED.clock_offset_ms ELSE gateway_status.clock_offset_ms END
        WHERE gateway_status.last_seen_at <= EXCLUDED.last_seen_at`,
-      [gatewayId, status.online, jsonParam(status), timestampParamOrNull(watermark), timestampParam(receivedAt)],
+      [
+        gatewayId,
+        status.online,
+        jsonParam(status),
+        timestampParamOrNull(watermark),
+        timestampParam(receivedAt),
+        timestampParamOrNull(clockSentAt),
+        clockSentAt === null ? null : Math.round(clockSentAt - receivedAt),
+      ],
     );
   }
 
@@ -159,7 +184,7 @@ export class RegistryRepository {
     if (filter.estateId !== undefined) where.push(`g.estate_id = ${params.add(filter.estateId)}`);
     if (filter.gatewayId !== undefined) where.push(`g.id = ${params.add(filter.gatewayId)}`);
     const { rows } = await this.db.query<GatewayStatusRow>(
-      `SELECT g.id, g.estate_id, g.name, s.online, s.status, s.watermark, s.last_seen_at, s.updated_at
+      `SELECT g.id, g.estate_id, g.name, s.online, s.status, s.watermark, s.last_seen_at, s.updated_at, s.gateway_sent_at, s.clock_offset_ms
        FROM gateways g LEFT JOIN gateway_status s ON s.gateway_id = g.id${whereClause(where)}
        ORDER BY g.estate_id, g.id`,
       params.values,
@@ -173,6 +198,8 @@ export class RegistryRepository {
       watermark: epochMsOrNull(row.watermark),
       lastSeenAt: epochMsOrNull(row.last_seen_at),
       updatedAt: epochMsOrNull(row.updated_at),
+      gatewaySentAt: epochMsOrNull(row.gateway_sent_at),
+      clockOffsetMs: row.clock_offset_ms === null ? null : Number(row.clock_offset_ms),
     }));
   }
 }

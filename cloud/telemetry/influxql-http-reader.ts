@@ -7,13 +7,15 @@ export interface InfluxqlReaderOptions {
   database: string;
   /** Sent as `Authorization: Token <token>`; none when omitted (1.x without authentication). */
   token?: string;
+  /** 1.x's username and password, sent as HTTP Basic authentication (1.x HTTP API docs, "Authenticate"); ignored when a token is set. */
+  basic?: { username: string; password?: string };
   timeoutMs: number;
 }
 
 /** The v1 query answer (1.x HTTP API docs, "/query"; served alike by 2.x and 3.x). */
 interface QueryAnswer {
   error?: string;
-  results?: Array<{ error?: string; series?: Array<{ columns: string[]; values: unknown[][] }> }>;
+  results?: Array<{ error?: string; series?: Array<{ tags?: Record<string, string>; columns: string[]; values: unknown[][] }> }>;
 }
 
 /**
@@ -26,13 +28,32 @@ interface QueryAnswer {
 export class InfluxqlHttpReader {
   constructor(private readonly options: InfluxqlReaderOptions) {}
 
-  /** The rows of one SELECT, each an object of column name to value; [] when nothing matched. */
+  /**
+   * The rows of one SELECT, each an object of column name to value, with the series' GROUP BY tags
+   * beside them; [] when nothing matched.
+   */
   async select<R>(statement: string): Promise<R[]> {
+    const answer = await this.send(statement, 'GET');
+    const rows: R[] = [];
+    for (const series of answer.results?.[0]?.series ?? []) {
+      for (const values of series.values) rows.push({ ...series.tags, ...Object.fromEntries(series.columns.map((column, i) => [column, values[i]])) } as R);
+    }
+    return rows;
+  }
+
+  /** A statement that changes the database (DELETE, SELECT ... INTO, CREATE or ALTER RETENTION POLICY): 1.x takes those by POST only. */
+  async execute(statement: string): Promise<void> {
+    await this.send(statement, 'POST');
+  }
+
+  private async send(statement: string, method: 'GET' | 'POST'): Promise<QueryAnswer> {
     const url = endpoint(this.options.url, 'query');
-    url.search = new URLSearchParams({ db: this.options.database, q: statement, epoch: 'ms' }).toString();
+    const params = new URLSearchParams({ db: this.options.database, q: statement, epoch: 'ms' }).toString();
+    if (method === 'GET') url.search = params;
+    const headers = { ...authorization(this.options.token), ...basicAuthorization(this.options), ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) };
     let response: Response;
     try {
-      response = await fetch(url, { headers: authorization(this.options.token), signal: AbortSignal.timeout(this.options.timeoutMs) });
+      response = await fetch(url, { method, headers, body: method === 'POST' ? params : undefined, signal: AbortSignal.timeout(this.options.timeoutMs) });
     } catch (error) {
       throw new TelemetryStoreUnavailable(`InfluxDB did not answer a query: ${(error as Error).message}`, { cause: error });
     }
@@ -41,12 +62,13 @@ export class InfluxqlHttpReader {
     const answer = JSON.parse(text) as QueryAnswer;
     const failed = answer.error ?? answer.results?.find((result) => result.error !== undefined)?.error;
     if (failed !== undefined) throw new Error(`InfluxDB refused a query: ${failed}`);
-    const rows: R[] = [];
-    for (const series of answer.results?.[0]?.series ?? []) {
-      for (const values of series.values) rows.push(Object.fromEntries(series.columns.map((column, i) => [column, values[i]])) as R);
-    }
-    return rows;
+    return answer;
   }
+}
+
+function basicAuthorization(options: InfluxqlReaderOptions): Record<string, string> {
+  if (options.token !== undefined || options.basic === undefined) return {};
+  return { authorization: `Basic ${Buffer.from(`${options.basic.username}:${options.basic.password ?? ''}`).toString('base64')}` };
 }
 
 /** The URL of an endpoint under the configured one, keeping a path prefix (a reverse proxy's). */

@@ -12,6 +12,7 @@ import { benchUplinkDrain } from './uplink-drain.bench.js';
 import { benchPoisonedIngest } from './poisoned-ingest.bench.js';
 import { benchFailover } from './failover.bench.js';
 import { benchDispatchNotify } from './dispatch-notify.bench.js';
+import { benchTicketEvidence } from './ticket-evidence.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'modbus-polling': benchModbusPolling,
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'poisoned-ingest': benchPoisonedIngest,
   failover: benchFailover,
   'dispatch-notify': benchDispatchNotify,
+  'ticket-evidence': benchTicketEvidence,
 };
 
 const only = process.argv.slice(2);

@@ -79,6 +79,7 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /api/v1/me': {},
   'GET /api/v1/tickets': {},
   'GET /api/v1/tickets/:id': {},
+  'GET /api/v1/tickets/:id/evidence': {},
   'POST /api/v1/tickets/:id/ack': {},
   'POST /api/v1/tickets/:id/on-site': {},
   'POST /api/v1/tickets/:id/resolve': { body: () => ({ outcome_code: 'resident_well' }) },

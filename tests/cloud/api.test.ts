@@ -29,6 +29,7 @@ import { buildNotifications, type Notifications } from '../../cloud/notification
 import { adminToken, bearer, supervisorToken } from '../support/staff-tokens.js';
 import { WorkFeed } from '../../cloud/console/work-feed.js';
 import { sqlEstateDirectory } from '../../cloud/console/estate-directory.js';
+import { sqlTelemetryReads } from '../support/telemetry-reads.js';
 
 const pglite = SQL_BACKENDS.find((backend) => backend.name === 'pglite')!;
 
@@ -87,6 +88,7 @@ describe('HTTP API /api/v1/tickets', () => {
       dispatch: { roster: dispatch.roster, policies: dispatch.policies, supervision: dispatch.supervision, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
       gatewayConfigs,
       gateways: registry,
+      telemetryReads: sqlTelemetryReads(opened.db, clock),
       gatewayCredentials: new GatewayCredentialService(opened.db, clock),
       estates: new EstateService(opened.db, clock),
       staff: { accounts: new StaffService(opened.db, clock), apiTokens: new ApiTokenService(opened.db, clock) },

@@ -74,7 +74,8 @@ for (const backend of SQL_BACKENDS) {
       const { estateId, gatewayId } = await register();
       const watermark = '2026-11-24T07:59:00.000Z';
       const online = onlineStatus(watermark);
-      await registry.recordStatus(gatewayId, online, BASE_TIME);
+      // The envelope's sent_at, 95 s ahead of the receipt: the gateway's clock offset.
+      await registry.recordStatus(gatewayId, online, BASE_TIME, BASE_TIME + 95_000);
       let [record] = await registry.listGatewayStatus({ estateId });
       expect(record).toEqual({
         id: gatewayId,
@@ -85,12 +86,15 @@ for (const backend of SQL_BACKENDS) {
         watermark: Date.parse(watermark),
         lastSeenAt: BASE_TIME,
         updatedAt: BASE_TIME,
+        gatewaySentAt: BASE_TIME + 95_000,
+        clockOffsetMs: 95_000,
       });
 
       const offline: GatewayStatus = { online: false, reason: 'connection_lost' };
-      await registry.recordStatus(gatewayId, offline, BASE_TIME + 60_000);
+      // The last will's sent_at is from when the gateway connected: no clock measurement.
+      await registry.recordStatus(gatewayId, offline, BASE_TIME + 60_000, BASE_TIME - 3_600_000);
       [record] = await registry.listGatewayStatus({ estateId });
-      expect(record).toMatchObject({ online: false, status: offline, watermark: Date.parse(watermark), lastSeenAt: BASE_TIME + 60_000 });
+      expect(record).toMatchObject({ online: false, status: offline, watermark: Date.parse(watermark), lastSeenAt: BASE_TIME + 60_000, clockOffsetMs: 95_000 });
 
       await registry.recordStatus(gatewayId, onlineStatus('2026-11-24T07:00:00.000Z'), BASE_TIME + 30_000);
       [record] = await registry.listGatewayStatus({ estateId });
@@ -113,6 +117,8 @@ for (const backend of SQL_BACKENDS) {
         watermark: null,
         lastSeenAt: null,
         updatedAt: null,
+        gatewaySentAt: null,
+        clockOffsetMs: null,
       });
       expect(records.find((r) => r.id === second)).toMatchObject({ online: true, watermark: null });
     });

@@ -5,6 +5,14 @@ import { SqlTelemetryStore } from '../../cloud/telemetry/sql-telemetry-store.js'
 import { createTestInfluxDatabase } from '../support/influxdb.js';
 import { createTestPostgresDatabase } from '../support/postgres.js';
 import { describeTelemetryStoreContract } from './telemetry-store.contract.js';
+import { describeTelemetryReadsContract } from './telemetry-reads.contract.js';
+import type { SqlExecutor } from '../../cloud/db/sql-database.js';
+import { SqlEvidenceReader } from '../../cloud/telemetry/sql-evidence-reader.js';
+import { SqlTelemetryRetention } from '../../cloud/telemetry/sql-telemetry-retention.js';
+import { InfluxqlHttpReader } from '../../cloud/telemetry/influxql-http-reader.js';
+import { InfluxqlEvidenceReader } from '../../cloud/telemetry/influxql-evidence-reader.js';
+import { InfluxTelemetryRetention } from '../../cloud/telemetry/influx-telemetry-retention.js';
+import { DEFAULT_HOURLY_POLICY } from '../../cloud/telemetry/retention-settings.js';
 
 describeTelemetryStoreContract('SQL on PostgreSQL', async () => {
   const database = await createTestPostgresDatabase();
@@ -44,4 +52,42 @@ describe('telemetry stores when their service is down', () => {
     await db.close();
     expect(await store.ping()).toBe(false);
   });
+});
+
+// ---- Reads for people and retention (telemetry-reads.contract.ts) ----
+
+/** A transaction-taking function for backends whose retention does not touch SQL: any use of tx fails the test. */
+const noSqlTransaction = <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
+  fn({ query: () => Promise.reject(new Error('InfluxDB retention must not write to the SQL database')) });
+
+describeTelemetryReadsContract('SQL on PostgreSQL', async () => {
+  const database = await createTestPostgresDatabase();
+  const db = await openDatabase({ url: database.url });
+  return {
+    store: new SqlTelemetryStore(db),
+    evidence: new SqlEvidenceReader(db),
+    retention: new SqlTelemetryRetention(db),
+    inTransaction: (fn) => db.transaction(fn),
+    cleanup: async () => {
+      await db.close();
+      await database.drop();
+    },
+  };
+});
+
+describeTelemetryReadsContract('SQL on PGlite (in memory)', async () => {
+  const db = await openDatabase({ pglite_dir: null });
+  return { store: new SqlTelemetryStore(db), evidence: new SqlEvidenceReader(db), retention: new SqlTelemetryRetention(db), inTransaction: (fn) => db.transaction(fn), cleanup: () => db.close() };
+});
+
+describeTelemetryReadsContract('InfluxDB v1 API', async () => {
+  const influx = await createTestInfluxDatabase();
+  const influxql = new InfluxqlHttpReader({ url: influx.url, database: influx.database, timeoutMs: 10_000 });
+  return {
+    store: new InfluxTelemetryStore({ url: influx.url, database: influx.database }),
+    evidence: new InfluxqlEvidenceReader(influxql, { database: influx.database }),
+    retention: new InfluxTelemetryRetention(influxql, { database: influx.database, hourlyPolicy: DEFAULT_HOURLY_POLICY, manageRawPolicy: false }),
+    inTransaction: noSqlTransaction,
+    cleanup: () => influx.drop(),
+  };
 });

@@ -24,6 +24,9 @@ import { KpiService } from '../../cloud/kpis/kpi-service.js';
 import { notificationDeliveryRate } from '../../cloud/kpis/notification-delivery-rate.js';
 import { signalTicketChanges, WorkFeed } from '../../cloud/console/work-feed.js';
 import { sqlEstateDirectory } from '../../cloud/console/estate-directory.js';
+import type { SqlTelemetryStore } from '../../cloud/telemetry/sql-telemetry-store.js';
+import type { HouseholdActivityReader } from '../../cloud/telemetry/household-activity-reader.js';
+import { sqlTelemetryReads } from './telemetry-reads.js';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -39,13 +42,21 @@ export interface TestApi {
   workFeed: WorkFeed;
   /** Every retained config the cloud published, topic and payload, oldest first. */
   published: Array<{ topic: string; payload: string }>;
+  /** The SQL telemetry store the API's evidence and fleet health read. */
+  telemetry: SqlTelemetryStore;
 }
 
 /**
  * The HTTP API over the test's database with the real services, every dependency healthy, and a
  * broker that records every retained config it is given.
  */
-export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: AccessPolicy = DEFAULT_ACCESS_POLICY): Promise<TestApi> {
+export async function buildTestApi(
+  db: SqlDatabase,
+  clock: Clock,
+  policy: AccessPolicy = DEFAULT_ACCESS_POLICY,
+  householdActivity: HouseholdActivityReader | null = null,
+): Promise<TestApi> {
+  const telemetryReads = sqlTelemetryReads(db, clock, householdActivity);
   const registry = new RegistryRepository(db);
   const published: Array<{ topic: string; payload: string }> = [];
   const notifications = buildNotifications(db, { publicUrl: 'https://care.example.com' }, clock, silentLogger());
@@ -69,6 +80,7 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     dispatch: { roster: dispatch.roster, policies: dispatch.policies, supervision: dispatch.supervision, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
     gatewayConfigs: { service: configs, reported: registry },
     gateways: registry,
+    telemetryReads,
     gatewayCredentials,
     estates,
     staff: { accounts: new StaffService(db, clock, policy), apiTokens: new ApiTokenService(db, clock, policy) },
@@ -80,5 +92,5 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     metrics: new CloudMetrics(),
     logger: silentLogger(),
   });
-  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, workFeed, published };
+  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, workFeed, published, telemetry: telemetryReads.store };
 }

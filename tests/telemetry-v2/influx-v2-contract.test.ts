@@ -7,6 +7,11 @@ import { describeTelemetryStoreContract } from '../contract/telemetry-store.cont
 import { createTestInfluxDatabase, type TestInfluxDatabase } from '../support/influxdb.js';
 import { eventItem, readingItem, uniqueSlug } from '../support/wire-fixtures.js';
 import { InfluxV2Receiver } from './influx-v2-receiver.js';
+import { describeTelemetryReadsContract } from '../contract/telemetry-reads.contract.js';
+import { InfluxqlHttpReader } from '../../cloud/telemetry/influxql-http-reader.js';
+import { InfluxqlEvidenceReader } from '../../cloud/telemetry/influxql-evidence-reader.js';
+import { OperatorBucketRetention } from '../../cloud/telemetry/influx-telemetry-retention.js';
+import { RetentionSettingsSchema, retentionCutoffs } from '../../cloud/telemetry/retention-settings.js';
 
 const TOKEN = 'contract-token';
 const ORG = 'estatecare';
@@ -72,5 +77,51 @@ describe('InfluxDB v2 write API and the v1 store on one InfluxDB', () => {
     expect((error as Error).message).not.toContain('do-not-log-me');
     expect((await v2.queryEvents({ from: goodAt, to: goodAt + 1, gatewayId: origin.gatewayId })).map((e) => e.id)).toEqual([good.id]);
     expect(receiver.violations).toEqual([]);
+  });
+});
+
+/**
+ * Evidence reads on the v2 store: InfluxQL on /query with the token, through the receiver to the
+ * real InfluxDB 1.x. Retention is the bucket's, set by its operator: the nightly run leaves it alone.
+ */
+describeTelemetryReadsContract(
+  'InfluxDB v2 store (InfluxQL through the receiver to InfluxDB 1.x)',
+  async () => {
+    const influx = await createTestInfluxDatabase();
+    const receiver = await InfluxV2Receiver.start({ token: TOKEN, org: ORG, bucket: influx.database, backendUrl: influx.url });
+    return {
+      store: new InfluxV2TelemetryStore({ url: receiver.url, token: TOKEN, org: ORG, bucket: influx.database }),
+      evidence: new InfluxqlEvidenceReader(new InfluxqlHttpReader({ url: receiver.url, token: TOKEN, database: influx.database, timeoutMs: 10_000 }), { database: influx.database }),
+      retention: null,
+      inTransaction: () => Promise.reject(new Error('no SQL here')),
+      cleanup: async () => {
+        const violations = [...receiver.violations];
+        await receiver.stop();
+        await influx.drop();
+        if (violations.length > 0) throw new Error(`the v2 API was misused: ${violations.join('; ')}`);
+      },
+    };
+  },
+  { retention: false },
+);
+
+describe('InfluxDB v2: retention is the bucket operator\'s', () => {
+  it('the nightly run deletes nothing and writes nothing to the bucket', async () => {
+    const influx = await createTestInfluxDatabase();
+    const receiver = await InfluxV2Receiver.start({ token: TOKEN, org: ORG, bucket: influx.database, backendUrl: influx.url });
+    try {
+      const store = new InfluxV2TelemetryStore({ url: receiver.url, token: TOKEN, org: ORG, bucket: influx.database });
+      const origin = { gatewayId: uniqueSlug('gw'), estateId: 'estate-1', receivedAt: Date.now() };
+      const at = Date.UTC(2026, 10, 24, 8);
+      await store.writeReadings(origin, [readingItem({ at })]);
+      const requestsBefore = receiver.requests.length;
+      const retention = new OperatorBucketRetention();
+      await retention.apply(retentionCutoffs(at + 400 * 86_400_000, RetentionSettingsSchema.parse({})), { query: () => Promise.reject(new Error('no SQL')) });
+      expect(receiver.requests.length).toBe(requestsBefore);
+      expect(await store.queryReadings({ from: at, to: at + 1, gatewayId: origin.gatewayId })).toHaveLength(1);
+    } finally {
+      await receiver.stop();
+      await influx.drop();
+    }
   });
 });

@@ -7,6 +7,10 @@ import { signedInCaller } from '../auth/authentication.js';
 import { estatesGranting } from '../../access/access-scope.js';
 import type { GatewayStatusRecord } from '../../registry/registry-repository.js';
 import { visibleGateway, type GatewayDirectoryView } from '../visible-gateway.js';
+// ---- Fleet health (begin) ----
+import { gatewayClock } from '../../registry/gateway-clock.js';
+import { DEFAULT_AVAILABILITY_HOURS, MAX_AVAILABILITY_HOURS, type GatewayFleetHealth, type GatewayFleetHealthReader } from '../../registry/gateway-fleet-health.js';
+// ---- Fleet health (end) ----
 
 export type { GatewayDirectoryView } from '../visible-gateway.js';
 
@@ -37,7 +41,50 @@ export const GatewayViewSchema = z.object({
    * seen, or offline now: its counters restart with it).
    */
   buses: z.array(BusCountersSchema).nullable(),
+  // ---- Fleet health (begin) ----
+  /** The gateway's clock against the cloud's at its last online status (registry/gateway-clock.ts); drifting past 60 s. */
+  clock: z.object({ offset_s: z.number().nullable(), drifting: z.boolean(), measured_at: z.iso.datetime().nullable() }),
+  // ---- Fleet health (end) ----
 });
+
+// ---- Fleet health (begin) ----
+const DeviceHealthSchema = z.object({
+  device_id: z.string(),
+  offline_now: z.boolean(),
+  newest_data_at: z.iso.datetime().nullable(),
+  /** Seconds from the newest reading or event to now; null when none in the last 31 days. */
+  newest_data_age_s: z.number().nullable(),
+  availability: z.object({
+    ratio: z.number(),
+    /** One ratio per hour of the window, oldest first. */
+    hourly: z.array(z.number()),
+    offline: z.array(z.object({ from: z.iso.datetime(), to: z.iso.datetime().nullable(), cause: z.enum(['device', 'gateway']) })),
+  }),
+});
+
+/** One gateway: its view plus its devices' health over the window asked for. */
+export const GatewayHealthViewSchema = GatewayViewSchema.extend({
+  window: z.object({ from: z.iso.datetime(), to: z.iso.datetime(), hours: z.number() }),
+  devices: z.array(DeviceHealthSchema),
+});
+
+function fleetHealthView(health: GatewayFleetHealth, hours: number) {
+  return {
+    window: { from: new Date(health.from).toISOString(), to: new Date(health.to).toISOString(), hours },
+    devices: health.devices.map((device) => ({
+      device_id: device.deviceId,
+      offline_now: device.offlineNow,
+      newest_data_at: isoOrNull(device.newestDataAt),
+      newest_data_age_s: device.newestDataAt === null ? null : Math.max(0, (health.to - device.newestDataAt) / 1_000),
+      availability: {
+        ratio: device.availability.ratio,
+        hourly: device.availability.hourly,
+        offline: device.availability.offline.map((period) => ({ from: new Date(period.from).toISOString(), to: isoOrNull(period.to), cause: period.cause })),
+      },
+    })),
+  };
+}
+// ---- Fleet health (end) ----
 
 export function gatewayView(record: GatewayStatusRecord): z.infer<typeof GatewayViewSchema> {
   const status = record.status;
@@ -55,12 +102,13 @@ export function gatewayView(record: GatewayStatusRecord): z.infer<typeof Gateway
     config_version: online?.config_version ?? null,
     devices_offline: online?.devices_offline ?? [],
     buses: online?.buses ?? null,
+    clock: gatewayClock(record),
   };
 }
 
 /** Fleet health for operators and supervisors: every gateway's last reported status. */
 export const gatewayRoutes =
-  (directory: GatewayDirectoryView): FastifyPluginAsyncZod =>
+  (directory: GatewayDirectoryView, fleetHealth: Pick<GatewayFleetHealthReader, 'read'>): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/gateways',
@@ -83,11 +131,16 @@ export const gatewayRoutes =
       {
         config: { access: { permission: 'gateway.read' } },
         schema: {
-          summary: "One gateway's last status, with its field buses' counters and the devices offline",
+          summary:
+            "One gateway's last status with its field buses' counters, its clock drift, and each device's health: offline now, the age of its newest data, availability per hour over the last `hours` (from device_offline episodes)",
           params: z.object({ id: GatewayIdSchema }),
-          response: { 200: GatewayViewSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
+          querystring: z.object({ hours: z.coerce.number().int().min(1).max(MAX_AVAILABILITY_HOURS).default(DEFAULT_AVAILABILITY_HOURS) }),
+          response: { 200: GatewayHealthViewSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => gatewayView(await visibleGateway(directory, signedInCaller(request), request.params.id, 'gateway.read')),
+      async (request) => {
+        const record = await visibleGateway(directory, signedInCaller(request), request.params.id, 'gateway.read');
+        return { ...gatewayView(record), ...fleetHealthView(await fleetHealth.read(record, request.query.hours), request.query.hours) };
+      },
     );
   };
