@@ -1,6 +1,9 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { InfluxDB, setLogger, type Point, type WriteApi } from '@influxdata/influxdb-client';
-import type { EventItem, ReadingItem } from '../../shared/contract/index.js';
+import type { EventItem, HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
+import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
+import { householdActivityDeleteBody, householdActivityFromRow, householdActivityPoint, householdActivitySelect, type HouseholdActivityRow } from './influx-household-activity.js';
+import { TelemetryStoreUnavailable } from './telemetry-store.js';
 import {
   EVENTS_MEASUREMENT,
   READINGS_MEASUREMENT,
@@ -104,6 +107,44 @@ export class InfluxV2TelemetryStore implements TelemetryStore {
     const rows = await this.select<ReadingRow>(READINGS_MEASUREMENT, query, { gateway_id: query.gatewayId, device_id: query.deviceId, point: query.point });
     return rows.map(readingFromRow);
   }
+
+  // ---- Household activity aggregates (begin): influx-household-activity.ts ----
+  async writeHouseholdActivity(origin: BatchOrigin, items: readonly HouseholdActivityItem[]): Promise<void> {
+    await this.write(items.map((item) => householdActivityPoint(origin, item)));
+  }
+
+  async queryHouseholdActivity(query: HouseholdActivityQuery): Promise<StoredHouseholdActivity[]> {
+    const rows = await this.reader.select<HouseholdActivityRow>(householdActivitySelect({ database: this.options.bucket }, query));
+    return rows.map(householdActivityFromRow);
+  }
+
+  /**
+   * POST /api/v2/delete (2.x) with a predicate on the household's tags. InfluxDB 3.x serves no
+   * delete by predicate: there this fails, saying so, and the household's hours are left to the
+   * database's retention period.
+   */
+  async deleteHouseholdActivity(household: HouseholdKeyOfActivity): Promise<void> {
+    const url = endpoint(this.options.url, 'api/v2/delete');
+    url.search = new URLSearchParams({ org: this.options.org ?? '', bucket: this.options.bucket }).toString();
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { ...authorization(this.options.token), 'content-type': 'application/json' },
+        body: JSON.stringify(householdActivityDeleteBody(household)),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new TelemetryStoreUnavailable(`InfluxDB did not answer a delete: ${(error as Error).message}`, { cause: error });
+    }
+    const text = await response.text();
+    if (response.ok) return;
+    if (response.status >= 500 || response.status === 429 || response.status === 401 || response.status === 403) {
+      throw new TelemetryStoreUnavailable(`InfluxDB answered ${response.status} to a delete of household activity`);
+    }
+    throw new Error(`InfluxDB answered ${response.status} to a delete of household activity (InfluxDB 3.x serves no delete by predicate): ${text.slice(0, 200)}`);
+  }
+  // ---- Household activity aggregates (end) ----
 
   /** GET /ping, which 1.x, 2.x and 3.x serve (204 on 1.x and 2.x, 200 on 3.x; 3.x may want the token). */
   async ping(): Promise<boolean> {

@@ -6,9 +6,10 @@ import { estatesAndHouseholdsMigration } from './005-estates-and-households.js';
 import { gatewayCredentialsMigration } from './006-gateway-credentials.js';
 import { dispatchMigration } from './007-dispatch.js';
 import { notificationsMigration } from './008-notifications.js';
+import { householdActivityMigration } from './010-household-activity.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in apply order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration, gatewayConfigsMigration, ticketWordsMigration, peopleAndAccessMigration, estatesAndHouseholdsMigration, gatewayCredentialsMigration, dispatchMigration, notificationsMigration];
+export const MIGRATIONS: readonly Migration[] = [initialMigration, gatewayConfigsMigration, ticketWordsMigration, peopleAndAccessMigration, estatesAndHouseholdsMigration, gatewayCredentialsMigration, dispatchMigration, notificationsMigration, householdActivityMigration];
