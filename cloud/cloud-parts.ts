@@ -25,6 +25,9 @@ import { GatewayConfigRepublisher } from './config-delivery/gateway-config-repub
 import { HouseholdConfigDelivery } from './config-delivery/household-config-delivery.js';
 import { SignInService } from './access/sign-in-service.js';
 import { HouseholdService } from './estates/household-service.js';
+import { HouseholdActivityErasure } from './household-activity/activity-erasure.js';
+import { consentCheckedStore } from './household-activity/consent-checked-store.js';
+import { HouseholdActivityService } from './household-activity/household-activity-service.js';
 import { EstateService } from './estates/estate-service.js';
 import { StaffService } from './access/staff-service.js';
 import { ApiTokenService } from './access/api-token-service.js';
@@ -93,6 +96,8 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const configRepublisher = new GatewayConfigRepublisher(gatewayConfigs, connection, logger.child({ component: 'gateway-configs' }));
   const households = new HouseholdService(db, clock);
   const householdConfigs = new HouseholdConfigDelivery(db, households, gatewayConfigs, logger.child({ component: 'household-configs' }));
+  // Household activity aggregates: kept only under a consent in force, deleted when it is withdrawn.
+  const activityErasure = new HouseholdActivityErasure(db, telemetry, clock, logger.child({ component: 'household-activity' }));
 
 
   const kpis = buildKpis(db, clock, logger.child({ component: 'kpis' }), (tx, digest) =>
@@ -115,7 +120,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const ingest = new IngestService(
     connection,
     config.broker.embedded ? null : config.broker.share_group,
-    new MessageRouter(registry, tickets, telemetry, metrics, clock, ingestLogger),
+    new MessageRouter(registry, tickets, consentCheckedStore(telemetry, db, ingestLogger), metrics, clock, ingestLogger),
     { storesUp },
     metrics,
     clock,
@@ -125,7 +130,8 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const api = new ApiServer(
     {
       access: new SignInService(db, clock),
-      households: { desk: households, delivery: householdConfigs },
+      households: { desk: households, delivery: householdConfigs, erasure: activityErasure },
+      householdActivity: new HouseholdActivityService(db, telemetry, clock),
       tickets,
       dispatch: { roster: dispatch.roster, policies: dispatch.policies, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
       gatewayConfigs: { service: gatewayConfigs, reported: registry },

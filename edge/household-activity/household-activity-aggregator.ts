@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { signalOfDeviceKind } from '../rules/activity/activity-signal.js';
+import { MS_PER_DAY } from '../rules/activity/local-time.js';
 import { electricitySample, waterSample } from '../rules/activity/meter-points.js';
 import type { HouseholdCareState } from '../rules/care/care-state.js';
 import type { DeviceInfo } from '../rules/rule.js';
@@ -46,7 +47,7 @@ interface SavedState {
  * receives for them (household-hours.ts says how each is counted). At SEND_AFTER_HOUR_MS past an
  * hour's end the hour goes to the outbox as one item per household (shared/contract
  * household-activity.ts): the household's pseudonymous id and four numbers, and the care rule's
- * learned routine when it changed. Raw signals are not sent: the uplink policy keeps them on the
+ * learned routine once a day and whenever it changed. Raw signals are not sent: the uplink policy keeps them on the
  * gateway (edge/privacy/uplink-policy.ts).
  *
  * Consent: only an enrolled household is counted. One that leaves the care config (consent
@@ -156,14 +157,17 @@ export class HouseholdActivityAggregator implements Component {
       .catch((error: unknown) => logger.error({ err: error, items: items.length }, 'appending household activity to the outbox failed; those hours are not sent'));
   }
 
-  /** The routine summary when it differs from the one last sent for the household (every first time after a start). */
+  /**
+   * The routine summary when it differs from the one last sent for the household, or was last sent
+   * on another UTC day (so every day's hours carry one), or not since the start.
+   */
   private routineIfChanged(household: CareHousehold, now: number): RoutineSummary | undefined {
     const state = this.options.careState(household.unit_id);
     if (!state) return undefined;
     const routine = routineSummary(household, state, now);
-    const text = JSON.stringify(routine);
-    if (this.lastRoutine.get(household.unit_id) === text) return undefined;
-    this.lastRoutine.set(household.unit_id, text);
+    const sent = `${Math.floor(now / MS_PER_DAY)} ${JSON.stringify(routine)}`;
+    if (this.lastRoutine.get(household.unit_id) === sent) return undefined;
+    this.lastRoutine.set(household.unit_id, sent);
     return routine;
   }
 

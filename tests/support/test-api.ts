@@ -24,6 +24,9 @@ import { KpiService } from '../../cloud/kpis/kpi-service.js';
 import { notificationDeliveryRate } from '../../cloud/kpis/notification-delivery-rate.js';
 import { signalTicketChanges, WorkFeed } from '../../cloud/console/work-feed.js';
 import { sqlEstateDirectory } from '../../cloud/console/estate-directory.js';
+import { HouseholdActivityErasure } from '../../cloud/household-activity/activity-erasure.js';
+import { HouseholdActivityService } from '../../cloud/household-activity/household-activity-service.js';
+import { SqlTelemetryStore } from '../../cloud/telemetry/sql-telemetry-store.js';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -39,6 +42,8 @@ export interface TestApi {
   workFeed: WorkFeed;
   /** Every retained config the cloud published, topic and payload, oldest first. */
   published: Array<{ topic: string; payload: string }>;
+  /** The telemetry store of the test's database, which holds the household activity the API reads. */
+  telemetry: SqlTelemetryStore;
 }
 
 /**
@@ -62,9 +67,12 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
   const gatewayCredentials = new GatewayCredentialService(db, clock);
   const estates = new EstateService(db, clock);
   const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, { publishRetained: async (topic, payload) => void published.push({ topic, payload }) }, clock, silentLogger());
+  // Household activity aggregates in the test's database (the SQL telemetry store).
+  const telemetry = new SqlTelemetryStore(db);
   const app = await buildApp({
     access: new SignInService(db, clock, policy),
-    households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()) },
+    households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()), erasure: new HouseholdActivityErasure(db, telemetry, clock, silentLogger()) },
+    householdActivity: new HouseholdActivityService(db, telemetry, clock),
     tickets,
     dispatch: { roster: dispatch.roster, policies: dispatch.policies, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
     gatewayConfigs: { service: configs, reported: registry },
@@ -80,5 +88,5 @@ export async function buildTestApi(db: SqlDatabase, clock: Clock, policy: Access
     metrics: new CloudMetrics(),
     logger: silentLogger(),
   });
-  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, workFeed, published };
+  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, workFeed, published, telemetry };
 }
