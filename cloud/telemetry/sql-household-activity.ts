@@ -27,7 +27,8 @@ export async function writeSqlHouseholdActivity(db: SqlDatabase, origin: BatchOr
   if (items.length === 0) return;
   await db.query(
     `INSERT INTO household_activity (estate_id, gateway_id, received_at, id, household_id, hour_start, door_openings, water_l, energy_kwh, above_standby_min, routine)
-     SELECT DISTINCT ON (u.household_id, u.hour_start) $1::text, $2::text, $3::timestamptz, u.*
+     SELECT DISTINCT ON (u.household_id, u.hour_start) $1::text, $2::text, $3::timestamptz,
+       u.id, u.household_id, u.hour_start, u.door_openings, u.water_l, u.energy_kwh, u.above_standby_min, u.routine
      FROM unnest($4::text[], $5::text[], $6::timestamptz[], $7::integer[], $8::float8[], $9::float8[], $10::float8[], $11::jsonb[])
        WITH ORDINALITY AS u (id, household_id, hour_start, door_openings, water_l, energy_kwh, above_standby_min, routine, n)
      ORDER BY u.household_id, u.hour_start, u.n DESC
