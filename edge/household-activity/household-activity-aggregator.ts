@@ -12,7 +12,7 @@ import { electricitySample, waterSample } from '../rules/activity/meter-points.j
 import type { HouseholdCareState } from '../rules/care/care-state.js';
 import type { DeviceInfo } from '../rules/rule.js';
 import { activityItem } from './activity-item.js';
-import { countCounter, countDoorOpening, countPower, hourStart, HOLD_LIMIT_MS, newHouseholdHours, openHoursThrough, takeEndedHours, type HouseholdHoursState } from './household-hours.js';
+import { countCounter, countDoorOpening, countPower, hourStart, HOLD_LIMIT_MS, newHouseholdHours, openHoursThrough, resumeAfterGap, takeEndedHours, type HouseholdHoursState } from './household-hours.js';
 import { routineSummary } from './routine-summary.js';
 
 /**
@@ -78,6 +78,11 @@ export class HouseholdActivityAggregator implements Component {
 
   async start(): Promise<void> {
     this.load();
+    const now = this.options.clock.now();
+    for (const [unitId, hours] of this.households) {
+      const household = this.enrolled.get(unitId);
+      if (household) resumeAfterGap(hours, hourStart(now, household.utc_offset_min));
+    }
     this.ticker = setInterval(() => this.tick(), this.options.tickMs ?? AGGREGATOR_TICK_MS);
     this.ticker.unref();
   }
@@ -90,12 +95,16 @@ export class HouseholdActivityAggregator implements Component {
     this.save();
   }
 
-  /** The care section of the rules config now in force: who may be counted. */
+  /**
+   * The care section of the rules config now in force: who may be counted. A household enrolled
+   * now is counted from the next whole hour of the gateway's clock.
+   */
   setConfig(care: CareRulesConfig): void {
     this.enrolled = new Map(care.households.map((household) => [household.unit_id, household]));
     for (const unitId of [...this.households.keys()]) {
       if (!this.enrolled.has(unitId)) this.forget(unitId);
     }
+    for (const household of this.enrolled.values()) this.hours(household);
   }
 
   /** An event as the pipeline judged its time. */
@@ -131,7 +140,7 @@ export class HouseholdActivityAggregator implements Component {
     for (const household of this.enrolled.values()) {
       const hours = this.hours(household, now);
       openHoursThrough(hours, hourStart(now, household.utc_offset_min), this.doorHouseholds.has(household.unit_id));
-      const ended = takeEndedHours(hours, now - SEND_AFTER_HOUR_MS);
+      const ended = takeEndedHours(hours, now - SEND_AFTER_HOUR_MS, household.standby_power_w);
       if (ended.length === 0) continue;
       this.dirty = true;
       const routine = this.routineIfChanged(household, now);
@@ -209,11 +218,11 @@ export class HouseholdActivityAggregator implements Component {
     if (!path || !existsSync(path)) return;
     try {
       const saved = JSON.parse(readFileSync(path, 'utf8')) as SavedState;
-      this.households = new Map(Object.entries(saved.households));
+      // What was counted before the stop goes on, for the households still enrolled.
+      for (const [unitId, hours] of Object.entries(saved.households)) if (this.enrolled.has(unitId)) this.households.set(unitId, hours);
     } catch (error) {
       this.options.logger.error({ err: error, path }, 'the saved household activity hours cannot be read; counting starts afresh');
     }
-    for (const unitId of [...this.households.keys()]) if (!this.enrolled.has(unitId)) this.households.delete(unitId);
   }
 
   /** Written whole to a temporary file and renamed over the old one, so a power cut leaves one or the other. */

@@ -9,7 +9,7 @@ import { MS_PER_HOUR, MS_PER_MIN } from '../rules/activity/local-time.js';
  *   again), so no litre counted by the meter is lost or counted twice across hours;
  * - minutes above standby: the power of one sample held until the next, at most HOLD_LIMIT_MS
  *   (a meter silent longer says nothing of that time), the minutes above the household's standby
- *   power split over the hours they fall in.
+ *   power split over the hours they fall in (strictly above: a level equal to it is standby).
  * A signal with no sample in an hour stays null (no data is not no activity); door openings are 0,
  * not null, for a household with a door controller, which only speaks when the door is used.
  */
@@ -59,6 +59,21 @@ export function newHouseholdHours(currentHour: number): HouseholdHoursState {
 
 function emptyHour(start: number, hasDoor: boolean): HourTally {
   return { start, door: hasDoor ? 0 : null, waterL: null, energyKwh: null, aboveStandbyMin: null };
+}
+
+/**
+ * After the gateway was off past an hour's end: the hours it was off are not opened (their counts
+ * would say "no activity" for what it did not see), the current hour is not counted (it saw only
+ * part of it), and the meters' marks start again, so what the counters advanced meanwhile is
+ * counted nowhere. The hours open at the stop are still sent, with what was counted in them.
+ */
+export function resumeAfterGap(state: HouseholdHoursState, currentHour: number): void {
+  if (state.openedThrough >= currentHour) return;
+  state.openedThrough = currentHour;
+  state.countFrom = currentHour + MS_PER_HOUR;
+  state.water = {};
+  state.energy = {};
+  state.power = {};
 }
 
 /** Opens every hour after the latest opened, up to the one starting at `through`. */
@@ -126,9 +141,23 @@ function setMark(marks: Record<string, Mark>, deviceId: string, sample: Mark): t
   return true;
 }
 
-/** Takes out the open hours that ended at or before `endedBy`, oldest first. */
-export function takeEndedHours(state: HouseholdHoursState, endedBy: number): HourTally[] {
+/**
+ * Takes out the open hours that ended at or before `endedBy`, oldest first. A meter whose latest
+ * sample is still the one before an ending hour's end has been silent since (an hour ends
+ * SEND_AFTER_HOUR_MS >= HOLD_LIMIT_MS before it is taken): its level is held the whole
+ * HOLD_LIMIT_MS, and that part of it in the hour counts now, as the next sample would have counted
+ * it. So the minutes do not depend on when the hour is taken.
+ */
+export function takeEndedHours(state: HouseholdHoursState, endedBy: number, standbyW: number): HourTally[] {
   const ended = state.open.filter((hour) => hour.start + MS_PER_HOUR <= endedBy);
-  if (ended.length > 0) state.open = state.open.filter((hour) => hour.start + MS_PER_HOUR > endedBy);
+  if (ended.length === 0) return ended;
+  state.open = state.open.filter((hour) => hour.start + MS_PER_HOUR > endedBy);
+  for (const mark of Object.values(state.power)) {
+    if (mark.value <= standbyW) continue;
+    for (const hour of ended) {
+      const overlap = Math.min(mark.at + HOLD_LIMIT_MS, hour.start + MS_PER_HOUR) - Math.max(mark.at, hour.start);
+      if (overlap > 0) hour.aboveStandbyMin = (hour.aboveStandbyMin ?? 0) + overlap / MS_PER_MIN;
+    }
+  }
   return ended;
 }
