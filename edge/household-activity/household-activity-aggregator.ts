@@ -112,7 +112,8 @@ export class HouseholdActivityAggregator implements Component {
     if (event.type !== 'door_opened') return;
     const household = this.householdOf(event.device_id, 'door');
     if (!household) return;
-    this.changed(countDoorOpening(this.hours(household), fromWireTime(event.event_time), household.utc_offset_min));
+    const at = fromWireTime(event.event_time);
+    this.changed(countDoorOpening(this.hoursAt(household, at), at, household.utc_offset_min));
   }
 
   /** A reading frame as the pipeline judged its time. */
@@ -122,7 +123,7 @@ export class HouseholdActivityAggregator implements Component {
     const household = this.householdOf(frame.device_id, signal);
     if (!household) return;
     const at = fromWireTime(frame.event_time);
-    const hours = this.hours(household);
+    const hours = this.hoursAt(household, at);
     const offset = household.utc_offset_min;
     if (signal === 'water') {
       const volumeM3 = waterSample(frame)?.volumeM3;
@@ -199,6 +200,13 @@ export class HouseholdActivityAggregator implements Component {
       this.households.set(household.unit_id, hours);
       this.dirty = true;
     }
+    return hours;
+  }
+
+  /** The household's hours, opened through the hour of an input at `at` (event time, never after the gateway's clock). */
+  private hoursAt(household: CareHousehold, at: number): HouseholdHoursState {
+    const hours = this.hours(household);
+    openHoursThrough(hours, hourStart(at, household.utc_offset_min), this.doorHouseholds.has(household.unit_id));
     return hours;
   }
 
