@@ -1,10 +1,19 @@
 import type { HouseholdActivityItem } from '../../shared/contract/index.js';
-import type { BatchOrigin } from './telemetry-store.js';
 
 /** A household's hour as the cloud keeps it: the wire item, with the gateway that sent it and its estate (from the registry). */
 export interface StoredHouseholdActivity extends HouseholdActivityItem {
   gateway_id: string;
   estate_id: string;
+}
+
+/**
+ * Who sent the hours and when: telemetry-store.ts BatchOrigin, which telemetry-store.ts's interface
+ * extends this one with (so this file does not import it back).
+ */
+export interface ActivityOrigin {
+  gatewayId: string;
+  estateId: string;
+  receivedAt: number;
 }
 
 export interface HouseholdKeyOfActivity {
@@ -28,7 +37,7 @@ export interface HouseholdActivityQuery extends HouseholdKeyOfActivity {
  * (cloud/household-activity/activity-erasure.ts).
  */
 export interface HouseholdActivityStore {
-  writeHouseholdActivity(origin: BatchOrigin, items: readonly HouseholdActivityItem[]): Promise<void>;
+  writeHouseholdActivity(origin: ActivityOrigin, items: readonly HouseholdActivityItem[]): Promise<void>;
   /** The household's hours in [from, to), oldest first. */
   queryHouseholdActivity(query: HouseholdActivityQuery): Promise<StoredHouseholdActivity[]>;
   /** Deletes every hour kept of the household in the estate; resolves once none is left. */

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ItemIdSchema, LocalIdSchema, WireTimeSchema } from './identifiers.js';
 
 /**
- * One household's activity over one local hour: the coarse aggregate DESIGN.md (privacy) lets leave
- * the gateway for an enrolled household, and nothing finer. It names the household by its
+ * One household's activity over one local hour: the coarse aggregate the privacy rules (README.md in
+ * this folder) let leave the gateway for an enrolled household, and nothing finer. It names the household by its
  * pseudonymous id only: no unit label, no device id, no single reading or event time inside the
  * hour. A signal with no data in the hour (no such device, or it was silent) is null, never 0: no
  * data is not no activity.
