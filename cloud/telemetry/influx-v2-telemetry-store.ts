@@ -3,7 +3,7 @@ import { InfluxDB, setLogger, type Point, type WriteApi } from '@influxdata/infl
 import type { EventItem, HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
 import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
 import { householdActivityDeleteBody, householdActivityFromRow, householdActivityPoint, householdActivitySelect, type HouseholdActivityRow } from './influx-household-activity.js';
-import { TelemetryStoreUnavailable } from './telemetry-store.js';
+import { deleteThroughV2Api } from './influx-v2-delete.js';
 import {
   EVENTS_MEASUREMENT,
   READINGS_MEASUREMENT,
@@ -118,31 +118,9 @@ export class InfluxV2TelemetryStore implements TelemetryStore {
     return rows.map(householdActivityFromRow);
   }
 
-  /**
-   * POST /api/v2/delete (2.x) with a predicate on the household's tags. InfluxDB 3.x serves no
-   * delete by predicate: there this fails, saying so, and the household's hours are left to the
-   * database's retention period.
-   */
+  /** POST /api/v2/delete (influx-v2-delete.ts); InfluxDB 3.x serves none, and this fails there, saying so. */
   async deleteHouseholdActivity(household: HouseholdKeyOfActivity): Promise<void> {
-    const url = endpoint(this.options.url, 'api/v2/delete');
-    url.search = new URLSearchParams({ org: this.options.org ?? '', bucket: this.options.bucket }).toString();
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { ...authorization(this.options.token), 'content-type': 'application/json' },
-        body: JSON.stringify(householdActivityDeleteBody(household)),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      throw new TelemetryStoreUnavailable(`InfluxDB did not answer a delete: ${(error as Error).message}`, { cause: error });
-    }
-    const text = await response.text();
-    if (response.ok) return;
-    if (response.status >= 500 || response.status === 429 || response.status === 401 || response.status === 403) {
-      throw new TelemetryStoreUnavailable(`InfluxDB answered ${response.status} to a delete of household activity`);
-    }
-    throw new Error(`InfluxDB answered ${response.status} to a delete of household activity (InfluxDB 3.x serves no delete by predicate): ${text.slice(0, 200)}`);
+    await deleteThroughV2Api({ ...this.options, timeoutMs: this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS }, householdActivityDeleteBody(household), 'household activity');
   }
   // ---- Household activity aggregates (end) ----
 
