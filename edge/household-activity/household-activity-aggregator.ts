@@ -20,8 +20,13 @@ import { routineSummary } from './routine-summary.js';
  * sample after the hour, which closes its held power level (household-hours.ts HOLD_LIMIT_MS).
  */
 export const SEND_AFTER_HOUR_MS = HOLD_LIMIT_MS;
-/** How often ended hours are looked for, and the open ones saved. */
+/** How often ended hours are looked for. */
 export const AGGREGATOR_TICK_MS = 10_000;
+/**
+ * The open hours are saved at most this often (and whenever hours are sent, and at stop): a
+ * gateway's eMMC wears with every write, and a minute of door openings is what a power cut may cost.
+ */
+export const SAVE_EVERY_MS = 60_000;
 
 export interface HouseholdActivityAggregatorOptions {
   devices: readonly DeviceInfo[];
@@ -55,9 +60,10 @@ interface SavedState {
  * for it; hours already in the outbox still go.
  *
  * Time is the gateway's: inputs carry the event time the pipeline judged (edge/pipeline/receive-time.ts),
- * and hours are sent by the gateway clock. Open hours are saved to statePath every tick that changed
- * them and at stop; a power cut loses at most a tick of door openings and power minutes (litres and
- * kWh come from counters, so none are lost: the next sample counts them).
+ * and hours are sent by the gateway clock. Open hours are saved to statePath at most every
+ * SAVE_EVERY_MS, when hours are sent, and at stop; a power cut loses at most that much of door
+ * openings and power minutes (litres and kWh come from counters, so none are lost: the next sample
+ * counts them).
  */
 export class HouseholdActivityAggregator implements Component {
   readonly name = 'household-activity';
@@ -67,6 +73,7 @@ export class HouseholdActivityAggregator implements Component {
   private households = new Map<string, HouseholdHoursState>();
   private readonly lastRoutine = new Map<string, string>();
   private dirty = false;
+  private savedAt = Number.NEGATIVE_INFINITY;
   private ticker: NodeJS.Timeout | null = null;
   private sending: Promise<void> = Promise.resolve();
   private sentItems = 0;
@@ -148,7 +155,7 @@ export class HouseholdActivityAggregator implements Component {
       ended.forEach((hour, index) => items.push(activityItem(household.unit_id, hour, index === ended.length - 1 ? routine : undefined)));
     }
     if (items.length > 0) this.send(items);
-    if (this.dirty) this.save();
+    if (this.dirty && (items.length > 0 || now - this.savedAt >= SAVE_EVERY_MS)) this.save();
   }
 
   /** Items handed to the outbox since start. */
@@ -236,6 +243,7 @@ export class HouseholdActivityAggregator implements Component {
   /** Written whole to a temporary file and renamed over the old one, so a power cut leaves one or the other. */
   private save(): void {
     this.dirty = false;
+    this.savedAt = this.options.clock.now();
     const path = this.options.statePath;
     if (!path) return;
     const saved: SavedState = { households: Object.fromEntries(this.households) };

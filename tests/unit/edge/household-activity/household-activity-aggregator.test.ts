@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type HouseholdActivityItem, type ReadingItem, type Unit } from '../../../../shared/contract/index.js';
 import { CareRulesConfigSchema } from '../../../../shared/contract/rules-config-care.js';
@@ -22,10 +25,10 @@ const DEVICES: DeviceInfo[] = [
 const CONSENT = { recorded_at: '2026-11-01T09:00:00+08:00', purpose: 'care visits' };
 const care = (...unitIds: string[]) => CareRulesConfigSchema.parse({ households: unitIds.map((unit_id) => ({ unit_id, consent: CONSENT })) });
 
-function rig(careState: (unitId: string) => HouseholdCareState | undefined = () => undefined) {
-  const clock = new ManualClock(H0 - 10 * MINUTE);
+function rig(careState: (unitId: string) => HouseholdCareState | undefined = () => undefined, statePath: string | null = null, startAt = H0 - 10 * MINUTE) {
+  const clock = new ManualClock(startAt);
   const outbox = new MemoryOutbox(clock);
-  const aggregator = new HouseholdActivityAggregator({ devices: DEVICES, outbox, onAppended: () => {}, clock, careState, statePath: null, logger: silentLogger() });
+  const aggregator = new HouseholdActivityAggregator({ devices: DEVICES, outbox, onAppended: () => {}, clock, careState, statePath, logger: silentLogger() });
   const frame = (deviceId: string, at: number, points: Record<string, [number, Unit]>) => {
     clock.set(at);
     const time = new Date(at).toISOString();
@@ -111,5 +114,33 @@ describe('household activity aggregator', () => {
       day_quiet_limit_min: 360,
       day_quiet_basis: 'configured',
     });
+  });
+
+  it('goes on after a restart with the hours it saved, and sends nothing for the hours it was off', async () => {
+    const statePath = join(mkdtempSync(join(tmpdir(), 'estatecare-activity-')), 'hours.json');
+    const before = rig(undefined, statePath);
+    before.aggregator.setConfig(care('hh-1'));
+    await before.aggregator.start();
+    before.frame('wm-1', H0 + 5 * MINUTE, { current_volume: [1.0, 'm3'] });
+    before.frame('wm-1', H0 + 20 * MINUTE, { current_volume: [1.02, 'm3'] });
+    await before.aggregator.stop();
+
+    // Back within the hour: the hour goes on from what was counted.
+    const after = rig(undefined, statePath, H0 + 30 * MINUTE);
+    after.aggregator.setConfig(care('hh-1'));
+    await after.aggregator.start();
+    after.frame('wm-1', H0 + 40 * MINUTE, { current_volume: [1.05, 'm3'] });
+    await after.aggregator.stop();
+    // Off from 00:40 to 03:20: the hour open at the stop is sent; 01:00-03:00 are not, nor the partial 03:00 hour.
+    const later = rig(undefined, statePath, H0 + 3 * HOUR + 20 * MINUTE);
+    later.aggregator.setConfig(care('hh-1'));
+    await later.aggregator.start();
+    later.frame('wm-1', H0 + 3 * HOUR + 30 * MINUTE, { current_volume: [1.5, 'm3'] });
+    later.frame('wm-1', H0 + 4 * HOUR + 5 * MINUTE, { current_volume: [1.51, 'm3'] });
+    const items = await later.sentBy(H0 + 5 * HOUR + SEND_AFTER_HOUR_MS);
+    expect(items.map((item) => [item.event_time, item.water_l])).toEqual([
+      ['2026-11-24T00:00:00.000Z', 50],
+      ['2026-11-24T04:00:00.000Z', 10],
+    ]);
   });
 });
