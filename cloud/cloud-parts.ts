@@ -25,6 +25,12 @@ import { GatewayConfigRepublisher } from './config-delivery/gateway-config-repub
 import { HouseholdConfigDelivery } from './config-delivery/household-config-delivery.js';
 import { SignInService } from './access/sign-in-service.js';
 import { HouseholdService } from './estates/household-service.js';
+import { HouseholdActivityErasure } from './household-activity/activity-erasure.js';
+import { StoredActivityEvidenceReader } from './household-activity/activity-evidence-reader.js';
+import { HouseholdActivityRetention } from './household-activity/household-activity-retention.js';
+import { ErasureRetry } from './household-activity/erasure-retry.js';
+import { consentCheckedStore } from './household-activity/consent-checked-store.js';
+import { HouseholdActivityService } from './household-activity/household-activity-service.js';
 import { EstateService } from './estates/estate-service.js';
 import { StaffService } from './access/staff-service.js';
 import { ApiTokenService } from './access/api-token-service.js';
@@ -100,6 +106,8 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const configRepublisher = new GatewayConfigRepublisher(gatewayConfigs, connection, logger.child({ component: 'gateway-configs' }));
   const households = new HouseholdService(db, clock);
   const householdConfigs = new HouseholdConfigDelivery(db, households, gatewayConfigs, logger.child({ component: 'household-configs' }));
+  // Household activity aggregates: kept only under a consent in force, deleted when it is withdrawn.
+  const activityErasure = new HouseholdActivityErasure(db, telemetry, clock, logger.child({ component: 'household-activity' }));
 
 
   const kpis = buildKpis(db, clock, logger.child({ component: 'kpis' }), (tx, digest) =>
@@ -117,16 +125,22 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
     }),
   );
 
-  // Reads of telemetry for people (a ticket's evidence, fleet health) and the nightly retention run.
-  // The household activity aggregates plug in here: a HouseholdActivityReader for the evidence, a
-  // RetentionTask for the nightly run.
+  // Reads of telemetry for people (a ticket's evidence, a care visit's with the household's hourly
+  // activity, fleet health) and the nightly retention run.
   const telemetryReaders = createTelemetryReaders(config.telemetry, db, config.retention);
-  const ticketEvidence = new TicketEvidenceService(db, new TicketEvidenceBuilder(db, telemetryReaders.evidence, telemetry, null), clock);
+  const ticketEvidence = new TicketEvidenceService(db, new TicketEvidenceBuilder(db, telemetryReaders.evidence, telemetry, new StoredActivityEvidenceReader(telemetry)), clock);
   const fleetHealth = new GatewayFleetHealthReader(db, telemetryReaders.evidence, clock);
   const retentionLogger = logger.child({ component: 'retention' });
   const retentionJobs = new WallClockJobRunner(
     db,
-    [new RetentionJob(config.retention, telemetryReaders.retention, [new ClosedTicketRetention(config.retention.closed_ticket_days)], retentionLogger)],
+    [
+      new RetentionJob(
+        config.retention,
+        telemetryReaders.retention,
+        [new ClosedTicketRetention(config.retention.closed_ticket_days), ...(config.telemetry.backend === 'sql' ? [new HouseholdActivityRetention(config.retention)] : [])],
+        retentionLogger,
+      ),
+    ],
     clock,
     retentionLogger,
   );
@@ -136,7 +150,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const ingest = new IngestService(
     connection,
     config.broker.embedded ? null : config.broker.share_group,
-    new MessageRouter(registry, tickets, telemetry, metrics, clock, ingestLogger),
+    new MessageRouter(registry, tickets, consentCheckedStore(telemetry, db, ingestLogger), metrics, clock, ingestLogger),
     { storesUp },
     metrics,
     clock,
@@ -146,7 +160,8 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const api = new ApiServer(
     {
       access: new SignInService(db, clock),
-      households: { desk: households, delivery: householdConfigs },
+      households: { desk: households, delivery: householdConfigs, erasure: activityErasure },
+      householdActivity: new HouseholdActivityService(db, telemetry, clock),
       tickets,
       dispatch: {
         roster: dispatch.roster,
@@ -179,7 +194,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   // The republisher starts after ingest has subscribed: until then a message the broker kept for the
   // cloud's session waits unacknowledged on the connection, and MQTT.js reads nothing after it (a
   // config's PUBACK included) until it is handled.
-  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, notifications.component, dispatch.worker, kpis.digestJob, retentionJobs, api], logger);
+  const group = new ComponentGroup('cloud', [...platform.components, ingest, configRepublisher, notifications.component, dispatch.worker, kpis.digestJob, retentionJobs, new ErasureRetry(activityErasure, logger.child({ component: 'household-activity' })), api], logger);
   return {
     name: group.name,
     platform,

@@ -17,7 +17,7 @@ import type { DriverName } from './profiles/device-profile.js';
 import { createDefaultRules } from './rules/default-rules.js';
 import { deviceInfoOf } from './rules/engine/device-directory.js';
 import { RulesRuntime } from './rules/engine/rules-runtime.js';
-import { gatewayOutboxPath, gatewayStatePath, recordingsDir } from './storage/data-dir.js';
+import { gatewayOutboxPath, gatewayStatePath, householdActivityPath, recordingsDir } from './storage/data-dir.js';
 import { SqliteRuleStateStore } from './rules/state/sqlite-rule-state-store.js';
 import { EnvelopeFactory } from './uplink/envelope-factory.js';
 import { StatusReporter } from './uplink/status-reporter.js';
@@ -25,6 +25,9 @@ import { UplinkClient } from './uplink/uplink-client.js';
 import { PolledDriver } from './bus/polled-driver.js';
 import { isUnstableSerialPath } from './bus/bus-config.js';
 import { ConfigSync } from './config-sync/config-sync.js';
+import { ActivityObservingSink } from './household-activity/activity-observing-sink.js';
+import { CareStateTap } from './household-activity/care-state-tap.js';
+import { HouseholdActivityAggregator } from './household-activity/household-activity-aggregator.js';
 
 export interface GatewayOptions {
   logger: Logger;
@@ -47,7 +50,7 @@ export interface Gateway extends Component {
 /**
  * The gateway's composition root. Builds everything from the config (profiles are loaded and devices
  * bound here, so a bad config fails before anything opens a socket: ConfigError lists every problem),
- * then starts rules (state in data_dir) -> pipeline (resend, wall-clock tick) -> local broker -> uplink -> status reporter
+ * then starts rules (state in data_dir) -> pipeline (resend, wall-clock tick) -> household activity -> local broker -> uplink -> status reporter
  * -> drivers and stops them in reverse.
  */
 export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
@@ -88,10 +91,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
   // Rule state survives restarts and power cuts in a SQLite file in data_dir, opened at start;
   // the pipeline commits it once per batch of inputs.
+  // The store is tapped for the care rule's learned routine, which the household activity aggregates carry.
+  let careState: CareStateTap | null = null;
   const rules = new RulesRuntime({
     rules: createDefaultRules(),
     devices: devices.map(deviceInfoOf),
-    openStore: () => new SqliteRuleStateStore(gatewayStatePath(dataDir, gatewayId)),
+    openStore: () => (careState = new CareStateTap(new SqliteRuleStateStore(gatewayStatePath(dataDir, gatewayId)))),
     clock,
     recordTo: config.record_inputs ? recordingsDir(dataDir) : null,
     logger: logger.child({ component: 'rules' }),
@@ -107,6 +112,18 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     logger: logger.child({ component: 'pipeline' }),
   });
 
+  // Hourly activity aggregates of the households enrolled with consent (edge/household-activity/).
+  const householdActivity = new HouseholdActivityAggregator({
+    devices: devices.map(deviceInfoOf),
+    outbox,
+    onAppended: () => uplink.kick(),
+    clock,
+    careState: (unitId) => careState?.householdState(unitId),
+    statePath: householdActivityPath(dataDir, gatewayId),
+    logger: logger.child({ component: 'household-activity' }),
+  });
+  const sink = new ActivityObservingSink(pipeline, householdActivity, clock);
+
   // Rule parameters and care profiles: the cloud's retained config message, kept on disk; a local
   // file until the cloud has sent one; else the defaults (edge/config-sync/config-sync.ts).
   const configSync = new ConfigSync({
@@ -114,7 +131,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     dataDir,
     localFile: config.rules_config_file,
     messages: uplink,
-    apply: (inForce) => rules.setConfig(inForce.rules),
+    apply: (inForce) => {
+      rules.setConfig(inForce.rules);
+      householdActivity.setConfig(inForce.rules.care);
+    },
     logger: logger.child({ component: 'config-sync' }),
   });
 
@@ -140,7 +160,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   for (const device of devices) {
     let driver = drivers.get(device.profile.driver);
     if (!driver) {
-      driver = createDriver(device.profile.driver, { gatewayId, sink: pipeline, logger, clock, localBrokerUrl, embeddedBroker: localBroker, buses });
+      driver = createDriver(device.profile.driver, { gatewayId, sink, logger, clock, localBrokerUrl, embeddedBroker: localBroker, buses });
       drivers.set(device.profile.driver, driver);
     }
     driver.addDevice(device);
@@ -151,7 +171,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   // handed in is in the outbox.
   const group = new ComponentGroup(
     `gateway-${gatewayId}`,
-    [configSync, outbox, rules, pipeline, ...(localBroker ? [localBroker] : []), uplink, statusReporter, ...drivers.values()],
+    [configSync, outbox, rules, pipeline, householdActivity, ...(localBroker ? [localBroker] : []), uplink, statusReporter, ...drivers.values()],
     logger,
   );
 

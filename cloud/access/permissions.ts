@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   'gateway.config',
   /** A household's care record: consent, contacts (phones masked), carers, away periods, settings. */
   'household.read',
+  /** A household's hourly activity aggregates and learned routine, for supervision (audited). */
+  'household.activity',
   /** One emergency contact's full phone number (its own audited read). */
   'household.reveal_contact',
   /** Record a resident's away period (a trip, a hospital stay). */
@@ -47,8 +49,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   housekeeper: new Set(['estate.read', ...CARE_READERS]),
   facilities: new Set(['estate.read', 'gateway.read']),
   lift_contractor: new Set(['estate.read']),
-  supervisor: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol', 'dispatch.read', 'roster.manage', 'ticket.supervise', 'kpi.read']),
-  estate_manager: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.enrol', 'audit.read', 'dispatch.read', 'roster.manage', 'dispatch.policy', 'ticket.supervise', 'kpi.read']),
+  supervisor: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.activity', 'household.enrol', 'dispatch.read', 'roster.manage', 'ticket.supervise', 'kpi.read']),
+  estate_manager: new Set(['estate.read', 'gateway.read', ...CARE_READERS, 'household.activity', 'household.enrol', 'audit.read', 'dispatch.read', 'roster.manage', 'dispatch.policy', 'ticket.supervise', 'kpi.read']),
   admin: new Set(['estate.read', 'estate.manage', 'staff.manage', 'gateway.read', 'gateway.config', 'audit.read', 'dispatch.read', 'roster.manage', 'dispatch.policy']),
 };
 

@@ -11,6 +11,8 @@ import { requireAccessDeclarations } from './auth/route-access.js';
 import { sessionRoutes, type SessionDesk } from './routes/session.js';
 import { householdRoutes, type HouseholdDesk } from './routes/households.js';
 import type { HouseholdConfigDelivery } from '../config-delivery/household-config-delivery.js';
+import type { HouseholdActivityErasure } from '../household-activity/activity-erasure.js';
+import { householdActivityRoutes, type HouseholdActivityDesk } from './routes/household-activity.js';
 import { loggableError } from './loggable-error.js';
 import { ticketRoutes, type StaffEligibility, type TicketDesk } from './routes/tickets.js';
 import { dispatchRoutes, type DispatchDesk } from './routes/dispatch.js';
@@ -45,7 +47,9 @@ export interface AppDependencies {
   tickets: TicketDesk;
   /** The duty roster, the dispatch policy, and who may be given a ticket. */
   dispatch: DispatchDesk & { staffWhoCannotTake: StaffEligibility };
-  households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor' | 'statusFor'> };
+  households: { desk: HouseholdDesk; delivery: Pick<HouseholdConfigDelivery, 'deliverFor' | 'statusFor'>; erasure: Pick<HouseholdActivityErasure, 'consentWithdrawn'> };
+  /** Households' hourly activity aggregates and learned routine, for supervision. */
+  householdActivity: HouseholdActivityDesk;
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
   /** A ticket's evidence (audited read) and a gateway's devices' health, from the telemetry. */
@@ -100,7 +104,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(sessionRoutes(deps.access), { prefix: '/api/v1' });
   await app.register(ticketRoutes(deps.tickets, deps.dispatch.staffWhoCannotTake), { prefix: '/api/v1' });
   await app.register(dispatchRoutes(deps.dispatch), { prefix: '/api/v1' });
-  await app.register(householdRoutes(deps.households.desk, deps.households.delivery), { prefix: '/api/v1' });
+  await app.register(householdRoutes(deps.households.desk, deps.households.delivery, deps.households.erasure), { prefix: '/api/v1' });
+  await app.register(householdActivityRoutes(deps.householdActivity), { prefix: '/api/v1' });
   await app.register(ticketCategoryRoutes(), { prefix: '/api/v1' });
   await app.register(ticketEvidenceRoutes(deps.tickets, deps.telemetryReads.evidence), { prefix: '/api/v1' });
   await app.register(gatewayRoutes(deps.gateways, deps.telemetryReads.fleetHealth), { prefix: '/api/v1' });

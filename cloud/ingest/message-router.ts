@@ -109,6 +109,11 @@ export class MessageRouter {
         await storeBatch(readings, (batch) => this.telemetry.writeReadings(origin, batch), refuseData);
         break;
       }
+      case 'activity': {
+        const hours = this.plausible(decoded.message.items, origin.receivedAt, refuse);
+        await storeBatch(hours, (batch) => this.telemetry.writeHouseholdActivity(origin, batch), refuseData);
+        break;
+      }
     }
     for (const { itemId, reason, detail } of refusals.entries) {
       this.metrics.itemsRefused.inc({ reason });

@@ -8,10 +8,11 @@
 export interface HouseholdActivityHour {
   /** Start of the hour, epoch ms. */
   hour: number;
-  doorOpenings: number;
-  waterLitres: number;
-  energyKwh: number;
-  minutesAboveStandby: number;
+  /** null: the gateway had no data of that signal in the hour (a silent meter), not zero use. */
+  doorOpenings: number | null;
+  waterLitres: number | null;
+  energyKwh: number | null;
+  minutesAboveStandby: number | null;
 }
 
 export interface HouseholdActivityQuery {

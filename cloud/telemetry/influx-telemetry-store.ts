@@ -1,7 +1,16 @@
 import { InfluxDB, type IPoint } from 'influx';
 // The client raises RequestError for a 3xx/4xx answer; its package index does not export the class.
 import { RequestError } from 'influx/lib/src/pool.js';
-import type { EventItem, ReadingItem } from '../../shared/contract/index.js';
+import type { EventItem, HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
+import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
+import {
+  HOUSEHOLD_ACTIVITY_MEASUREMENT,
+  householdActivityFromRow,
+  householdActivityPoint,
+  householdActivitySelect,
+  householdActivityWhere,
+  type HouseholdActivityRow,
+} from './influx-household-activity.js';
 import {
   EVENTS_MEASUREMENT,
   READINGS_MEASUREMENT,
@@ -100,6 +109,23 @@ export class InfluxTelemetryStore implements TelemetryStore {
     });
     return rows.map(readingFromRow);
   }
+
+  // ---- Household activity aggregates (begin): influx-household-activity.ts ----
+  async writeHouseholdActivity(origin: BatchOrigin, items: readonly HouseholdActivityItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.write(items.map((item) => householdActivityPoint(origin, item)));
+  }
+
+  async queryHouseholdActivity(query: HouseholdActivityQuery): Promise<StoredHouseholdActivity[]> {
+    const rows = await this.influx.query<Omit<HouseholdActivityRow, 'time'> & { time: Date }>(householdActivitySelect(this.options, query), { database: this.options.database, precision: 'ms' });
+    return rows.map((row) => householdActivityFromRow({ ...row, time: row.time.getTime() }));
+  }
+
+  /** DROP SERIES: every point of the household's series, in every retention policy of the database. */
+  async deleteHouseholdActivity(household: HouseholdKeyOfActivity): Promise<void> {
+    await this.influx.dropSeries({ measurement: HOUSEHOLD_ACTIVITY_MEASUREMENT, where: householdActivityWhere(household), database: this.options.database });
+  }
+  // ---- Household activity aggregates (end) ----
 
   async ping(): Promise<boolean> {
     try {

@@ -1,6 +1,9 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { InfluxDB, setLogger, type Point, type WriteApi } from '@influxdata/influxdb-client';
-import type { EventItem, ReadingItem } from '../../shared/contract/index.js';
+import type { EventItem, HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
+import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
+import { householdActivityDeleteBody, householdActivityFromRow, householdActivityPoint, householdActivitySelect, type HouseholdActivityRow } from './influx-household-activity.js';
+import { deleteThroughV2Api } from './influx-v2-delete.js';
 import {
   EVENTS_MEASUREMENT,
   READINGS_MEASUREMENT,
@@ -104,6 +107,22 @@ export class InfluxV2TelemetryStore implements TelemetryStore {
     const rows = await this.select<ReadingRow>(READINGS_MEASUREMENT, query, { gateway_id: query.gatewayId, device_id: query.deviceId, point: query.point });
     return rows.map(readingFromRow);
   }
+
+  // ---- Household activity aggregates (begin): influx-household-activity.ts ----
+  async writeHouseholdActivity(origin: BatchOrigin, items: readonly HouseholdActivityItem[]): Promise<void> {
+    await this.write(items.map((item) => householdActivityPoint(origin, item)));
+  }
+
+  async queryHouseholdActivity(query: HouseholdActivityQuery): Promise<StoredHouseholdActivity[]> {
+    const rows = await this.reader.select<HouseholdActivityRow>(householdActivitySelect({ database: this.options.bucket }, query));
+    return rows.map(householdActivityFromRow);
+  }
+
+  /** POST /api/v2/delete (influx-v2-delete.ts); InfluxDB 3.x serves none, and this fails there, saying so. */
+  async deleteHouseholdActivity(household: HouseholdKeyOfActivity): Promise<void> {
+    await deleteThroughV2Api({ ...this.options, timeoutMs: this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS }, householdActivityDeleteBody(household), 'household activity');
+  }
+  // ---- Household activity aggregates (end) ----
 
   /** GET /ping, which 1.x, 2.x and 3.x serve (204 on 1.x and 2.x, 200 on 3.x; 3.x may want the token). */
   async ping(): Promise<boolean> {

@@ -1,5 +1,6 @@
 import {
   toWireTime,
+  type HouseholdActivityItem,
   type EventAttributes,
   type EventItem,
   type EventType,
@@ -13,6 +14,8 @@ import { databaseAnswers } from '../db/database-answers.js';
 import { SqlParams, whereClause } from '../db/sql-params.js';
 import { epochMs, jsonParam, timestampParam } from '../db/sql-values.js';
 import { queryLimit } from './query-limit.js';
+import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
+import { deleteSqlHouseholdActivity, querySqlHouseholdActivity, writeSqlHouseholdActivity } from './sql-household-activity.js';
 import type {
   BatchOrigin,
   EventQuery,
@@ -151,6 +154,20 @@ export class SqlTelemetryStore implements TelemetryStore {
       event_time: toWireTime(epochMs(row.event_time)),
     }));
   }
+
+  // ---- Household activity aggregates (begin): sql-household-activity.ts ----
+  writeHouseholdActivity(origin: BatchOrigin, items: readonly HouseholdActivityItem[]): Promise<void> {
+    return writeSqlHouseholdActivity(this.db, origin, items);
+  }
+
+  queryHouseholdActivity(query: HouseholdActivityQuery): Promise<StoredHouseholdActivity[]> {
+    return querySqlHouseholdActivity(this.db, query);
+  }
+
+  deleteHouseholdActivity(household: HouseholdKeyOfActivity): Promise<void> {
+    return deleteSqlHouseholdActivity(this.db, household);
+  }
+  // ---- Household activity aggregates (end) ----
 
   ping(): Promise<boolean> {
     return databaseAnswers(this.db);

@@ -1,4 +1,5 @@
 import type { EventItem, ReadingItem } from '../../shared/contract/index.js';
+import type { HouseholdActivityStore } from './household-activity-store.js';
 
 /** Who sent a batch and when the cloud received it; the estate comes from the registry. */
 export interface BatchOrigin {
@@ -67,8 +68,9 @@ export class TelemetryStoreUnavailable extends Error {
 /**
  * Where events and readings are kept. Writes are idempotent: writing the same item twice (a QoS 1
  * redelivery, an outbox replay) leaves one copy. Queries return items ordered by event time.
+ * Household activity aggregates: household-activity-store.ts.
  */
-export interface TelemetryStore {
+export interface TelemetryStore extends HouseholdActivityStore {
   readonly backend: 'sql' | 'influxdb';
   /** Creates the database, tables or retention policy the store needs; safe to call again. */
   init(): Promise<void>;

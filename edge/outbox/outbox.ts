@@ -1,4 +1,4 @@
-import type { AlertItem, EventItem, ReadingItem } from '../../shared/contract/index.js';
+import type { AlertItem, EventItem, HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
 import { CHANNEL_SPECS, RECEIPTED_CHANNELS, type ReceiptedChannel } from '../../shared/contract/index.js';
 
 /**
@@ -15,6 +15,7 @@ export interface OutboxItems {
   alerts: AlertItem;
   events: EventItem;
   telemetry: ReadingItem;
+  activity: HouseholdActivityItem;
 }
 
 /** One batch, all of one channel, so it becomes one envelope. Keys acknowledge or release it. */

@@ -29,3 +29,8 @@ export function gatewayRulesConfigPath(dataDir: string): string {
 export function recordingsDir(dataDir: string): string {
   return join(dataDir, 'recordings');
 }
+
+/** The household activity hours not yet sent (edge/household-activity/household-activity-aggregator.ts). */
+export function householdActivityPath(dataDir: string, gatewayId: string): string {
+  return join(dataDir, `household-activity-${gatewayId}.json`);
+}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Channel } from './topics.js';
 import {
+  ActivityMessageSchema,
   AlertsMessageSchema,
   ConfigMessageSchema,
   EventsMessageSchema,
@@ -13,7 +14,7 @@ interface ChannelSpec<S extends z.ZodType> {
   schema: S;
   qos: 0 | 1;
   retain: boolean;
-  /** Lower drains first from the gateway's outbox: alerts before events before telemetry. */
+  /** Lower drains first from the gateway's outbox: alerts before events before telemetry before activity. */
   priority: number;
 }
 
@@ -22,6 +23,8 @@ export const CHANNEL_SPECS = {
   alerts: { schema: AlertsMessageSchema, qos: 1, retain: false, priority: 0 },
   events: { schema: EventsMessageSchema, qos: 1, retain: false, priority: 1 },
   telemetry: { schema: TelemetryMessageSchema, qos: 1, retain: false, priority: 2 },
+  // After telemetry: a new priority, since an outbox row keeps the priority it was written with.
+  activity: { schema: ActivityMessageSchema, qos: 1, retain: false, priority: 3 },
   status: { schema: StatusMessageSchema, qos: 1, retain: true, priority: 0 },
   config: { schema: ConfigMessageSchema, qos: 1, retain: true, priority: 0 },
   receipts: { schema: ReceiptsMessageSchema, qos: 1, retain: false, priority: 0 },

@@ -3,6 +3,7 @@ import { GatewayIdSchema, WireTimeSchema } from './identifiers.js';
 import { AlertItemSchema } from './alert.js';
 import { EventItemSchema } from './event.js';
 import { ReadingItemSchema } from './reading.js';
+import { HouseholdActivityItemSchema } from './household-activity.js';
 import { GatewayStatusSchema } from './status.js';
 import { GatewayConfigBodySchema } from './gateway-config-message.js';
 import { MAX_RECEIPTS_PER_MESSAGE, ReceiptSchema } from './receipt.js';
@@ -31,6 +32,8 @@ function batchOf<T extends z.ZodType>(item: T) {
 export const AlertsMessageSchema = batchOf(AlertItemSchema);
 export const EventsMessageSchema = batchOf(EventItemSchema);
 export const TelemetryMessageSchema = batchOf(ReadingItemSchema);
+/** Hourly aggregates of enrolled households (household-activity.ts). */
+export const ActivityMessageSchema = batchOf(HouseholdActivityItemSchema);
 export const StatusMessageSchema = z.object({ ...envelopeHeader, status: GatewayStatusSchema });
 export const ConfigMessageSchema = z.object({ ...envelopeHeader, config: GatewayConfigBodySchema });
 /** Cloud to gateway: gateway_id is the gateway addressed; seq and sent_at are the cloud's. */
@@ -39,6 +42,7 @@ export const ReceiptsMessageSchema = z.object({ ...envelopeHeader, receipts: z.a
 export type AlertsMessage = z.infer<typeof AlertsMessageSchema>;
 export type EventsMessage = z.infer<typeof EventsMessageSchema>;
 export type TelemetryMessage = z.infer<typeof TelemetryMessageSchema>;
+export type ActivityMessage = z.infer<typeof ActivityMessageSchema>;
 export type StatusMessage = z.infer<typeof StatusMessageSchema>;
 export type ConfigMessage = z.infer<typeof ConfigMessageSchema>;
 export type ReceiptsMessage = z.infer<typeof ReceiptsMessageSchema>;

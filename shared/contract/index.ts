@@ -6,6 +6,7 @@ export * from './canonical-events.js';
 export * from './alert.js';
 export * from './event.js';
 export * from './reading.js';
+export * from './household-activity.js';
 export * from './status.js';
 export * from './rules-config.js';
 export * from './gateway-config-message.js';

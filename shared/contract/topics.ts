@@ -3,11 +3,11 @@ import { SLUG_PATTERN, type GatewayId } from './identifiers.js';
 /** Topic layout of wire contract v1: estatecare/v1/gw/{gatewayId}/{channel}. */
 export const TOPIC_ROOT = 'estatecare/v1/gw';
 
-export const CHANNELS = ['alerts', 'events', 'telemetry', 'status', 'config', 'receipts'] as const;
+export const CHANNELS = ['alerts', 'events', 'telemetry', 'activity', 'status', 'config', 'receipts'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Channels a gateway publishes. */
-export const UPLINK_CHANNELS = ['alerts', 'events', 'telemetry', 'status'] as const;
+export const UPLINK_CHANNELS = ['alerts', 'events', 'telemetry', 'activity', 'status'] as const;
 export type UplinkChannel = (typeof UPLINK_CHANNELS)[number];
 
 /** Channels the cloud publishes to one gateway: its rules config, and receipts for what it stored. */
@@ -15,7 +15,7 @@ export const DOWNLINK_CHANNELS = ['config', 'receipts'] as const;
 export type DownlinkChannel = (typeof DOWNLINK_CHANNELS)[number];
 
 /** The channels whose messages carry outbox items, which the cloud answers with a receipt. */
-export const RECEIPTED_CHANNELS = ['alerts', 'events', 'telemetry'] as const;
+export const RECEIPTED_CHANNELS = ['alerts', 'events', 'telemetry', 'activity'] as const;
 export type ReceiptedChannel = (typeof RECEIPTED_CHANNELS)[number];
 
 /**

@@ -92,6 +92,7 @@ const ROUTES: Record<string, RouteCase> = {
   'PUT /api/v1/estates/:estate_id/households/:unit_id/settings': { body: () => ({ lives_alone: false }) },
   'POST /api/v1/estates/:estate_id/households/:unit_id/contacts': { body: () => CONTACT, status: 201 },
   'GET /api/v1/estates/:estate_id/households/:unit_id/contacts/:contact_id/phone': { query: '?purpose=emergency' },
+  'GET /api/v1/estates/:estate_id/households/:unit_id/activity': { query: '?purpose=supervision&weeks=4' },
   'POST /api/v1/estates/:estate_id/households/:unit_id/carers': { body: () => ({ name: '张阿姨', kind: 'carer', visits: [{ weekdays: [1, 3], from: '09:00', to: '11:00' }] }), status: 201 },
   'POST /api/v1/estates/:estate_id/households/:unit_id/away-periods': { body: () => ({ from: '2026-12-01T00:00:00.000Z', to: '2026-12-10T00:00:00.000Z', reason: 'travel' }), status: 201 },
   'DELETE /api/v1/estates/:estate_id/households/:unit_id/contacts/:part_id': {},

@@ -143,7 +143,15 @@ describe('HTTP API: a ticket’s evidence', () => {
     const without = (await evidence(careTicket, token.housekeeperA!)).json();
     expect(without.series).toEqual([]);
     expect(without.events).toEqual([]);
-    expect(without.household_activity).toEqual({ available: false, reason: expect.stringContaining('no household activity aggregates'), hours: [] });
+    // As the cloud is wired, the household's hours come from the store: none has arrived for this one.
+    expect(without.household_activity).toEqual({ available: true, reason: expect.stringContaining('no aggregate arrived'), hours: [] });
+    // An hour the gateway sent for the household the day before: the evidence shows it, a silent meter as null.
+    const hourStart = new Date(RAISED - 24 * HOUR).toISOString();
+    await telemetry.writeHouseholdActivity({ gatewayId: 'gw-ev-a', estateId: 'ev-a', receivedAt: RAISED }, [
+      { id: `activity:hh-1:${hourStart}`, household_id: 'hh-1', event_time: hourStart, door_openings: 3, water_l: null, energy_kwh: 0.4, above_standby_min: 25 },
+    ]);
+    const stored = (await evidence(careTicket, token.housekeeperA!)).json();
+    expect(stored.household_activity.hours).toEqual([{ t: '2026-11-23T16:00:00.000+08:00', door_openings: 3, water_litres: null, energy_kwh: 0.4, minutes_above_standby: 25 }]);
 
     const response = await withActivity.inject({ method: 'GET', url: `/api/v1/tickets/${careTicket}/evidence`, headers: token.housekeeperA! });
     const body = response.json();
@@ -154,7 +162,9 @@ describe('HTTP API: a ticket’s evidence', () => {
       hours: [{ t: '2026-11-24T15:00:00.000+08:00', door_openings: 3, water_litres: 41.5, energy_kwh: 0.4, minutes_above_standby: 22 }],
     });
     expect(activity.asked).toEqual([{ estateId: 'ev-a', householdId: 'hh-1', from: RAISED - 7 * 24 * HOUR, to: clock.now() }]);
+    // Each of the three reads is in the audit log, with the household and the purpose.
     expect((await auditReads(careTicket)).map((entry) => [entry.unit_id, entry.purpose])).toEqual([
+      ['hh-1', 'care_visit'],
       ['hh-1', 'care_visit'],
       ['hh-1', 'care_visit'],
     ]);

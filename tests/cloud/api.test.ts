@@ -20,6 +20,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { OUTCOME_CODES_BY_CATEGORY } from '../../cloud/tickets/ticket-outcomes.js';
 import { SignInService } from '../../cloud/access/sign-in-service.js';
+import { HouseholdActivityService } from '../../cloud/household-activity/household-activity-service.js';
+import { SqlTelemetryStore } from '../../cloud/telemetry/sql-telemetry-store.js';
 import { HouseholdService } from '../../cloud/estates/household-service.js';
 import { EstateService } from '../../cloud/estates/estate-service.js';
 import { StaffService } from '../../cloud/access/staff-service.js';
@@ -82,7 +84,8 @@ describe('HTTP API /api/v1/tickets', () => {
   /** The API over the test's database and services, with some of them replaced. */
   function appWith(replaced: Partial<AppDependencies>): Promise<FastifyInstance> {
     return buildApp({
-      households: { desk: new HouseholdService(opened.db, clock), delivery: { deliverFor: async () => {}, statusFor: async () => [] } },
+      households: { desk: new HouseholdService(opened.db, clock), delivery: { deliverFor: async () => {}, statusFor: async () => [] }, erasure: { consentWithdrawn: async () => {} } },
+      householdActivity: new HouseholdActivityService(opened.db, new SqlTelemetryStore(opened.db), clock),
       access: new SignInService(opened.db, clock),
       tickets: service,
       dispatch: { roster: dispatch.roster, policies: dispatch.policies, supervision: dispatch.supervision, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },

@@ -6,6 +6,7 @@ import { RegistryRepository } from '../../cloud/registry/registry-repository.js'
 import { SqlTicketRepository } from '../../cloud/tickets/sql-ticket-repository.js';
 import { TicketService } from '../../cloud/tickets/ticket-service.js';
 import { ClosedTicketRetention } from '../../cloud/tickets/closed-ticket-retention.js';
+import { HouseholdActivityRetention } from '../../cloud/household-activity/household-activity-retention.js';
 import { RetentionJob } from '../../cloud/telemetry/retention-job.js';
 import { RetentionSettingsSchema } from '../../cloud/telemetry/retention-settings.js';
 import { SqlTelemetryRetention } from '../../cloud/telemetry/sql-telemetry-retention.js';
@@ -39,6 +40,13 @@ for (const backend of SQL_BACKENDS) {
       await telemetry.writeReadings(origin, [old, recent]);
       await telemetry.writeEvents(origin, [eventItem({ at: AFTER_RUN - 31 * DAY }), eventItem({ at: AFTER_RUN - 29 * DAY })]);
       Object.assign(ids, { oldReading: old.id, recentReading: recent.id });
+      // A household's hours: one older than the raw readings' 30 days, one younger.
+      const hour = (at: number) => {
+        const start = new Date(Math.floor(at / 3_600_000) * 3_600_000).toISOString();
+        return { id: `activity:hh-ret:${start}`, household_id: 'hh-ret', event_time: start, door_openings: 2, water_l: 10, energy_kwh: 0.2, above_standby_min: 12 };
+      };
+      await telemetry.writeHouseholdActivity(origin, [hour(AFTER_RUN - 31 * DAY), hour(AFTER_RUN - 29 * DAY)]);
+      ids.recentHour = hour(AFTER_RUN - 29 * DAY).event_time;
       const tickets = new TicketService(new SqlTicketRepository(db), { clock });
       for (const name of ['closedLongAgo', 'closedRecently', 'openForYears']) {
         ids[name] = (await tickets.handleAlert(origin, alertItem({ category: 'lift_fault', rule: 'lift_fault', subject: { kind: 'asset', id: name.toLowerCase() }, at: AFTER_RUN - 4 * 365 * DAY }))).ticket.id;
@@ -50,7 +58,13 @@ for (const backend of SQL_BACKENDS) {
       // Two cloud instances, each with its own runner over the one database.
       runners = ['a', 'b'].map(
         (instance) =>
-          new WallClockJobRunner(db, [new RetentionJob(settings, new SqlTelemetryRetention(db), [new ClosedTicketRetention(settings.closed_ticket_days)], silentLogger())], clock, silentLogger(), instance),
+          new WallClockJobRunner(
+            db,
+            [new RetentionJob(settings, new SqlTelemetryRetention(db), [new ClosedTicketRetention(settings.closed_ticket_days), new HouseholdActivityRetention(settings)], silentLogger())],
+            clock,
+            silentLogger(),
+            instance,
+          ),
       );
     }, 120_000);
 
@@ -66,7 +80,7 @@ for (const backend of SQL_BACKENDS) {
       expect(await count('SELECT count(*) AS n FROM readings')).toBe(2);
     });
 
-    it('runs once across two instances after 03:30: raw telemetry past 30 days goes to hours, closed tickets past three years go', async () => {
+    it("runs once across two instances after 03:30: raw telemetry past 30 days goes to hours, a household's hours past 30 days go, closed tickets past three years go", async () => {
       clock.set(AFTER_RUN);
       expect(await tickBoth()).toBe(1);
       expect((await opened.db.query<{ id: string }>('SELECT id FROM readings')).rows.map((row) => row.id)).toEqual([ids.recentReading]);
@@ -74,6 +88,8 @@ for (const backend of SQL_BACKENDS) {
       expect(await count('SELECT count(*) AS n FROM readings_hourly')).toBe(1);
       expect((await opened.db.query<{ id: string }>('SELECT id FROM tickets ORDER BY id')).rows.map((row) => row.id).sort()).toEqual([ids.closedRecently, ids.openForYears].sort());
       expect(await count('SELECT count(*) AS n FROM ticket_audit WHERE ticket_id = $1', [ids.closedLongAgo])).toBe(0);
+      const hours = await opened.db.query<{ hour_start: Date }>('SELECT hour_start FROM household_activity');
+      expect(hours.rows.map((row) => new Date(row.hour_start).toISOString())).toEqual([ids.recentHour]);
       expect((await opened.db.query('SELECT run_key FROM job_runs WHERE job = $1', ['telemetry_retention'])).rows).toEqual([{ run_key: 'retention@2026-11-25' }]);
       expect(await tickBoth()).toBe(0);
     });

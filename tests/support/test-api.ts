@@ -24,9 +24,11 @@ import { KpiService } from '../../cloud/kpis/kpi-service.js';
 import { notificationDeliveryRate } from '../../cloud/kpis/notification-delivery-rate.js';
 import { signalTicketChanges, WorkFeed } from '../../cloud/console/work-feed.js';
 import { sqlEstateDirectory } from '../../cloud/console/estate-directory.js';
-import type { SqlTelemetryStore } from '../../cloud/telemetry/sql-telemetry-store.js';
 import type { HouseholdActivityReader } from '../../cloud/telemetry/household-activity-reader.js';
 import { sqlTelemetryReads } from './telemetry-reads.js';
+import { HouseholdActivityErasure } from '../../cloud/household-activity/activity-erasure.js';
+import { HouseholdActivityService } from '../../cloud/household-activity/household-activity-service.js';
+import type { SqlTelemetryStore } from '../../cloud/telemetry/sql-telemetry-store.js';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -42,7 +44,7 @@ export interface TestApi {
   workFeed: WorkFeed;
   /** Every retained config the cloud published, topic and payload, oldest first. */
   published: Array<{ topic: string; payload: string }>;
-  /** The SQL telemetry store the API's evidence and fleet health read. */
+  /** The SQL telemetry store of the test's database: the API's evidence, fleet health and household activity read it. */
   telemetry: SqlTelemetryStore;
 }
 
@@ -54,7 +56,7 @@ export async function buildTestApi(
   db: SqlDatabase,
   clock: Clock,
   policy: AccessPolicy = DEFAULT_ACCESS_POLICY,
-  householdActivity: HouseholdActivityReader | null = null,
+  householdActivity?: HouseholdActivityReader | null,
 ): Promise<TestApi> {
   const telemetryReads = sqlTelemetryReads(db, clock, householdActivity);
   const registry = new RegistryRepository(db);
@@ -73,9 +75,12 @@ export async function buildTestApi(
   const gatewayCredentials = new GatewayCredentialService(db, clock);
   const estates = new EstateService(db, clock);
   const configs = new GatewayConfigService(new GatewayConfigRepository(db), registry, { publishRetained: async (topic, payload) => void published.push({ topic, payload }) }, clock, silentLogger());
+  // Household activity aggregates in the test's database (the SQL telemetry store).
+  const telemetry = telemetryReads.store;
   const app = await buildApp({
     access: new SignInService(db, clock, policy),
-    households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()) },
+    households: { desk: households, delivery: new HouseholdConfigDelivery(db, households, configs, silentLogger()), erasure: new HouseholdActivityErasure(db, telemetry, clock, silentLogger()) },
+    householdActivity: new HouseholdActivityService(db, telemetry, clock),
     tickets,
     dispatch: { roster: dispatch.roster, policies: dispatch.policies, supervision: dispatch.supervision, clock, staffWhoCannotTake: dispatch.staffWhoCannotTake },
     gatewayConfigs: { service: configs, reported: registry },
@@ -92,5 +97,5 @@ export async function buildTestApi(
     metrics: new CloudMetrics(),
     logger: silentLogger(),
   });
-  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, workFeed, published, telemetry: telemetryReads.store };
+  return { app, registry, tickets, households, estates, configs, gatewayCredentials, notifications, workFeed, published, telemetry };
 }

@@ -107,6 +107,7 @@ export class InfluxV2Receiver {
       return this.refuse(res, 401, 'unauthorized', 'unauthorized access', `${received.path}: Authorization was ${req.headers.authorization ?? 'absent'}`);
     }
     if (received.path === '/api/v2/write') return this.write(received, res);
+    if (received.path === '/api/v2/delete' && this.options.backendUrl) return this.delete(received, res);
     if (this.options.backendUrl && (received.path === '/query' || received.path === '/ping') && received.method === 'GET') {
       const answer = await fetch(new URL(`${received.path}${url.search}`, this.options.backendUrl));
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
@@ -145,6 +146,44 @@ export class InfluxV2Receiver {
     // 2.x's error body: {code, message}; "invalid" for what the data itself caused.
     res.writeHead(stored.status, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ code: stored.status === 400 ? 'invalid' : 'internal error', message: answer.error ?? '' }));
+  }
+
+  /**
+   * POST /api/v2/delete (2.x API reference, "Delete data"): org and bucket in the query, a JSON body
+   * of start, stop (RFC 3339) and a predicate of `key="value"` terms joined by AND, the only form
+   * 2.x's delete predicate takes. Carried out on the backend as the InfluxQL DELETE it means.
+   */
+  private async delete(received: ReceivedRequest, res: ServerResponse): Promise<void> {
+    const problems: string[] = [];
+    if (received.method !== 'POST') problems.push(`delete method ${received.method}`);
+    if (JSON.stringify(received.query) !== JSON.stringify({ org: this.options.org, bucket: this.options.bucket })) problems.push(`delete query ${JSON.stringify(received.query)}`);
+    if (received.headers['content-type'] !== 'application/json') problems.push(`delete content-type ${received.headers['content-type']}`);
+    let request: { start?: unknown; stop?: unknown; predicate?: unknown } = {};
+    try {
+      request = JSON.parse(received.body) as typeof request;
+    } catch {
+      problems.push('delete body is not JSON');
+    }
+    const rfc3339 = (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    if (!rfc3339(request.start) || !rfc3339(request.stop)) problems.push(`delete start/stop ${String(request.start)} ${String(request.stop)}`);
+    const terms = typeof request.predicate === 'string' ? request.predicate.split(' AND ').map((term) => /^([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"$/.exec(term)) : [null];
+    if (terms.some((term) => term === null)) problems.push(`delete predicate ${String(request.predicate)}`);
+    if (problems.length > 0) return this.refuse(res, 400, 'invalid', problems.join('; '), problems.join('; '));
+    const unescape = (value: string) => value.replace(/\\(.)/g, '$1');
+    const pairs = terms.map((term) => [term![1]!, unescape(term![2]!)] as const);
+    const measurement = pairs.find(([key]) => key === '_measurement')?.[1];
+    if (measurement === undefined) return this.refuse(res, 400, 'invalid', 'no _measurement', 'delete predicate without _measurement');
+    const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const conditions = [...pairs.filter(([key]) => key !== '_measurement').map(([key, value]) => `"${key}" = ${quote(value)}`), `time >= ${quote(String(request.start))}`, `time < ${quote(String(request.stop))}`];
+    const statement = `DELETE FROM "${measurement}" WHERE ${conditions.join(' AND ')}`;
+    const answer = await fetch(new URL(`/query?db=${encodeURIComponent(this.options.bucket)}`, this.options.backendUrl), { method: 'POST', body: new URLSearchParams({ q: statement }) });
+    const text = await answer.text();
+    if (!answer.ok || text.includes('"error"')) {
+      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ code: 'internal error', message: text }));
+      return;
+    }
+    res.writeHead(204).end();
   }
 
   private checkWrite(received: ReceivedRequest): string[] {

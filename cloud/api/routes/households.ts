@@ -14,6 +14,7 @@ import { EstateParams } from './estates.js';
 import type { RouteAccess } from '../auth/route-access.js';
 import { actorLabel } from '../../access/caller.js';
 import type { HouseholdConfigDelivery } from '../../config-delivery/household-config-delivery.js';
+import type { HouseholdActivityErasure } from '../../household-activity/activity-erasure.js';
 
 export type HouseholdDesk = Pick<
   HouseholdService,
@@ -89,7 +90,7 @@ const PART_PATHS: ReadonlyArray<{ path: string; part: RemovablePart; access: Rou
  * (If-Match). Reads name their purpose and are audited in the read's own transaction.
  */
 export const householdRoutes =
-  (desk: HouseholdDesk, delivery: Pick<HouseholdConfigDelivery, 'deliverFor' | 'statusFor'>): FastifyPluginAsyncZod =>
+  (desk: HouseholdDesk, delivery: Pick<HouseholdConfigDelivery, 'deliverFor' | 'statusFor'>, erasure: Pick<HouseholdActivityErasure, 'consentWithdrawn'>): FastifyPluginAsyncZod =>
   async (app) => {
     /** The change, then the rules config of each gateway watching the household (a withdrawal stops its monitoring). */
     const delivered = async <T extends HouseholdVersion>(request: FastifyRequest, change: Promise<T>): Promise<T> => {
@@ -145,8 +146,12 @@ export const householdRoutes =
 
     app.post(
       `${base}/:unit_id/consent/withdrawal`,
-      { config: { access: { permission: 'household.enrol' } }, schema: { summary: 'Withdraw consent: care monitoring of the household stops (If-Match: version)', params: HouseholdParams, body: AnyBody } },
-      async (request, reply) => versionView(reply, await delivered(request, desk.withdrawConsent(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never))),
+      { config: { access: { permission: 'household.enrol' } }, schema: { summary: 'Withdraw consent: care monitoring of the household stops, its activity aggregates are deleted (If-Match: version)', params: HouseholdParams, body: AnyBody } },
+      async (request, reply) => {
+        const withdrawn = await delivered(request, desk.withdrawConsent(signedInCaller(request), key(request.params), expectedVersion(request), request.body as never));
+        await erasure.consentWithdrawn({ estateId: withdrawn.estateId, householdId: withdrawn.unitId });
+        return versionView(reply, withdrawn);
+      },
     );
 
     app.put(

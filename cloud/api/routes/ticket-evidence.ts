@@ -29,7 +29,7 @@ export const TicketEvidenceSchema = z.object({
     .object({
       available: z.boolean(),
       reason: z.string().nullable(),
-      hours: z.array(z.object({ t: ZonedTime, door_openings: z.number(), water_litres: z.number(), energy_kwh: z.number(), minutes_above_standby: z.number() })),
+      hours: z.array(z.object({ t: ZonedTime, door_openings: z.number().nullable(), water_litres: z.number().nullable(), energy_kwh: z.number().nullable(), minutes_above_standby: z.number().nullable() })).describe('null: no data of that signal in the hour'),
     })
     .nullable(),
   notes: z.array(z.string()),

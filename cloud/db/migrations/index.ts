@@ -7,9 +7,10 @@ import { gatewayCredentialsMigration } from './006-gateway-credentials.js';
 import { dispatchMigration } from './007-dispatch.js';
 import { notificationsMigration } from './008-notifications.js';
 import { telemetryRetentionMigration } from './009-telemetry-retention.js';
+import { householdActivityMigration } from './010-household-activity.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in apply order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration, gatewayConfigsMigration, ticketWordsMigration, peopleAndAccessMigration, estatesAndHouseholdsMigration, gatewayCredentialsMigration, dispatchMigration, notificationsMigration, telemetryRetentionMigration];
+export const MIGRATIONS: readonly Migration[] = [initialMigration, gatewayConfigsMigration, ticketWordsMigration, peopleAndAccessMigration, estatesAndHouseholdsMigration, gatewayCredentialsMigration, dispatchMigration, notificationsMigration, telemetryRetentionMigration, householdActivityMigration];
