@@ -1,0 +1,44 @@
+import type { EventItem, ReadingItem } from '../../shared/contract/index.js';
+import type { BatchOrigin, TelemetryStore } from '../telemetry/telemetry-store.js';
+import { WriteGroups } from './write-groups.js';
+
+/** What ingest writes telemetry through: the store's per-message write methods. */
+export type TelemetryWrites = Pick<TelemetryStore, 'writeEvents' | 'writeReadings'>;
+
+/**
+ * Items a grouped write takes at most: InfluxDB's recommended batch (5,000 lines, "optimize
+ * writes"), and a PostgreSQL INSERT of that many rows over unnest() stays well under a second and
+ * a few MiB of parameters. 100 telemetry messages of 50 readings.
+ */
+export const MAX_ITEMS_PER_WRITE = 5_000;
+/**
+ * Readings writes under way at once. Two: one is sent while the other's rows are being stored, and
+ * the PostgreSQL pool (10 connections, cloud/db/postgres-database.ts) keeps eight for alerts,
+ * events, status and the rest of the cloud, so a telemetry backlog never makes an alert wait for a
+ * connection.
+ */
+export const CONCURRENT_READING_WRITES = 2;
+/** Events have their own writes, so they never wait behind a readings write. */
+export const CONCURRENT_EVENT_WRITES = 1;
+
+/**
+ * The telemetry store's per-message writes, grouped across messages (write-groups.ts): readings and
+ * events each in their own lane, so events never queue behind a backlog of readings.
+ */
+export class GroupedTelemetryWrites implements TelemetryWrites {
+  private readonly readings: WriteGroups<ReadingItem>;
+  private readonly events: WriteGroups<EventItem>;
+
+  constructor(store: Pick<TelemetryStore, 'writeEventGroups' | 'writeReadingGroups'>) {
+    this.readings = new WriteGroups((groups) => store.writeReadingGroups(groups), { maxItems: MAX_ITEMS_PER_WRITE, maxConcurrentWrites: CONCURRENT_READING_WRITES });
+    this.events = new WriteGroups((groups) => store.writeEventGroups(groups), { maxItems: MAX_ITEMS_PER_WRITE, maxConcurrentWrites: CONCURRENT_EVENT_WRITES });
+  }
+
+  writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
+    return this.readings.write(origin, readings);
+  }
+
+  writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
+    return this.events.write(origin, events);
+  }
+}
