@@ -116,7 +116,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const ingest = new IngestService(
     connection,
     config.broker.embedded ? null : config.broker.share_group,
-    new MessageRouter(registry, tickets, new GroupedTelemetryWrites(telemetry), metrics, clock, ingestLogger),
+    new MessageRouter(registry, tickets, new GroupedTelemetryWrites(telemetry, metrics), metrics, clock, ingestLogger),
     { storesUp },
     metrics,
     clock,

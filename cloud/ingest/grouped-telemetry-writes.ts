@@ -1,6 +1,7 @@
 import type { EventItem, ReadingItem } from '../../shared/contract/index.js';
 import type { BatchOrigin, TelemetryStore } from '../telemetry/telemetry-store.js';
-import { WriteGroups } from './write-groups.js';
+import type { CloudMetrics } from '../metrics/cloud-metrics.js';
+import { WriteGroups, type WriteGroupsObserver } from './write-groups.js';
 
 /** What ingest writes telemetry through: the store's per-message write methods. */
 export type TelemetryWrites = Pick<TelemetryStore, 'writeEvents' | 'writeReadings'>;
@@ -29,9 +30,13 @@ export class GroupedTelemetryWrites implements TelemetryWrites {
   private readonly readings: WriteGroups<ReadingItem>;
   private readonly events: WriteGroups<EventItem>;
 
-  constructor(store: Pick<TelemetryStore, 'writeEventGroups' | 'writeReadingGroups'>) {
-    this.readings = new WriteGroups((groups) => store.writeReadingGroups(groups), { maxItems: MAX_ITEMS_PER_WRITE, maxConcurrentWrites: CONCURRENT_READING_WRITES });
-    this.events = new WriteGroups((groups) => store.writeEventGroups(groups), { maxItems: MAX_ITEMS_PER_WRITE, maxConcurrentWrites: CONCURRENT_EVENT_WRITES });
+  constructor(store: Pick<TelemetryStore, 'writeEventGroups' | 'writeReadingGroups'>, metrics: CloudMetrics) {
+    const observer = (lane: 'readings' | 'events'): WriteGroupsObserver => ({
+      wrote: (messages) => metrics.messagesPerWrite.observe({ lane }, messages),
+      split: () => metrics.groupedWritesSplit.inc({ lane }),
+    });
+    this.readings = new WriteGroups((groups) => store.writeReadingGroups(groups), { maxItems: MAX_ITEMS_PER_WRITE, maxConcurrentWrites: CONCURRENT_READING_WRITES }, observer('readings'));
+    this.events = new WriteGroups((groups) => store.writeEventGroups(groups), { maxItems: MAX_ITEMS_PER_WRITE, maxConcurrentWrites: CONCURRENT_EVENT_WRITES }, observer('events'));
   }
 
   writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {

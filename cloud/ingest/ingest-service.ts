@@ -42,8 +42,9 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
  * Lanes: telemetry is written in groups across messages (grouped-telemetry-writes.ts: one INSERT or
  * one InfluxDB write for many messages, readings and events each in their own lane); alerts go
  * straight to the tickets, events and status to their own writes, none of them behind a readings
- * write. Alerts, events and status of one gateway are handled in the order they came (per channel,
- * in-order-per-key.ts); readings in any order (they carry their own times, and are written idempotently).
+ * write. The alerts, events and status of one gateway are handled one after another in the order
+ * they came (in-order-per-key.ts), as before, so its receipts for them come in that order too;
+ * readings in any order (they carry their own times, and are written idempotently).
  *
  * Each time it has subscribed (at start, and after a reconnect on which the broker had lost its
  * session) it publishes its presence with a new session id (shared/contract/cloud-presence.ts), so
@@ -99,7 +100,7 @@ export class IngestService implements Component {
   private take(topic: string, payload: Buffer): Promise<void> {
     const sender = parseTopic(topic);
     if (!sender || sender.channel === 'telemetry') return this.storeAndReceipt(topic, payload);
-    return this.inOrder.run(`${sender.gatewayId}/${sender.channel}`, () => this.storeAndReceipt(topic, payload));
+    return this.inOrder.run(sender.gatewayId, () => this.storeAndReceipt(topic, payload));
   }
 
   private async storeAndReceipt(topic: string, payload: Buffer): Promise<void> {

@@ -8,6 +8,14 @@ export interface WriteGroupsOptions {
   maxConcurrentWrites: number;
 }
 
+/** Told of each write: for the metrics. */
+export interface WriteGroupsObserver {
+  /** A write of this many messages' items was sent (resolved or not). */
+  wrote(messages: number): void;
+  /** A grouped write was refused for its data and goes again one message at a time. */
+  split(): void;
+}
+
 interface PendingMessage<T> {
   group: OriginItems<T>;
   resolve: () => void;
@@ -39,6 +47,7 @@ export class WriteGroups<T> {
   constructor(
     private readonly writeGroups: (groups: readonly OriginItems<T>[]) => Promise<void>,
     private readonly options: WriteGroupsOptions,
+    private readonly observer: WriteGroupsObserver = { wrote: () => undefined, split: () => undefined },
   ) {}
 
   /** Messages waiting for a write, and writes under way: for tests and the metrics. */
@@ -93,6 +102,7 @@ export class WriteGroups<T> {
 
   private async writeTaken(messages: PendingMessage<T>[]): Promise<void> {
     try {
+      this.observer.wrote(messages.length);
       await this.writeGroups(messages.map((message) => message.group));
       messages.forEach((message) => message.resolve());
       return;
@@ -102,8 +112,10 @@ export class WriteGroups<T> {
         return;
       }
     }
+    this.observer.split();
     for (const message of messages) {
       try {
+        this.observer.wrote(1);
         await this.writeGroups([message.group]);
         message.resolve();
       } catch (error) {

@@ -127,6 +127,11 @@ export class CloudMqttConnection implements Component {
     this.window = new PubackWindow(INFLIGHT_MESSAGES, (messageId) => this.sendPuback(messageId));
   }
 
+  /** QoS 1 messages taken from the broker and not yet acknowledged (at most INFLIGHT_MESSAGES). */
+  get inFlight(): number {
+    return this.window.size;
+  }
+
   get connected(): boolean {
     return this.client?.connected ?? false;
   }
