@@ -12,6 +12,7 @@ import { benchUplinkDrain } from './uplink-drain.bench.js';
 import { benchPoisonedIngest } from './poisoned-ingest.bench.js';
 import { benchFailover } from './failover.bench.js';
 import { benchDispatchNotify } from './dispatch-notify.bench.js';
+import { benchIngestInflux, benchIngestSql } from './ingest-throughput.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'modbus-polling': benchModbusPolling,
@@ -22,6 +23,8 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'poisoned-ingest': benchPoisonedIngest,
   failover: benchFailover,
   'dispatch-notify': benchDispatchNotify,
+  'ingest-influx': benchIngestInflux,
+  'ingest-sql': benchIngestSql,
 };
 
 const only = process.argv.slice(2);
