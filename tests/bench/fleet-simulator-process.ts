@@ -22,6 +22,8 @@ export type SimulatorArgs =
 export interface BurstResult {
   type: 'done';
   seconds: number;
+  /** From the first publish to the broker's last PUBACK: the wire's share of `seconds`. */
+  publishedSeconds: number;
   receipts: number;
   rejected: number;
 }
@@ -88,9 +90,14 @@ const nextSeq = (gatewayId: string): number => {
   return seq;
 };
 let next = 0;
+let unacknowledged = 0;
+let allAcknowledged: (() => void) | null = null;
 const publish = (gatewayId: string, channel: Channel, seq: number, payload: string, at: number): void => {
   if (channel !== 'status') awaiting.set(`${gatewayId}:${seq}`, { at, channel });
-  clients[next++ % CONNECTIONS]!.publish(topicFor(gatewayId, channel), payload, { qos: 1 });
+  unacknowledged += 1;
+  clients[next++ % CONNECTIONS]!.publish(topicFor(gatewayId, channel), payload, { qos: 1 }, () => {
+    if (--unacknowledged === 0) allAcknowledged?.();
+  });
 };
 
 if (args.mode === 'burst') await burst(args);
@@ -106,10 +113,13 @@ async function burst({ run, gateways, messages }: Extract<SimulatorArgs, { mode:
     return { gatewayId, seq, payload: telemetryPayload(gatewayId, seq, at, run) };
   });
   const done = new Promise<void>((resolve) => onReceipt.push(() => receipts === messages && resolve()));
+  const published = new Promise<void>((resolve) => (allAcknowledged = resolve));
   const start = performance.now();
   for (const { gatewayId, seq, payload } of built) publish(gatewayId, 'telemetry', seq, payload, Date.now());
+  await published;
+  const publishedSeconds = (performance.now() - start) / 1000;
   await done;
-  print({ type: 'done', seconds: (performance.now() - start) / 1000, receipts, rejected } satisfies BurstResult);
+  print({ type: 'done', seconds: (performance.now() - start) / 1000, publishedSeconds, receipts, rejected } satisfies BurstResult);
 }
 
 async function fleet({ run, steps, stepSeconds, warmupSeconds }: Extract<SimulatorArgs, { mode: 'fleet' }>): Promise<void> {
