@@ -13,6 +13,7 @@ import { benchPoisonedIngest } from './poisoned-ingest.bench.js';
 import { benchFailover } from './failover.bench.js';
 import { benchDispatchNotify } from './dispatch-notify.bench.js';
 import { benchIngestInflux, benchIngestSql } from './ingest-throughput.bench.js';
+import { benchFleetRamp } from './fleet-ramp.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'modbus-polling': benchModbusPolling,
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'dispatch-notify': benchDispatchNotify,
   'ingest-influx': benchIngestInflux,
   'ingest-sql': benchIngestSql,
+  'fleet-ramp': benchFleetRamp,
 };
 
 const only = process.argv.slice(2);
