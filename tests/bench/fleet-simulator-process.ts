@@ -147,9 +147,11 @@ async function fleet({ run, steps, stepSeconds, warmupSeconds }: Extract<Simulat
       if (lag < 0) await new Promise((resolve) => setTimeout(resolve, -lag));
       else worstLagMs = Math.max(worstLagMs, lag);
       const now = Date.now();
+      // A tick that came due after the step's end belongs to the next step.
+      if (now >= stepEnd) break;
+      const counted = now >= measuredFrom;
       for (let i = 0; i < gateways; i++) {
         const gatewayId = benchGatewayId(i);
-        const counted = now >= measuredFrom;
         if (tick % TICKS.telemetry === i % TICKS.telemetry) {
           const seq = nextSeq(gatewayId);
           publish(gatewayId, 'telemetry', seq, telemetryPayload(gatewayId, seq, now, run), now);
