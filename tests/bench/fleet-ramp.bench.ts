@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Cloud } from '../../cloud/cloud-service.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
@@ -33,7 +34,9 @@ type Backend = 'sql' | 'influxdb';
 interface StepFigures extends StepResult {
   ticketP99Ms: number;
   tickets: number;
-  cpu: { cloud: number; postgres: number; broker: number };
+  cpu: { cloud: number; postgres: number; influxd: number; broker: number };
+  /** The machine's 1-minute load average at the step's end: other work on a shared machine shows here. */
+  load: number;
   held: boolean;
 }
 
@@ -52,8 +55,10 @@ interface StepFigures extends StepResult {
  * within 5 s of the step's end, and fewer than a second of messages are outstanding at its end (no
  * growing backlog). CPU is each part's share of one core over the step: the cloud (this process),
  * PostgreSQL (every "postgres" process of the server, which other work on this machine may share)
- * and the broker. Also the cloud's start time with every gateway of the ramp registered: the
- * first start (registry seeded from the config) and a restart.
+ * and the broker (and influxd), with the machine's load average beside them: on a shared machine
+ * the parts may be short of CPU while none of them uses a whole core. Also the cloud's start time
+ * with every gateway of the ramp registered: the first start (registry seeded from the config) and
+ * a restart.
  *
  * Nothing compares with a baseline here: the row says how many gateways were held, against the
  * goal of 10,000 on each store.
@@ -96,7 +101,8 @@ async function rampOn(backend: Backend): Promise<BenchRow[]> {
     const describe = (step: StepFigures | undefined): string =>
       step
         ? `${step.gateways.toLocaleString('en-US')} gateways: receipt p50 ${step.p50Ms.toFixed(0)} ms, p99 ${fmtMs(step.p99Ms)}, alert-to-ticket p99 ${fmtMs(step.ticketP99Ms)} (${step.tickets} tickets), ` +
-          `CPU cloud ${step.cpu.cloud.toFixed(0)} %, postgres ${step.cpu.postgres.toFixed(0)} %, broker ${step.cpu.broker.toFixed(0)} %, outstanding ${step.outstandingAtEnd}, simulator lag ${step.worstLagMs} ms`
+          `CPU cloud ${step.cpu.cloud.toFixed(0)} %, postgres ${step.cpu.postgres.toFixed(0)} %${backend === 'influxdb' ? `, influxd ${step.cpu.influxd.toFixed(0)} %` : ''}, broker ${step.cpu.broker.toFixed(0)} % of a core, ` +
+          `load average ${step.load.toFixed(1)}, outstanding ${step.outstandingAtEnd}, simulator lag ${step.worstLagMs} ms`
         : 'none';
     return [
       {
@@ -135,6 +141,7 @@ async function runRamp(mosquitto: OpenMosquitto, tickets: Array<{ raisedAt: numb
       return (usage.user + usage.system) / 1e6;
     }),
     postgres: new CpuMeter(() => cpuSecondsOf('postgres')),
+    influxd: new CpuMeter(() => cpuSecondsOf('influxd')),
     broker: new CpuMeter(() => processCpuSeconds(mosquitto.pid)),
   };
   const stepStarts = new Map<number, number>();
@@ -145,7 +152,7 @@ async function runRamp(mosquitto: OpenMosquitto, tickets: Array<{ raisedAt: numb
     for await (const line of createInterface({ input: child.stdout! })) {
       const parsed = JSON.parse(line) as StepStart | StepResult;
       if (parsed.type === 'step-start') {
-        const cpu = { cloud: meters.cloud.percent(), postgres: meters.postgres.percent(), broker: meters.broker.percent() };
+        const cpu = { cloud: meters.cloud.percent(), postgres: meters.postgres.percent(), influxd: meters.influxd.percent(), broker: meters.broker.percent() };
         if (previous !== null) cpuOfStep.set(previous, cpu);
         previous = parsed.gateways;
         stepStarts.set(parsed.gateways, Date.now());
@@ -157,11 +164,11 @@ async function runRamp(mosquitto: OpenMosquitto, tickets: Array<{ raisedAt: numb
       const to = start + STEP_SECONDS * 1000;
       const ofStep = tickets.filter((ticket) => ticket.raisedAt >= from && ticket.raisedAt < to).map((ticket) => ticket.ms);
       const ticketP99Ms = quantile(ofStep, 0.99);
-      const cpu = cpuOfStep.get(parsed.gateways) ?? { cloud: meters.cloud.percent(), postgres: meters.postgres.percent(), broker: meters.broker.percent() };
+      const cpu = cpuOfStep.get(parsed.gateways) ?? { cloud: meters.cloud.percent(), postgres: meters.postgres.percent(), influxd: meters.influxd.percent(), broker: meters.broker.percent() };
       const secondOfMessages = parsed.gateways * MESSAGES_PER_GATEWAY_S;
       const held =
         parsed.p99Ms < RECEIPT_P99_MS && ticketP99Ms < TICKET_P99_MS && parsed.receipted === parsed.measured && parsed.outstandingAtEnd < secondOfMessages && parsed.rejected === 0;
-      const step: StepFigures = { ...parsed, ticketP99Ms, tickets: ofStep.length, cpu, held };
+      const step: StepFigures = { ...parsed, ticketP99Ms, tickets: ofStep.length, cpu, load: loadavg()[0]!, held };
       figures.push(step);
       process.stderr.write(`    ${JSON.stringify(step)}\n`);
       if (!held) break;
