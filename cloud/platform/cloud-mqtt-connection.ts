@@ -106,7 +106,7 @@ interface HeldMessage {
  * support, one at a time", MQTT.js README, handleMessage), so the callback is used for the
  * backpressure alone (called at once while the window has room) and the PUBACK is sent by the
  * window, in arrival order, once the message is handled. On MQTT 5.0 the broker is told the window
- * (Receive Maximum, §3.1.2.11.3) and sends no more than that unacknowledged [MQTT-3.3.4-9].
+ * (Receive Maximum, §3.1.2.11.3) and sends no more than that unacknowledged (§4.9, Flow Control).
  */
 export class CloudMqttConnection implements Component {
   readonly name = 'cloud-mqtt-connection';
