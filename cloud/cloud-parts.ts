@@ -7,6 +7,7 @@ import { databaseAnswers } from './db/database-answers.js';
 import { buildCloudPlatform, type CloudPlatform } from './platform/cloud-platform.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { MessageRouter } from './ingest/message-router.js';
+import { GroupedTelemetryWrites } from './ingest/grouped-telemetry-writes.js';
 import type { CloudMetrics } from './metrics/cloud-metrics.js';
 import { ApiServer } from './api/api-server.js';
 import { GatewayCredentialService } from './registry/gateway-credential-service.js';
@@ -150,7 +151,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const ingest = new IngestService(
     connection,
     config.broker.embedded ? null : config.broker.share_group,
-    new MessageRouter(registry, tickets, consentCheckedStore(telemetry, db, ingestLogger), metrics, clock, ingestLogger),
+    new MessageRouter(registry, tickets, new GroupedTelemetryWrites(consentCheckedStore(telemetry, db, ingestLogger), metrics), metrics, clock, ingestLogger),
     { storesUp },
     metrics,
     clock,

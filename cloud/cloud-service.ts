@@ -52,6 +52,11 @@ export class Cloud implements Component {
     return this.config.broker.embedded ? (this.running?.platform.broker?.url ?? '') : this.config.broker.url;
   }
 
+  /** Messages ingest has taken from the broker and not yet acknowledged (cloud-mqtt-connection.ts). */
+  get messagesInFlight(): number {
+    return this.running?.platform.connection.inFlight ?? 0;
+  }
+
   /** Called once per ticket opened, after it is stored. */
   onTicketOpened(listener: (ticket: Ticket) => void): () => void {
     this.ticketOpenedListeners.add(listener);

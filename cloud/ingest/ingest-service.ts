@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UPLINK_CHANNELS, subscriptionFor } from '../../shared/contract/index.js';
+import { UPLINK_CHANNELS, parseTopic, subscriptionFor } from '../../shared/contract/index.js';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import type { CloudMqttConnection, DetachHandler } from '../platform/cloud-mqtt-connection.js';
 import { CLOUD_PRESENCE_PUBLISH_OPTIONS, newCloudPresence } from '../platform/cloud-presence-message.js';
+import { InOrderPerKey } from './in-order-per-key.js';
 import { senderOf, type MessageRouter, type RouteOutcome } from './message-router.js';
 import { RECEIPT_PUBLISH_OPTIONS, ReceiptPublisher, receiptFor } from './receipt-publisher.js';
 import { describeDataError, storeRefusesData, storeUnavailable } from './store-failure.js';
@@ -31,11 +32,19 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
 
 /**
  * Subscribes to every gateway's uplink channels on the cloud's MQTT connection and hands each message
- * to the router. The PUBACK is sent only after the router has stored the message (the connection
- * sends it once take() resolves, one message at a time), so while a store is down ingest stops
- * taking messages and the broker keeps them; nothing is acknowledged that was not stored. Once a
- * message is stored (or refused for good) its gateway gets a receipt (receipt-publisher.ts), and only
- * then deletes it from its outbox.
+ * to the router. The connection has many messages in flight at once (up to INFLIGHT_MESSAGES,
+ * cloud-mqtt-connection.ts) and sends each one's PUBACK only once take() resolves, that is once the
+ * router has stored it: while a store is down every message in flight waits for it, the window
+ * fills, the connection stops reading and the broker keeps the rest; nothing is acknowledged that
+ * was not stored. Once a message is stored (or refused for good) its gateway gets a receipt
+ * (receipt-publisher.ts), and only then deletes it from its outbox.
+ *
+ * Lanes: telemetry is written in groups across messages (grouped-telemetry-writes.ts: one INSERT or
+ * one InfluxDB write for many messages, readings and events each in their own lane); alerts go
+ * straight to the tickets, events and status to their own writes, none of them behind a readings
+ * write. The alerts, events and status of one gateway are handled one after another in the order
+ * they came (in-order-per-key.ts), as before, so its receipts for them come in that order too;
+ * readings in any order (they carry their own times, and are written idempotently).
  *
  * Each time it has subscribed (at start, and after a reconnect on which the broker had lost its
  * session) it publishes its presence with a new session id (shared/contract/cloud-presence.ts), so
@@ -49,6 +58,9 @@ export class IngestService implements Component {
   private stopping = false;
   private detach: DetachHandler | null = null;
   private readonly receipts: ReceiptPublisher;
+  private readonly inOrder = new InOrderPerKey();
+  /** The health check under way: every message held by a failed write waits for the same one. */
+  private storesUpCheck: Promise<boolean> | null = null;
 
   /** shareGroup: null subscribes without $share (the embedded aedes broker has no shared subscriptions). */
   constructor(
@@ -85,9 +97,20 @@ export class IngestService implements Component {
   }
 
   /** Stores one message; resolves (and the connection acknowledges it) once stored or refused for good. */
-  private async take(topic: string, payload: Buffer): Promise<void> {
+  private take(topic: string, payload: Buffer): Promise<void> {
+    const sender = parseTopic(topic);
+    if (!sender || sender.channel === 'telemetry') return this.storeAndReceipt(topic, payload);
+    return this.inOrder.run(sender.gatewayId, () => this.storeAndReceipt(topic, payload));
+  }
+
+  private async storeAndReceipt(topic: string, payload: Buffer): Promise<void> {
     const receipt = receiptFor(await this.process(topic, payload));
     if (receipt) this.receipts.record(receipt.gatewayId, receipt.receipt);
+  }
+
+  private storesUp(): Promise<boolean> {
+    this.storesUpCheck ??= this.health.storesUp().finally(() => (this.storesUpCheck = null));
+    return this.storesUpCheck;
   }
 
   /** Once subscribed: a new presence, so gateways send again what the broker may have dropped before. */
@@ -117,7 +140,7 @@ export class IngestService implements Component {
           return { accepted: false, reason: 'data_exception', detail, ...senderOf(topic, payload) };
         }
         // A store that answers its health check may still be unable to write (read-only, disk full).
-        const storesUp = (await this.health.storesUp()) && !storeUnavailable(error);
+        const storesUp = (await this.storesUp()) && !storeUnavailable(error);
         if (storesUp) {
           if (++failuresWithStoresUp < MAX_FAILURES_WITH_STORES_UP) continue;
           this.metrics.rejected('store_rejected');

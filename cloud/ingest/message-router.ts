@@ -13,7 +13,8 @@ import {
 } from '../../shared/contract/index.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Logger } from '../../shared/log/logger.js';
-import type { BatchOrigin, TelemetryStore } from '../telemetry/telemetry-store.js';
+import type { BatchOrigin } from '../telemetry/telemetry-store.js';
+import type { TelemetryWrites } from './grouped-telemetry-writes.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import { ItemRefusals, storeBatch, storeOneByOne } from './item-refusals.js';
 import { describeDataError } from './store-failure.js';
@@ -57,11 +58,13 @@ export type RouteOutcome =
 export class MessageRouter {
   /** Registered gateways looked up recently; unknown ones are asked again every time. */
   private readonly gateways = new Map<string, { gateway: { id: string; estateId: string }; until: number }>();
+  /** Lookups under way: the messages of one gateway that arrive together share one query. */
+  private readonly lookingUp = new Map<string, Promise<{ id: string; estateId: string } | null>>();
 
   constructor(
     private readonly directory: GatewayDirectory,
     private readonly tickets: AlertHandler,
-    private readonly telemetry: TelemetryStore,
+    private readonly telemetry: TelemetryWrites,
     private readonly metrics: CloudMetrics,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -139,13 +142,20 @@ export class MessageRouter {
   }
 
   private async lookUp(gatewayId: string): Promise<{ id: string; estateId: string } | null> {
-    const now = this.clock.now();
     const cached = this.gateways.get(gatewayId);
-    if (cached && cached.until > now) return cached.gateway;
-    const gateway = await this.directory.getGateway(gatewayId);
-    if (gateway) this.gateways.set(gatewayId, { gateway: { id: gateway.id, estateId: gateway.estateId }, until: now + GATEWAY_CACHE_MS });
-    else this.gateways.delete(gatewayId);
-    return gateway;
+    if (cached && cached.until > this.clock.now()) return cached.gateway;
+    let lookup = this.lookingUp.get(gatewayId);
+    if (!lookup) {
+      lookup = this.directory.getGateway(gatewayId).then((gateway) => {
+        if (gateway) this.gateways.set(gatewayId, { gateway: { id: gateway.id, estateId: gateway.estateId }, until: this.clock.now() + GATEWAY_CACHE_MS });
+        else this.gateways.delete(gatewayId);
+        return gateway;
+      });
+      this.lookingUp.set(gatewayId, lookup);
+      const forget = (): void => void this.lookingUp.delete(gatewayId);
+      lookup.then(forget, forget);
+    }
+    return lookup;
   }
 
   private reject(topic: string, reason: WireRejection, detail: string, sender: Partial<{ channel: Channel; gatewayId: string; seq: number }>): RouteOutcome {

@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ItemRefusal, WireRejection } from '../../shared/contract/index.js';
 
 /** Prometheus metrics of one cloud instance, served at /metrics. */
@@ -41,6 +41,22 @@ export class CloudMetrics {
   readonly storageRetries = new Counter({
     name: 'estatecare_ingest_storage_retries_total',
     help: 'Times ingest held a message back because a store was unavailable',
+    registers: [this.registry],
+  });
+
+  /** How many messages each grouped telemetry write carried (cloud/ingest/write-groups.ts), by lane. */
+  readonly messagesPerWrite = new Histogram({
+    name: 'estatecare_ingest_messages_per_write',
+    help: 'Messages whose items went in one grouped telemetry write, by lane (readings, events)',
+    labelNames: ['lane'] as const,
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [this.registry],
+  });
+
+  readonly groupedWritesSplit = new Counter({
+    name: 'estatecare_ingest_grouped_writes_split_total',
+    help: 'Grouped telemetry writes a store refused for their data, written again one message at a time, by lane',
+    labelNames: ['lane'] as const,
     registers: [this.registry],
   });
 

@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log/logger.js';
 import { AppError } from './app-error.js';
 import { CLOUD_PRESENCE_PUBLISH_OPTIONS, type CloudMqttMessage } from './cloud-presence-message.js';
 import { topicMatchesFilter } from './mqtt-topic-filter.js';
+import { PubackWindow } from './puback-window.js';
 
 /** How the cloud's service account reaches the cloud broker. */
 export interface CloudMqttSettings {
@@ -23,7 +24,37 @@ export interface CloudMqttSettings {
    * itself before its DISCONNECT, which discards the will [MQTT-3.1.2-10].
    */
   departure?: () => CloudMqttMessage;
+  /**
+   * 5 (the default): MQTT 5.0, which lets the cloud state its Receive Maximum (§3.1.2.11.3), how
+   * many QoS 1 messages the broker may send it before their PUBACKs. 4: MQTT 3.1.1, for the
+   * embedded aedes broker, which speaks no other; the broker then sends what its own in-flight
+   * limit allows, and the connection stops reading at INFLIGHT_MESSAGES (PubackWindow).
+   */
+  protocolVersion?: 4 | 5;
 }
+
+/**
+ * QoS 1 messages the cloud takes from the broker before acknowledging any: how many messages
+ * ingest may have in flight at once (stored in groups, cloud/ingest/write-groups.ts). At the
+ * largest fleet measured (tests/bench/fleet-ramp.bench.ts) a second of messages is some 1,200;
+ * this holds that much, in at most a few tens of MiB of payloads (up to 256 KiB each, mostly 5-10 KiB).
+ */
+export const INFLIGHT_MESSAGES = 2_000;
+
+/**
+ * How long the broker keeps the persistent session of a lone instance after its connection ends.
+ * MQTT 5.0 ends a session with its connection unless told otherwise (§3.1.2.11.2, Session Expiry
+ * Interval absent = 0); 0xFFFFFFFF means it never expires, as a 3.1.1 clean-session-off session.
+ */
+const SESSION_NEVER_EXPIRES = 0xffff_ffff;
+
+/**
+ * Passed to MQTT.js's handleMessage callback to have it read on without sending the PUBACK: its QoS 1
+ * flow (src/lib/handlers/publish.ts) sends the PUBACK when the callback is called without an error,
+ * and with one hands the error to the packet loop, which goes on to the next packet. The PUBACK goes
+ * later, from PubackWindow, once the message is stored.
+ */
+const PUBACK_LATER = new Error('acknowledged later, once handled, in arrival order');
 
 /** Longest a clean stop waits for the broker to confirm the unsubscribe and the departure message. */
 const DEPARTURE_TIMEOUT_MS = 5_000;
@@ -33,10 +64,11 @@ export interface MqttSubscription {
   /** Topic filters, subscribed at QoS 1 ("$share/{group}/…" included). */
   readonly filters: readonly string[];
   /**
-   * One message on a topic the filters match. Its PUBACK goes only once this resolves; a rejection
-   * leaves it unacknowledged, so the broker delivers it again. MQTT.js hands over one message at a
-   * time and reads nothing else from the broker (a PUBACK of the cloud's own publishes included)
-   * until this settles.
+   * One message on a topic the filters match. Its PUBACK goes only once this resolves (and those of
+   * the messages that came before it have gone); a rejection leaves it unacknowledged, so the
+   * broker delivers it again on the next connection. Up to INFLIGHT_MESSAGES are handed over
+   * without waiting for one another; beyond that the connection reads nothing else from the
+   * broker (a PUBACK of the cloud's own publishes included) until one of them settles.
    */
   handle(topic: string, payload: Buffer): Promise<void>;
   /** Each time the subscription is in place: at subscribe(), and after a reconnect on which the broker had lost the session. */
@@ -65,9 +97,16 @@ interface HeldMessage {
  * A message that arrives before any handler claims its topic (the broker delivers a kept session's
  * queue right after CONNACK, before the module that subscribes has started) is held, not
  * acknowledged, until a handler subscribes for it; at stop what is still held is left
- * unacknowledged, for the broker to deliver again. While a message is held MQTT.js reads nothing
- * else from the broker, a PUBACK included: a part that publishes and waits for the PUBACK at start
- * starts after the parts that subscribe (cloud-parts.ts).
+ * unacknowledged, for the broker to deliver again. Held messages count in the in-flight window:
+ * once it is full MQTT.js reads nothing else from the broker, a PUBACK included, so a part that
+ * publishes and waits for the PUBACK at start starts after the parts that subscribe (cloud-parts.ts).
+ *
+ * Many messages are in flight at once (PubackWindow): MQTT.js hands them over one at a time and
+ * would send each PUBACK when its handleMessage calls back ("Handle messages with backpressure
+ * support, one at a time", MQTT.js README, handleMessage), so the callback is used for the
+ * backpressure alone (called at once while the window has room) and the PUBACK is sent by the
+ * window, in arrival order, once the message is handled. On MQTT 5.0 the broker is told the window
+ * (Receive Maximum, §3.1.2.11.3) and sends no more than that unacknowledged (§4.9, Flow Control).
  */
 export class CloudMqttConnection implements Component {
   readonly name = 'cloud-mqtt-connection';
@@ -78,12 +117,20 @@ export class CloudMqttConnection implements Component {
   /** Every filter subscribed at the broker, for a clean stop to unsubscribe. */
   private readonly brokerFilters = new Set<string>();
   private stopping = false;
+  private readonly window: PubackWindow;
 
   /** settings is read at start: the embedded broker knows its port only once it listens. */
   constructor(
     private readonly settings: () => CloudMqttSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.window = new PubackWindow(INFLIGHT_MESSAGES, (messageId) => this.sendPuback(messageId));
+  }
+
+  /** QoS 1 messages taken from the broker and not yet acknowledged (at most INFLIGHT_MESSAGES). */
+  get inFlight(): number {
+    return this.window.size;
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
@@ -93,13 +140,17 @@ export class CloudMqttConnection implements Component {
     this.stopping = false;
     const settings = this.settings();
     const departure = settings.departure;
+    const protocolVersion = settings.protocolVersion ?? 5;
     const client = mqtt.connect(settings.url, {
       clientId: settings.clientId,
       username: settings.username,
       password: settings.password,
       // Persistent for a lone instance: messages published while the cloud is away wait in the broker for it.
       clean: departure !== undefined,
-      protocolVersion: 4,
+      protocolVersion,
+      ...(protocolVersion === 5
+        ? { properties: { receiveMaximum: INFLIGHT_MESSAGES, sessionExpiryInterval: departure === undefined ? SESSION_NEVER_EXPIRES : 0 } }
+        : {}),
       reconnectPeriod: 1_000,
       manualConnect: true,
       // renewSubscriptions() subscribes again on a reconnect without a session, and knows when they are in place.
@@ -108,10 +159,19 @@ export class CloudMqttConnection implements Component {
     });
     // A new will before every reconnect: each departure must be news to the gateways.
     if (departure) client.on('reconnect', () => (client.options.will = lastWill(departure())));
-    client.handleMessage = (packet, done) => {
+    client.handleMessage = (packet, callback) => {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      this.dispatch({ topic: packet.topic, payload, done });
+      if (packet.qos !== 1 || packet.messageId === undefined) {
+        // QoS 0 has no PUBACK, QoS 2 (never subscribed for) its own flow: MQTT.js's, one at a time.
+        this.dispatch({ topic: packet.topic, payload, done: callback });
+        return;
+      }
+      const settle = this.window.open(packet.messageId);
+      this.dispatch({ topic: packet.topic, payload, done: (error) => settle(error === undefined) });
+      this.window.whenRoom(() => callback(PUBACK_LATER));
     };
+    // The messages in flight on a connection that is gone are no longer the broker's to acknowledge.
+    client.on('close', () => this.window.close());
     client.on('error', (error) => this.logger.warn({ err: error }, 'cloud broker connection error'));
     client.on('offline', () => this.logger.warn('cloud broker unreachable; retrying'));
     this.client = client;
@@ -179,6 +239,9 @@ export class CloudMqttConnection implements Component {
     this.client = null;
     this.subscriptions.clear();
     this.releaseHeld();
+    // What is still being handled is left unacknowledged: the broker delivers it again (a kept
+    // session), or the departure has the gateways send it again (a share group member).
+    this.window.close();
     const departure = this.settings().departure;
     if (client && departure) await this.depart(client, departure);
     // Not forced: the DISCONNECT goes after the PUBACKs of what is in flight, so a persistent session stays.
@@ -243,6 +306,17 @@ export class CloudMqttConnection implements Component {
     const held = this.held;
     this.held = [];
     held.forEach((message) => message.done(new Error('the cloud broker connection is stopping')));
+  }
+
+  /**
+   * MQTT.js sends no PUBACK of its own here (PUBACK_LATER); this is the packet its QoS 1 flow would
+   * have sent (src/lib/handlers/publish.ts). Only on the connection the message came on: a client
+   * not connected would queue it for the next connection, where its packet id may be another message's.
+   */
+  private sendPuback(messageId: number): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    client['_sendPacket']({ cmd: 'puback', messageId, reasonCode: 0 });
   }
 
   private requireClient(): MqttClient {

@@ -73,5 +73,6 @@ function brokerOf(
   }
   const broker = new EmbeddedCloudBroker({ host: config.host, port: config.port }, gatewayLogins, logger.child({ component: 'cloud-broker' }));
   const clientId = `estatecare-cloud-ingest-${randomBytes(4).toString('hex')}`;
-  return { broker, serviceAccount: () => ({ url: broker.url, username: SERVICE_USERNAME, password: broker.servicePassword, clientId }) };
+  // aedes speaks MQTT 3.1.1 only.
+  return { broker, serviceAccount: () => ({ url: broker.url, username: SERVICE_USERNAME, password: broker.servicePassword, clientId, protocolVersion: 4 }) };
 }

@@ -30,6 +30,7 @@ import {
   TelemetryDataRefused,
   type BatchOrigin,
   type EventQuery,
+  type OriginItems,
   type ReadingQuery,
   type StoredEvent,
   type StoredReading,
@@ -82,14 +83,22 @@ export class InfluxTelemetryStore implements TelemetryStore {
     await this.influx.createDatabase(this.options.database);
   }
 
-  async writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.write(events.map((event) => eventPoint(origin, event)));
+  writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
+    return this.writeEventGroups([{ origin, items: events }]);
   }
 
-  async writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
-    if (readings.length === 0) return;
-    await this.write(readings.map((reading) => readingPoint(origin, reading)));
+  writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
+    return this.writeReadingGroups([{ origin, items: readings }]);
+  }
+
+  async writeEventGroups(groups: readonly OriginItems<EventItem>[]): Promise<void> {
+    const points = groups.flatMap(({ origin, items }) => items.map((event) => eventPoint(origin, event)));
+    if (points.length > 0) await this.write(points);
+  }
+
+  async writeReadingGroups(groups: readonly OriginItems<ReadingItem>[]): Promise<void> {
+    const points = groups.flatMap(({ origin, items }) => items.map((reading) => readingPoint(origin, reading)));
+    if (points.length > 0) await this.write(points);
   }
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {

@@ -20,7 +20,7 @@ import {
 import { toV2Point } from './influx-v2-line-protocol.js';
 import { retryAfterSeconds, worthRetrying, writeFailure } from './influx-v2-write-failure.js';
 import { InfluxqlHttpReader, authorization, endpoint } from './influxql-http-reader.js';
-import type { BatchOrigin, EventQuery, ReadingQuery, StoredEvent, StoredReading, TelemetryStore, TimeRange } from './telemetry-store.js';
+import type { BatchOrigin, EventQuery, OriginItems, ReadingQuery, StoredEvent, StoredReading, TelemetryStore, TimeRange } from './telemetry-store.js';
 
 export interface InfluxV2TelemetryOptions {
   /** http(s)://host:port[/path] of InfluxDB 2.x or 3.x. */
@@ -90,12 +90,22 @@ export class InfluxV2TelemetryStore implements TelemetryStore {
    */
   async init(): Promise<void> {}
 
-  async writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
-    await this.write(events.map((event) => eventPoint(origin, event)));
+  writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
+    return this.writeEventGroups([{ origin, items: events }]);
   }
 
-  async writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
-    await this.write(readings.map((reading) => readingPoint(origin, reading)));
+  writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
+    return this.writeReadingGroups([{ origin, items: readings }]);
+  }
+
+  async writeEventGroups(groups: readonly OriginItems<EventItem>[]): Promise<void> {
+    const points = groups.flatMap(({ origin, items }) => items.map((event) => eventPoint(origin, event)));
+    if (points.length > 0) await this.write(points);
+  }
+
+  async writeReadingGroups(groups: readonly OriginItems<ReadingItem>[]): Promise<void> {
+    const points = groups.flatMap(({ origin, items }) => items.map((reading) => readingPoint(origin, reading)));
+    if (points.length > 0) await this.write(points);
   }
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {

@@ -19,6 +19,7 @@ import { deleteSqlHouseholdActivity, querySqlHouseholdActivity, writeSqlHousehol
 import type {
   BatchOrigin,
   EventQuery,
+  OriginItems,
   ReadingQuery,
   StoredEvent,
   StoredReading,
@@ -50,8 +51,8 @@ interface ReadingRow {
 }
 
 /**
- * Telemetry in the cloud's SQL database: the embedded default. A batch is one INSERT over unnest()ed
- * arrays (one round trip however many items); ON CONFLICT DO NOTHING makes a redelivered item, or the
+ * Telemetry in the cloud's SQL database: the embedded default. A batch, of one message or of many,
+ * is one INSERT over unnest()ed arrays (one round trip however many items); ON CONFLICT DO NOTHING makes a redelivered item, or the
  * same item twice in one batch, leave one row.
  */
 export class SqlTelemetryStore implements TelemetryStore {
@@ -64,18 +65,26 @@ export class SqlTelemetryStore implements TelemetryStore {
     await migrate(this.db);
   }
 
-  async writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
-    if (events.length === 0) return;
+  writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
+    return this.writeEventGroups([{ origin, items: events }]);
+  }
+
+  writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
+    return this.writeReadingGroups([{ origin, items: readings }]);
+  }
+
+  async writeEventGroups(groups: readonly OriginItems<EventItem>[]): Promise<void> {
+    const rows = rowsOf(groups);
+    if (rows.items.length === 0) return;
+    const events = rows.items;
     await this.db.query(
       `INSERT INTO events (gateway_id, estate_id, received_at, id, device_id, subject_kind, subject_id, type, event_time, attributes)
-       SELECT $1::text, $2::text, $3::timestamptz, u.*
-       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[])
-         AS u (id, device_id, subject_kind, subject_id, type, event_time, attributes)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[])
        ON CONFLICT (gateway_id, id) DO NOTHING`,
       [
-        origin.gatewayId,
-        origin.estateId,
-        timestampParam(origin.receivedAt),
+        rows.gatewayIds,
+        rows.estateIds,
+        rows.receivedAts,
         events.map((e) => e.id),
         events.map((e) => e.device_id),
         events.map((e) => e.subject.kind),
@@ -87,18 +96,18 @@ export class SqlTelemetryStore implements TelemetryStore {
     );
   }
 
-  async writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
-    if (readings.length === 0) return;
+  async writeReadingGroups(groups: readonly OriginItems<ReadingItem>[]): Promise<void> {
+    const rows = rowsOf(groups);
+    if (rows.items.length === 0) return;
+    const readings = rows.items;
     await this.db.query(
       `INSERT INTO readings (gateway_id, estate_id, received_at, id, device_id, point, value, unit, event_time)
-       SELECT $1::text, $2::text, $3::timestamptz, u.*
-       FROM unnest($4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[])
-         AS u (id, device_id, point, value, unit, event_time)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[])
        ON CONFLICT (gateway_id, id) DO NOTHING`,
       [
-        origin.gatewayId,
-        origin.estateId,
-        timestampParam(origin.receivedAt),
+        rows.gatewayIds,
+        rows.estateIds,
+        rows.receivedAts,
         readings.map((r) => r.id),
         readings.map((r) => r.device_id),
         readings.map((r) => r.point),
@@ -175,6 +184,21 @@ export class SqlTelemetryStore implements TelemetryStore {
 
   /** The database belongs to whoever opened it (it also holds tickets and the registry); it stays open. */
   async close(): Promise<void> {}
+}
+
+/** The items of every group in one list, each with its origin's columns beside it. */
+function rowsOf<T>(groups: readonly OriginItems<T>[]): { items: T[]; gatewayIds: string[]; estateIds: string[]; receivedAts: string[] } {
+  const rows = { items: [] as T[], gatewayIds: [] as string[], estateIds: [] as string[], receivedAts: [] as string[] };
+  for (const { origin, items } of groups) {
+    const receivedAt = timestampParam(origin.receivedAt);
+    for (const item of items) {
+      rows.items.push(item);
+      rows.gatewayIds.push(origin.gatewayId);
+      rows.estateIds.push(origin.estateId);
+      rows.receivedAts.push(receivedAt);
+    }
+  }
+  return rows;
 }
 
 function timeConditions(params: SqlParams, range: TimeRange): string[] {

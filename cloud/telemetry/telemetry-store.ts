@@ -9,6 +9,12 @@ export interface BatchOrigin {
   receivedAt: number;
 }
 
+/** The items of one message with where they came from: one of the messages a grouped write takes. */
+export interface OriginItems<T> {
+  origin: BatchOrigin;
+  items: readonly T[];
+}
+
 export interface StoredEvent extends EventItem {
   gateway_id: string;
   estate_id: string;
@@ -81,6 +87,14 @@ export interface TelemetryStore extends HouseholdActivityStore {
    */
   writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void>;
   writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void>;
+  /**
+   * The items of many messages in as few writes as the store allows (one SQL statement, one
+   * InfluxDB request per few thousand lines), with the same guarantees: all of them are stored once
+   * this resolves, and a refusal of the data refuses the whole write (ingest then writes the
+   * messages one by one, cloud/ingest/write-groups.ts).
+   */
+  writeEventGroups(groups: readonly OriginItems<EventItem>[]): Promise<void>;
+  writeReadingGroups(groups: readonly OriginItems<ReadingItem>[]): Promise<void>;
   queryEvents(query: EventQuery): Promise<StoredEvent[]>;
   queryReadings(query: ReadingQuery): Promise<StoredReading[]>;
   /** True when the store answers; used by /healthz and by ingest to pause while it is down. */

@@ -13,6 +13,8 @@ import { benchPoisonedIngest } from './poisoned-ingest.bench.js';
 import { benchFailover } from './failover.bench.js';
 import { benchDispatchNotify } from './dispatch-notify.bench.js';
 import { benchTicketEvidence } from './ticket-evidence.bench.js';
+import { benchIngestInflux, benchIngestSql } from './ingest-throughput.bench.js';
+import { benchFleetRamp } from './fleet-ramp.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   'modbus-polling': benchModbusPolling,
@@ -24,6 +26,9 @@ const BENCHMARKS: Record<string, () => Promise<BenchRow[]>> = {
   failover: benchFailover,
   'dispatch-notify': benchDispatchNotify,
   'ticket-evidence': benchTicketEvidence,
+  'ingest-influx': benchIngestInflux,
+  'ingest-sql': benchIngestSql,
+  'fleet-ramp': benchFleetRamp,
 };
 
 const only = process.argv.slice(2);

@@ -63,7 +63,7 @@ type Mode = PublisherArgs['mode'];
  * empty and the cloud has stored every reading (counted in SQL).
  *
  * In the loop: a private Mosquitto with the deployed config and ACL; the real Cloud against it,
- * subscribed as ingest (persistent session, one message at a time, PUBACK and receipt after
+ * subscribed as ingest (persistent session, many messages in flight, PUBACK and receipt after
  * storing), storing into a throwaway PostgreSQL database (SQL telemetry store); the gateway side in
  * its own process (uplink-drain-publisher-process.ts). Ours: UplinkClient with EnvelopeFactory,
  * drain_share 1 and receipts as the gateway runs them by default (an item is deleted on the cloud's

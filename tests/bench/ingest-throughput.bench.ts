@@ -1,0 +1,209 @@
+import { createInterface } from 'node:readline';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { fromWireTime, type ReadingItem } from '../../shared/contract/index.js';
+import type { Cloud } from '../../cloud/cloud-service.js';
+import { readingPoint } from '../../cloud/telemetry/influx-series-layout.js';
+import { toV2Point } from '../../cloud/telemetry/influx-v2-line-protocol.js';
+import { CONCURRENT_READING_WRITES, MAX_ITEMS_PER_WRITE } from '../../cloud/ingest/grouped-telemetry-writes.js';
+import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
+import { createTestInfluxDatabase, type TestInfluxDatabase } from '../support/influxdb.js';
+import { startTestCloud } from '../support/test-cloud.js';
+import { median, type BenchRow } from './bench-table.js';
+import { PROJECT_ROOT } from './child-process.js';
+import { benchGatewayId, READINGS_PER_MESSAGE, telemetryPayload } from './fleet-payloads.js';
+import type { BurstResult, SimulatorArgs } from './fleet-simulator-process.js';
+import { startOpenMosquitto, type OpenMosquitto } from './open-mosquitto.js';
+
+/** Simulated gateways sending one burst; the messages go round robin over them. */
+const GATEWAYS = 200;
+/** Telemetry messages of one burst: 100,000 readings. */
+const MESSAGES = 2_000;
+const ROUNDS = 3;
+/** The issue's target: ingest at least 0.8 of the rate of writing the same rows straight to the store. */
+const MIN_RATIO = 0.8;
+const ESTATE = { id: 'bench-estate', name: 'Bench Gardens' };
+const SIMULATOR = 'tests/bench/fleet-simulator-process.ts';
+
+type Backend = 'influxdb' | 'sql';
+
+export const benchIngestInflux = (): Promise<BenchRow[]> => benchIngest('influxdb');
+export const benchIngestSql = (): Promise<BenchRow[]> => benchIngest('sql');
+
+/**
+ * Telemetry through the whole cloud against the store alone, in the same run.
+ *
+ * Ours: a burst of MESSAGES telemetry messages of 50 readings from GATEWAYS simulated gateways
+ * (fleet-simulator-process.ts: 8 MQTT connections, QoS 1, all published at once) through a private
+ * ACL-free Mosquitto (open-mosquitto.ts) into the cloud (started as deployed, lone instance,
+ * persistent session), decoded, checked, stored (grouped writes, grouped-telemetry-writes.ts),
+ * PUBACKed and receipted; timed from the first publish to the last receipt at the simulator.
+ *
+ * Baseline, on the same store in the same run: the same number of rows in the cloud's own layout,
+ * pre-serialised before the clock starts, written straight to the store in writes of
+ * MAX_ITEMS_PER_WRITE with CONCURRENT_READING_WRITES under way at once, as the cloud writes them:
+ * - InfluxDB 1.x: line protocol POSTed to /write?precision=ms of a database of its own;
+ * - PostgreSQL: the same INSERT ... SELECT FROM unnest() of the readings table (its indexes and
+ *   ON CONFLICT) over pg, rows as parameter arrays built beforehand; the table emptied
+ *   (TRUNCATE) before each round of either path.
+ * Rounds interleaved in alternating order, median of ROUNDS.
+ */
+async function benchIngest(backend: Backend): Promise<BenchRow[]> {
+  let mosquitto: OpenMosquitto | undefined;
+  let postgres: TestPostgresDatabase | undefined;
+  let influx: TestInfluxDatabase | undefined;
+  let bareInflux: TestInfluxDatabase | undefined;
+  let cloud: Cloud | undefined;
+  const pools: pg.Client[] = [];
+  try {
+    [mosquitto, postgres] = await Promise.all([startOpenMosquitto(), createTestPostgresDatabase()]);
+    if (backend === 'influxdb') [influx, bareInflux] = await Promise.all([createTestInfluxDatabase(), createTestInfluxDatabase()]);
+    cloud = await startTestCloud({
+      brokerUrl: mosquitto.url,
+      servicePassword: 'bench',
+      databaseUrl: postgres.url,
+      estate: ESTATE,
+      gatewayIds: Array.from({ length: GATEWAYS }, (_, i) => benchGatewayId(i)),
+      ...(influx ? { influx: { url: influx.url, database: influx.database } } : {}),
+    });
+    for (let i = 0; i < CONCURRENT_READING_WRITES; i++) {
+      const client = new pg.Client({ connectionString: postgres.url });
+      await client.connect();
+      pools.push(client);
+    }
+    const emptyReadings = async (): Promise<void> => void (backend === 'sql' && (await pools[0]!.query('TRUNCATE readings')));
+    const ours = async (): Promise<number> => {
+      await emptyReadings();
+      const result = await runBurst({ mode: 'burst', url: mosquitto!.url, run: randomBytes(4).toString('hex'), gateways: GATEWAYS, messages: MESSAGES });
+      if (result.rejected > 0) throw new Error(`the cloud refused ${result.rejected} of the benchmark's messages`);
+      return (MESSAGES * READINGS_PER_MESSAGE) / result.seconds;
+    };
+    const bare = async (): Promise<number> => {
+      await emptyReadings();
+      const readings = sameReadings(randomBytes(4).toString('hex'));
+      const seconds = backend === 'influxdb' ? await postLines(bareInflux!, readings) : await insertRows(pools, readings);
+      return readings.length / seconds;
+    };
+
+    const rates: Record<'ours' | 'bare', number[]> = { ours: [], bare: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      process.stderr.write(`  round ${round + 1} of ${ROUNDS}…\n`);
+      const order = round % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
+      for (const path of order) rates[path].push(path === 'ours' ? await ours() : await bare());
+    }
+    const oursRate = median(rates.ours);
+    const bareRate = median(rates.bare);
+    const ratio = oursRate / bareRate;
+    const store = backend === 'influxdb' ? 'InfluxDB 1.x' : 'SQL store on PostgreSQL';
+    const baseline = backend === 'influxdb' ? 'pre-serialised line protocol POSTed to /write' : 'bare INSERT over unnest() of the same rows';
+    return [
+      {
+        name: `ingest into ${store}: ${MESSAGES.toLocaleString('en-US')} messages of ${READINGS_PER_MESSAGE} readings from ${GATEWAYS} gateways through Mosquitto, to the last receipt, vs ${baseline} (${MAX_ITEMS_PER_WRITE.toLocaleString('en-US')} a write, ${CONCURRENT_READING_WRITES} at once), median of ${ROUNDS}`,
+        ours: oursRate,
+        baseline: bareRate,
+        unit: 'readings/s',
+        ratio,
+        target: `>= ${MIN_RATIO} of the store alone`,
+        met: ratio >= MIN_RATIO,
+      },
+    ];
+  } finally {
+    await Promise.allSettled(pools.map((client) => client.end()));
+    await cloud?.stop();
+    await Promise.allSettled([mosquitto?.stop(), postgres?.drop(), influx?.drop(), bareInflux?.drop()]);
+  }
+}
+
+/** Runs the simulator in burst mode and waits for its result line. */
+export async function runBurst(args: SimulatorArgs): Promise<BurstResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SIMULATOR, JSON.stringify(args)], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const parsed = JSON.parse(line) as BurstResult;
+    if (parsed.type === 'done') {
+      await exited;
+      return parsed;
+    }
+  }
+  throw new Error(`the simulator exited with ${await exited} before it was done`);
+}
+
+/** The readings of one burst, as the simulator sends them (same gateways, meters, values and count). */
+function sameReadings(run: string): Array<{ gatewayId: string; reading: ReadingItem }> {
+  const at = Date.now();
+  const readings: Array<{ gatewayId: string; reading: ReadingItem }> = [];
+  for (let i = 0; i < MESSAGES; i++) {
+    const gatewayId = benchGatewayId(i % GATEWAYS);
+    const message = JSON.parse(telemetryPayload(gatewayId, Math.floor(i / GATEWAYS) + 1, at, run)) as { items: ReadingItem[] };
+    for (const reading of message.items) readings.push({ gatewayId, reading });
+  }
+  return readings;
+}
+
+/** Seconds to POST the readings as line protocol, serialised beforehand. */
+async function postLines(influx: TestInfluxDatabase, readings: Array<{ gatewayId: string; reading: ReadingItem }>): Promise<number> {
+  const receivedAt = Date.now();
+  const bodies: string[] = [];
+  for (let start = 0; start < readings.length; start += MAX_ITEMS_PER_WRITE) {
+    bodies.push(
+      readings
+        .slice(start, start + MAX_ITEMS_PER_WRITE)
+        .map(({ gatewayId, reading }) => toV2Point(readingPoint({ gatewayId, estateId: ESTATE.id, receivedAt }, reading)).toLineProtocol()!)
+        .join('\n'),
+    );
+  }
+  const url = new URL(`/write?db=${encodeURIComponent(influx.database)}&precision=ms`, influx.url);
+  const start = performance.now();
+  await inParallel(bodies, async (body) => {
+    const response = await fetch(url, { method: 'POST', body });
+    if (response.status !== 204) throw new Error(`InfluxDB answered ${response.status}: ${await response.text()}`);
+  });
+  return (performance.now() - start) / 1000;
+}
+
+/** Seconds to INSERT the readings over unnest(), parameter arrays built beforehand. */
+async function insertRows(clients: pg.Client[], readings: Array<{ gatewayId: string; reading: ReadingItem }>): Promise<number> {
+  const receivedAt = new Date().toISOString();
+  const batches: unknown[][] = [];
+  for (let start = 0; start < readings.length; start += MAX_ITEMS_PER_WRITE) {
+    const rows = readings.slice(start, start + MAX_ITEMS_PER_WRITE);
+    batches.push([
+      rows.map((row) => row.gatewayId),
+      rows.map(() => ESTATE.id),
+      rows.map(() => receivedAt),
+      rows.map((row) => row.reading.id),
+      rows.map((row) => row.reading.device_id),
+      rows.map((row) => row.reading.point),
+      rows.map((row) => row.reading.value),
+      rows.map((row) => row.reading.unit),
+      rows.map((row) => new Date(fromWireTime(row.reading.event_time)).toISOString()),
+    ]);
+  }
+  const free = [...clients];
+  const start = performance.now();
+  await inParallel(batches, async (params) => {
+    const client = free.pop()!;
+    try {
+      await client.query(
+        `INSERT INTO readings (gateway_id, estate_id, received_at, id, device_id, point, value, unit, event_time)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[])
+         ON CONFLICT (gateway_id, id) DO NOTHING`,
+        params,
+      );
+    } finally {
+      free.push(client);
+    }
+  });
+  return (performance.now() - start) / 1000;
+}
+
+/** Runs `work` over the items, CONCURRENT_READING_WRITES at a time. */
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENT_READING_WRITES }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
