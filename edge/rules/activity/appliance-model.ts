@@ -126,20 +126,6 @@ export function judgeSwitchOn(model: ApplianceModel | undefined, on: SwitchOn): 
 }
 
 /**
- * Was the switch-on at `on.at` one set aside as 'night' that was off again within `shortMs` (a
- * kettle, not a heater's reheat of ten minutes or more)? Followed by a sign of her within minutes
- * (the kettle at 06:44, the tap at 06:53, before her morning was learned), it was the resident.
- * What the load learned from it stays: a heater's short reheat before a flush looks the same.
- */
-export function ranShortAtNight(model: ApplianceModel | undefined, on: { at: number; watts: number }, shortMs: number): boolean {
-  const loads = model?.loads ?? [];
-  const index = matching(loads, on.watts);
-  const load = index < 0 ? undefined : loads[index]!;
-  if (!load || !load.recent.includes(on.at) || load.on !== undefined || load.off === undefined) return false;
-  return load.off > on.at && load.off - on.at <= shortMs;
-}
-
-/**
  * A step down: a load switched off (for the thermostat test, and its running time). `misjudged`:
  * a switch-on set aside as the automatic load was off again far sooner than that load ever runs by
  * itself (a kettle of the water heater's size: a few minutes, where a reheat takes twenty): it was

@@ -1,7 +1,6 @@
 import { toWireTime } from '../../../shared/contract/index.js';
 import { signalOfDeviceKind, type ActivitySignal, type Sighting } from '../activity/activity-signal.js';
-import { ATTENDED_WITHIN_MS, ranShortAtNight, type ApplianceModel } from '../activity/appliance-model.js';
-import { heldUntil, SHORT_RUN_MS } from '../activity/held-load.js';
+import { heldUntil } from '../activity/held-load.js';
 import type { GateDirection } from '../activity/event-activity.js';
 import { recordSighting } from '../activity/household-activity.js';
 import { clockMinutes, localDayNumber, localMidnight, MS_PER_MIN } from '../activity/local-time.js';
@@ -10,8 +9,7 @@ import { AWAY_DAY_MS, withActiveSlot, withAwayDay } from './activity-days.js';
 import { householdWatches } from './care-alert.js';
 import type { CareCall } from './care-call-context.js';
 import { activityReturnedReason } from './care-reasons.js';
-import { appliancesKey, GOT_UP_WITHIN_MS, INACTIVITY_TIMER, MAX_FIRSTS_KEPT, NIGHT_UP_SIGNS, meterKey, quietStart, timerKey, type CareMeterTrack, type DayStart } from './care-state.js';
-import { withdrawDiscounted } from './discounts.js';
+import { GOT_UP_WITHIN_MS, INACTIVITY_TIMER, MAX_FIRSTS_KEPT, NIGHT_UP_SIGNS, meterKey, quietStart, timerKey, type CareMeterTrack, type DayStart } from './care-state.js';
 import { doorEventSeen } from './door-watch.js';
 import { inactivityDeadline, startsDaytime } from './inactivity-limit.js';
 import { EARLY_RISING_SLACK_MIN, morningDay, morningRoutine } from './morning-routine.js';
@@ -40,10 +38,7 @@ export function see(call: CareCall, signal: ActivitySignal, sighting: Sighting, 
   const byVisitor = signal === 'door' && visitAt(household, sighting.at) !== undefined;
   // While she is away only the door and the gate are news of her, unless the door is not watched.
   const counts = !byVisitor && (absentBefore === undefined || signal === 'door' || signal === 'gate' || (absentBefore.kind !== 'away_period' && !doorWatching));
-  if (counts && signal !== 'electricity') {
-    confirmHeldLoads(call, sighting.at);
-    confirmNightSwitchOns(call, sighting.at);
-  }
+  if (counts && signal !== 'electricity') confirmHeldLoads(call, sighting.at);
   const quietFrom = quietStart(call.state);
   const openedWithDoor = call.state.activity.latest?.signal === 'door';
   if (signal === 'door') doorEventSeen(call, sighting.at);
@@ -164,25 +159,5 @@ function confirmHeldLoads(call: CareCall, at: number): void {
     const { held: _held, ...rest } = track;
     context.setState(key, rest);
     see(call, 'electricity', { at: held.at, what: 'power_on' });
-  }
-}
-
-/**
- * A sign of her (door, water, gate) within ATTENDED_WITHIN_MS after a short switch-on (off within
- * SHORT_RUN_MS: a kettle) set aside for coming in her sleep hours with nobody seen
- * (appliance-model.ts 'night'): nobody had been seen because she had just got up. It was her (the kettle at 06:44, the tap at 06:53, while her morning
- * is still being learned from the enrollment's 08:00): it counts from when it came on. A load learned to run by itself is set aside as 'automatic' or
- * 'timed', never 'night', and stays set aside.
- */
-function confirmNightSwitchOns(call: CareCall, at: number): void {
-  const confirmed = (call.state.discounted ?? []).filter((item) => item.why === 'night' && item.what === 'switch_on' && item.at < at && at - item.at <= ATTENDED_WITHIN_MS);
-  for (const item of confirmed) {
-    for (const device of call.context.devices.about(call.unit)) {
-      if (signalOfDeviceKind(device.kind) !== 'electricity') continue;
-      if (!ranShortAtNight(call.context.state<ApplianceModel>(appliancesKey(device.id)), item, SHORT_RUN_MS)) continue;
-      withdrawDiscounted(call, item.at);
-      see(call, 'electricity', { at: item.at, what: 'power_on' });
-      break;
-    }
   }
 }
