@@ -51,8 +51,11 @@ const MAX_TIMERS_PER_INPUT = 1_000_000;
  * Runs the rules (rule.ts) in event time and turns their changes into AlertItem wire items.
  *
  * Time: engine time is the latest event time handled. Before an input at time t, every timer due
- * at or before t fires, in (at, rule, key) order, with context.now = its due time; advanceTo(t)
- * does the same with nothing else. An input older than engine time (late data after an outage) is
+ * before t fires, in (at, rule, key) order, with context.now = its due time; one due at t itself
+ * fires after the inputs of that instant, at the next later input or tick: a reading at 14:18 that
+ * shows the resident is news the deadline falling at 14:18 must hear first (a care alert raised and
+ * cleared at the same instant is a visit for nothing). advanceTo(t) and a tick at t fire every timer
+ * due at or before t, with nothing else. An input older than engine time (late data after an outage) is
  * handled with its own time as context.now; timers that already fired are gone and never fire
  * again, and engine time does not go back.
  *
@@ -300,7 +303,8 @@ export class RuleEngine {
       return;
     }
     if (taken) this.inputs.remember(taken.device, taken.id);
-    this.begin(time, alerts);
+    // Timers due before this instant; those due at it wait for its inputs (see the class comment).
+    this.begin(time, alerts, time - 1);
     this.host.now = time;
     switch (input.kind) {
       case 'event':
@@ -337,8 +341,8 @@ export class RuleEngine {
     this.moveTime(time);
   }
 
-  /** Start hook at the first input, then every timer due by `time`. */
-  private begin(time: number, alerts: AlertItem[]): void {
+  /** Start hook at the first input (at `time`), then every timer due by `dueBy`. */
+  private begin(time: number, alerts: AlertItem[], dueBy = time): void {
     if (!this.started) {
       this.started = true;
       this.host.now = Math.max(time, this.engineTime ?? time);
@@ -346,7 +350,7 @@ export class RuleEngine {
       for (const { rule, scope } of this.ruleScopes) if (rule.onStart) this.call(rule, scope, alerts, ON_START, devices);
     }
     for (let fired = 0; ; fired++) {
-      const due = this.timers.popDue(time);
+      const due = this.timers.popDue(dueBy);
       if (!due) break;
       const scope = this.scope(due.rule);
       scope.timerFired(due.key);

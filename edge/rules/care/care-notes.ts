@@ -1,5 +1,6 @@
 import type { Reason } from '../../../shared/contract/index.js';
-import { HOLD_MS, LONE_AFTER_MS } from '../activity/held-load.js';
+import { ATTENDED_WITHIN_MS } from '../activity/appliance-model.js';
+import { CONFIRM_MS, HOLD_MS, LONE_AFTER_MS } from '../activity/held-load.js';
 import type { QuietFacts } from './care-facts.js';
 import type { Discounted } from './care-state.js';
 
@@ -61,6 +62,7 @@ function loadName(item: Discounted): Reason {
     cycling: { en: `${size} load cycling on its thermostat (heater?)`, zh: `按温控循环的 ${size} 负载（疑似取暖器）` },
     night: { en: `${size} switch-on at night with nobody up`, zh: `夜间无人活动时启动的 ${size} 负载` },
     went_off: { en: `${size} load that switched itself off within ${HOLD_MS / 60_000} min (fridge defrost?)`, zh: `${HOLD_MS / 60_000} 分钟内自行关闭的 ${size} 负载（疑似冰箱除霜）` },
+    alone_at_night: { en: `${size} load running at night with nobody seen for ${ATTENDED_WITHIN_MS / 60_000} min before it or ${CONFIRM_MS / 60_000} min after (water heater?)`, zh: `夜间启动、前 ${ATTENDED_WITHIN_MS / 60_000} 分钟及后 ${CONFIRM_MS / 60_000} 分钟均无人活动的 ${size} 负载（疑似热水器）` },
     alone: { en: `${size} load running with nothing else seen for ${LONE_AFTER_MS / 3_600_000} h around it (water heater?)`, zh: `前后 ${LONE_AFTER_MS / 3_600_000} 小时无其他活动时运行的 ${size} 负载（疑似热水器）` },
   };
   return names[item.why];

@@ -62,9 +62,10 @@ export interface Discounted {
   watts: number;
   /**
    * The appliance model's reason; went_off: a few hundred watts off again within HOLD_MS; alone: a
-   * big load running with nothing else seen before or after it (activity/held-load.ts).
+   * big load running with nothing else seen before or after it; alone_at_night: the same, switched
+   * on in the night window with nobody seen in the half hour before (activity/held-load.ts).
    */
-  why: DiscountReason | 'went_off' | 'alone';
+  why: DiscountReason | 'went_off' | 'alone' | 'alone_at_night';
 }
 
 /**
@@ -76,10 +77,32 @@ export interface Discounted {
 export interface DayStart {
   day: number;
   candidate?: { at: number; signal: ActivitySignal; /** The day says nothing of the routine. */ excluded: boolean };
-  up?: { at: number; signal: ActivitySignal };
+  up?: {
+    at: number;
+    signal: ActivitySignal;
+    /**
+     * Up from a night-time trip confirmed by the next (two flushes 55 minutes apart before her
+     * usual window): tentative when her learned mornings begin with another kind of sign (the kettle
+     * or a light, where these were water). The morning check then still wants a sign of her in the
+     * usual window, a third sign or one of the kind her mornings begin with (morning-check.ts), as a
+     * resident who fell on the way back from the second trip shows none.
+     */
+    fromNight?: true;
+    /** Signs of her counted since (the trip and its confirmation are two), up to NIGHT_UP_SIGNS. */
+    signs?: number;
+    /** The kinds of those signs (water alone: flushes). */
+    signals?: ActivitySignal[];
+  };
   /** Her next sign after getting up has been seen (its gap noted in the routine). */
   second?: true;
 }
+
+/**
+ * Up from night-time trips is a morning once this many signs of her were seen (a third sign: trips
+ * to the toilet come one at a time, an hour or more apart; a morning is a run of signs), or one in
+ * her usual window.
+ */
+export const NIGHT_UP_SIGNS = 3;
 
 /** A second sighting within this long confirms the resident is up. */
 export const GOT_UP_WITHIN_MS = 60 * 60_000;

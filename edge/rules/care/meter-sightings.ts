@@ -1,4 +1,6 @@
+import type { CareHousehold } from '../../../shared/contract/rules-config-care.js';
 import type { ReadingFrame } from '../../model/device-data.js';
+import { clockMinutes, localMinuteOfDay } from '../activity/local-time.js';
 import { signalOfDeviceKind } from '../activity/activity-signal.js';
 import { ATTENDED_WITHIN_MS, judgeSwitchOn, noteSwitchOff, type ApplianceModel } from '../activity/appliance-model.js';
 import { withdrawSightings } from '../activity/household-activity.js';
@@ -110,7 +112,7 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
   if (held) {
     const outcome = judgeHeld(held, context.now, watts);
     if (outcome.judged === 'holding') track.held = outcome.held;
-    else if (outcome.judged === 'set_aside') noteDiscounted(call, { at: held.at, what: 'held_load', watts: Math.round(held.watts), why: held.kind === 'mid' ? 'went_off' : 'alone' });
+    else if (outcome.judged === 'set_aside') noteDiscounted(call, { at: held.at, what: 'held_load', watts: Math.round(held.watts), why: held.kind === 'mid' ? 'went_off' : held.night ? 'alone_at_night' : 'alone' });
     else see(call, 'electricity', { at: held.at, what: 'power_on' });
   }
   if (unseen && switchedOn(call, frame.device_id, context.now, Math.round(unseen.wh), sleeping, 'unseen_load')) {
@@ -119,7 +121,7 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
   if (switching) {
     const counted = switchedOn(call, frame.device_id, context.now, rise, sleeping, 'switch_on');
     const hold = counted && !track.held ? holdKind(call, rise) : undefined;
-    if (hold) track.held = { kind: hold, at: context.now, watts: rise, before: step.previousRate! };
+    if (hold) track.held = { kind: hold.kind, at: context.now, watts: rise, before: step.previousRate!, ...(hold.night ? { night: true } : {}) };
     else if (counted) see(call, 'electricity', { at: context.now, what: 'power_on' });
   } else if (rise !== undefined && rise <= -SWITCH_ON_W) {
     const appliances = appliancesKey(frame.device_id);
@@ -148,9 +150,25 @@ function noteLoadOn(call: CareCall, on: boolean | undefined): void {
 }
 
 /** Whether a switch-on that may count is held to be judged by what follows it (activity/held-load.ts). */
-function holdKind(call: CareCall, rise: number): HeldLoad['kind'] | undefined {
-  if (rise < MID_LOAD_MAX_W) return 'mid';
-  return call.context.now - (call.state.activity.latest?.at ?? Number.NEGATIVE_INFINITY) >= LONE_AFTER_MS ? 'lone' : undefined;
+function holdKind(call: CareCall, rise: number): { kind: HeldLoad['kind']; night?: true } | undefined {
+  const { now } = call.context;
+  if (rise < MID_LOAD_MAX_W) return { kind: 'mid' };
+  if (now - (call.state.activity.latest?.at ?? Number.NEGATIVE_INFINITY) >= LONE_AFTER_MS) return { kind: 'lone' };
+  const signAt = lastSignAt(call);
+  const unattended = signAt === undefined || now - signAt > ATTENDED_WITHIN_MS;
+  return unattended && !inDaytimeWindow(call.household, now) ? { kind: 'lone', night: true } : undefined;
+}
+
+/** Her latest door, water or gate sign (a switch-on is not one: it may be a machine). */
+function lastSignAt(call: CareCall): number | undefined {
+  const last = call.state.activity.last;
+  const at = Math.max(last.door?.at ?? -Infinity, last.water?.at ?? -Infinity, last.gate?.at ?? -Infinity);
+  return Number.isFinite(at) ? at : undefined;
+}
+
+function inDaytimeWindow(household: CareHousehold, at: number): boolean {
+  const minute = localMinuteOfDay(at, household.utc_offset_min);
+  return minute >= clockMinutes(household.inactivity.day_from) && minute < clockMinutes(household.inactivity.day_to);
 }
 
 /** Is water running steadily in the household now (a tap left on)? */
@@ -169,9 +187,7 @@ function waterFlowing(call: CareCall): boolean {
  */
 function switchedOn(call: CareCall, deviceId: string, at: number, watts: number, sleeping: boolean, what: Discounted['what']): boolean {
   const { context, household } = call;
-  const last = call.state.activity.last;
-  const lastSignAt = Math.max(last.door?.at ?? -Infinity, last.water?.at ?? -Infinity, last.gate?.at ?? -Infinity);
-  const on = { at, watts, utcOffsetMin: household.utc_offset_min, sleeping, lastSignAt: Number.isFinite(lastSignAt) ? lastSignAt : undefined };
+  const on = { at, watts, utcOffsetMin: household.utc_offset_min, sleeping, lastSignAt: lastSignAt(call) };
   let discount: Discounted['why'] | undefined;
   if (what === 'switch_on' || what === 'unseen_load') {
     // Loads seen only in the energy register are learned apart, sized by their energy (Wh).

@@ -9,7 +9,7 @@ import { AWAY_DAY_MS, withActiveSlot, withAwayDay } from './activity-days.js';
 import { householdWatches } from './care-alert.js';
 import type { CareCall } from './care-call-context.js';
 import { activityReturnedReason } from './care-reasons.js';
-import { GOT_UP_WITHIN_MS, INACTIVITY_TIMER, MAX_FIRSTS_KEPT, meterKey, quietStart, timerKey, type CareMeterTrack, type DayStart } from './care-state.js';
+import { GOT_UP_WITHIN_MS, INACTIVITY_TIMER, MAX_FIRSTS_KEPT, NIGHT_UP_SIGNS, meterKey, quietStart, timerKey, type CareMeterTrack, type DayStart } from './care-state.js';
 import { doorEventSeen } from './door-watch.js';
 import { inactivityDeadline, startsDaytime } from './inactivity-limit.js';
 import { EARLY_RISING_SLACK_MIN, morningDay, morningRoutine } from './morning-routine.js';
@@ -107,21 +107,26 @@ function noteFirstOfDay(call: CareCall, signal: ActivitySignal, at: number, retu
   const { household } = call;
   const offset = household.utc_offset_min;
   const day = morningDay(household, at);
-  const today: DayStart = call.state.today?.day === day ? call.state.today : { day };
+  let today: DayStart = call.state.today?.day === day ? call.state.today : { day };
+  if (today.up?.fromNight && (today.up.signs ?? 0) < NIGHT_UP_SIGNS && at > today.up.at) {
+    const signals = today.up.signals?.includes(signal) ? today.up.signals : [...(today.up.signals ?? []), signal];
+    today = { ...today, up: { ...today.up, signs: (today.up.signs ?? 0) + 1, signals } };
+    call.state = { ...call.state, today };
+  }
   if (today.up) return noteSecondSign(call, today, at);
   const midnight = localMidnight(day, offset);
   const dayStart = localMidnight(day, offset, clockMinutes(household.morning_check.day_starts_at));
   const excluded = returning || call.state.watch_start > dayStart || awayPeriodOverlaps(household, dayStart, at);
   const candidate = today.candidate;
   const usualFrom = morningRoutine(household, call.state.firsts, day).usualFrom;
-  let up: { at: number; signal: ActivitySignal; excluded: boolean } | undefined;
-  if (candidate && at - candidate.at <= GOT_UP_WITHIN_MS) up = candidate;
+  let up: { at: number; signal: ActivitySignal; excluded: boolean; fromNight?: true } | undefined;
+  if (candidate && at - candidate.at <= GOT_UP_WITHIN_MS) up = { ...candidate, fromNight: true };
   else if (at >= midnight + (usualFrom - EARLY_RISING_SLACK_MIN) * MS_PER_MIN) up = { at, signal, excluded };
   if (!up) {
     call.state = { ...call.state, today: { day, candidate: { at, signal, excluded } } };
     return;
   }
-  call.state = { ...call.state, today: { day, up: { at: up.at, signal: up.signal } } };
+  call.state = { ...call.state, today: { day, up: { at: up.at, signal: up.signal, ...(up.fromNight ? { fromNight: true as const, signs: 2, signals: [...new Set([up.signal, signal])] } : {}) } } };
   if (up.excluded) return;
   // minutes after the local midnight the day is named by (up at 01:00 the next night is 1500)
   const minute = Math.floor((up.at - midnight) / MS_PER_MIN);

@@ -122,6 +122,7 @@ describe('household care rule', () => {
   it('a household taken out of care: its alert is withdrawn and its data deleted; households not enrolled are never processed', () => {
     const home = household();
     home.poll(at('2026-03-02 09:00'), at('2026-03-02 15:00'));
+    home.bench.advanceTo(at('2026-03-02 15:00')); // the gateway's tick: a deadline at a frame's instant fires after its frames
     expect(brief(home.bench.alerts)).toEqual(['03-02 15:00 raised household_care hh-1']);
     home.bench.setConfig(rulesConfig({}));
     home.poll(at('2026-03-02 15:05'), at('2026-03-02 16:00'));
@@ -145,6 +146,7 @@ describe('household care rule', () => {
   it('evidence stays a summary within the wire limits', () => {
     const home = household();
     home.poll(at('2026-03-02 09:00'), at('2026-03-02 15:00'));
+    home.bench.advanceTo(at('2026-03-02 15:00')); // the gateway's tick: a deadline at a frame's instant fires after its frames
     const evidence = home.bench.alerts[0]!.evidence;
     expect(Object.keys(evidence).length).toBeLessThanOrEqual(32);
     expect(evidence).toEqual({

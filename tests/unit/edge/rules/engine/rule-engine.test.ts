@@ -34,7 +34,7 @@ const raise = (context: RuleContext, id = 'x'): AlertChange => ({
 });
 
 describe('rule engine: time', () => {
-  it('fires due timers in (at, rule, key) order before a later input, each at its own time', () => {
+  it('fires due timers in (at, rule, key) order before a later input, each at its own time; those due at its instant after it', () => {
     const fired: string[] = [];
     const arm = (context: RuleContext): AlertChange[] => {
       context.setTimer('b', T0 + 10 * SECOND);
@@ -49,10 +49,12 @@ describe('rule engine: time', () => {
     engine.onEvent(event(LIFT, T0, 'lift_power_lost'));
     expect(fired).toEqual([]);
     engine.onReadings(liftFrame(T0 + 10 * SECOND, OPEN_AT_LANDING));
+    expect(fired).toEqual(['alpha/c@5000', 'zulu/c@5000']);
+    engine.advanceTo(T0 + 10 * SECOND);
     expect(fired).toEqual(['alpha/c@5000', 'zulu/c@5000', 'alpha/a@10000', 'alpha/b@10000', 'zulu/a@10000', 'zulu/b@10000']);
   });
 
-  it('fires a timer due exactly at an input before that input, and moves a timer when set again', () => {
+  it('fires a timer due exactly at an input after that input (its news first), and moves a timer when set again', () => {
     const rule = probe('probe', {
       onEvent: (_e, context) => {
         context.setTimer('t', T0 + 5 * SECOND);
@@ -64,7 +66,9 @@ describe('rule engine: time', () => {
     engine.onEvent(event(LIFT, T0, 'lift_power_lost'));
     engine.advanceTo(T0 + 6 * SECOND);
     engine.onReadings(liftFrame(T0 + 7 * SECOND, OPEN_AT_LANDING));
-    expect(rule.calls).toEqual(['start(3)@0', 'event(lift_power_lost)@0', 'timer(t)@7000', 'readings(lift-b1-a)@7000']);
+    expect(rule.calls).toEqual(['start(3)@0', 'event(lift_power_lost)@0', 'readings(lift-b1-a)@7000']);
+    engine.onReadings(liftFrame(T0 + 8 * SECOND, OPEN_AT_LANDING));
+    expect(rule.calls).toEqual(['start(3)@0', 'event(lift_power_lost)@0', 'readings(lift-b1-a)@7000', 'timer(t)@7000', 'readings(lift-b1-a)@8000']);
   });
 
   it('handles a late input with its own time, without firing timers again or moving engine time back', () => {
@@ -189,7 +193,8 @@ describe('rule engine: devices and commits', () => {
     const counting = { load: () => store.load(), commit: (c: RuleStateChanges) => (commits.push(c), store.commit(c)), close: () => store.close() };
     const engine = memoryEngine({ rules: createDefaultRules(), store: counting, autoCommit: false });
     const inputs: EngineInput[] = Array.from({ length: 10 }, (_, i) => ({ kind: 'readings', frame: frame(METER, T0 + i * 30 * SECOND, { active_power: 0.2 }) }));
-    engine.handleBatch(inputs);
+    // The gateway's tick after the last frame: a timer due at that frame's instant fires after it.
+    engine.handleBatch([...inputs, { kind: 'tick', at: toWireTime(T0 + 270 * SECOND) }]);
     expect(commits).toHaveLength(1);
     engine.commit();
     engine.handleBatch([{ kind: 'tick', at: toWireTime(T0 + 301 * SECOND) }]);
