@@ -158,4 +158,53 @@ describe('households in care in the browser', () => {
       await context.close();
     }
   });
+
+  it('desktop-en: a supervisor adds a carer with her visiting window and an emergency contact, then removes the contact', async () => {
+    const supervisor = await rig.person('supervisor', rig.estateId, null, false);
+    const flat = await rig.careFlat();
+    const cookie = await rig.sessionCookie(supervisor.login);
+    const household = `${rig.url}/api/v1/estates/${rig.estateId}/households/${flat.unitId}`;
+    const { context, page, hosts, errors } = await openPage(browser, DESKTOP, 'en-GB');
+    page.on('dialog', (dialog) => void dialog.accept());
+    try {
+      await signIn(page, rig.url, supervisor.login, en);
+      await page.goto(`${rig.url}/households/${rig.estateId}/${flat.unitId}`);
+      const carer = page.locator('#add-carer');
+      await carer.locator('input[name=name]').fill('Ms Zhou');
+      await carer.locator('select[name=kind]').selectOption('carer');
+      for (const day of ['2', '4']) await carer.locator(`input[name=weekday][value="${day}"]`).check();
+      await carer.locator('input[name=from]').fill('14:00');
+      await carer.locator('input[name=to]').fill('16:00');
+      await carer.locator('button[type=submit]').click();
+      await page.locator(`#household-notice:text-is("${en['household.carer_added']}")`).waitFor();
+      await page.locator('#carers li:has-text("Ms Zhou")').waitFor();
+
+      const contact = page.locator('#add-contact');
+      await contact.locator('input[name=name]').fill('Zhang Wei');
+      await contact.locator('input[name=relationship]').fill('nephew');
+      await contact.locator('input[name=phone]').fill('139 0000 1111');
+      await contact.locator('button[type=submit]').click();
+      await page.locator(`#household-notice:text-is("${en['household.contact_added']}")`).waitFor();
+      const added = page.locator('#household-contacts li:has-text("Zhang Wei")');
+      await added.waitFor();
+      expect(await added.textContent()).not.toContain('00001111');
+
+      const record = async () =>
+        (await (await fetch(`${household}?purpose=supervision`, { headers: { cookie } })).json()) as {
+          carers: Array<{ name: string; kind: string; visits: Array<{ weekdays: number[]; from: string; to: string }> }>;
+          contacts: Array<{ id: string; name: string }>;
+        };
+      const withBoth = await record();
+      expect(withBoth.carers).toEqual([expect.objectContaining({ name: 'Ms Zhou', kind: 'carer', visits: [expect.objectContaining({ weekdays: [2, 4], from: '14:00', to: '16:00' })] })]);
+      const nephew = withBoth.contacts.find((entry) => entry.name === 'Zhang Wei')!;
+      await page.locator(`#household-contacts li[data-contact-id="${nephew.id}"] [data-remove]`).click();
+      await page.locator(`#household-notice:text-is("${en['household.removed']}")`).waitFor();
+      await expect(page.locator(`#household-contacts li[data-contact-id="${nephew.id}"]`).count()).resolves.toBe(0);
+      expect((await record()).contacts.map((entry) => entry.name)).toEqual(['李明']);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'households-desktop-en-carers-contacts.png'), fullPage: true });
+      expect({ hosts: [...hosts], errors }).toEqual({ hosts: [new URL(rig.url).host], errors: [] });
+    } finally {
+      await context.close();
+    }
+  });
 });

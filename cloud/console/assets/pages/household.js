@@ -1,4 +1,4 @@
-import { data, content, t, el, api, estateOf, localTime, showError, weekdaysText, estateTimeToIso, isoToEstateTime, SUPERVISION } from '../core.js';
+import { data, content, t, el, api, estateOf, localTime, showError, weekdaysText, weekdayName, estateTimeToIso, isoToEstateTime, SUPERVISION } from '../core.js';
 import { consentFields } from '../consent-form.js';
 
 /** The consent in force with its withdrawal, or, once withdrawn, a new consent to record. */
@@ -41,6 +41,43 @@ function consentSection(record, estate, change) {
   return el('section', { class: 'card', id: 'consent' }, el('h2', {}, t('consent.title')), facts, el('form', { id: 'record-consent', onsubmit: record_ }, el('h3', {}, t('consent.record_new')), fields.nodes, el('button', { type: 'submit', class: 'primary' }, t('consent.record_new'))));
 }
 
+/** A new emergency contact: name, relationship, phone (kept whole, shown masked). */
+function contactForm(submit) {
+  const name = el('input', { name: 'name', required: true, maxlength: 100 });
+  const relationship = el('input', { name: 'relationship', required: true, maxlength: 50 });
+  const phone = el('input', { name: 'phone', type: 'tel', required: true, maxlength: 30, autocomplete: 'off' });
+  return el(
+    'form',
+    { id: 'add-contact', onsubmit: (event) => (event.preventDefault(), submit({ name: name.value, relationship: relationship.value, phone: phone.value })) },
+    el('h3', {}, t('household.add_contact')),
+    el('label', {}, t('household.contact_name'), name),
+    el('label', {}, t('household.relationship'), relationship),
+    el('label', {}, t('household.phone'), phone),
+    el('button', { type: 'submit' }, t('household.add_contact')),
+  );
+}
+
+/** A carer or regular visitor with one visit window (weekdays, from, to in the estate's time). */
+function carerForm(submit) {
+  const name = el('input', { name: 'name', required: true, maxlength: 100 });
+  const kind = el('select', { name: 'kind' }, ['carer', 'visitor'].map((code) => el('option', { value: code }, t(`household.${code}`))));
+  const days = [1, 2, 3, 4, 5, 6, 7].map((day) => el('input', { type: 'checkbox', name: 'weekday', value: day }));
+  const from = el('input', { type: 'time', name: 'from', required: true });
+  const to = el('input', { type: 'time', name: 'to', required: true });
+  const read = () => ({ name: name.value, kind: kind.value, visits: [{ weekdays: days.filter((day) => day.checked).map((day) => Number(day.value)), from: from.value, to: to.value }] });
+  return el(
+    'form',
+    { id: 'add-carer', onsubmit: (event) => (event.preventDefault(), submit(read())) },
+    el('h3', {}, t('household.add_carer')),
+    el('label', {}, t('household.carer_name'), name),
+    el('label', {}, t('household.carer_kind'), kind),
+    el('fieldset', { class: 'weekdays' }, el('legend', {}, t('household.visit_days')), days.map((day, i) => el('label', { class: 'check' }, day, weekdayName(i + 1)))),
+    el('label', {}, t('household.visit_from'), from),
+    el('label', {}, t('household.visit_to'), to),
+    el('button', { type: 'submit' }, t('household.add_carer')),
+  );
+}
+
 /** Which config version of each gateway watching the household carries its latest change, and whether the gateway runs it. */
 function deliverySection(record) {
   const state = (gateway) => (gateway.config_version === null ? 'delivery_state.pending' : gateway.running ? 'delivery_state.running' : 'delivery_state.sent');
@@ -79,10 +116,10 @@ async function householdPage() {
     const to = el('input', { type: 'datetime-local', name: 'to', required: true });
     const reason = el('select', { name: 'reason' }, ['travel', 'hospital', 'other'].map((code) => el('option', { value: code }, t(`away.${code}`))));
     /** One change against the version shown; someone else's change meanwhile (409) is said and the record reloaded. */
-    const change = async (path, body, done) => {
+    const change = async (path, body, done, method = 'POST') => {
       notice.textContent = '';
       try {
-        await api('POST', `${base}/${path}`, body, { 'if-match': `"${record.version}"` });
+        await api(method, `${base}/${path}`, body, { 'if-match': `"${record.version}"` });
         notice.textContent = t(done);
       } catch (error) {
         if (error.status !== 409) return showError(error);
@@ -90,6 +127,9 @@ async function householdPage() {
       }
       await load();
     };
+    /** A button that removes one carer, contact or away period (DELETE, against the version shown). */
+    const removeButton = (path, id) =>
+      el('button', { type: 'button', class: 'link', 'data-remove': id, onclick: () => confirm(t('household.remove_confirm')) && change(`${path}/${id}`, undefined, 'household.removed', 'DELETE') }, t('household.remove'));
     const addAway = (event) => {
       event.preventDefault();
       return change('away-periods', { from: estateTimeToIso(from.value, estate.time_zone), to: estateTimeToIso(to.value, estate.time_zone), reason: reason.value }, 'household.away_added');
@@ -109,9 +149,18 @@ async function householdPage() {
               'ul',
               { class: 'list', id: 'carers' },
               record.carers.map((carer) =>
-                el('li', {}, el('strong', {}, carer.name), ` ${t(`household.${carer.kind}`)} `, el('span', { class: 'visits' }, carer.visits.map((visit) => `${weekdaysText(visit.weekdays)} ${visit.from}–${visit.to}`).join('; '))),
+                el(
+                  'li',
+                  { 'data-carer-id': carer.id },
+                  el('strong', {}, carer.name),
+                  ` ${t(`household.${carer.kind}`)} `,
+                  el('span', { class: 'visits' }, carer.visits.map((visit) => `${weekdaysText(visit.weekdays)} ${visit.from}–${visit.to}`).join('; ')),
+                  ' ',
+                  removeButton('carers', carer.id),
+                ),
               ),
             ),
+        carerForm((body) => change('carers', body, 'household.carer_added')),
       ),
       el(
         'section',
@@ -119,7 +168,12 @@ async function householdPage() {
         el('h2', {}, t('household.contacts')),
         record.contacts.length === 0
           ? el('p', { class: 'empty' }, t('household.no_contacts'))
-          : el('ul', { class: 'list contacts', id: 'household-contacts' }, record.contacts.map((contact) => el('li', {}, `${contact.name} (${contact.relationship}) `, el('span', { class: 'phone' }, contact.phone_masked)))),
+          : el(
+              'ul',
+              { class: 'list contacts', id: 'household-contacts' },
+              record.contacts.map((contact) => el('li', { 'data-contact-id': contact.id }, `${contact.name} (${contact.relationship}) `, el('span', { class: 'phone' }, contact.phone_masked), ' ', removeButton('contacts', contact.id))),
+            ),
+        contactForm((body) => change('contacts', body, 'household.contact_added')),
       ),
       el(
         'section',
@@ -130,7 +184,9 @@ async function householdPage() {
           : el(
               'ul',
               { class: 'list', id: 'away-periods' },
-              record.away_periods.map((away) => el('li', { 'data-away-id': away.id }, `${localTime(away.from, estateId)} – ${localTime(away.to, estateId)} `, el('span', { class: 'reason' }, t(`away.${away.reason}`)))),
+              record.away_periods.map((away) =>
+                el('li', { 'data-away-id': away.id }, `${localTime(away.from, estateId)} – ${localTime(away.to, estateId)} `, el('span', { class: 'reason' }, t(`away.${away.reason}`)), ' ', removeButton('away-periods', away.id)),
+              ),
             ),
         el(
           'form',
