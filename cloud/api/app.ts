@@ -53,7 +53,7 @@ export interface AppDependencies {
   gatewayConfigs: { service: GatewayConfigService; reported: ReportedVersions };
   gateways: GatewayDirectoryView;
   /** A ticket's evidence (audited read) and a gateway's devices' health, from the telemetry. */
-  telemetryReads: { evidence: Pick<TicketEvidenceService, 'read'>; fleetHealth: Pick<GatewayFleetHealthReader, 'read'> };
+  telemetryReads: { evidence: Pick<TicketEvidenceService, 'read'>; fleetHealth: Pick<GatewayFleetHealthReader, 'read' | 'deviceReadings'> };
   gatewayCredentials: GatewayCredentialDesk;
   /** The estate registry: estates, buildings, units, assets, gateways of an estate and their devices. */
   estates: EstateDesk;

@@ -1,7 +1,8 @@
 import type { Clock } from '../../shared/time/clock.js';
 import type { SqlExecutor } from '../db/sql-database.js';
 import { epochMs, epochMsOrNull, timestampParam } from '../db/sql-values.js';
-import type { TelemetryEvidenceReader } from '../telemetry/telemetry-evidence-reader.js';
+import { bucketWidthFor, type ReadingBucket, type TelemetryEvidenceReader } from '../telemetry/telemetry-evidence-reader.js';
+import { AppError, notFound } from '../platform/app-error.js';
 import { deviceAvailability, type DeviceAvailability, type OfflinePeriod } from './device-availability.js';
 import type { GatewayStatusRecord } from './registry-repository.js';
 
@@ -35,7 +36,7 @@ export interface GatewayFleetHealth {
 export class GatewayFleetHealthReader {
   constructor(
     private readonly db: SqlExecutor,
-    private readonly telemetry: Pick<TelemetryEvidenceReader, 'newestData'>,
+    private readonly telemetry: Pick<TelemetryEvidenceReader, 'newestData' | 'readingBuckets'>,
     private readonly clock: Clock,
   ) {}
 
@@ -63,6 +64,22 @@ export class GatewayFleetHealthReader {
         ),
       })),
     };
+  }
+
+  /**
+   * One device's readings over the last hours, thinned in the store to at most MAX_POINTS_PER_SERIES
+   * buckets per point. A device of a household (mapped to a unit) is refused: its raw signals stay
+   * on the gateway (the privacy rule of shared/contract/README.md), and no one reads them here.
+   */
+  async deviceReadings(gateway: GatewayStatusRecord, deviceId: string, hours: number): Promise<{ from: number; to: number; bucketMs: number; buckets: ReadingBucket[] }> {
+    const { rows } = await this.db.query<{ unit_id: string | null }>('SELECT unit_id FROM devices WHERE estate_id = $1 AND gateway_id = $2 AND id = $3', [gateway.estateId, gateway.id, deviceId]);
+    if (rows.length === 0) throw notFound('device', deviceId);
+    if (rows[0]!.unit_id !== null) throw new AppError('forbidden', 'household_device', `device ${deviceId} belongs to a household: its readings stay on the gateway`);
+    const to = this.clock.now();
+    const from = to - hours * 3_600_000;
+    const bucketMs = bucketWidthFor({ from, to });
+    const buckets = await this.telemetry.readingBuckets({ estateId: gateway.estateId, gatewayId: gateway.id, deviceIds: [deviceId], from, to, bucketMs });
+    return { from, to, bucketMs, buckets };
   }
 
   /** device_offline tickets of the gateway overlapping [from, to): from the raise to the alert's clear (or the ticket's close). */

@@ -100,6 +100,7 @@ const ROUTES: Record<string, RouteCase> = {
   'DELETE /api/v1/estates/:estate_id/households/:unit_id/away-periods/:part_id': {},
   'GET /api/v1/gateways': {},
   'GET /api/v1/gateways/:id': {},
+  'GET /api/v1/gateways/:id/devices/:device_id/readings': {},
   'GET /api/v1/gateways/:id/config': {},
   'PUT /api/v1/gateways/:id/config': { body: () => ({ rules: {} }) },
   'GET /api/v1/gateways/:id/credentials': {},
@@ -225,6 +226,12 @@ describe('authorization matrix over the route table', () => {
     await estates.addUnit(operator, estateId, { id: unitId, building_id: 'b1', label: unitId });
     const subject: Subject = { estate_id: estateId, id: '', unit_id: unitId, contact_id: '', part_id: '', version: 0, device_id: uniqueSlug('dev'), staff_id: '', token_id: '', channel_id: '', delivery_id: '', shift_id: '' };
     if (route.url.startsWith('/api/v1/gateways/:id')) subject.id = `gw-${estateId}`;
+    // A device's readings are served for an estate's own equipment: a lift monitor on the gateway.
+    if (route.url.endsWith('/devices/:device_id/readings')) {
+      const liftId = uniqueSlug('lift');
+      await estates.addAsset(operator, estateId, { id: liftId, kind: 'lift', name: liftId });
+      await estates.mapDevice(operator, estateId, { id: subject.device_id, gateway_id: subject.id, profile: 'lift_monitor_gbt24476', asset_id: liftId });
+    }
     if (route.url.startsWith('/api/v1/tickets/:id')) {
       const { ticket } = await tickets.handleAlert(
         { gatewayId: `gw-${estateId}`, estateId, receivedAt: clock.now() },

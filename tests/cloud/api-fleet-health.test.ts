@@ -50,7 +50,15 @@ describe('HTTP API: fleet health of one gateway', () => {
     await registry.recordStatus('gw-true', status, NOW, NOW - 2_000);
     // The retained status again at the cloud's reconnect, 10 min late: the same sent_at, not a new measurement.
     await registry.recordStatus('gw-true', status, NOW + 600_000, NOW - 2_000);
-    await api.telemetry.writeReadings({ gatewayId: 'gw-fast', estateId: ESTATE, receivedAt: NOW }, [readingItem({ device_id: 'meter-1', point: 'flow_rate', unit: 'm3/h', value: 3, at: NOW - 90_000 })]);
+    await api.telemetry.writeReadings({ gatewayId: 'gw-fast', estateId: ESTATE, receivedAt: NOW }, [
+      readingItem({ device_id: 'meter-1', point: 'flow_rate', unit: 'm3/h', value: 3, at: NOW - 90_000 }),
+      readingItem({ device_id: 'meter-1', point: 'flow_rate', unit: 'm3/h', value: 9, at: NOW - 5 * HOUR }),
+      readingItem({ device_id: 'meter-1', point: 'flow_rate', unit: 'm3/h', value: 1, at: NOW - 5 * HOUR + 60_000 }),
+    ]);
+    // A household's meter on the same gateway: its readings are never served.
+    await opened.db.query(`INSERT INTO buildings (estate_id, id, name, created_at) VALUES ($1, 'b1', 'Building 1', $2)`, [ESTATE, at]);
+    await opened.db.query(`INSERT INTO units (estate_id, id, building_id, label, created_at) VALUES ($1, 'hh-1', 'b1', '1-101', $2)`, [ESTATE, at]);
+    await opened.db.query(`INSERT INTO devices (estate_id, id, gateway_id, unit_id, profile, mapped_at) VALUES ($1, 'hh-meter', 'gw-true', 'hh-1', 'cjt188_cold_water_meter', $2)`, [ESTATE, at]);
     // meter-2 offline from 6 h to 3 h ago; the whole gateway offline for the last 2 h, still.
     const origin = { gatewayId: 'gw-fast', estateId: ESTATE, receivedAt: NOW };
     const meterDown = alertItem({ category: 'device_offline', rule: 'device_offline', severity: 'minor', subject: { kind: 'device', id: 'meter-2' }, at: NOW - 6 * HOUR });
@@ -108,5 +116,23 @@ describe('HTTP API: fleet health of one gateway', () => {
   it("is for facilities and the estate's managers: 403 to a housekeeper of the estate, 404 to another estate's facilities", async () => {
     expect((await gateway('gw-fast', token.housekeeper!)).statusCode).toBe(403);
     expect((await gateway('gw-fast', token.otherFacilities!)).statusCode).toBe(404);
+  });
+
+  it("serves a device's readings over the last hours thinned per point, a spike kept as its bucket's max, and never a household's device", async () => {
+    const readings = (device: string, headers: { authorization: string }, query = '') => app.inject({ method: 'GET', url: `/api/v1/gateways/gw-fast/devices/${device}/readings${query}`, headers });
+    const day = await readings('meter-1', token.facilities!);
+    expect(day.statusCode, day.body).toBe(200);
+    const body = day.json<{ bucket_s: number; series: Array<{ point: string; unit: string; points: Array<{ max: number; min: number; count: number }> }> }>();
+    expect(body.bucket_s).toBe(288);
+    expect(body.series.map((series) => [series.point, series.unit])).toEqual([['flow_rate', 'm3/h']]);
+    expect(body.series[0]!.points.reduce((sum, point) => sum + point.count, 0)).toBe(3);
+    expect(Math.max(...body.series[0]!.points.map((point) => point.max))).toBe(9);
+    // The last hour only: the spike five hours back is outside it.
+    const hour = (await readings('meter-1', token.facilities!, '?hours=1')).json<{ series: Array<{ points: Array<{ max: number }> }> }>();
+    expect(hour.series[0]!.points.map((point) => point.max)).toEqual([3]);
+    const household = await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-true/devices/hh-meter/readings', headers: token.facilities! });
+    expect([household.statusCode, household.json<{ error: string }>().error]).toEqual([403, 'household_device']);
+    expect((await readings('no-such-meter', token.facilities!)).statusCode).toBe(404);
+    expect((await readings('meter-1', token.otherFacilities!)).statusCode).toBe(404);
   });
 });

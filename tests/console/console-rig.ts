@@ -19,7 +19,7 @@ import { startTestCloud } from '../support/test-cloud.js';
 import { ShiftedClock } from '../support/shifted-clock.js';
 import { GatewayPublisher } from '../support/gateway-publisher.js';
 import { bearer, supervisorToken } from '../support/staff-tokens.js';
-import { alertItem, uniqueSlug } from '../support/wire-fixtures.js';
+import { alertItem, readingItem, uniqueSlug } from '../support/wire-fixtures.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Flags for a machine without internet (playwright-core never downloads a browser). */
@@ -139,6 +139,24 @@ export class ConsoleRig {
     const name = `Lift ${id.slice(-4)}`;
     await new EstateService(this.cloud.database, systemClock).addAsset(await loadOperatorCaller(this.cloud.database), this.estateId, { id, kind: 'lift', name });
     return { id, name };
+  }
+
+  /** A lift monitor of a new lift on the rig's gateway that reports its speed: `values`, a minute apart, ending now; resolves on the cloud's receipt. */
+  async liftMonitorReporting(values: readonly number[]): Promise<string> {
+    const lift = await this.lift();
+    const deviceId = uniqueSlug('liftmon');
+    await new EstateService(this.cloud.database, systemClock).mapDevice(await loadOperatorCaller(this.cloud.database), this.estateId, {
+      id: deviceId,
+      gateway_id: this.gatewayId,
+      profile: 'lift_monitor_gbt24476',
+      asset_id: lift.id,
+    });
+    const now = Date.now();
+    const readings = values.map((value, i) => readingItem({ device_id: deviceId, point: 'car_speed', unit: 'm/s', value, at: now - (values.length - 1 - i) * 60_000 }));
+    const message = this.gateway.envelope(readings);
+    await this.gateway.publish('telemetry', message);
+    await this.gateway.receiptOf(message.seq as number);
+    return deviceId;
   }
 
   /** The gateway raises a care visit for the unit, through Mosquitto; resolves on the cloud's receipt. */

@@ -81,4 +81,27 @@ describe('the facilities worker in the browser', () => {
       await context.close();
     }
   });
+
+  it("desktop-en: a gateway's devices with their newest data and availability, and a lift monitor's readings over the day as a chart", async () => {
+    const facilities = await rig.person('facilities', rig.estateId, null, false);
+    const deviceId = await rig.liftMonitorReporting([0, 1.6, 1.6, 0.2, 0]);
+    const { context, page, hosts, errors } = await openPage(browser, DESKTOP, 'en-GB');
+    try {
+      await signIn(page, rig.url, facilities.login, en);
+      await page.goto(`${rig.url}/fleet`);
+      await page.locator(`[data-gateway-id="${rig.gatewayId}"] [data-action=devices]`).click();
+      const device = page.locator(`#gateway-detail li[data-device-id="${deviceId}"]`);
+      await device.waitFor();
+      expect(await device.locator('.times').textContent()).toMatch(/^newest data /);
+      await device.locator('[data-action=readings]').click();
+      const chart = device.locator('figure.evidence-chart[data-point="car_speed"]');
+      await chart.waitFor();
+      expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(1);
+      expect(await chart.locator('polyline.mean').count()).toBe(1);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'facilities-desktop-en-device-readings.png'), fullPage: true });
+      expect({ hosts: [...hosts], errors }).toEqual({ hosts: [new URL(rig.url).host], errors: [] });
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { BusCountersSchema, GatewayIdSchema, OnlineStatusSchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
+import { BusCountersSchema, GatewayIdSchema, LocalIdSchema, OnlineStatusSchema, SLUG_PATTERN } from '../../../shared/contract/index.js';
 import { isoOrNull } from '../api-time.js';
 import { ErrorBodySchema } from '../error-body.js';
 import { signedInCaller } from '../auth/authentication.js';
@@ -86,6 +86,36 @@ function fleetHealthView(health: GatewayFleetHealth, hours: number) {
 }
 // ---- Fleet health (end) ----
 
+/** One device's readings over the last hours, by point (the fleet page's chart of a device). */
+const DeviceReadingsViewSchema = z.object({
+  device_id: z.string(),
+  window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
+  bucket_s: z.number(),
+  series: z.array(
+    z.object({
+      point: z.string(),
+      unit: z.string(),
+      points: z.array(z.object({ t: z.iso.datetime(), count: z.number(), mean: z.number(), min: z.number(), max: z.number(), last: z.number() })),
+    }),
+  ),
+});
+
+function deviceReadingsView(deviceId: string, readings: Awaited<ReturnType<GatewayFleetHealthReader['deviceReadings']>>): z.infer<typeof DeviceReadingsViewSchema> {
+  const series = new Map<string, z.infer<typeof DeviceReadingsViewSchema>['series'][number]>();
+  for (const bucket of readings.buckets) {
+    const key = `${bucket.point}\u0000${bucket.unit}`;
+    const entry = series.get(key) ?? { point: bucket.point, unit: bucket.unit, points: [] };
+    entry.points.push({ t: new Date(bucket.start).toISOString(), count: bucket.count, mean: bucket.mean, min: bucket.min, max: bucket.max, last: bucket.last });
+    series.set(key, entry);
+  }
+  return {
+    device_id: deviceId,
+    window: { from: new Date(readings.from).toISOString(), to: new Date(readings.to).toISOString() },
+    bucket_s: readings.bucketMs / 1_000,
+    series: [...series.values()],
+  };
+}
+
 export function gatewayView(record: GatewayStatusRecord): z.infer<typeof GatewayViewSchema> {
   const status = record.status;
   const online = status?.online === true ? status : null;
@@ -108,7 +138,7 @@ export function gatewayView(record: GatewayStatusRecord): z.infer<typeof Gateway
 
 /** Fleet health for operators and supervisors: every gateway's last reported status. */
 export const gatewayRoutes =
-  (directory: GatewayDirectoryView, fleetHealth: Pick<GatewayFleetHealthReader, 'read'>): FastifyPluginAsyncZod =>
+  (directory: GatewayDirectoryView, fleetHealth: Pick<GatewayFleetHealthReader, 'read' | 'deviceReadings'>): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/gateways',
@@ -141,6 +171,23 @@ export const gatewayRoutes =
       async (request) => {
         const record = await visibleGateway(directory, signedInCaller(request), request.params.id, 'gateway.read');
         return { ...gatewayView(record), ...fleetHealthView(await fleetHealth.read(record, request.query.hours), request.query.hours) };
+      },
+    );
+
+    app.get(
+      '/gateways/:id/devices/:device_id/readings',
+      {
+        config: { access: { permission: 'gateway.read' } },
+        schema: {
+          summary: "A device's readings over the last `hours`, thinned to at most 300 buckets per point (min, max, mean, last); never a household's device",
+          params: z.object({ id: GatewayIdSchema, device_id: LocalIdSchema }),
+          querystring: z.object({ hours: z.coerce.number().int().min(1).max(MAX_AVAILABILITY_HOURS).default(DEFAULT_AVAILABILITY_HOURS) }),
+          response: { 200: DeviceReadingsViewSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
+        },
+      },
+      async (request) => {
+        const record = await visibleGateway(directory, signedInCaller(request), request.params.id, 'gateway.read');
+        return deviceReadingsView(request.params.device_id, await fleetHealth.deviceReadings(record, request.params.device_id, request.query.hours));
       },
     );
   };

@@ -35,24 +35,27 @@ function scales(window, low, high) {
   };
 }
 
-/** The frame every chart shares: the episode shaded, the window's ends and the value range written. */
-function frame(evidence, scale, low, high, estateId) {
-  const episodeEnd = evidence.window.episode_to || evidence.window.to;
-  const x0 = scale.x(evidence.window.episode_from);
+/**
+ * The frame every chart shares: the window's ends and the value range written, and, for a ticket,
+ * its episode shaded (window.episode_from to window.episode_to, or to the end while it lasts).
+ */
+function frame(window, scale, low, high, estateId) {
+  const x0 = window.episode_from ? scale.x(window.episode_from) : null;
   return [
-    svg('rect', { class: 'episode', x: x0, y: PAD.top, width: Math.max(1, scale.x(episodeEnd) - x0), height: HEIGHT - PAD.top - PAD.bottom }),
+    x0 === null ? null : svg('rect', { class: 'episode', x: x0, y: PAD.top, width: Math.max(1, scale.x(window.episode_to || window.to) - x0), height: HEIGHT - PAD.top - PAD.bottom }),
     svg('line', { class: 'axis', x1: PAD.left, x2: WIDTH - PAD.right, y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom }),
     svg('text', { class: 'tick', x: PAD.left - 3, y: scale.y(high) + 4, 'text-anchor': 'end' }, String(short(high))),
     svg('text', { class: 'tick', x: PAD.left - 3, y: scale.y(low), 'text-anchor': 'end' }, String(short(low))),
-    svg('text', { class: 'tick', x: PAD.left, y: HEIGHT - 3 }, localTime(evidence.window.from, estateId)),
-    svg('text', { class: 'tick', x: WIDTH - PAD.right, y: HEIGHT - 3, 'text-anchor': 'end' }, localTime(evidence.window.to, estateId)),
-  ];
+    svg('text', { class: 'tick', x: PAD.left, y: HEIGHT - 3 }, localTime(window.from, estateId)),
+    svg('text', { class: 'tick', x: WIDTH - PAD.right, y: HEIGHT - 3, 'text-anchor': 'end' }, localTime(window.to, estateId)),
+  ].filter(Boolean);
 }
 
-function seriesChart(evidence, series, estateId) {
+/** One series (a device's point) over a window: its bucket means as a line inside the band from minimum to maximum. */
+export function seriesChart(window, series, estateId) {
   const low = Math.min(...series.points.map((point) => point.min));
   const high = Math.max(...series.points.map((point) => point.max));
-  const scale = scales(evidence.window, low, high);
+  const scale = scales(window, low, high);
   const band = [...series.points.map((point) => `${scale.x(point.t)},${scale.y(point.max)}`), ...[...series.points].reverse().map((point) => `${scale.x(point.t)},${scale.y(point.min)}`)].join(' ');
   const line = series.points.map((point) => `${scale.x(point.t)},${scale.y(point.mean)}`).join(' ');
   return el(
@@ -62,7 +65,7 @@ function seriesChart(evidence, series, estateId) {
     svg(
       'svg',
       { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `${series.device_id} ${series.point}` },
-      ...frame(evidence, scale, low, high, estateId),
+      ...frame(window, scale, low, high, estateId),
       svg('polygon', { class: 'band', points: band }),
       svg('polyline', { class: 'mean', points: line }),
     ),
@@ -71,7 +74,7 @@ function seriesChart(evidence, series, estateId) {
 
 /** One measure of the household's hours as bars (door openings, litres of water). */
 function activityChart(evidence, hours, measure, estateId) {
-  const high = Math.max(1, ...hours.map((hour) => hour[measure]));
+  const high = Math.max(1, ...hours.map((hour) => hour[measure] ?? 0));
   const scale = scales(evidence.window, 0, high);
   const hourWidth = Math.max(1, scale.x(new Date(Date.parse(evidence.window.from) + 3600_000).toISOString()) - scale.x(evidence.window.from) - 1);
   return el(
@@ -81,8 +84,9 @@ function activityChart(evidence, hours, measure, estateId) {
     svg(
       'svg',
       { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': t(`evidence.${measure}`) },
-      ...frame(evidence, scale, 0, high, estateId),
-      ...hours.map((hour) => svg('rect', { class: 'bar', x: scale.x(hour.t), y: scale.y(hour[measure]), width: hourWidth, height: Math.max(0, scale.y(0) - scale.y(hour[measure])) })),
+      ...frame(evidence.window, scale, 0, high, estateId),
+      // An hour without data of the measure (null) has no bar: it is not zero use.
+      ...hours.filter((hour) => hour[measure] !== null).map((hour) => svg('rect', { class: 'bar', x: scale.x(hour.t), y: scale.y(hour[measure]), width: hourWidth, height: Math.max(0, scale.y(0) - scale.y(hour[measure])) })),
     ),
   );
 }
@@ -92,7 +96,7 @@ export function evidenceSection(ticket) {
   const section = el('section', { class: 'card', id: 'evidence' }, el('h2', {}, t('evidence.title')), el('p', { class: 'state' }, t('evidence.loading')));
   api('GET', `/api/v1/tickets/${ticket.id}/evidence`)
     .then((evidence) => {
-      const charts = evidence.series.filter((series) => series.points.length > 0).map((series) => seriesChart(evidence, series, ticket.estate_id));
+      const charts = evidence.series.filter((series) => series.points.length > 0).map((series) => seriesChart(evidence.window, series, ticket.estate_id));
       const activity = evidence.household_activity;
       if (activity && activity.available && activity.hours.length) {
         for (const measure of ['door_openings', 'water_litres', 'minutes_above_standby']) charts.push(activityChart(evidence, activity.hours, measure, ticket.estate_id));

@@ -1,4 +1,5 @@
-import { content, t, el, api, localTime, showError } from '../core.js';
+import { content, t, el, api, localTime, duration, showError } from '../core.js';
+import { seriesChart } from '../evidence-chart.js';
 
 /** How often the fleet page asks again: a gateway's status changes on the broker, not through this page. */
 const FLEET_REFRESH_MS = 5000;
@@ -46,12 +47,67 @@ function gatewayCard(gateway) {
     el('span', { class: 'times' }, gateway.last_seen_at ? `${t('fleet.last_seen')} ${localTime(gateway.last_seen_at, gateway.estate_id)}` : ''),
     el('dl', { class: 'facts' }, facts.map(([name, value]) => el('div', { class: 'field' }, el('dt', {}, name), el('dd', {}, value)))),
     gateway.buses && gateway.buses.length ? busTable(gateway.buses) : null,
+    el('button', { type: 'button', class: 'link', 'data-action': 'devices', onclick: () => showDevices(gateway) }, t('fleet.devices')),
   );
+}
+
+/** Where one gateway's devices are shown: outside the list, which is redrawn every few seconds. */
+const detail = el('section', { class: 'card', id: 'gateway-detail', hidden: true });
+
+/** A device's readings over the last day, one chart per point, below its row. */
+async function showReadings(gateway, device, row) {
+  const place = row.querySelector('.readings') || row.appendChild(el('div', { class: 'readings' }));
+  try {
+    const readings = await api('GET', `/api/v1/gateways/${encodeURIComponent(gateway.id)}/devices/${encodeURIComponent(device.device_id)}/readings?hours=24`);
+    place.replaceChildren(
+      ...(readings.series.length
+        ? readings.series.map((series) => seriesChart(readings.window, { ...series, device_id: device.device_id }, gateway.estate_id))
+        : [el('p', { class: 'empty' }, t('fleet.no_readings'))]),
+    );
+  } catch (error) {
+    place.replaceChildren(el('p', { class: 'empty' }, error.code === 'household_device' ? t('fleet.household_device') : t('error.generic', { message: error.message })));
+  }
+}
+
+/** One gateway's devices: offline now, the age of their newest data, availability over the last day. */
+async function showDevices(gateway) {
+  try {
+    const health = await api('GET', `/api/v1/gateways/${encodeURIComponent(gateway.id)}?hours=24`);
+    const now = Date.parse(health.window.to);
+    detail.replaceChildren(
+      el('h2', {}, t('fleet.devices_of', { gateway: gateway.name })),
+      health.clock && health.clock.drifting ? el('p', { class: 'error' }, t('fleet.clock_drift', { seconds: Math.round(health.clock.offset_s) })) : null,
+      el(
+        'ul',
+        { class: 'list devices', 'data-gateway-id': gateway.id },
+        health.devices.map((device) => {
+          const row = el(
+            'li',
+            { 'data-device-id': device.device_id, 'data-offline': String(device.offline_now) },
+            el('strong', {}, device.device_id),
+            ' ',
+            el('span', { class: device.offline_now ? 'uplink offline' : 'uplink' }, t(device.offline_now ? 'fleet.offline' : 'fleet.online')),
+            ' ',
+            el('span', { class: 'times' }, device.newest_data_at ? t('fleet.newest_data', { age: duration(now - Date.parse(device.newest_data_at)) }) : t('fleet.no_data')),
+            ' ',
+            el('span', { class: 'availability' }, t('fleet.availability', { percent: Math.round(device.availability.ratio * 1000) / 10 })),
+            ' ',
+            el('button', { type: 'button', class: 'link', 'data-action': 'readings', onclick: () => showReadings(gateway, device, row) }, t('fleet.readings')),
+          );
+          return row;
+        }),
+      ),
+    );
+    detail.hidden = false;
+    detail.scrollIntoView({ block: 'start' });
+  } catch (error) {
+    showError(error);
+  }
 }
 
 async function fleetPage() {
   const list = el('ul', { class: 'list', id: 'fleet' });
-  content.append(list);
+  content.append(detail, list);
   const refresh = async () => {
     try {
       const { gateways } = await api('GET', '/api/v1/gateways');
