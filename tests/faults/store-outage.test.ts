@@ -238,9 +238,13 @@ describe('PostgreSQL and InfluxDB outages during ingest', () => {
       );
       return new Map(rows.map((row) => [`${row.subject_id} ${row.type}`, Number(row.n)]));
     };
-    const allTicketsFor = (lifts: Iterable<string>) => async () => {
-      const tickets = await ticketsBySubject();
-      return [...lifts].every((lift) => tickets.has(`${lift} lift_entrapment`)) ? tickets : undefined;
+    const allTicketsFor = (lifts: Iterable<string>) => {
+      // Taken once: an iterator (a Map's keys) read again on the next look would be empty, and every() of nothing is true.
+      const wanted = [...lifts];
+      return async () => {
+        const tickets = await ticketsBySubject();
+        return wanted.every((lift) => tickets.has(`${lift} lift_entrapment`)) ? tickets : undefined;
+      };
     };
 
     /** A store stopped, and started again. */
