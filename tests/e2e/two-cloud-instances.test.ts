@@ -215,7 +215,11 @@ describe('two cloud instances in one share group', () => {
     expect(tickets).toHaveLength(raised.length);
     expect(new Set(tickets.map((ticket) => ticket.episodeId)).size).toBe(raised.length);
     expect(await rig.ticketCount()).toBe(raised.length);
-    expect(first.ticketsOpened().length + second.ticketsOpened().length).toBe(raised.length);
+    // No ticket opened twice by the two instances. At most, not exactly: a process killed with -9 loses
+    // what it had not yet written of its log to the pipe (Node.js writes to pipes asynchronously), so a
+    // ticket it committed may miss its "ticket opened" line; the rows above count each ticket once.
+    expect(first.ticketsOpened().length + second.ticketsOpened().length).toBeLessThanOrEqual(raised.length);
+    expect(new Set([...first.ticketsOpened(), ...second.ticketsOpened()]).size).toBe(first.ticketsOpened().length + second.ticketsOpened().length);
     expect(await rig.readingCount()).toBe(readingsSent);
 
     // Every ticket was dispatched once and, unacknowledged for its minute, escalated once; each of those
