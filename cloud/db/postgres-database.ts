@@ -36,6 +36,13 @@ export class PostgresDatabase implements SqlDatabase {
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client whose server connection ends (a restart, a failover) emits 'error' on
+    // itself, not on the pool, besides failing the query under way (node-postgres client.js,
+    // _handleErrorWhileConnected); unheard, it would end the process. The connection is then broken.
+    const onConnectionError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
       const result = await fn({ query: (sql, params) => runQuery(client, sql, params) });
@@ -50,6 +57,7 @@ export class PostgresDatabase implements SqlDatabase {
       }
       throw error;
     } finally {
+      client.off('error', onConnectionError);
       client.release(broken);
     }
   }

@@ -118,14 +118,16 @@ async function householdPage() {
     /** One change against the version shown; someone else's change meanwhile (409) is said and the record reloaded. */
     const change = async (path, body, done, method = 'POST') => {
       notice.textContent = '';
+      let said = done;
       try {
         await api(method, `${base}/${path}`, body, { 'if-match': `"${record.version}"` });
-        notice.textContent = t(done);
       } catch (error) {
         if (error.status !== 409) return showError(error);
-        notice.textContent = t('household.changed');
+        said = 'household.changed';
       }
+      // Said once the record shown is the new one.
       await load();
+      notice.textContent = t(said);
     };
     /** A button that removes one carer, contact or away period (DELETE, against the version shown). */
     const removeButton = (path, id) =>
