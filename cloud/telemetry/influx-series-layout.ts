@@ -10,7 +10,7 @@ import {
 } from '../../shared/contract/index.js';
 import { qualifiedMeasurement, quoteIdentifier, quoteString, timeLiteral } from './influxql.js';
 import { queryLimit } from './query-limit.js';
-import type { BatchOrigin, StoredEvent, StoredReading, TimeRange } from './telemetry-store.js';
+import type { BatchOrigin, OriginItems, StoredEvent, StoredReading, TimeRange } from './telemetry-store.js';
 
 /**
  * How telemetry lies in InfluxDB, whichever API writes it (v1 /write or v2 /api/v2/write) and
@@ -59,6 +59,11 @@ export function readingPoint(origin: BatchOrigin, reading: ReadingItem): SeriesP
     fields: { id: reading.id, value: reading.value, unit: reading.unit },
     timestamp: fromWireTime(reading.event_time),
   };
+}
+
+/** The points of every item of groups of messages, for one write (the v1 and the v2 store alike). */
+export function pointsOf<T>(groups: readonly OriginItems<T>[], point: (origin: BatchOrigin, item: T) => SeriesPoint): SeriesPoint[] {
+  return groups.flatMap(({ origin, items }) => items.map((item) => point(origin, item)));
 }
 
 function seriesTags(origin: BatchOrigin): Record<string, string> {

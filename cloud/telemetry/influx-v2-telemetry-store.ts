@@ -9,6 +9,7 @@ import {
   READINGS_MEASUREMENT,
   eventFromRow,
   eventPoint,
+  pointsOf,
   inEventTimeOrder,
   readingFromRow,
   readingPoint,
@@ -99,12 +100,12 @@ export class InfluxV2TelemetryStore implements TelemetryStore {
   }
 
   async writeEventGroups(groups: readonly OriginItems<EventItem>[]): Promise<void> {
-    const points = groups.flatMap(({ origin, items }) => items.map((event) => eventPoint(origin, event)));
+    const points = pointsOf(groups, eventPoint);
     if (points.length > 0) await this.write(points);
   }
 
   async writeReadingGroups(groups: readonly OriginItems<ReadingItem>[]): Promise<void> {
-    const points = groups.flatMap(({ origin, items }) => items.map((reading) => readingPoint(origin, reading)));
+    const points = pointsOf(groups, readingPoint);
     if (points.length > 0) await this.write(points);
   }
 
