@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from '../support/net.js';
+import { freePort } from '../support/net.js';
+import { spawnBroker } from '../support/mosquitto.js';
 
 export interface OpenMosquitto {
   url: string;
@@ -28,15 +28,7 @@ export async function startOpenMosquitto(): Promise<OpenMosquitto> {
     [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 10000000', 'max_inflight_messages 1000', 'max_packet_size 264189', ''].join('\n'),
   );
   chmodSync(confFile, 0o644);
-  const child = spawn('mosquitto', ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  try {
-    await waitForPort(port, 10_000);
-  } catch {
-    child.kill('SIGKILL');
-    throw new Error(`Mosquitto did not start on port ${port}: ${stderr.trim() || 'no output'} (is it installed? bash deploy/dev/ensure-services.sh)`);
-  }
+  const child = await spawnBroker(confFile, port);
   return {
     url: `mqtt://127.0.0.1:${port}`,
     pid: child.pid!,

@@ -119,7 +119,8 @@ export async function startMosquitto(users: Record<string, string>, options: Mos
   };
 }
 
-async function spawnBroker(confFile: string, port: number): Promise<ChildProcess> {
+/** Starts Mosquitto on a config file and resolves once it listens on the port; fails saying how to install it otherwise. */
+export async function spawnBroker(confFile: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn('mosquitto', ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -127,7 +128,7 @@ async function spawnBroker(confFile: string, port: number): Promise<ChildProcess
     await waitForPort(port, 10_000);
   } catch {
     child.kill('SIGKILL');
-    throw new Error(`Mosquitto did not start on port ${port}: ${stderr.trim() || 'no output'}`);
+    throw new Error(`Mosquitto did not start on port ${port}: ${stderr.trim() || 'no output'} (is it installed? bash deploy/dev/ensure-services.sh)`);
   }
   return child;
 }
