@@ -148,7 +148,12 @@ describe('messages and items refused for good', () => {
     expect(await publisher.receiptOf(alerts.seq as number)).toEqual({ seq: alerts.seq, outcome: 'stored', refused: { data_exception: 1, event_time_ahead: 1 } });
     expect(await publisher.receiptOf(events.seq as number)).toEqual({ seq: events.seq, outcome: 'stored', refused: { event_time_too_old: 1, data_exception: 1 } });
     expect(await ticketsOf([good1, good2])).toBe(2);
-    expect(await storedEventIds(poisoner)).toEqual([goodEvent1.id, goodEvent2.id].sort());
+    // InfluxDB 1.x answers a partial write at the first shard's error; the good points of another
+    // shard group may be stored just after, so the test waits for both.
+    expect(await eventually('both good door events stored', async () => {
+      const ids = await storedEventIds(poisoner);
+      return ids.length >= 2 && ids;
+    })).toEqual([goodEvent1.id, goodEvent2.id].sort());
   });
 
   it('lets the gateway drop what was refused and count it as refused, not leave it waiting for a receipt', async () => {

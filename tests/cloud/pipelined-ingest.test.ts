@@ -211,7 +211,12 @@ describe('pipelined ingest on InfluxDB', () => {
     for (const receipt of gateway.receipts) {
       expect(receipt).toEqual(receipt.seq === poisonedSeq ? { seq: poisonedSeq, outcome: 'stored', refused: { data_exception: 1 } } : { seq: receipt.seq, outcome: 'stored' });
     }
-    expect(await storedIds()).toEqual(goodIds.sort());
+    // The poisoned message's good points lie in another shard group than the conflict; InfluxDB 1.x
+    // answers a partial write at the first shard's error and may store them just after.
+    expect(await eventually('every good reading stored', async () => {
+      const ids = await storedIds();
+      return ids.length >= goodIds.length && ids;
+    })).toEqual(goodIds.sort());
     expect(await cloud.metrics.itemsRefusedCount('data_exception')).toBe(1);
     // The refused write was a grouped one, written again message by message.
     expect(await metric('estatecare_ingest_grouped_writes_split_total')).toBeGreaterThan(splitBefore);
