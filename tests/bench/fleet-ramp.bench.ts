@@ -13,8 +13,13 @@ import { benchGatewayId } from './fleet-payloads.js';
 import type { SimulatorArgs, StepResult, StepStart } from './fleet-simulator-process.js';
 import { startOpenMosquitto, type OpenMosquitto } from './open-mosquitto.js';
 
-/** Gateways per step of the ramp; it stops at the first step not held. */
-const STEPS = [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 10_000];
+/**
+ * Gateways per step of the ramp; it stops at the first step not held. FLEET_RAMP_STEPS (gateways,
+ * comma-separated, increasing) runs a shorter ramp, e.g. FLEET_RAMP_STEPS=2000,4000.
+ */
+const STEPS = rampSteps(process.env.FLEET_RAMP_STEPS) ?? [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 10_000];
+/** The stores ramped, in this order; FLEET_RAMP_STORES=sql (or influxdb) ramps one of them. */
+const BACKENDS = rampBackends(process.env.FLEET_RAMP_STORES) ?? (['sql', 'influxdb'] as const);
 /** Each step's length: its warm-up, then nearly two telemetry periods measured. */
 const STEP_SECONDS = 30;
 /** The first seconds of a step are not measured: the new gateways' first messages (a registry lookup each; on InfluxDB, a new series for each of their meters) come in then. */
@@ -64,7 +69,26 @@ interface StepFigures extends StepResult {
  * goal of 10,000 on each store.
  */
 export async function benchFleetRamp(): Promise<BenchRow[]> {
-  return [...(await rampOn('sql')), ...(await rampOn('influxdb'))];
+  const rows: BenchRow[] = [];
+  for (const backend of BACKENDS) rows.push(...(await rampOn(backend)));
+  return rows;
+}
+
+function rampSteps(setting: string | undefined): number[] | null {
+  if (setting === undefined || setting.trim() === '') return null;
+  const steps = setting.split(',').map((part) => Number(part.trim()));
+  if (steps.some((step, i) => !Number.isSafeInteger(step) || step <= 0 || (i > 0 && step <= steps[i - 1]!))) {
+    throw new Error(`FLEET_RAMP_STEPS must be increasing positive whole numbers of gateways separated by commas, not "${setting}"`);
+  }
+  return steps;
+}
+
+function rampBackends(setting: string | undefined): Backend[] | null {
+  if (setting === undefined || setting.trim() === '') return null;
+  const backends = setting.split(',').map((part) => part.trim());
+  const unknown = backends.filter((backend) => backend !== 'sql' && backend !== 'influxdb');
+  if (unknown.length > 0) throw new Error(`FLEET_RAMP_STORES takes sql and influxdb, not ${unknown.map((name) => `"${name}"`).join(', ')}`);
+  return backends as Backend[];
 }
 
 async function rampOn(backend: Backend): Promise<BenchRow[]> {
