@@ -74,7 +74,7 @@ export interface CloudParts extends Component {
 export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: CloudPartsOptions): CloudParts {
   const { clock, metrics, logger } = options;
   const platform = buildCloudPlatform(db, config, clock, logger);
-  const { registry, telemetry, connection } = platform;
+  const { registry, telemetry, connection, connections } = platform;
   const notifications = buildNotifications(
     db,
     {
@@ -149,7 +149,7 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
   const ingestLogger = logger.child({ component: 'ingest' });
   const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
   const ingest = new IngestService(
-    connection,
+    connections,
     config.broker.embedded ? null : config.broker.share_group,
     new MessageRouter(registry, tickets, new GroupedTelemetryWrites(consentCheckedStore(telemetry, db, ingestLogger), metrics), metrics, clock, ingestLogger),
     { storesUp },
@@ -184,13 +184,15 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
       health: {
         database: () => databaseAnswers(db),
         telemetry: () => telemetry.ping(),
-        broker: () => connection.connected,
+        broker: () => connections.urgent.connected && connections.telemetry.connected,
       },
       metrics,
       logger,
     },
     config.api,
   );
+
+  metrics.watchMessagesInFlight(() => ({ urgent: connections.urgent.inFlight, telemetry: connections.telemetry.inFlight }));
 
   // The republisher starts after ingest has subscribed: until then a message the broker kept for the
   // cloud's session waits unacknowledged on the connection, and MQTT.js reads nothing after it (a

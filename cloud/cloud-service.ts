@@ -7,6 +7,7 @@ import type { SqlDatabase } from './db/sql-database.js';
 import { CloudMetrics } from './metrics/cloud-metrics.js';
 import type { Ticket } from './tickets/ticket.js';
 import { buildCloudParts, type CloudParts } from './cloud-parts.js';
+import type { CloudConnections } from './platform/cloud-platform.js';
 
 export interface CloudOptions {
   logger: Logger;
@@ -52,9 +53,14 @@ export class Cloud implements Component {
     return this.config.broker.embedded ? (this.running?.platform.broker?.url ?? '') : this.config.broker.url;
   }
 
-  /** Messages ingest has taken from the broker and not yet acknowledged (cloud-mqtt-connection.ts). */
+  /** Messages ingest has taken from the broker and not yet acknowledged, on both lanes (cloud-mqtt-connection.ts). */
   get messagesInFlight(): number {
-    return this.running?.platform.connection.inFlight ?? 0;
+    return this.messagesInFlightOn('urgent') + this.messagesInFlightOn('telemetry');
+  }
+
+  /** Messages ingest has taken from the broker on one lane's connection and not yet acknowledged. */
+  messagesInFlightOn(lane: keyof CloudConnections): number {
+    return this.running?.platform.connections[lane].inFlight ?? 0;
   }
 
   /** Called once per ticket opened, after it is stored. */

@@ -39,7 +39,33 @@ const ExternalBrokerSchema = z.object({
   client_id: z.string().min(1).default('estatecare-cloud-ingest'),
   /** Omit to subscribe without a share group (one instance, or a broker without $share support). */
   share_group: z.string().regex(/^[A-Za-z0-9_-]+$/).nullable().default(DEFAULT_SHARE_GROUP),
+  /**
+   * The login of the cloud's second connection, the urgent lane: alerts, events and status arrive
+   * on it, with a receive window of their own, so no telemetry backlog delays them (README
+   * "Ingest"). Each field left out is the connection's own with URGENT_LANE_SUFFIX: username and
+   * client_id "estatecare-cloud-urgent" for "estatecare-cloud", and the same password. Mosquitto as
+   * deployed takes the username as the client id, so the lane needs an account of its own
+   * (`estatecare admin broker-files` writes it, deploy/mosquitto/estatecare.acl has its rules).
+   */
+  urgent_lane: z
+    .object({
+      username: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      client_id: z.string().min(1).optional(),
+    })
+    .default({}),
 });
+
+/** What the urgent lane's username and client id add to the connection's own when the config names none. */
+export const URGENT_LANE_SUFFIX = '-urgent';
+
+/** The urgent lane's login on an external broker: the one configured, else the connection's own with URGENT_LANE_SUFFIX. */
+export function urgentLaneLogin(broker: z.infer<typeof ExternalBrokerSchema>): { username?: string; password?: string; clientId: string } {
+  const lane = broker.urgent_lane;
+  const username = lane.username ?? (broker.username === undefined ? undefined : `${broker.username}${URGENT_LANE_SUFFIX}`);
+  const password = lane.password ?? broker.password;
+  return { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }), clientId: lane.client_id ?? `${broker.client_id}${URGENT_LANE_SUFFIX}` };
+}
 
 const InfluxSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UPLINK_CHANNELS, parseTopic, subscriptionFor } from '../../shared/contract/index.js';
+import { UPLINK_CHANNELS, parseTopic, subscriptionFor, type UplinkChannel } from '../../shared/contract/index.js';
 import type { Component } from '../../shared/lifecycle/component.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { Clock } from '../../shared/time/clock.js';
@@ -7,12 +7,13 @@ import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import type { CloudMqttConnection, DetachHandler } from '../platform/cloud-mqtt-connection.js';
 import { CLOUD_PRESENCE_PUBLISH_OPTIONS, newCloudPresence } from '../platform/cloud-presence-message.js';
 import { InOrderPerKey } from './in-order-per-key.js';
+import { INGEST_LANES, type IngestLane } from './ingest-lanes.js';
 import { senderOf, type MessageRouter, type RouteOutcome } from './message-router.js';
 import { RECEIPT_PUBLISH_OPTIONS, ReceiptPublisher, receiptFor } from './receipt-publisher.js';
 import { describeDataError, storeRefusesData, storeUnavailable } from './store-failure.js';
 
-/** What ingest uses of the cloud's one MQTT connection (cloud/platform/cloud-mqtt-connection.ts). */
-export type IngestConnection = Pick<CloudMqttConnection, 'subscribe' | 'publish'>;
+/** What ingest uses of each of the cloud's MQTT connections (cloud/platform/cloud-mqtt-connection.ts). */
+export type IngestConnection = Pick<CloudMqttConnection, 'subscribe' | 'publish' | 'unsubscribeFromSession'>;
 
 export interface StoreHealth {
   /** True when every store ingest writes to answers. */
@@ -31,13 +32,16 @@ const MAX_RETRY_DELAY_MS = 5_000;
 const MAX_FAILURES_WITH_STORES_UP = 3;
 
 /**
- * Subscribes to every gateway's uplink channels on the cloud's MQTT connection and hands each message
- * to the router. The connection has many messages in flight at once (up to INFLIGHT_MESSAGES,
- * cloud-mqtt-connection.ts) and sends each one's PUBACK only once take() resolves, that is once the
- * router has stored it: while a store is down every message in flight waits for it, the window
- * fills, the connection stops reading and the broker keeps the rest; nothing is acknowledged that
- * was not stored. Once a message is stored (or refused for good) its gateway gets a receipt
- * (receipt-publisher.ts), and only then deletes it from its outbox.
+ * Subscribes to every gateway's uplink channels, each on the connection of its lane (ingest-lanes.ts:
+ * alerts, events and status on the urgent lane, telemetry and activity on the telemetry lane), and
+ * hands each message to the router. Each connection has many messages in flight at once (up to
+ * INFLIGHT_MESSAGES, cloud-mqtt-connection.ts) and sends each one's PUBACK only once take()
+ * resolves, that is once the router has stored it: while a store is down every message in flight
+ * waits for it, the window fills, the connection stops reading and the broker keeps the rest;
+ * nothing is acknowledged that was not stored. The windows are the lanes' own: readings held by a
+ * slow store fill the telemetry lane's, and alerts still come in on the urgent lane. Once a message
+ * is stored (or refused for good) its gateway gets a receipt (receipt-publisher.ts), published on
+ * the lane it came on, and only then deletes it from its outbox.
  *
  * Lanes: telemetry is written in groups across messages (grouped-telemetry-writes.ts: one INSERT or
  * one InfluxDB write for many messages, readings and events each in their own lane); alerts go
@@ -46,7 +50,7 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
  * they came (in-order-per-key.ts), as before, so its receipts for them come in that order too;
  * readings in any order (they carry their own times, and are written idempotently).
  *
- * Each time it has subscribed (at start, and after a reconnect on which the broker had lost its
+ * Each time a lane has subscribed (at start, and after a reconnect on which the broker had lost its
  * session) it publishes its presence with a new session id (shared/contract/cloud-presence.ts), so
  * gateways send again at once what the broker may have dropped before the subscription was back.
  * With a share group several instances split the gateways' messages; when one leaves the group
@@ -56,15 +60,15 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
 export class IngestService implements Component {
   readonly name = 'ingest';
   private stopping = false;
-  private detach: DetachHandler | null = null;
-  private readonly receipts: ReceiptPublisher;
+  private detachers: DetachHandler[] = [];
+  private readonly receipts: Record<IngestLane, ReceiptPublisher>;
   private readonly inOrder = new InOrderPerKey();
   /** The health check under way: every message held by a failed write waits for the same one. */
   private storesUpCheck: Promise<boolean> | null = null;
 
   /** shareGroup: null subscribes without $share (the embedded aedes broker has no shared subscriptions). */
   constructor(
-    private readonly connection: IngestConnection,
+    private readonly connections: Readonly<Record<IngestLane, IngestConnection>>,
     private readonly shareGroup: string | null,
     private readonly router: MessageRouter,
     private readonly health: StoreHealth,
@@ -72,16 +76,33 @@ export class IngestService implements Component {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.receipts = new ReceiptPublisher((topic, payload) => this.connection.publish(topic, payload, RECEIPT_PUBLISH_OPTIONS), clock, logger);
+    const publisher = (lane: IngestLane): ReceiptPublisher =>
+      new ReceiptPublisher((topic, payload) => this.connections[lane].publish(topic, payload, RECEIPT_PUBLISH_OPTIONS), clock, logger);
+    this.receipts = { urgent: publisher('urgent'), telemetry: publisher('telemetry') };
   }
 
+  /**
+   * Subscribes each lane's channels on its connection. A persistent session kept from a start that
+   * subscribed other channels there (every channel was on one connection before the lanes) is rid
+   * of them, and what it still delivers on them is stored all the same.
+   */
   async start(): Promise<void> {
     this.stopping = false;
-    this.detach = await this.connection.subscribe({
-      filters: UPLINK_CHANNELS.map((channel) => subscriptionFor(channel, this.shareGroup ?? undefined)),
-      handle: (topic, payload) => this.take(topic, payload),
-      subscribed: () => this.announcePresence(),
-    });
+    const filterOf = (channel: UplinkChannel): string => subscriptionFor(channel, this.shareGroup ?? undefined);
+    const everyChannel = UPLINK_CHANNELS.map(filterOf);
+    for (const lane of Object.keys(INGEST_LANES) as IngestLane[]) {
+      const connection = this.connections[lane];
+      const filters = INGEST_LANES[lane].map(filterOf);
+      this.detachers.push(
+        await connection.subscribe({
+          filters,
+          handles: everyChannel,
+          handle: (topic, payload) => this.take(lane, topic, payload),
+          subscribed: () => this.announcePresence(),
+        }),
+      );
+      await connection.unsubscribeFromSession(everyChannel.filter((filter) => !filters.includes(filter)));
+    }
   }
 
   /**
@@ -91,21 +112,21 @@ export class IngestService implements Component {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.detach?.();
-    this.detach = null;
-    this.receipts.stop();
+    this.detachers.forEach((detach) => detach());
+    this.detachers = [];
+    Object.values(this.receipts).forEach((receipts) => receipts.stop());
   }
 
   /** Stores one message; resolves (and the connection acknowledges it) once stored or refused for good. */
-  private take(topic: string, payload: Buffer): Promise<void> {
+  private take(lane: IngestLane, topic: string, payload: Buffer): Promise<void> {
     const sender = parseTopic(topic);
-    if (!sender || sender.channel === 'telemetry') return this.storeAndReceipt(topic, payload);
-    return this.inOrder.run(sender.gatewayId, () => this.storeAndReceipt(topic, payload));
+    if (!sender || sender.channel === 'telemetry') return this.storeAndReceipt(lane, topic, payload);
+    return this.inOrder.run(sender.gatewayId, () => this.storeAndReceipt(lane, topic, payload));
   }
 
-  private async storeAndReceipt(topic: string, payload: Buffer): Promise<void> {
+  private async storeAndReceipt(lane: IngestLane, topic: string, payload: Buffer): Promise<void> {
     const receipt = receiptFor(await this.process(topic, payload));
-    if (receipt) this.receipts.record(receipt.gatewayId, receipt.receipt);
+    if (receipt) this.receipts[lane].record(receipt.gatewayId, receipt.receipt);
   }
 
   private storesUp(): Promise<boolean> {
@@ -113,11 +134,16 @@ export class IngestService implements Component {
     return this.storesUpCheck;
   }
 
-  /** Once subscribed: a new presence, so gateways send again what the broker may have dropped before. */
+  /**
+   * Once a lane is subscribed: a new presence, so gateways send again what the broker may have
+   * dropped before. Published on the urgent lane, whichever lane subscribed: its PUBACK is read
+   * even while the telemetry lane's window is full (the broker had taken the subscription before
+   * its SUBACK, so the presence comes after it).
+   */
   private async announcePresence(): Promise<void> {
     const presence = newCloudPresence(this.clock);
     try {
-      await this.connection.publish(presence.topic, presence.payload, CLOUD_PRESENCE_PUBLISH_OPTIONS);
+      await this.connections.urgent.publish(presence.topic, presence.payload, CLOUD_PRESENCE_PUBLISH_OPTIONS);
     } catch (error) {
       // Gateways then resend after their receipt timeout, as before presence existed.
       this.logger.warn({ err: error }, 'announcing the cloud presence failed');

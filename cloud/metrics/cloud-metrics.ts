@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ItemRefusal, WireRejection } from '../../shared/contract/index.js';
 
 /** Prometheus metrics of one cloud instance, served at /metrics. */
@@ -83,8 +83,31 @@ export class CloudMetrics {
     registers: [this.registry],
   });
 
+  /** The messages in flight on each ingest lane's connection, read when the metrics are. */
+  private inFlightReader: () => Record<string, number> = () => ({});
+
+  /**
+   * QoS 1 messages each ingest lane's connection has taken from the broker and not yet acknowledged
+   * (cloud/platform/cloud-mqtt-connection.ts, at most INFLIGHT_MESSAGES a lane): a telemetry lane
+   * at its limit is a store behind, an urgent lane above zero for long is an alert waiting.
+   */
+  readonly messagesInFlight = new Gauge({
+    name: 'estatecare_ingest_messages_in_flight',
+    help: 'MQTT messages taken from the broker and not yet acknowledged, by ingest lane (urgent: alerts, events, status; telemetry: readings, activity)',
+    labelNames: ['lane'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [lane, count] of Object.entries(this.inFlightReader())) this.messagesInFlight.set({ lane }, count);
+    },
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where the in-flight gauge reads its figures: the running cloud's connections, by lane. */
+  watchMessagesInFlight(read: () => Record<string, number>): void {
+    this.inFlightReader = read;
   }
 
   rejected(reason: WireRejection): void {

@@ -64,6 +64,11 @@ export interface MqttSubscription {
   /** Topic filters, subscribed at QoS 1 ("$share/{group}/…" included). */
   readonly filters: readonly string[];
   /**
+   * More filters whose messages this handler takes without subscribing to them: what a kept session
+   * still delivers on a filter now subscribed on another connection (unsubscribeFromSession).
+   */
+  readonly handles?: readonly string[];
+  /**
    * One message on a topic the filters match. Its PUBACK goes only once this resolves (and those of
    * the messages that came before it have gone); a rejection leaves it unacknowledged, so the
    * broker delivers it again on the next connection. Up to INFLIGHT_MESSAGES are handed over
@@ -86,8 +91,10 @@ interface HeldMessage {
 }
 
 /**
- * The cloud's one MQTT connection to the cloud broker, under its service account: ingest
- * subscribes through it, gateway configs and receipts go out through it. The session is persistent
+ * One MQTT connection of the cloud to the cloud broker, under a service account. The cloud has two
+ * (cloud-platform.ts), each with its own session and receive window: the urgent lane (alerts,
+ * events, status, and every publish: configs, receipts, presence) and the telemetry lane. Ingest
+ * subscribes through them, gateway configs and receipts go out through them. The session is persistent
  * (clean: false) for a lone instance: while the cloud is away the broker queues what arrives for its
  * subscriptions, and a reconnect that finds the session kept gets the queue with nothing to renew.
  * A member of a share group has a clean session and a departure message instead (CloudMqttSettings).
@@ -109,7 +116,7 @@ interface HeldMessage {
  * (Receive Maximum, §3.1.2.11.3) and sends no more than that unacknowledged (§4.9, Flow Control).
  */
 export class CloudMqttConnection implements Component {
-  readonly name = 'cloud-mqtt-connection';
+  readonly name: string;
   private client: MqttClient | null = null;
   private readonly subscriptions = new Set<MqttSubscription>();
   private readonly reconnectListeners = new Set<() => void>();
@@ -119,11 +126,13 @@ export class CloudMqttConnection implements Component {
   private stopping = false;
   private readonly window: PubackWindow;
 
-  /** settings is read at start: the embedded broker knows its port only once it listens. */
+  /** settings is read at start: the embedded broker knows its port only once it listens. lane names it in logs. */
   constructor(
     private readonly settings: () => CloudMqttSettings,
     private readonly logger: Logger,
+    lane?: string,
   ) {
+    this.name = lane === undefined ? 'cloud-mqtt-connection' : `cloud-mqtt-connection (${lane} lane)`;
     this.window = new PubackWindow(INFLIGHT_MESSAGES, (messageId) => this.sendPuback(messageId));
   }
 
@@ -181,7 +190,7 @@ export class CloudMqttConnection implements Component {
     });
     client.connect();
     await connected;
-    this.logger.info({ url: settings.url }, 'connected to the cloud broker');
+    this.logger.info({ url: settings.url, connection: this.name }, 'connected to the cloud broker');
     client.on('connect', (connack) => {
       this.reconnectListeners.forEach((listener) => listener());
       // A kept session keeps the subscriptions and what was queued for them: nothing was lost.
@@ -202,6 +211,18 @@ export class CloudMqttConnection implements Component {
     held.forEach((message) => this.dispatch(message));
     await this.subscribeAtBroker(client, subscription);
     return () => void this.subscriptions.delete(subscription);
+  }
+
+  /**
+   * Removes filters from the broker's session of this connection, and what the broker queued for
+   * them there: a persistent session kept from a start that subscribed them here, now subscribed on
+   * the other connection. Filters the session does not hold are no harm (MQTT 5.0 answers "No
+   * subscription existed", §3.11.2.2). What the session delivers on them before this goes to the
+   * subscription that handles them (MqttSubscription.handles).
+   */
+  async unsubscribeFromSession(filters: readonly string[]): Promise<void> {
+    if (filters.length === 0) return;
+    await this.requireClient().unsubscribeAsync([...filters]);
   }
 
   /** Called after every reconnect to the broker (not the first connect). */
@@ -276,7 +297,9 @@ export class CloudMqttConnection implements Component {
 
   private dispatch(message: HeldMessage): void {
     if (this.stopping) return message.done(new Error('the cloud broker connection is stopping'));
-    const subscription = [...this.subscriptions].find((candidate) => candidate.filters.some((filter) => topicMatchesFilter(filter, message.topic)));
+    const subscription = [...this.subscriptions].find((candidate) =>
+      [...candidate.filters, ...(candidate.handles ?? [])].some((filter) => topicMatchesFilter(filter, message.topic)),
+    );
     if (!subscription) {
       this.logger.info({ topic: message.topic }, 'message held until a handler subscribes for its topic');
       this.held.push(message);

@@ -101,7 +101,7 @@ export const COMMANDS: CommandSpec[] = [
         'broker-files',
         "Mosquitto's password file and ACL for the gateway credentials issued in the registry",
         { out: { type: 'string', placeholder: 'DIR', description: 'the folder to write estatecare.passwd and estatecare.acl into (created if missing)' } },
-        "The password file holds every gateway's password in force and, when the config gives it (broker.password or ESTATECARE_BROKER_PASSWORD), the cloud's own account; a revoked gateway is left out. Install both files where deploy/mosquitto/estatecare.conf names them and reload Mosquitto (SIGHUP). Run it again after every issue, rotation or revocation.",
+        "The password file holds every gateway's password in force and, when the config gives it (broker.password or ESTATECARE_BROKER_PASSWORD), the cloud's own two accounts (its connection's and its urgent lane's, broker.urgent_lane); a revoked gateway is left out. Install both files where deploy/mosquitto/estatecare.conf names them and reload Mosquitto (SIGHUP). Run it again after every issue, rotation or revocation.",
       ),
     ],
   },

@@ -7,6 +7,7 @@ import { gatewayClientId, subscriptionFor, topicFor, UPLINK_CHANNELS } from '../
 import { systemClock } from '../../shared/time/clock.js';
 import { loadOperatorCaller } from '../../cloud/access/operator-caller.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
+import { URGENT_LANE_SUFFIX } from '../../cloud/config/cloud-config.js';
 import { migrate } from '../../cloud/db/migrate.js';
 import { openDatabase } from '../../cloud/db/open-database.js';
 import type { SqlDatabase } from '../../cloud/db/sql-database.js';
@@ -103,14 +104,14 @@ describe('estatecare admin broker-files with Mosquitto', () => {
     return probe;
   }
 
-  it("writes the cloud's account and each gateway in force, in mosquitto_passwd's form, readable by its owner only", () => {
+  it("writes the cloud's two accounts (its connection's and its urgent lane's) and each gateway in force, in mosquitto_passwd's form, readable by its owner only", () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`${PASSWORD_FILE_NAME}: 2 gateway(s) and the cloud's account ${SERVICE_USERNAME}`);
+    expect(run.stdout).toContain(`${PASSWORD_FILE_NAME}: 2 gateway(s) and the cloud's accounts ${SERVICE_USERNAME} and ${SERVICE_USERNAME}${URGENT_LANE_SUFFIX}`);
     const passwordFile = join(outDir, PASSWORD_FILE_NAME);
     const lines = readFileSync(passwordFile, 'utf8').split('\n');
     expect(lines.pop()).toBe('');
-    expect(lines.map((line) => line.split(':')[0])).toEqual([SERVICE_USERNAME, GATEWAYS.a, GATEWAYS.b]);
+    expect(lines.map((line) => line.split(':')[0])).toEqual([SERVICE_USERNAME, `${SERVICE_USERNAME}${URGENT_LANE_SUFFIX}`, GATEWAYS.a, GATEWAYS.b]);
     expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
 
     const reference = join(dir, 'reference.passwd');

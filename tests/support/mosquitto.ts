@@ -3,6 +3,8 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './net.js';
+import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
+import { URGENT_LANE_SUFFIX } from '../../cloud/config/cloud-config.js';
 
 const DEPLOY_CONF = new URL('../../deploy/mosquitto/estatecare.conf', import.meta.url);
 const DEPLOY_ACL = new URL('../../deploy/mosquitto/estatecare.acl', import.meta.url);
@@ -70,13 +72,16 @@ export async function startMosquitto(users: Record<string, string>, options: Mos
     installFiles(options.files);
   } else {
     writeFileSync(passwordFile, '');
-    const accounts = options.observer ? { ...users, [OBSERVER.username]: OBSERVER.password } : users;
+    const accounts = withUrgentLaneAccounts(options.observer ? { ...users, [OBSERVER.username]: OBSERVER.password } : users, options.cloudAccounts ?? []);
     for (const [user, password] of Object.entries(accounts)) {
       execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
     }
     const observerRules = options.observer ? `\n# Test observer (tests/support/mosquitto.ts)\nuser ${OBSERVER.username}\ntopic read estatecare/v1/gw/#\n` : '';
     const shippedAcl = readFileSync(DEPLOY_ACL, 'utf8');
-    const cloudRules = (options.cloudAccounts ?? []).map((account) => `\n# Cloud instance account (tests/support/mosquitto.ts)\n${cloudAccountRules(shippedAcl, account)}`).join('');
+    const cloudRules = (options.cloudAccounts ?? [])
+      .flatMap((account) => [account, `${account}${URGENT_LANE_SUFFIX}`])
+      .map((account) => `\n# Cloud instance account (tests/support/mosquitto.ts)\n${cloudAccountRules(shippedAcl, account)}`)
+      .join('');
     writeFileSync(aclFile, `${shippedAcl}${observerRules}${cloudRules}`);
   }
   const conf = readFileSync(DEPLOY_CONF, 'utf8')
@@ -157,6 +162,18 @@ function logLine(child: ChildProcess, pattern: RegExp): Promise<void> {
 }
 
 /** The shipped ACL's block of the cloud's account (its user line to the next blank line), for another username. */
+/**
+ * The users with, for each cloud account among them (the shipped one and `cloudAccounts`), its
+ * urgent lane's account under the same password, as the cloud logs in by default
+ * (cloud/config/cloud-config.ts urgentLaneLogin) and `estatecare admin broker-files` writes it.
+ */
+function withUrgentLaneAccounts(users: Record<string, string>, cloudAccounts: readonly string[]): Record<string, string> {
+  const lanes = Object.entries(users)
+    .filter(([user]) => user === SERVICE_USERNAME || cloudAccounts.includes(user))
+    .map(([user, password]) => [`${user}${URGENT_LANE_SUFFIX}`, password] as const);
+  return { ...Object.fromEntries(lanes), ...users };
+}
+
 function cloudAccountRules(shippedAcl: string, username: string): string {
   const block = shippedAcl.match(/^user estatecare-cloud\n(?:.+\n)+/m);
   if (!block) throw new Error('the shipped ACL has no block for the estatecare-cloud account');
