@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { Receipt } from '../../shared/contract/index.js';
+import type { Cloud } from '../../cloud/cloud-service.js';
+import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
+import { INFLIGHT_MESSAGES } from '../../cloud/platform/cloud-mqtt-connection.js';
+import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
+import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
+import { GatewayPublisher } from '../support/gateway-publisher.js';
+import { eventually } from '../support/net.js';
+import { alertItem, eventItem, readingItem, uniqueSlug } from '../support/wire-fixtures.js';
+import { startTestCloud } from '../support/test-cloud.js';
+
+/** Telemetry messages beyond a full receive window: these wait at the broker, behind the window. */
+const BEYOND_THE_WINDOW = 200;
+const TELEMETRY_MESSAGES = INFLIGHT_MESSAGES + BEYOND_THE_WINDOW;
+/** pipelined-ingest.test.ts says why: a locked readings table fails every readings write with 55P03, a store fault. */
+const LOCK_TIMEOUT = '50ms';
+/** Publishing and holding some 2,200 messages on a shared two-core machine. */
+const BACKLOG_TIMEOUT_MS = 60_000;
+
+/**
+ * The urgent lane on the real parts (a private Mosquitto with the deployed config and ACL, the
+ * cloud on PostgreSQL): telemetry fills the telemetry connection's whole receive window (MQTT 5.0
+ * Receive Maximum, INFLIGHT_MESSAGES) while its store cannot write, and more telemetry waits at the
+ * broker behind it; an alert and an event of another gateway come in on the urgent connection all
+ * the same, and are stored and receipted while every telemetry message is still held. On one
+ * connection the broker would send nothing more until a PUBACK freed the window.
+ */
+describe('ingest lanes', () => {
+  const telemetryGateway = uniqueSlug('gw-lane-tele');
+  const alarmGateway = uniqueSlug('gw-lane-alarm');
+  const passwords = { [telemetryGateway]: 'pw-lane-tele-1', [alarmGateway]: 'pw-lane-alarm-1', [SERVICE_USERNAME]: 'pw-lane-cloud' };
+  let mosquitto: MosquittoInstance;
+  let postgres: TestPostgresDatabase;
+  let cloud: Cloud;
+  let sql: pg.Client;
+  let locker: pg.Client;
+  let telemetry: GatewayPublisher;
+  let alarms: GatewayPublisher;
+
+  beforeAll(async () => {
+    [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
+    sql = new pg.Client({ connectionString: postgres.url });
+    await sql.connect();
+    await sql.query(`ALTER DATABASE "${new URL(postgres.url).pathname.slice(1)}" SET lock_timeout = '${LOCK_TIMEOUT}'`);
+    locker = new pg.Client({ connectionString: postgres.url });
+    await locker.connect();
+    cloud = await startTestCloud({ brokerUrl: mosquitto.url, servicePassword: passwords[SERVICE_USERNAME], databaseUrl: postgres.url, gatewayIds: [telemetryGateway, alarmGateway] });
+    telemetry = await GatewayPublisher.connect(mosquitto.url, telemetryGateway, passwords[telemetryGateway]!);
+    alarms = await GatewayPublisher.connect(mosquitto.url, alarmGateway, passwords[alarmGateway]!);
+  });
+
+  afterAll(async () => {
+    await telemetry?.close();
+    await alarms?.close();
+    await locker?.end();
+    await sql?.end();
+    await cloud?.stop();
+    await Promise.allSettled([mosquitto?.stop(), postgres?.drop()]);
+  });
+
+  const count = async (query: string, params: unknown[]): Promise<number> => Number((await sql.query<{ n: string }>(query, params)).rows[0]!.n);
+  const receiptsOf = (publisher: GatewayPublisher, seqs: ReadonlySet<number>): Receipt[] => publisher.receipts.filter((receipt) => seqs.has(receipt.seq));
+  const inFlightGauge = async (lane: string): Promise<number | undefined> =>
+    (await cloud.metrics.registry.getSingleMetric('estatecare_ingest_messages_in_flight')!.get()).values.find((value) => value.labels.lane === lane)?.value;
+
+  it('makes an alert a ticket and stores an event while a telemetry backlog fills the telemetry lane and waits at the broker', async () => {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE readings IN SHARE MODE');
+    const seqs = new Set<number>();
+    const ids: string[] = [];
+    try {
+      // A drain's burst, published without waiting for each PUBACK.
+      const published: Array<Promise<void>> = [];
+      for (let message = 0; message < TELEMETRY_MESSAGES; message++) {
+        const reading = readingItem({ device_id: `meter-${message}`, at: Date.now() });
+        ids.push(reading.id);
+        const envelope = telemetry.envelope([reading]);
+        seqs.add(envelope.seq as number);
+        published.push(telemetry.publish('telemetry', envelope));
+      }
+      await Promise.all(published);
+      // The telemetry lane's window is full: the broker holds the rest for it, and the window stays full while the store fails.
+      await eventually('a full telemetry window', () => cloud.messagesInFlightOn('telemetry') === INFLIGHT_MESSAGES, BACKLOG_TIMEOUT_MS);
+      expect(await inFlightGauge('telemetry')).toBe(INFLIGHT_MESSAGES);
+
+      const alarm = alertItem({ subject: { kind: 'asset', id: 'lift-3' }, category: 'lift_entrapment', severity: 'critical', rule: 'lift_entrapment', at: Date.now() });
+      const alarmEnvelope = alarms.envelope([alarm]);
+      const event = eventItem({ at: Date.now() });
+      const eventEnvelope = alarms.envelope([event]);
+      await alarms.publish('alerts', alarmEnvelope);
+      await alarms.publish('events', eventEnvelope);
+      expect(await alarms.receiptOf(alarmEnvelope.seq as number)).toEqual({ seq: alarmEnvelope.seq, outcome: 'stored' });
+      expect(await alarms.receiptOf(eventEnvelope.seq as number)).toEqual({ seq: eventEnvelope.seq, outcome: 'stored' });
+      expect(await count('SELECT count(*) AS n FROM tickets WHERE episode_id = $1', [alarm.episode_id])).toBe(1);
+      expect(await count('SELECT count(*) AS n FROM events WHERE id = $1', [event.id])).toBe(1);
+
+      // The ticket and the event are stored while the telemetry is still held, all of it: the window
+      // full, nothing stored, nothing receipted.
+      expect(cloud.messagesInFlightOn('telemetry')).toBe(INFLIGHT_MESSAGES);
+      expect(cloud.messagesInFlightOn('urgent')).toBe(0);
+      expect(receiptsOf(telemetry, seqs)).toEqual([]);
+      expect(await count('SELECT count(*) AS n FROM readings WHERE id = ANY($1::text[])', [ids])).toBe(0);
+    } finally {
+      await locker.query('ROLLBACK');
+    }
+
+    // Then every telemetry message, those the broker kept back included, is stored and receipted once.
+    await eventually('a receipt for every telemetry message', () => receiptsOf(telemetry, seqs).length >= TELEMETRY_MESSAGES, BACKLOG_TIMEOUT_MS);
+    expect(new Set(receiptsOf(telemetry, seqs).map((receipt) => `${receipt.seq}:${receipt.outcome}`))).toEqual(new Set([...seqs].map((seq) => `${seq}:stored`)));
+    expect(await count('SELECT count(*) AS n FROM readings WHERE id = ANY($1::text[])', [ids])).toBe(TELEMETRY_MESSAGES);
+    await eventually('every message acknowledged to the broker', () => cloud.messagesInFlight === 0);
+  });
+});
