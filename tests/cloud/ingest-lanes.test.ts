@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { Receipt } from '../../shared/contract/index.js';
+import { UPLINK_CHANNELS, subscriptionFor, type Receipt } from '../../shared/contract/index.js';
+import { silentLogger } from '../../shared/log/logger.js';
 import type { Cloud } from '../../cloud/cloud-service.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
-import { INFLIGHT_MESSAGES } from '../../cloud/platform/cloud-mqtt-connection.js';
+import { CloudMqttConnection, INFLIGHT_MESSAGES, type CloudMqttSettings } from '../../cloud/platform/cloud-mqtt-connection.js';
 import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
 import { GatewayPublisher } from '../support/gateway-publisher.js';
@@ -111,5 +112,70 @@ describe('ingest lanes', () => {
     expect(new Set(receiptsOf(telemetry, seqs).map((receipt) => `${receipt.seq}:${receipt.outcome}`))).toEqual(new Set([...seqs].map((seq) => `${seq}:stored`)));
     expect(await count('SELECT count(*) AS n FROM readings WHERE id = ANY($1::text[])', [ids])).toBe(TELEMETRY_MESSAGES);
     await eventually('every message acknowledged to the broker', () => cloud.messagesInFlight === 0);
+  });
+});
+
+/**
+ * A cloud that ran with every channel on one connection left a persistent session subscribed to
+ * all of them under the account the telemetry lane logs in with. Started with the lanes, it stores
+ * what that session had queued on the urgent lane's channels, and rids the session of them: what
+ * comes later arrives on the urgent lane only.
+ */
+describe('ingest lanes after a cloud on one connection', () => {
+  const gatewayId = uniqueSlug('gw-lane-upgrade');
+  const passwords = { [gatewayId]: 'pw-lane-upgrade-1', [SERVICE_USERNAME]: 'pw-lane-upgrade-cloud' };
+  let mosquitto: MosquittoInstance;
+  let postgres: TestPostgresDatabase;
+  let gateway: GatewayPublisher;
+  let cloud: Cloud | undefined;
+  /** The telemetry lane's account, as the cloud on one connection logged in (Mosquitto takes the username as the client id). */
+  const oneConnection = (): CloudMqttConnection =>
+    new CloudMqttConnection((): CloudMqttSettings => ({ url: mosquitto.url, username: SERVICE_USERNAME, password: passwords[SERVICE_USERNAME], clientId: SERVICE_USERNAME }), silentLogger());
+
+  beforeAll(async () => {
+    [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
+    gateway = await GatewayPublisher.connect(mosquitto.url, gatewayId, passwords[gatewayId]!);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await cloud?.stop();
+    await Promise.allSettled([mosquitto?.stop(), postgres?.drop()]);
+  });
+
+  it('stores the alert the old session kept, and the session no longer takes alerts', async () => {
+    const before = oneConnection();
+    await before.start();
+    await before.subscribe({ filters: UPLINK_CHANNELS.map((channel) => subscriptionFor(channel)), handle: () => Promise.reject(new Error('nothing comes while the session is being set up')) });
+    await before.stop();
+    const kept = alertItem({ subject: { kind: 'asset', id: 'lift-1' }, category: 'lift_entrapment', severity: 'critical', rule: 'lift_entrapment', at: Date.now() });
+    const keptEnvelope = gateway.envelope([kept]);
+    await gateway.publish('alerts', keptEnvelope);
+
+    cloud = await startTestCloud({ brokerUrl: mosquitto.url, servicePassword: passwords[SERVICE_USERNAME], databaseUrl: postgres.url, gatewayIds: [gatewayId] });
+    expect(await gateway.receiptOf(keptEnvelope.seq as number)).toEqual({ seq: keptEnvelope.seq, outcome: 'stored' });
+    await cloud.stop();
+    cloud = undefined;
+
+    // With the cloud away, an alert and then a reading: the telemetry lane's session queues the
+    // reading, and would have queued the alert ahead of it had it kept the alerts' subscription.
+    const later = gateway.envelope([alertItem({ subject: { kind: 'asset', id: 'lift-2' }, category: 'lift_entrapment', severity: 'critical', rule: 'lift_entrapment', at: Date.now() })]);
+    await gateway.publish('alerts', later);
+    const reading = gateway.envelope([readingItem({ at: Date.now() })]);
+    await gateway.publish('telemetry', reading);
+    const delivered: string[] = [];
+    const after = oneConnection();
+    await after.start();
+    try {
+      await after.subscribe({
+        filters: [subscriptionFor('telemetry')],
+        handles: UPLINK_CHANNELS.map((channel) => subscriptionFor(channel)),
+        handle: async (topic) => void delivered.push(topic.split('/').at(-1)!),
+      });
+      await eventually('the reading from the telemetry lane\'s session', () => delivered.includes('telemetry'));
+      expect(delivered).toEqual(['telemetry']);
+    } finally {
+      await after.stop();
+    }
   });
 });
