@@ -117,11 +117,16 @@ export class IngestService implements Component {
     Object.values(this.receipts).forEach((receipts) => receipts.stop());
   }
 
-  /** Stores one message; resolves (and the connection acknowledges it) once stored or refused for good. */
+  /**
+   * Stores one message; resolves (and the connection acknowledges it) once stored or refused for
+   * good. A gateway's messages other than telemetry go one after another per lane: its alerts never
+   * wait for its household activity held by a telemetry store that is down (the two connections
+   * set no order between them anyway).
+   */
   private take(lane: IngestLane, topic: string, payload: Buffer): Promise<void> {
     const sender = parseTopic(topic);
     if (!sender || sender.channel === 'telemetry') return this.storeAndReceipt(lane, topic, payload);
-    return this.inOrder.run(sender.gatewayId, () => this.storeAndReceipt(lane, topic, payload));
+    return this.inOrder.run(`${lane}/${sender.gatewayId}`, () => this.storeAndReceipt(lane, topic, payload));
   }
 
   private async storeAndReceipt(lane: IngestLane, topic: string, payload: Buffer): Promise<void> {
