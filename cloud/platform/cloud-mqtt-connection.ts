@@ -189,7 +189,15 @@ export class CloudMqttConnection implements Component {
       client.once('error', reject);
     });
     client.connect();
-    await connected;
+    try {
+      await connected;
+    } catch (error) {
+      // No reconnecting in the background for a cloud that did not start.
+      this.client = null;
+      await client.endAsync(true);
+      const login = settings.username === undefined ? 'without a username' : `as ${settings.username}`;
+      throw new Error(`the ${this.name} could not connect to the cloud broker ${login}: ${(error as Error).message}`, { cause: error });
+    }
     this.logger.info({ url: settings.url, connection: this.name }, 'connected to the cloud broker');
     client.on('connect', (connack) => {
       this.reconnectListeners.forEach((listener) => listener());

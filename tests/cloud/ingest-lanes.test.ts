@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { UPLINK_CHANNELS, subscriptionFor, type Receipt } from '../../shared/contract/index.js';
 import { silentLogger } from '../../shared/log/logger.js';
-import type { Cloud } from '../../cloud/cloud-service.js';
+import { Cloud } from '../../cloud/cloud-service.js';
 import { SERVICE_USERNAME } from '../../cloud/broker/embedded-cloud-broker.js';
 import { CloudMqttConnection, INFLIGHT_MESSAGES, type CloudMqttSettings } from '../../cloud/platform/cloud-mqtt-connection.js';
 import { startMosquitto, type MosquittoInstance } from '../support/mosquitto.js';
@@ -10,7 +10,8 @@ import { createTestPostgresDatabase, type TestPostgresDatabase } from '../suppor
 import { GatewayPublisher } from '../support/gateway-publisher.js';
 import { eventually } from '../support/net.js';
 import { alertItem, eventItem, readingItem, uniqueSlug } from '../support/wire-fixtures.js';
-import { startTestCloud } from '../support/test-cloud.js';
+import { startTestCloud, testCloudConfig } from '../support/test-cloud.js';
+import { urgentLaneLogin } from '../../cloud/config/cloud-config.js';
 
 /** Telemetry messages beyond a full receive window: these wait at the broker, behind the window. */
 const BEYOND_THE_WINDOW = 200;
@@ -177,5 +178,45 @@ describe('ingest lanes after a cloud on one connection', () => {
     } finally {
       await after.stop();
     }
+  });
+});
+
+describe("the urgent lane's login", () => {
+  const external = (broker: Record<string, unknown>) => {
+    const config = testCloudConfig({ brokerUrl: 'mqtt://127.0.0.1:1883', servicePassword: 'pw-cloud', databaseUrl: 'postgres://127.0.0.1/none', gatewayIds: [] });
+    if (config.broker.embedded) throw new Error('the test cloud config names an external broker');
+    return { ...config.broker, ...broker } as typeof config.broker;
+  };
+
+  it("is the connection's own with -urgent unless the config names another", () => {
+    expect(urgentLaneLogin(external({ username: 'estatecare-cloud', client_id: 'ingest-1', urgent_lane: {} }))).toEqual({
+      username: 'estatecare-cloud-urgent',
+      password: 'pw-cloud',
+      clientId: 'ingest-1-urgent',
+    });
+    expect(urgentLaneLogin(external({ urgent_lane: { username: 'alarms', password: 'pw-alarms', client_id: 'alarms-1' } }))).toEqual({ username: 'alarms', password: 'pw-alarms', clientId: 'alarms-1' });
+  });
+
+  describe('on a broker without its account', () => {
+    const passwords = { [SERVICE_USERNAME]: 'pw-lane-missing-cloud' };
+    let mosquitto: MosquittoInstance;
+    let postgres: TestPostgresDatabase;
+
+    beforeAll(async () => {
+      [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
+    });
+
+    afterAll(async () => {
+      await Promise.allSettled([mosquitto?.stop(), postgres?.drop()]);
+    });
+
+    it('refuses to start, naming the lane and the account', async () => {
+      const config = testCloudConfig({ brokerUrl: mosquitto.url, servicePassword: passwords[SERVICE_USERNAME], databaseUrl: postgres.url, gatewayIds: [] });
+      if (config.broker.embedded) throw new Error('the test cloud config names an external broker');
+      config.broker.urgent_lane = { username: 'estatecare-cloud-nobody' };
+      const cloud = new Cloud(config, { logger: silentLogger() });
+      await expect(cloud.start()).rejects.toThrow(/urgent lane\) could not connect to the cloud broker as estatecare-cloud-nobody: .*[Nn]ot authori[sz]ed/);
+      await cloud.stop().catch(() => undefined);
+    });
   });
 });
