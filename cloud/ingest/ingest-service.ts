@@ -43,15 +43,15 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
  * is stored (or refused for good) its gateway gets a receipt (receipt-publisher.ts), published on
  * the lane it came on, and only then deletes it from its outbox.
  *
- * Lanes: telemetry is written in groups across messages (grouped-telemetry-writes.ts: one INSERT or
- * one InfluxDB write for many messages, readings and events each in their own lane); alerts go
+ * Writes: telemetry is written in groups across messages (grouped-telemetry-writes.ts: one INSERT or
+ * one InfluxDB write for many messages, readings and events each in their own write lane); alerts go
  * straight to the tickets, events and status to their own writes, none of them behind a readings
  * write. The alerts, events and status of one gateway are handled one after another in the order
  * they came (in-order-per-key.ts), as before, so its receipts for them come in that order too;
  * readings in any order (they carry their own times, and are written idempotently).
  *
  * Each time a lane has subscribed (at start, and after a reconnect on which the broker had lost its
- * session) it publishes its presence with a new session id (shared/contract/cloud-presence.ts), so
+ * session) ingest publishes its presence with a new session id (shared/contract/cloud-presence.ts), so
  * gateways send again at once what the broker may have dropped before the subscription was back.
  * With a share group several instances split the gateways' messages; when one leaves the group
  * (killed, or stopped) its connection's departure, another new presence, has the gateways send
