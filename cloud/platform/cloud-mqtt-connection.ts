@@ -34,8 +34,8 @@ export interface CloudMqttSettings {
 }
 
 /**
- * QoS 1 messages the cloud takes from the broker before acknowledging any: how many messages
- * ingest may have in flight at once (stored in groups, cloud/ingest/write-groups.ts). At the
+ * QoS 1 messages a connection of the cloud takes from the broker before acknowledging any: how many
+ * messages ingest may have in flight at once on each lane (stored in groups, cloud/ingest/write-groups.ts). At the
  * largest fleet measured (tests/bench/fleet-ramp.bench.ts) a second of messages is some 1,200;
  * this holds that much, in at most a few tens of MiB of payloads (up to 256 KiB each, mostly 5-10 KiB).
  */
