@@ -30,7 +30,7 @@ export function mosquittoAcl(serviceUsername: string = SERVICE_USERNAME, urgentL
     "# The cloud service account: reads every gateway's uplink, writes their config and receipts.",
     ...serviceRules(serviceUsername),
     '',
-    "# The cloud's urgent lane, its second connection (alerts, events, status): the same rules.",
+    "# The cloud's urgent lane, its second connection (alerts, status): the same rules.",
     ...serviceRules(urgentLaneUsername),
     '',
     '# Every gateway (username = gateway id): writes only its own uplink, reads only its own config and',

@@ -40,7 +40,7 @@ const ExternalBrokerSchema = z.object({
   /** Omit to subscribe without a share group (one instance, or a broker without $share support). */
   share_group: z.string().regex(/^[A-Za-z0-9_-]+$/).nullable().default(DEFAULT_SHARE_GROUP),
   /**
-   * The login of the cloud's second connection, the urgent lane: alerts, events and status arrive
+   * The login of the cloud's second connection, the urgent lane: alerts and status arrive
    * on it, with a receive window of their own, so no telemetry backlog delays them (README
    * "Ingest"). Each field left out is the connection's own with URGENT_LANE_SUFFIX: username and
    * client_id "estatecare-cloud-urgent" for "estatecare-cloud", and the same password. Mosquitto as

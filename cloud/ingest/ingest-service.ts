@@ -33,7 +33,7 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
 
 /**
  * Subscribes to every gateway's uplink channels, each on the connection of its lane (ingest-lanes.ts:
- * alerts, events and status on the urgent lane, telemetry and activity on the telemetry lane), and
+ * alerts and status on the urgent lane, telemetry, events and activity on the telemetry lane), and
  * hands each message to the router. Each connection has many messages in flight at once (up to
  * INFLIGHT_MESSAGES, cloud-mqtt-connection.ts) and sends each one's PUBACK only once take()
  * resolves, that is once the router has stored it: while a store is down every message in flight
@@ -46,9 +46,9 @@ const MAX_FAILURES_WITH_STORES_UP = 3;
  * Writes: telemetry is written in groups across messages (grouped-telemetry-writes.ts: one INSERT or
  * one InfluxDB write for many messages, readings and events each in their own write lane); alerts go
  * straight to the tickets, events and status to their own writes, none of them behind a readings
- * write. The alerts, events and status of one gateway are handled one after another in the order
- * they came (in-order-per-key.ts), as before, so its receipts for them come in that order too;
- * readings in any order (they carry their own times, and are written idempotently).
+ * write. The alerts and status of one gateway, and its events and activity, are handled one after
+ * another in the order they came on their lane (in-order-per-key.ts), so its receipts for them come
+ * in that order too; readings in any order (they carry their own times, and are written idempotently).
  *
  * Each time a lane has subscribed (at start, and after a reconnect on which the broker had lost its
  * session) ingest publishes its presence with a new session id (shared/contract/cloud-presence.ts), so
@@ -120,8 +120,8 @@ export class IngestService implements Component {
   /**
    * Stores one message; resolves (and the connection acknowledges it) once stored or refused for
    * good. A gateway's messages other than telemetry go one after another per lane: its alerts never
-   * wait for its household activity held by a telemetry store that is down (the two connections
-   * set no order between them anyway).
+   * wait for its events or household activity held by a telemetry store that is down (the two
+   * connections set no order between them anyway).
    */
   private take(lane: IngestLane, topic: string, payload: Buffer): Promise<void> {
     const sender = parseTopic(topic);

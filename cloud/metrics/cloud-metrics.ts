@@ -93,7 +93,7 @@ export class CloudMetrics {
    */
   readonly messagesInFlight = new Gauge({
     name: 'estatecare_ingest_messages_in_flight',
-    help: 'MQTT messages taken from the broker and not yet acknowledged, by ingest lane (urgent: alerts, events, status; telemetry: readings, activity)',
+    help: 'MQTT messages taken from the broker and not yet acknowledged, by ingest lane (urgent: alerts, status; telemetry: readings, events, activity)',
     labelNames: ['lane'] as const,
     registers: [this.registry],
     collect: () => {

@@ -93,7 +93,7 @@ interface HeldMessage {
 /**
  * One MQTT connection of the cloud to the cloud broker, under a service account. The cloud has two
  * (cloud-platform.ts), each with its own session and receive window: the urgent lane (alerts,
- * events, status, and every publish: configs, receipts, presence) and the telemetry lane. Ingest
+ * status, and every publish: configs, receipts, presence) and the telemetry lane. Ingest
  * subscribes through them, gateway configs and receipts go out through them. The session is persistent
  * (clean: false) for a lone instance: while the cloud is away the broker queues what arrives for its
  * subscriptions, and a reconnect that finds the session kept gets the queue with nothing to renew.

@@ -22,12 +22,12 @@ import { newCloudPresence } from './cloud-presence-message.js';
  */
 export interface CloudConnections {
   /**
-   * Alerts, events and status arrive here (cloud/ingest/ingest-lanes.ts), and every module publishes
+   * Alerts and status arrive here (cloud/ingest/ingest-lanes.ts), and every module publishes
    * here (gateway configs, receipts, presence): a publish resolves on its PUBACK, which a full
    * telemetry window would leave unread.
    */
   readonly urgent: CloudMqttConnection;
-  /** Telemetry and household activity: the bulk of the traffic, stored in grouped writes. */
+  /** Telemetry, events and household activity: the bulk of the traffic, stored in grouped writes. */
   readonly telemetry: CloudMqttConnection;
 }
 

@@ -25,9 +25,10 @@ const BACKLOG_TIMEOUT_MS = 60_000;
  * The urgent lane on the real parts (a private Mosquitto with the deployed config and ACL, the
  * cloud on PostgreSQL): telemetry fills the telemetry connection's whole receive window (MQTT 5.0
  * Receive Maximum, INFLIGHT_MESSAGES) while its store cannot write, and more telemetry waits at the
- * broker behind it; an alert and an event of another gateway come in on the urgent connection all
- * the same, and are stored and receipted while every telemetry message is still held. On one
- * connection the broker would send nothing more until a PUBACK freed the window.
+ * broker behind it; an alert of another gateway comes in on the urgent connection all the same, and
+ * is a ticket and receipted while every telemetry message is still held. Its event, which goes to
+ * the telemetry store, waits with the telemetry. On one connection the broker would send nothing
+ * more until a PUBACK freed the window.
  */
 describe('ingest lanes', () => {
   const telemetryGateway = uniqueSlug('gw-lane-tele');
@@ -67,7 +68,9 @@ describe('ingest lanes', () => {
   const inFlightGauge = async (lane: string): Promise<number | undefined> =>
     (await cloud.metrics.registry.getSingleMetric('estatecare_ingest_messages_in_flight')!.get()).values.find((value) => value.labels.lane === lane)?.value;
 
-  it('makes an alert a ticket and stores an event while a telemetry backlog fills the telemetry lane and waits at the broker', async () => {
+  it('makes an alert a ticket while a telemetry backlog fills the telemetry lane and waits at the broker, its event waiting with the telemetry', async () => {
+    const event = eventItem({ at: Date.now() });
+    const eventEnvelope = alarms.envelope([event]);
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE readings IN SHARE MODE');
     const seqs = new Set<number>();
@@ -89,18 +92,16 @@ describe('ingest lanes', () => {
 
       const alarm = alertItem({ subject: { kind: 'asset', id: 'lift-3' }, category: 'lift_entrapment', severity: 'critical', rule: 'lift_entrapment', at: Date.now() });
       const alarmEnvelope = alarms.envelope([alarm]);
-      const event = eventItem({ at: Date.now() });
-      const eventEnvelope = alarms.envelope([event]);
-      await alarms.publish('alerts', alarmEnvelope);
       await alarms.publish('events', eventEnvelope);
+      await alarms.publish('alerts', alarmEnvelope);
       expect(await alarms.receiptOf(alarmEnvelope.seq as number)).toEqual({ seq: alarmEnvelope.seq, outcome: 'stored' });
-      expect(await alarms.receiptOf(eventEnvelope.seq as number)).toEqual({ seq: eventEnvelope.seq, outcome: 'stored' });
       expect(await count('SELECT count(*) AS n FROM tickets WHERE episode_id = $1', [alarm.episode_id])).toBe(1);
-      expect(await count('SELECT count(*) AS n FROM events WHERE id = $1', [event.id])).toBe(1);
 
-      // The ticket and the event are stored while the telemetry is still held, all of it: the window
-      // full, nothing stored, nothing receipted.
+      // The ticket is opened while the telemetry is still held, all of it: the window full, nothing
+      // stored, nothing receipted; the event sent before the alert waits at the broker with it.
       expect(cloud.messagesInFlightOn('telemetry')).toBe(INFLIGHT_MESSAGES);
+      expect(alarms.receipts.filter((receipt) => receipt.seq === eventEnvelope.seq)).toEqual([]);
+      expect(await count('SELECT count(*) AS n FROM events WHERE id = $1', [event.id])).toBe(0);
       expect(cloud.messagesInFlightOn('urgent')).toBe(0);
       expect(receiptsOf(telemetry, seqs)).toEqual([]);
       expect(await count('SELECT count(*) AS n FROM readings WHERE id = ANY($1::text[])', [ids])).toBe(0);
@@ -112,6 +113,8 @@ describe('ingest lanes', () => {
     await eventually('a receipt for every telemetry message', () => receiptsOf(telemetry, seqs).length >= TELEMETRY_MESSAGES, BACKLOG_TIMEOUT_MS);
     expect(new Set(receiptsOf(telemetry, seqs).map((receipt) => `${receipt.seq}:${receipt.outcome}`))).toEqual(new Set([...seqs].map((seq) => `${seq}:stored`)));
     expect(await count('SELECT count(*) AS n FROM readings WHERE id = ANY($1::text[])', [ids])).toBe(TELEMETRY_MESSAGES);
+    expect(await alarms.receiptOf(eventEnvelope.seq as number)).toEqual({ seq: eventEnvelope.seq, outcome: 'stored' });
+    expect(await count('SELECT count(*) AS n FROM events WHERE id = $1', [event.id])).toBe(1);
     await eventually('every message acknowledged to the broker', () => cloud.messagesInFlight === 0);
   });
 });
