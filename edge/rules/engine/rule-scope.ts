@@ -68,7 +68,11 @@ export class RuleScope implements RuleContext {
     if (value !== undefined && value !== null && typeof value !== 'object' && !isJsonScalar(value)) {
       throw new TypeError(`state ${this.rule}/${key}: ${typeof value} is not a JSON value`);
     }
-    if (this.recording) this.journal.push(STATE, key, this.states.has(key) ? this.states.get(key) : ABSENT);
+    // A scope holds no undefined value (setting one deletes the key): undefined is "absent".
+    if (this.recording) {
+      const previous = this.states.get(key);
+      this.journal.push(STATE, key, previous === undefined ? ABSENT : previous);
+    }
     if (value === undefined) this.states.delete(key);
     else this.states.set(key, value);
     this.dirtyStates.add(key);
