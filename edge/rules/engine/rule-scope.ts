@@ -111,12 +111,14 @@ export class RuleScope implements RuleContext {
 
   begin(): void {
     this.recording = true;
-    this.journal.length = 0;
+    // end() and rollback() leave it empty. Setting an array's length is a call into the runtime
+    // even when it is already 0 (it showed in profiles of every rule call): done only when needed.
+    if (this.journal.length !== 0) this.journal.length = 0;
   }
 
   end(): void {
     this.recording = false;
-    this.journal.length = 0;
+    if (this.journal.length !== 0) this.journal.length = 0;
   }
 
   rollback(): void {
