@@ -47,6 +47,27 @@ describe('SQLite rule state file', () => {
     store.close();
   });
 
+  it('carries the rule state of a version 3 file (kept WITHOUT ROWID) over', () => {
+    const path = join(dir, 'version-3.sqlite');
+    const db = openSqlite(path, 'FULL');
+    db.exec('CREATE TABLE rule_state (rule TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (rule, key)) WITHOUT ROWID');
+    db.prepare('INSERT INTO rule_state (rule, key, value) VALUES (?, ?, ?), (?, ?, ?)').run('r', 'a', '{"at":1}', 's', 'b', '2');
+    db.pragma('user_version = 3');
+    db.close();
+    const store = new SqliteRuleStateStore(path);
+    expect(store.load().states).toEqual(expect.arrayContaining([{ rule: 'r', key: 'a', value: { at: 1 } }, { rule: 's', key: 'b', value: 2 }]));
+    store.commit({ states: [{ rule: 'r', key: 'a', value: { at: 2 } }], timers: [], episodes: [] });
+    store.close();
+    const reopened = new SqliteRuleStateStore(path);
+    expect(reopened.load().states).toHaveLength(2);
+    expect(reopened.load().states).toContainEqual({ rule: 'r', key: 'a', value: { at: 2 } });
+    reopened.close();
+    const file = openSqlite(path, 'FULL');
+    expect((file.prepare("SELECT sql FROM sqlite_master WHERE name = 'rule_state'").get() as { sql: string }).sql).not.toMatch(/WITHOUT ROWID/);
+    expect(file.prepare("SELECT name FROM sqlite_master WHERE name = 'rule_state_without_rowid'").get()).toBeUndefined();
+    file.close();
+  });
+
   it('refuses a file written by newer software rather than misread it', () => {
     const path = join(dir, 'newer.sqlite');
     const db = openSqlite(path, 'FULL');

@@ -1,7 +1,6 @@
 import type { Subject } from '../../../shared/contract/index.js';
 import type { DriverDevice } from '../../drivers/driver.js';
 import type { DeviceDirectory, DeviceInfo } from '../rule.js';
-import { subjectKey } from './rule-scope.js';
 
 /** What the rules are told about a bound device (edge/drivers/bind-devices.ts). */
 export function deviceInfoOf(device: DriverDevice): DeviceInfo {
@@ -24,7 +23,8 @@ const NONE: readonly DeviceInfo[] = Object.freeze([]);
  */
 export class EngineDeviceDirectory implements DeviceDirectory {
   private readonly byId = new Map<string, DeviceInfo>();
-  private readonly bySubject = new Map<string, DeviceInfo[]>();
+  /** By subject kind, then id: asked on every sighting, with no key string to build for it. */
+  private readonly bySubject = new Map<string, Map<string, DeviceInfo[]>>();
 
   constructor(
     devices: readonly DeviceInfo[],
@@ -33,10 +33,11 @@ export class EngineDeviceDirectory implements DeviceDirectory {
     for (const device of devices) {
       if (this.byId.has(device.id)) throw new Error(`device ${device.id} is listed twice`);
       this.byId.set(device.id, device);
-      const key = subjectKey(device.subject);
-      const list = this.bySubject.get(key);
+      let ofKind = this.bySubject.get(device.subject.kind);
+      if (!ofKind) this.bySubject.set(device.subject.kind, (ofKind = new Map()));
+      const list = ofKind.get(device.subject.id);
       if (list) list.push(device);
-      else this.bySubject.set(key, [device]);
+      else ofKind.set(device.subject.id, [device]);
     }
   }
 
@@ -46,7 +47,7 @@ export class EngineDeviceDirectory implements DeviceDirectory {
 
   /** The directory's own list, not a copy: the care rule asks on every sighting. */
   about(subject: Subject): readonly DeviceInfo[] {
-    return this.bySubject.get(subjectKey(subject)) ?? NONE;
+    return this.bySubject.get(subject.kind)?.get(subject.id) ?? NONE;
   }
 
   offlineSince(deviceId: string): number | undefined {

@@ -1,4 +1,5 @@
 import type { ActiveEpisode } from '../rule.js';
+import { assertJsonValue } from './json-value.js';
 import type { RuleStateChanges, RuleStateSnapshot, RuleStateStore, TakenInputRow, UnsentItem } from './rule-state-store.js';
 
 /**
@@ -43,7 +44,7 @@ export class MemoryRuleStateStore implements RuleStateStore {
   commit(changes: RuleStateChanges): void {
     this.assertOpen();
     // JSON must hold every value first: one it cannot throws before anything is changed (all or nothing).
-    for (const change of changes.states) if (change.value !== undefined) toJson(change);
+    for (const { rule, key, value } of changes.states) if (value !== undefined) assertJsonValue(value, `state ${rule}/${key}`);
     const episodes = changes.episodes.map((change) => ({ ...change, json: change.episode ? JSON.stringify(change.episode) : undefined }));
     const { data } = this;
     if (changes.engineTime !== undefined) data.engineTime = changes.engineTime;
@@ -86,11 +87,4 @@ function byRule<T>(map: Map<string, Map<string, T>>, rule: string): Map<string, 
 /** A state value as JSON gives it back (what the SQLite store's load gives). */
 export function asJson(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value)) as unknown;
-}
-
-/** JSON text of a state value; throws for what JSON cannot hold (as SQLite's NOT NULL does). */
-function toJson(change: { rule: string; key: string; value?: unknown }): string {
-  const json = JSON.stringify(change.value);
-  if (json === undefined) throw new TypeError(`state ${change.rule}/${change.key} is not a JSON value`);
-  return json;
 }
