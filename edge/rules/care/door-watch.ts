@@ -33,7 +33,8 @@ export function doorEventSeen(call: CareCall, at: number): void {
 
 export function gateCardSeen(call: CareCall, at: number): void {
   const { door_watch: watch } = call.household;
-  const door = settledGate(withGateCard(call.state.door, at, call.state.activity.last.door?.at, watch.gate_match_min), at, watch.gate_match_min);
+  const day = localDayNumber(at, call.household.utc_offset_min);
+  const door = settledGate(withGateCard(call.state.door, at, day, call.state.activity.last.door?.at, watch.gate_match_min), at, watch.gate_match_min);
   call.state = { ...call.state, ...(door ? { door } : {}) };
   call.dirty = true;
 }
