@@ -1,4 +1,5 @@
-import { MS_PER_DAY, MS_PER_MIN } from '../activity/local-time.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
+import type { QuietSpan } from './quiet-lengths.js';
 
 /**
  * Is the household's door controller dead? It speaks only when someone passes, so its silence
@@ -14,7 +15,10 @@ import { MS_PER_DAY, MS_PER_MIN } from '../activity/local-time.js';
  *   has not tapped it either has stayed in (a cold, a bad week), and the controller is not blamed.
  *   The chance of so many days without her door use (or her gate card use) is the one her last four
  *   weeks give, with what a few weeks leave unknown taken into it (quietChance): the door is
- *   suspected when staying in is at most QUIET_CHANCE as likely as going out unseen.
+ *   suspected when staying in is at most QUIET_CHANCE as likely as going out unseen. A daytime
+ *   quiet since the last door event far longer than any she had at home before (outingWithoutDoor:
+ *   a day at the family's, a day-centre day) says she went out unseen, and staying in no longer
+ *   explains the quiet door: her door use alone decides.
  */
 export interface DoorHealth {
   /** Household card uses at the gate waiting for their door event, epoch ms. */
@@ -39,6 +43,9 @@ const CARDS_KEPT = 10;
 const QUIET_LEARNED_AFTER_MS = 4 * MS_PER_DAY;
 /** Staying in at most this share as likely as going out unseen (each from her own last weeks), and it is the door. */
 const QUIET_CHANCE = 0.005;
+/** A quiet at home this long, and this many times her longest at home before, is an outing. */
+const OUTING_MIN_MS = 5 * MS_PER_HOUR;
+const OUTING_FACTOR = 1.5;
 /** The prior on her daily share of a kind of use: Jeffreys' Beta(1/2, 1/2), which knows nothing of her yet. */
 const PRIOR = 0.5;
 
@@ -79,7 +86,7 @@ export function settledGate(health: DoorHealth | undefined, now: number, matchMi
  * The sign that the controller is dead, if any. `lifeShown`: water and electricity show her active
  * lately; `today`: the local day of `now`.
  */
-export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number): DoorSign | undefined {
+export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number, wentOut = false): DoorSign | undefined {
   if ((health?.unmatched?.length ?? 0) >= UNMATCHED_NEEDED) return 'gate';
   if (!lifeShown || lastDoorAt - watchedSince < QUIET_LEARNED_AFTER_MS) return undefined;
   const quiet = (now - lastDoorAt) / MS_PER_DAY;
@@ -92,7 +99,19 @@ export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt
   const stayedIn = quietChance(before(health?.days), watched, quietDaysSeen);
   // Her gate cards of the quiet's days are left out as her door days are (each is an unmatched card of the gate sign).
   const wentOutUnseen = quietChance(before(health?.gate_days), watched, quietDaysSeen);
-  return stayedIn <= QUIET_CHANCE * wentOutUnseen ? 'quiet' : undefined;
+  return stayedIn <= QUIET_CHANCE * (wentOut ? 1 : wentOutUnseen) ? 'quiet' : undefined;
+}
+
+/**
+ * A daytime quiet without the door since `lastDoorAt` of at least OUTING_MIN_MS and OUTING_FACTOR
+ * times the longest she had at home (none began with the door) in the weeks before: an outing the
+ * door did not see. Quiet spans are the household's (quiet-lengths.ts: daytime, two hours or more).
+ */
+export function outingWithoutDoor(spans: readonly QuietSpan[] | undefined, lastDoorAt: number): boolean {
+  const home = (spans ?? []).filter((span) => !span.door);
+  const before = home.filter((span) => span.from < lastDoorAt);
+  const longestBefore = Math.max(0, ...before.map((span) => span.minutes * MS_PER_MIN));
+  return home.some((span) => span.from >= lastDoorAt && span.minutes * MS_PER_MIN >= Math.max(OUTING_MIN_MS, OUTING_FACTOR * longestBefore));
 }
 
 /**

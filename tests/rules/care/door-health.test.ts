@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doorSign, quietChance, withDoorEvent, withGateCard, type DoorHealth } from '../../../edge/rules/care/door-health.js';
+import { doorSign, outingWithoutDoor, quietChance, withDoorEvent, withGateCard, type DoorHealth } from '../../../edge/rules/care/door-health.js';
 import { DAY, HOUR, MINUTE } from './harness.js';
 
 /**
@@ -45,6 +45,28 @@ describe('the door controller watch', () => {
     const health: DoorHealth = { days: [0, 1, 2, 3, 4].map((day) => FIRST_DAY + day) };
     expect(signAfter(health, 3, lastDoor)).toBeUndefined();
     expect(signAfter(health, 4, lastDoor)).toBe('quiet');
+  });
+
+  it('five days watched, her door and her card at the gate on some of them: a day-long quiet without the door is an outing it did not see, and her door use alone decides', () => {
+    const lastDoor = time(4, 16);
+    const health: DoorHealth = { days: [0, 1, 2, 3, 4].map((day) => FIRST_DAY + day), gate_days: [FIRST_DAY + 2, FIRST_DAY + 3] };
+    expect(signAfter(health, 4, lastDoor)).toBeUndefined();
+    const now = lastDoor + 4 * DAY + 4 * HOUR;
+    expect(doorSign(health, now, lastDoor, WATCHED_SINCE, QUIET_DAYS, true, Math.floor(now / DAY), true)).toBe('quiet');
+    expect(doorSign(health, now - DAY, lastDoor, WATCHED_SINCE, QUIET_DAYS, true, Math.floor((now - DAY) / DAY), true)).toBeUndefined();
+  });
+
+  it('an outing without the door: a daytime quiet since the last door event of five hours and half as long again as any at home before', () => {
+    const lastDoor = time(4, 16);
+    const atHome = { from: time(2, 13), minutes: 200, door: false };
+    const outing = { from: time(4, 9), minutes: 240, door: true };
+    expect(outingWithoutDoor([atHome, outing, { from: time(5, 9.5), minutes: 11 * 60, door: false }], lastDoor)).toBe(true);
+    // Four hours and a half: not half as long again as her 200-minute afternoons at home.
+    expect(outingWithoutDoor([atHome, outing, { from: time(5, 13), minutes: 270, door: false }], lastDoor)).toBe(false);
+    // A long quiet of hers at home before the door went quiet says nothing new.
+    expect(outingWithoutDoor([{ ...atHome, minutes: 480 }, { from: time(5, 9.5), minutes: 11 * 60, door: false }], lastDoor)).toBe(false);
+    expect(outingWithoutDoor([atHome, { from: time(5, 9.5), minutes: 11 * 60, door: true }], lastDoor)).toBe(false);
+    expect(outingWithoutDoor(undefined, lastDoor)).toBe(false);
   });
 
   it('the chance of days without a use keeps what a short history leaves unknown (beta-binomial, Jeffreys prior)', () => {
