@@ -18,7 +18,9 @@ import type { QuietSpan } from './quiet-lengths.js';
  *   suspected when staying in is at most QUIET_CHANCE as likely as going out unseen. A daytime
  *   quiet since the last door event far longer than any she had at home before (outingWithoutDoor:
  *   a day at the family's, a day-centre day) says she went out unseen, and staying in no longer
- *   explains the quiet door: her door use alone decides.
+ *   explains the quiet door: her door use alone decides. So does one card at the gate with no door
+ *   event around it, even while her meters are not taken for her (she then looks gone from the
+ *   estate, and only the door would say she is back).
  */
 export interface DoorHealth {
   /** Household card uses at the gate waiting for their door event, epoch ms. */
@@ -88,7 +90,9 @@ export function settledGate(health: DoorHealth | undefined, now: number, matchMi
  */
 export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number, wentOut = false): DoorSign | undefined {
   if ((health?.unmatched?.length ?? 0) >= UNMATCHED_NEEDED) return 'gate';
-  if (!lifeShown || lastDoorAt - watchedSince < QUIET_LEARNED_AFTER_MS) return undefined;
+  // A card at the gate with no door event around it: she went out unseen (and may look gone from the estate since).
+  const seenOut = wentOut || (health?.unmatched?.length ?? 0) > 0;
+  if ((!lifeShown && !seenOut) || lastDoorAt - watchedSince < QUIET_LEARNED_AFTER_MS) return undefined;
   const quiet = (now - lastDoorAt) / MS_PER_DAY;
   if (quiet < quietDays) return undefined;
   // Her door use before this quiet: the quiet's own days would count against themselves.
@@ -99,7 +103,7 @@ export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt
   const stayedIn = quietChance(before(health?.days), watched, quietDaysSeen);
   // Her gate cards of the quiet's days are left out as her door days are (each is an unmatched card of the gate sign).
   const wentOutUnseen = quietChance(before(health?.gate_days), watched, quietDaysSeen);
-  return stayedIn <= QUIET_CHANCE * (wentOut ? 1 : wentOutUnseen) ? 'quiet' : undefined;
+  return stayedIn <= QUIET_CHANCE * (seenOut ? 1 : wentOutUnseen) ? 'quiet' : undefined;
 }
 
 /**

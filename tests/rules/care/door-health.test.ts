@@ -56,6 +56,18 @@ describe('the door controller watch', () => {
     expect(doorSign(health, now - DAY, lastDoor, WATCHED_SINCE, QUIET_DAYS, true, Math.floor((now - DAY) / DAY), true)).toBeUndefined();
   });
 
+  it('one card at the gate with no door event: she went out unseen, and her door use alone decides, though her meters are not taken for her since', () => {
+    const cardWithoutDoor: DoorHealth = { ...history(18, 15), unmatched: [LAST_DOOR + 3 * DAY] };
+    const sign = (health: DoorHealth, quiet: number, lifeShown: boolean) => {
+      const now = LAST_DOOR + quiet * DAY + 4 * HOUR;
+      return doorSign(health, now, LAST_DOOR, WATCHED_SINCE, QUIET_DAYS, lifeShown, Math.floor(now / DAY));
+    };
+    expect(sign(cardWithoutDoor, 5, false)).toBeUndefined();
+    expect(sign(cardWithoutDoor, 6, false)).toBe('quiet');
+    expect(sign(history(18, 15), 6, false)).toBeUndefined();
+    expect(sign(history(18, 15), 6, true)).toBeUndefined();
+  });
+
   it('an outing without the door: a daytime quiet since the last door event of five hours and half as long again as any at home before', () => {
     const lastDoor = time(4, 16);
     const atHome = { from: time(2, 13), minutes: 200, door: false };
