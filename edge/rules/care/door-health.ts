@@ -1,4 +1,5 @@
-import { MS_PER_DAY, MS_PER_MIN } from '../activity/local-time.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
+import type { QuietSpan } from './quiet-lengths.js';
 
 /**
  * Is the household's door controller dead? It speaks only when someone passes, so its silence
@@ -7,10 +8,19 @@ import { MS_PER_DAY, MS_PER_MIN } from '../activity/local-time.js';
  * - gate: the household's card at the estate gate twice, with no door event within
  *   gate_match_min of either (going out, the door comes first; coming home, it follows);
  * - quiet: no door event for quiet_days, while water and electricity show the household active,
- *   and for so many days that her own door use makes it unlikely (at most QUIET_CHANCE): a resident
- *   who opens the door on most days and not for three is a dead door; one who goes out twice a week
- *   is not, on her fourth day in. Her share of days with door use is counted over the last four
- *   weeks (with one day used and one not added, so four days all used do not make certainty).
+ *   and for so many days that her own door use makes it unlikely: a resident who opens the door on
+ *   most days and not for three is a dead door; one who goes out twice a week is not, on her fourth
+ *   day in. Weighed against the other way of being quiet at the door, staying in: a dead door does
+ *   not stop her going out, so a resident who taps her card at the estate gate on most days out and
+ *   has not tapped it either has stayed in (a cold, a bad week), and the controller is not blamed.
+ *   The chance of so many days without her door use (or her gate card use) is the one her last four
+ *   weeks give, with what a few weeks leave unknown taken into it (quietChance): the door is
+ *   suspected when staying in is at most QUIET_CHANCE as likely as going out unseen. A daytime
+ *   quiet since the last door event far longer than any she had at home before (outingWithoutDoor:
+ *   a day at the family's, a day-centre day) says she went out unseen, and staying in no longer
+ *   explains the quiet door: her door use alone decides. So does one card at the gate with no door
+ *   event around it, even while her meters are not taken for her (she then looks gone from the
+ *   estate, and only the door would say she is back).
  */
 export interface DoorHealth {
   /** Household card uses at the gate waiting for their door event, epoch ms. */
@@ -19,6 +29,8 @@ export interface DoorHealth {
   unmatched?: number[];
   /** Local days with a door event, the last four weeks. */
   days?: number[];
+  /** Local days with the household's card at the estate gate, the last four weeks. */
+  gate_days?: number[];
   /** The controller is reported dead since, and on what sign. */
   suspected?: { since: number; by: DoorSign };
 }
@@ -31,19 +43,33 @@ const DAYS_KEPT = 28;
 const CARDS_KEPT = 10;
 /** Door use watched this long before its quiet says anything. */
 const QUIET_LEARNED_AFTER_MS = 4 * MS_PER_DAY;
-/** The chance, from her own days with door use, of this many days in a row without, below which it is the door. */
+/** Staying in at most this share as likely as going out unseen (each from her own last weeks), and it is the door. */
 const QUIET_CHANCE = 0.005;
+/** A quiet at home this long, and this many times her longest at home before, is an outing. */
+const OUTING_MIN_MS = 5 * MS_PER_HOUR;
+const OUTING_FACTOR = 1.5;
+/** The prior on her daily share of a kind of use: Jeffreys' Beta(1/2, 1/2), which knows nothing of her yet. */
+const PRIOR = 0.5;
 
-export function withGateCard(health: DoorHealth | undefined, at: number, lastDoorAt: number | undefined, matchMin: number): DoorHealth {
+/** The household's card at the estate gate at `at`, on local day `day`. */
+export function withGateCard(health: DoorHealth | undefined, at: number, day: number, lastDoorAt: number | undefined, matchMin: number): DoorHealth {
+  const gateDays = withDay(health?.gate_days, day);
+  const seen = gateDays === health?.gate_days ? (health ?? {}) : { ...health, gate_days: gateDays };
   // The door came just before: leaving home, the card follows the door.
-  if (lastDoorAt !== undefined && at - lastDoorAt <= matchMin * MS_PER_MIN && at >= lastDoorAt) return health ?? {};
-  return { ...health, gate_pending: [...(health?.gate_pending ?? []), at].slice(-CARDS_KEPT) };
+  if (lastDoorAt !== undefined && at - lastDoorAt <= matchMin * MS_PER_MIN && at >= lastDoorAt) return seen;
+  return { ...seen, gate_pending: [...(health?.gate_pending ?? []), at].slice(-CARDS_KEPT) };
 }
 
 /** A door event on local day `day`: the controller lives (its signs are forgotten); the day has door use. */
 export function withDoorEvent(health: DoorHealth | undefined, day: number): DoorHealth {
-  const days = (health?.days ?? []).filter((known) => known > day - DAYS_KEPT);
-  return { days: days.includes(day) ? days : [...days, day] };
+  return { days: withDay(health?.days, day), ...(health?.gate_days ? { gate_days: health.gate_days } : {}) };
+}
+
+/** The last four weeks of days with `day` among them (the same array when it already is). */
+function withDay(days: readonly number[] | undefined, day: number): number[] {
+  const kept = (days ?? []).filter((known) => known > day - DAYS_KEPT);
+  if (kept.includes(day)) return kept.length === days?.length ? (days as number[]) : kept;
+  return [...kept, day];
 }
 
 /** Card uses older than the match window without their door event become unmatched. */
@@ -62,15 +88,45 @@ export function settledGate(health: DoorHealth | undefined, now: number, matchMi
  * The sign that the controller is dead, if any. `lifeShown`: water and electricity show her active
  * lately; `today`: the local day of `now`.
  */
-export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number): DoorSign | undefined {
+export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number, wentOut = false): DoorSign | undefined {
   if ((health?.unmatched?.length ?? 0) >= UNMATCHED_NEEDED) return 'gate';
-  if (!lifeShown || lastDoorAt - watchedSince < QUIET_LEARNED_AFTER_MS) return undefined;
+  // A card at the gate with no door event around it: she went out unseen (and may look gone from the estate since).
+  const seenOut = wentOut || (health?.unmatched?.length ?? 0) > 0;
+  if ((!lifeShown && !seenOut) || lastDoorAt - watchedSince < QUIET_LEARNED_AFTER_MS) return undefined;
   const quiet = (now - lastDoorAt) / MS_PER_DAY;
   if (quiet < quietDays) return undefined;
   // Her door use before this quiet: the quiet's own days would count against themselves.
   const lastDoorDay = Math.max(...(health?.days ?? [today - quiet]));
   const watched = Math.min(DAYS_KEPT, Math.max(1, Math.ceil((lastDoorAt - watchedSince) / MS_PER_DAY)));
-  const used = (health?.days ?? []).filter((day) => day > lastDoorDay - DAYS_KEPT).length;
-  const usedShare = (used + 1) / (watched + 2);
-  return (1 - usedShare) ** Math.floor(quiet) <= QUIET_CHANCE ? 'quiet' : undefined;
+  const before = (days: readonly number[] | undefined) => (days ?? []).filter((day) => day > lastDoorDay - DAYS_KEPT && day <= lastDoorDay).length;
+  const quietDaysSeen = Math.floor(quiet);
+  const stayedIn = quietChance(before(health?.days), watched, quietDaysSeen);
+  // Her gate cards of the quiet's days are left out as her door days are (each is an unmatched card of the gate sign).
+  const wentOutUnseen = quietChance(before(health?.gate_days), watched, quietDaysSeen);
+  return stayedIn <= QUIET_CHANCE * (seenOut ? 1 : wentOutUnseen) ? 'quiet' : undefined;
+}
+
+/**
+ * A daytime quiet without the door since `lastDoorAt` of at least OUTING_MIN_MS and OUTING_FACTOR
+ * times the longest she had at home (none began with the door) in the weeks before: an outing the
+ * door did not see. Quiet spans are the household's (quiet-lengths.ts: daytime, two hours or more).
+ */
+export function outingWithoutDoor(spans: readonly QuietSpan[] | undefined, lastDoorAt: number): boolean {
+  const home = (spans ?? []).filter((span) => !span.door);
+  const before = home.filter((span) => span.from < lastDoorAt);
+  const longestBefore = Math.max(0, ...before.map((span) => span.minutes * MS_PER_MIN));
+  return home.some((span) => span.from >= lastDoorAt && span.minutes * MS_PER_MIN >= Math.max(OUTING_MIN_MS, OUTING_FACTOR * longestBefore));
+}
+
+/**
+ * The chance of `days` days in a row without a kind of use seen on `used` of `watched` days: the
+ * beta-binomial predictive with the prior PRIOR on her daily share, prod over k < days of
+ * (watched - used + PRIOR + k) / (watched + 2 PRIOR + k). Unlike the share's own power, it keeps what
+ * a short history leaves unknown: five days all used make four days without 0.2 % likely, where
+ * the share with a day used and one not added, 6/7, made it 0.04 %.
+ */
+export function quietChance(used: number, watched: number, days: number): number {
+  let chance = 1;
+  for (let k = 0; k < days; k++) chance *= (watched - used + PRIOR + k) / (watched + 2 * PRIOR + k);
+  return chance;
 }

@@ -5,7 +5,7 @@ import { absenceAt } from './absence.js';
 import { compareActivity } from './activity-days.js';
 import type { CareCall } from './care-call-context.js';
 import { doorKey, type DoorWatchState } from './care-state.js';
-import { doorSign, settledGate, withDoorEvent, withGateCard } from './door-health.js';
+import { doorSign, outingWithoutDoor, settledGate, withDoorEvent, withGateCard } from './door-health.js';
 import { doorBackReason, doorSuspectedReason } from './door-reasons.js';
 
 /** Water and electricity show her active: at least this share of her usual half-hours over two days. */
@@ -33,7 +33,8 @@ export function doorEventSeen(call: CareCall, at: number): void {
 
 export function gateCardSeen(call: CareCall, at: number): void {
   const { door_watch: watch } = call.household;
-  const door = settledGate(withGateCard(call.state.door, at, call.state.activity.last.door?.at, watch.gate_match_min), at, watch.gate_match_min);
+  const day = localDayNumber(at, call.household.utc_offset_min);
+  const door = settledGate(withGateCard(call.state.door, at, day, call.state.activity.last.door?.at, watch.gate_match_min), at, watch.gate_match_min);
   call.state = { ...call.state, ...(door ? { door } : {}) };
   call.dirty = true;
 }
@@ -48,7 +49,8 @@ export function reviewDoor(call: CareCall): void {
   const lastDoorAt = call.state.activity.last.door?.at ?? call.state.watch_start;
   const life = compareActivity(call.state.days, context.now, LIFE_WINDOW_MS, household.utc_offset_min);
   const lifeShown = !absenceAt(household, call.state.activity, context.now) && !life.awayInWindow && life.historyDays >= LIFE_HISTORY_DAYS && life.seen >= LIFE_SHOWN_SHARE * life.usual;
-  const sign = doorSign(door, context.now, lastDoorAt, call.state.watch_start, household.door_watch.quiet_days, lifeShown, localDayNumber(context.now, household.utc_offset_min));
+  const wentOut = outingWithoutDoor(call.state.quiet_spans, lastDoorAt);
+  const sign = doorSign(door, context.now, lastDoorAt, call.state.watch_start, household.door_watch.quiet_days, lifeShown, localDayNumber(context.now, household.utc_offset_min), wentOut);
   if (door !== call.state.door) {
     call.state = { ...call.state, ...(door ? { door } : {}) };
     call.dirty = true;

@@ -14,7 +14,8 @@ import { clockMinutes, isoWeekday, localDayNumber, localMidnight, MIN_PER_DAY } 
  * the first sign of some mornings comes hours after she got up, and what is usual includes them (by
  * at most TAIL_REACH_MIN more). It comes by latest_check all the same (a night fall is to be
  * noticed by noon), unless her usual window ends so late that the check must follow it by an hour. While a kind is still being learned the check waits learning_margin_min longer, after
- * the enrollment's "gets up about" or the latest morning of the kind seen so far.
+ * the enrollment's "gets up about" or the latest morning seen so far, and the window begins at the
+ * earlier of "gets up about" and the lower quartile of the mornings seen so far.
  */
 export interface FirstActivity {
   /** Local day number (days start at morning_check.day_starts_at). */
@@ -51,6 +52,13 @@ export interface MorningRoutine {
  */
 export const EARLY_RISING_SLACK_MIN = 60;
 
+/**
+ * While a routine is learned, her usual window begins at the lower quartile of the mornings seen so
+ * far once there are this many, if that is earlier than the enrollment's "gets up about": stated
+ * to the half hour and often misjudged (a resident who says 08:00 and is up at 06:40 on a quarter
+ * of her days boils the kettle in what would otherwise be taken for her sleep hours).
+ */
+const EARLY_HISTORY_NEEDED = 4;
 /** Interquartile fence factor (Tukey). */
 const FENCE_IQR = 1.5;
 /** The 95th percentile of first activity, plus this (but no more than TAIL_REACH_MIN past the fence), bounds the check from below. */
@@ -100,8 +108,11 @@ function learnRoutine(household: CareHousehold, firsts: readonly FirstActivity[]
   const minutes = ofKind.map((first) => first.minute).sort((a, b) => a - b);
   if (history.length < check.min_history_days || ofKind.length < check.min_days_per_kind) {
     const usual = clockMinutes(check.default_first_activity);
-    const latestSeen = Math.max(usual, ...history.map((first) => first.minute));
-    return { learned: false, kind, days: history.length, usualFrom: usual, usualTo: usual, signal: undefined, checkAt: Math.min(latestSeen + check.margin_min + check.learning_margin_min, latest(usual)) };
+    const seen = history.map((first) => first.minute).sort((a, b) => a - b);
+    const latestSeen = Math.max(usual, ...seen);
+    // Her mornings so far say when they begin better than a rounded "gets up about" does.
+    const earliest = seen.length >= EARLY_HISTORY_NEEDED ? Math.min(usual, Math.round(quantile(seen, 0.25))) : usual;
+    return { learned: false, kind, days: history.length, usualFrom: earliest, usualTo: usual, signal: undefined, checkAt: Math.min(latestSeen + check.margin_min + check.learning_margin_min, latest(usual)) };
   }
   const usualFrom = Math.round(quantile(minutes, 0.25));
   const usualTo = Math.round(quantile(minutes, 0.75));
