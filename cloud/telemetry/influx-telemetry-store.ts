@@ -1,6 +1,6 @@
-import { InfluxDB, type IPoint } from 'influx';
-// The client raises RequestError for a 3xx/4xx answer; its package index does not export the class.
-import { RequestError } from 'influx/lib/src/pool.js';
+import { InfluxDB } from 'influx';
+// The client raises RequestError for a 3xx/4xx answer; its package index does not export the class, nor the Pool.
+import { Pool, RequestError } from 'influx/lib/src/pool.js';
 import type { EventItem, HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
 import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
 import {
@@ -27,6 +27,7 @@ import {
   type ReadingRow,
   type SeriesPoint,
 } from './influx-series-layout.js';
+import { v1LineProtocol } from './influx-v1-line-protocol.js';
 import {
   TelemetryDataRefused,
   type BatchOrigin,
@@ -61,22 +62,24 @@ export const DEFAULT_PING_TIMEOUT_MS = 2_000;
 export class InfluxTelemetryStore implements TelemetryStore {
   readonly backend = 'influxdb' as const;
   private readonly influx: InfluxDB;
+  /**
+   * The writes' requests: node-influx's Pool, as its writePoints uses (the same retries, backoff and
+   * errors: RequestError, ServiceNotAvailableError, "No host available"), given the line protocol
+   * built by influx-v1-line-protocol.ts.
+   */
+  private readonly writes = new Pool({});
 
   constructor(private readonly options: InfluxTelemetryOptions) {
     const url = new URL(options.url);
-    this.influx = new InfluxDB({
-      hosts: [
-        {
-          host: url.hostname,
-          port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
-          protocol: url.protocol === 'https:' ? 'https' : 'http',
-          path: url.pathname.replace(/\/$/, ''),
-        },
-      ],
-      database: options.database,
-      username: options.username,
-      password: options.password,
-    });
+    const host = {
+      host: url.hostname,
+      port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+      protocol: url.protocol === 'https:' ? ('https' as const) : ('http' as const),
+      path: url.pathname.replace(/\/$/, ''),
+    };
+    this.influx = new InfluxDB({ hosts: [host], database: options.database, username: options.username, password: options.password });
+    // As node-influx adds a host (InfluxDB constructor).
+    this.writes.addHost(`${host.protocol}://${host.host}:${host.port}${host.path}`);
   }
 
   /** CREATE DATABASE is idempotent in InfluxQL: it succeeds when the database exists. */
@@ -151,10 +154,12 @@ export class InfluxTelemetryStore implements TelemetryStore {
 
   private async write(points: SeriesPoint[]): Promise<void> {
     try {
-      await this.influx.writePoints(points satisfies IPoint[], {
-        database: this.options.database,
-        retentionPolicy: this.options.retentionPolicy,
-        precision: 'ms',
+      await this.writes.discard({
+        method: 'POST',
+        path: '/write',
+        query: { db: this.options.database, precision: 'ms', rp: this.options.retentionPolicy },
+        body: v1LineProtocol(points),
+        auth: this.options.username === undefined ? undefined : `${this.options.username}:${this.options.password ?? ''}`,
       });
     } catch (error) {
       throw refusedData(error) ?? error;

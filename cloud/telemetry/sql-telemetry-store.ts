@@ -14,6 +14,7 @@ import { databaseAnswers } from '../db/database-answers.js';
 import { SqlParams, whereClause } from '../db/sql-params.js';
 import { epochMs, jsonParam, timestampParam } from '../db/sql-values.js';
 import { queryLimit } from './query-limit.js';
+import { SqlArrayLiteral } from './sql-array-literal.js';
 import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
 import { deleteSqlHouseholdActivity, querySqlHouseholdActivity, writeSqlHouseholdActivity } from './sql-household-activity.js';
 import type {
@@ -52,8 +53,9 @@ interface ReadingRow {
 
 /**
  * Telemetry in the cloud's SQL database: the embedded default. A batch, of one message or of many,
- * is one INSERT over unnest()ed arrays (one round trip however many items); ON CONFLICT DO NOTHING makes a redelivered item, or the
- * same item twice in one batch, leave one row.
+ * is one INSERT over unnest()ed arrays (one round trip however many items; the arrays' text built
+ * by sql-array-literal.ts); ON CONFLICT DO NOTHING makes a redelivered item, or the same item twice
+ * in one batch, leave one row.
  */
 export class SqlTelemetryStore implements TelemetryStore {
   readonly backend = 'sql' as const;
@@ -74,47 +76,35 @@ export class SqlTelemetryStore implements TelemetryStore {
   }
 
   async writeEventGroups(groups: readonly OriginItems<EventItem>[]): Promise<void> {
-    const rows = rowsOf(groups);
-    if (rows.items.length === 0) return;
-    const events = rows.items;
+    const origins = originColumns(groups);
+    if (origins.rows === 0) return;
     await this.db.query(
       `INSERT INTO events (gateway_id, estate_id, received_at, id, device_id, subject_kind, subject_id, type, event_time, attributes)
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[])
        ON CONFLICT (gateway_id, id) DO NOTHING`,
       [
-        rows.gatewayIds,
-        rows.estateIds,
-        rows.receivedAts,
-        events.map((e) => e.id),
-        events.map((e) => e.device_id),
-        events.map((e) => e.subject.kind),
-        events.map((e) => e.subject.id),
-        events.map((e) => e.type),
-        events.map((e) => e.event_time),
-        events.map((e) => jsonParam(e.attributes)),
+        ...origins.columns,
+        ...itemColumns(groups, [
+          (e) => e.id,
+          (e) => e.device_id,
+          (e) => e.subject.kind,
+          (e) => e.subject.id,
+          (e) => e.type,
+          (e) => e.event_time,
+          (e) => jsonParam(e.attributes),
+        ]),
       ],
     );
   }
 
   async writeReadingGroups(groups: readonly OriginItems<ReadingItem>[]): Promise<void> {
-    const rows = rowsOf(groups);
-    if (rows.items.length === 0) return;
-    const readings = rows.items;
+    const origins = originColumns(groups);
+    if (origins.rows === 0) return;
     await this.db.query(
       `INSERT INTO readings (gateway_id, estate_id, received_at, id, device_id, point, value, unit, event_time)
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[])
        ON CONFLICT (gateway_id, id) DO NOTHING`,
-      [
-        rows.gatewayIds,
-        rows.estateIds,
-        rows.receivedAts,
-        readings.map((r) => r.id),
-        readings.map((r) => r.device_id),
-        readings.map((r) => r.point),
-        readings.map((r) => r.value),
-        readings.map((r) => r.unit),
-        readings.map((r) => r.event_time),
-      ],
+      [...origins.columns, ...itemColumns(groups, [(r) => r.id, (r) => r.device_id, (r) => r.point, (r) => r.value, (r) => r.unit, (r) => r.event_time])],
     );
   }
 
@@ -186,19 +176,31 @@ export class SqlTelemetryStore implements TelemetryStore {
   async close(): Promise<void> {}
 }
 
-/** The items of every group in one list, each with its origin's columns beside it. */
-function rowsOf<T>(groups: readonly OriginItems<T>[]): { items: T[]; gatewayIds: string[]; estateIds: string[]; receivedAts: string[] } {
-  const rows = { items: [] as T[], gatewayIds: [] as string[], estateIds: [] as string[], receivedAts: [] as string[] };
+/**
+ * The origin's columns of every item of the groups (gateway, estate, time received), as array
+ * parameters (sql-array-literal.ts), and how many rows they make.
+ */
+function originColumns<T>(groups: readonly OriginItems<T>[]): { rows: number; columns: [string, string, string] } {
+  const gatewayIds = new SqlArrayLiteral();
+  const estateIds = new SqlArrayLiteral();
+  const receivedAts = new SqlArrayLiteral();
+  let rows = 0;
   for (const { origin, items } of groups) {
-    const receivedAt = timestampParam(origin.receivedAt);
-    for (const item of items) {
-      rows.items.push(item);
-      rows.gatewayIds.push(origin.gatewayId);
-      rows.estateIds.push(origin.estateId);
-      rows.receivedAts.push(receivedAt);
-    }
+    gatewayIds.addRepeated(origin.gatewayId, items.length);
+    estateIds.addRepeated(origin.estateId, items.length);
+    receivedAts.addRepeated(timestampParam(origin.receivedAt), items.length);
+    rows += items.length;
   }
-  return rows;
+  return { rows, columns: [gatewayIds.toString(), estateIds.toString(), receivedAts.toString()] };
+}
+
+/** One array parameter per column, over every item of the groups in order. */
+function itemColumns<T>(groups: readonly OriginItems<T>[], columns: ReadonlyArray<(item: T) => string | number>): string[] {
+  return columns.map((column) => {
+    const literal = new SqlArrayLiteral();
+    for (const { items } of groups) for (const item of items) literal.add(column(item));
+    return literal.toString();
+  });
 }
 
 function timeConditions(params: SqlParams, range: TimeRange): string[] {

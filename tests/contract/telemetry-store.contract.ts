@@ -176,6 +176,45 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
       expect(found?.attributes).toEqual(attributes);
     });
 
+    it('keeps item ids with quotes, backslashes, braces, commas, outer spaces and Chinese intact', async () => {
+      const origin = freshOrigin();
+      const ids = ['say "hi" twice', 'C:\\path\\to\\"x"\\', '{"a","b"}', 'one,two,three', '  spaced out  ', 'NULL NULL', '读数 电表 一号'];
+      const readings = ids.map((id, i) => readingItem({ id, at: BASE_TIME + i }));
+      const events = ids.map((id, i) => eventItem({ id, at: BASE_TIME + i }));
+      await store.writeReadings(origin, readings);
+      await store.writeEvents(origin, events);
+      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: origin.gatewayId })).toEqual(readings.map((r) => stored(origin, r)));
+      expect(await store.queryEvents({ ...WHOLE_DAY, gatewayId: origin.gatewayId })).toEqual(events.map((e) => stored(origin, e)));
+    });
+
+    it('writes grouped messages each under its own gateway and estate, an empty one among them, each item once', async () => {
+      const [first, second, third] = [freshOrigin(), freshOrigin(), freshOrigin()];
+      const firstReadings = [readingItem({ at: BASE_TIME + 1 }), readingItem({ at: BASE_TIME + 2 })];
+      const thirdReadings = [readingItem({ at: BASE_TIME + 3 })];
+      const firstEvents = [eventItem({ at: BASE_TIME + 1 })];
+      const thirdEvents = [eventItem({ at: BASE_TIME + 2 }), eventItem({ at: BASE_TIME + 3 })];
+      const readingGroups = [
+        { origin: first!, items: firstReadings },
+        { origin: second!, items: [] },
+        { origin: third!, items: thirdReadings },
+      ];
+      const eventGroups = [
+        { origin: first!, items: firstEvents },
+        { origin: second!, items: [] },
+        { origin: third!, items: thirdEvents },
+      ];
+      // Written twice: a redelivered group leaves one row per item.
+      for (let time = 0; time < 2; time++) {
+        await store.writeReadingGroups(readingGroups);
+        await store.writeEventGroups(eventGroups);
+      }
+      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: first!.gatewayId })).toEqual(firstReadings.map((r) => stored(first!, r)));
+      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: second!.gatewayId })).toEqual([]);
+      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: third!.gatewayId })).toEqual(thirdReadings.map((r) => stored(third!, r)));
+      expect(await store.queryEvents({ ...WHOLE_DAY, gatewayId: first!.gatewayId })).toEqual(firstEvents.map((e) => stored(first!, e)));
+      expect(await store.queryEvents({ ...WHOLE_DAY, gatewayId: third!.gatewayId })).toEqual(thirdEvents.map((e) => stored(third!, e)));
+    });
+
     it('treats filter values as data, never as query text', async () => {
       const origin = freshOrigin();
       await store.writeEvents(origin, [eventItem({ at: BASE_TIME + 1 })]);
