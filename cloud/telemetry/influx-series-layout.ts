@@ -40,13 +40,16 @@ export interface SeriesPoint {
 /*
  * Tags are written out in one object literal, never spread from a shared one: V8 builds a spread
  * object slowly and gives it a shape of its own, so that building 5,000 reading points took about
- * 40 ms of the cloud's one thread on a loaded two-core machine, written out about 3 ms.
+ * 40 ms of the cloud's one thread on a loaded two-core machine, written out about 3 ms. Their keys
+ * are in byte order, the order the v1 line protocol writer sends them in: InfluxDB sorts the tags
+ * of every point it parses that come unsorted ("sort tags by key before sending them to the
+ * database", InfluxDB's guide to optimizing writes).
  */
 
 export function eventPoint(origin: BatchOrigin, event: EventItem): SeriesPoint {
   return {
     measurement: EVENTS_MEASUREMENT,
-    tags: { gateway_id: origin.gatewayId, estate_id: origin.estateId, device_id: event.device_id, type: event.type },
+    tags: { device_id: event.device_id, estate_id: origin.estateId, gateway_id: origin.gatewayId, type: event.type },
     fields: {
       id: event.id,
       subject_kind: event.subject.kind,
@@ -60,7 +63,7 @@ export function eventPoint(origin: BatchOrigin, event: EventItem): SeriesPoint {
 export function readingPoint(origin: BatchOrigin, reading: ReadingItem): SeriesPoint {
   return {
     measurement: READINGS_MEASUREMENT,
-    tags: { gateway_id: origin.gatewayId, estate_id: origin.estateId, device_id: reading.device_id, point: reading.point },
+    tags: { device_id: reading.device_id, estate_id: origin.estateId, gateway_id: origin.gatewayId, point: reading.point },
     // Written as a float whatever its value (no "i" suffix in line protocol), so `value` keeps one type.
     fields: { id: reading.id, value: reading.value, unit: reading.unit },
     timestamp: fromWireTime(reading.event_time),
