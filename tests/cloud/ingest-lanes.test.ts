@@ -12,12 +12,11 @@ import { eventually } from '../support/net.js';
 import { alertItem, eventItem, readingItem, uniqueSlug } from '../support/wire-fixtures.js';
 import { startTestCloud, testCloudConfig } from '../support/test-cloud.js';
 import { urgentLaneLogin } from '../../cloud/config/cloud-config.js';
+import { LockedStoreRig } from './locked-store-rig.js';
 
 /** Telemetry messages beyond a full receive window: these wait at the broker, behind the window. */
 const BEYOND_THE_WINDOW = 200;
 const TELEMETRY_MESSAGES = INFLIGHT_MESSAGES + BEYOND_THE_WINDOW;
-/** pipelined-ingest.test.ts says why: a locked readings table fails every readings write with 55P03, a store fault. */
-const LOCK_TIMEOUT = '50ms';
 /** Publishing and holding some 2,200 messages on a shared two-core machine. */
 const BACKLOG_TIMEOUT_MS = 60_000;
 
@@ -31,11 +30,7 @@ const BACKLOG_TIMEOUT_MS = 60_000;
  * more until a PUBACK freed the window.
  */
 describe('ingest lanes', () => {
-  const telemetryGateway = uniqueSlug('gw-lane-tele');
-  const alarmGateway = uniqueSlug('gw-lane-alarm');
-  const passwords = { [telemetryGateway]: 'pw-lane-tele-1', [alarmGateway]: 'pw-lane-alarm-1', [SERVICE_USERNAME]: 'pw-lane-cloud' };
-  let mosquitto: MosquittoInstance;
-  let postgres: TestPostgresDatabase;
+  let rig: LockedStoreRig;
   let cloud: Cloud;
   let sql: pg.Client;
   let locker: pg.Client;
@@ -43,25 +38,11 @@ describe('ingest lanes', () => {
   let alarms: GatewayPublisher;
 
   beforeAll(async () => {
-    [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
-    sql = new pg.Client({ connectionString: postgres.url });
-    await sql.connect();
-    await sql.query(`ALTER DATABASE "${new URL(postgres.url).pathname.slice(1)}" SET lock_timeout = '${LOCK_TIMEOUT}'`);
-    locker = new pg.Client({ connectionString: postgres.url });
-    await locker.connect();
-    cloud = await startTestCloud({ brokerUrl: mosquitto.url, servicePassword: passwords[SERVICE_USERNAME], databaseUrl: postgres.url, gatewayIds: [telemetryGateway, alarmGateway] });
-    telemetry = await GatewayPublisher.connect(mosquitto.url, telemetryGateway, passwords[telemetryGateway]!);
-    alarms = await GatewayPublisher.connect(mosquitto.url, alarmGateway, passwords[alarmGateway]!);
+    rig = await LockedStoreRig.start('lane');
+    ({ cloud, sql, locker, telemetry, alarms } = rig);
   });
 
-  afterAll(async () => {
-    await telemetry?.close();
-    await alarms?.close();
-    await locker?.end();
-    await sql?.end();
-    await cloud?.stop();
-    await Promise.allSettled([mosquitto?.stop(), postgres?.drop()]);
-  });
+  afterAll(() => rig?.stop());
 
   const count = async (query: string, params: unknown[]): Promise<number> => Number((await sql.query<{ n: string }>(query, params)).rows[0]!.n);
   const receiptsOf = (publisher: GatewayPublisher, seqs: ReadonlySet<number>): Receipt[] => publisher.receipts.filter((receipt) => seqs.has(receipt.seq));

@@ -11,16 +11,11 @@ import { GatewayPublisher } from '../support/gateway-publisher.js';
 import { eventually } from '../support/net.js';
 import { alertItem, readingItem, uniqueSlug } from '../support/wire-fixtures.js';
 import { startTestCloud } from '../support/test-cloud.js';
+import { LOCK_TIMEOUT, LockedStoreRig } from './locked-store-rig.js';
 
 /** Telemetry messages of one burst, each of READINGS_PER_MESSAGE readings, as a gateway's outbox drain sends them. */
 const MESSAGES = 40;
 const READINGS_PER_MESSAGE = 50;
-/**
- * How long the cloud's sessions wait for a lock before PostgreSQL fails the statement with SQLSTATE
- * 55P03 lock_not_available, which ingest takes for a store that cannot write now (store-failure.ts).
- * A test that locks the readings table so makes every readings write fail, as a store fault does.
- */
-const LOCK_TIMEOUT = '50ms';
 
 /**
  * Ingest with many messages in flight, on the real parts (a private Mosquitto with the deployed
@@ -30,11 +25,8 @@ const LOCK_TIMEOUT = '50ms';
  * (receipts, the messages in flight, metrics), never for time.
  */
 describe('pipelined ingest', () => {
-  const telemetryGateway = uniqueSlug('gw-pipe-tele');
-  const alarmGateway = uniqueSlug('gw-pipe-alarm');
-  const passwords = { [telemetryGateway]: 'pw-pipe-tele-1', [alarmGateway]: 'pw-pipe-alarm-1', [SERVICE_USERNAME]: 'pw-pipe-cloud' };
-  let mosquitto: MosquittoInstance;
-  let postgres: TestPostgresDatabase;
+  let rig: LockedStoreRig;
+  let telemetryGateway: string;
   let cloud: Cloud;
   let sql: pg.Client;
   let locker: pg.Client;
@@ -42,25 +34,11 @@ describe('pipelined ingest', () => {
   let alarms: GatewayPublisher;
 
   beforeAll(async () => {
-    [mosquitto, postgres] = await Promise.all([startMosquitto(passwords), createTestPostgresDatabase()]);
-    sql = new pg.Client({ connectionString: postgres.url });
-    await sql.connect();
-    await sql.query(`ALTER DATABASE "${new URL(postgres.url).pathname.slice(1)}" SET lock_timeout = '${LOCK_TIMEOUT}'`);
-    locker = new pg.Client({ connectionString: postgres.url });
-    await locker.connect();
-    cloud = await startTestCloud({ brokerUrl: mosquitto.url, servicePassword: passwords[SERVICE_USERNAME], databaseUrl: postgres.url, gatewayIds: [telemetryGateway, alarmGateway] });
-    telemetry = await GatewayPublisher.connect(mosquitto.url, telemetryGateway, passwords[telemetryGateway]!);
-    alarms = await GatewayPublisher.connect(mosquitto.url, alarmGateway, passwords[alarmGateway]!);
+    rig = await LockedStoreRig.start('pipe');
+    ({ telemetryGateway, cloud, sql, locker, telemetry, alarms } = rig);
   });
 
-  afterAll(async () => {
-    await telemetry?.close();
-    await alarms?.close();
-    await locker?.end();
-    await sql?.end();
-    await cloud?.stop();
-    await Promise.allSettled([mosquitto?.stop(), postgres?.drop()]);
-  });
+  afterAll(() => rig?.stop());
 
   const metric = async (name: string): Promise<number> => {
     const values = (await cloud.metrics.registry.getSingleMetric(name)!.get()).values;
