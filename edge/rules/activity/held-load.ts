@@ -15,7 +15,8 @@ import { MS_PER_HOUR, MS_PER_MIN } from './local-time.js';
  *   it is off within SHORT_RUN_MS, when it comes back on after going off (a thermostat), or when
  *   another sign follows within CONFIRM_MS; otherwise it was the machine, and is set aside.
  * - lone at night: the same for a big step outside the daytime window (before day_from, after
- *   day_to) with no door, water or gate sign in the half hour before it: a timed water heater runs
+ *   day_to) with nobody seen in the half hour before it (no door, water or gate sign, no switch-on
+ *   that counted as hers: care/meter-sightings.ts holdKind): a timed water heater runs
  *   on the night tariff (23:00-07:00) and reheats there after a flush drew a little hot water; a
  *   resident who switches something on at 06:40 has usually been seen doing so.
  * Either counts from when it came on. Until it is judged, a check falling due waits for it

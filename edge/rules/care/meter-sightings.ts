@@ -154,8 +154,10 @@ function holdKind(call: CareCall, rise: number): { kind: HeldLoad['kind']; night
   const { now } = call.context;
   if (rise < MID_LOAD_MAX_W) return { kind: 'mid' };
   if (now - (call.state.activity.latest?.at ?? Number.NEGATIVE_INFINITY) >= LONE_AFTER_MS) return { kind: 'lone' };
-  const signAt = lastSignAt(call);
-  const unattended = signAt === undefined || now - signAt > ATTENDED_WITHIN_MS;
+  // Seen in the half hour before: a door, water or gate sign, or a switch-on that counted as hers
+  // (her 06:06 kettle makes the toaster at 06:31 hers, not a night machine).
+  const seenAt = call.state.activity.latest?.at;
+  const unattended = seenAt === undefined || now - seenAt > ATTENDED_WITHIN_MS;
   return unattended && !inDaytimeWindow(call.household, now) ? { kind: 'lone', night: true } : undefined;
 }
 

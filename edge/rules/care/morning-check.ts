@@ -55,13 +55,17 @@ export function checkMorning(call: CareCall): void {
  * She is up for the morning check: up by the usual rule, or up from night-time trips (care-state.ts
  * DayStart) unless her learned mornings begin with a kind of sign none of them was (a resident who
  * puts the kettle on first, seen only in two flushes before her usual window) and nothing more came:
- * no sign since her usual window opened, no third sign. While the routine is learned, any up is up.
+ * no sign since her usual window opened, no third sign. A single sign before her usual window, of a
+ * kind her mornings do not begin with, and nothing after it is no more a morning than those two
+ * flushes: a flush at 06:06 by a resident whose mornings begin with the kettle at 06:44-07:21, who
+ * fell on her way back, shows nothing more. While the routine is learned, any up is up.
  */
 function isUp(today: DayStart | undefined, routine: MorningRoutine, lastSeen: number, usualStart: number): boolean {
   const up = today?.up;
   if (!up) return false;
-  if (!up.fromNight || !routine.learned || routine.signal === undefined || up.signals?.includes(routine.signal)) return true;
-  return lastSeen >= usualStart || (up.signs ?? 0) >= NIGHT_UP_SIGNS;
+  if (!routine.learned || routine.signal === undefined || lastSeen >= usualStart) return true;
+  if (up.fromNight) return up.signals?.includes(routine.signal) === true || (up.signs ?? 0) >= NIGHT_UP_SIGNS;
+  return up.at >= usualStart || today?.second === true || up.signal === routine.signal;
 }
 
 function markDone(call: CareCall, day: number): void {
