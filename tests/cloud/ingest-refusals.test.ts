@@ -114,12 +114,19 @@ describe('messages and items refused for good', () => {
 
     expect(await otherPublisher.receiptOf(otherEnvelope.seq as number)).toEqual({ seq: otherEnvelope.seq, outcome: 'stored' });
     expect(await publisher.receiptOf(laterEnvelope.seq as number)).toEqual({ seq: laterEnvelope.seq, outcome: 'stored' });
-    // One gateway's receipts arrive in the order ingest handled its messages: every poisoned one
-    // was answered, refused for good, before the later one, and none is left to come back.
-    expect(publisher.receipts.map(brief)).toEqual([
-      ...poisoned.map(({ reason }, i) => ({ seq: poisonedSeqs[i], outcome: 'rejected', reason, refused: undefined })),
-      { seq: laterEnvelope.seq, outcome: 'stored', reason: undefined, refused: undefined },
-    ]);
+    // One gateway's receipts arrive in the order ingest handled its messages on each lane (alerts on
+    // the urgent one, events on the telemetry one, ingest-lanes.ts): every poisoned alert was
+    // answered, refused for good, before the later one; every poisoned event is answered too, in
+    // its turn; none is left to come back.
+    for (const seq of poisonedSeqs) await publisher.receiptOf(seq);
+    const answered = poisoned.map(({ channel, reason }, i) => ({ channel, receipt: { seq: poisonedSeqs[i], outcome: 'rejected', reason, refused: undefined } }));
+    const later = { seq: laterEnvelope.seq, outcome: 'stored', reason: undefined, refused: undefined };
+    const receiptsOn = (seqs: unknown[]) => publisher.receipts.map(brief).filter((receipt) => seqs.includes(receipt.seq));
+    const alertReceipts = [...answered.filter(({ channel }) => channel === 'alerts').map(({ receipt }) => receipt), later];
+    const eventReceipts = answered.filter(({ channel }) => channel === 'events').map(({ receipt }) => receipt);
+    expect(receiptsOn(alertReceipts.map(({ seq }) => seq))).toEqual(alertReceipts);
+    expect(receiptsOn(eventReceipts.map(({ seq }) => seq))).toEqual(eventReceipts);
+    expect(publisher.receipts).toHaveLength(poisoned.length + 1);
     // Nothing was held back waiting for a store, nothing set aside to be sent again.
     expect(await metric('estatecare_ingest_storage_retries_total')).toBe(heldBefore);
     expect(await cloud.metrics.rejectedCount('store_rejected')).toBe(setAsideBefore);
