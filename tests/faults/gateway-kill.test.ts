@@ -278,14 +278,17 @@ describe(`the gateway killed with SIGKILL under traffic (seed ${SEED})`, () => {
 
     alarms = lifts.flatMap((lift) => lift.alarms);
     bursts = burstLifts.flatMap((lift) => lift.bursts);
+    // Tickets and their clears (the urgent lane), and the alarm events (the telemetry lane, which
+    // may come in after the tickets): one per MQTT alarm and polled press, two per burst.
     await rig.settle(async () => {
       const { rows } = await rig.sql.query<{ n: string }>(
         `SELECT (SELECT count(*) FROM tickets WHERE gateway_id = $1 AND type = 'lift_entrapment')
-              + (SELECT count(*) FROM tickets WHERE gateway_id = $1 AND type = 'lift_entrapment' AND alert_state = 'cleared') AS n`,
+              + (SELECT count(*) FROM tickets WHERE gateway_id = $1 AND type = 'lift_entrapment' AND alert_state = 'cleared')
+              + (SELECT count(*) FROM events WHERE gateway_id = $1 AND type = 'lift_alarm_button') AS n`,
         [rig.gatewayId],
       );
       return Number(rows[0]!.n);
-    }, 2 * (alarms.length + presses.length + bursts.length));
+    }, 2 * (alarms.length + presses.length + bursts.length) + alarms.length + presses.length + 2 * bursts.length);
     [tickets, events] = await Promise.all([rig.tickets(), rig.events('lift_alarm_button')]);
     summary =
       `seed ${SEED}: ${rig.runs.length} gateway runs, ${rounds} SIGKILLs, traffic for ${Math.round((trafficEndedAt - startedAt) / 1000)} s; ` +
