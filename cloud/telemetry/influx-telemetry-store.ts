@@ -1,7 +1,7 @@
 import { InfluxDB } from 'influx';
 // The client raises RequestError for a 3xx/4xx answer; its package index does not export the class, nor the Pool.
 import { Pool, RequestError } from 'influx/lib/src/pool.js';
-import type { EventItem, HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
+import type { HouseholdActivityItem } from '../../shared/contract/index.js';
 import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
 import {
   HOUSEHOLD_ACTIVITY_MEASUREMENT,
@@ -15,24 +15,21 @@ import {
   EVENTS_MEASUREMENT,
   READINGS_MEASUREMENT,
   eventFromRow,
-  eventPoint,
-  pointsOf,
   inEventTimeOrder,
   isRefusedWriteReason,
   readingFromRow,
-  readingPoint,
   redactedReason,
   selectStatement,
   type EventRow,
   type ReadingRow,
   type SeriesPoint,
 } from './influx-series-layout.js';
+import { InfluxPointWrites } from './influx-point-writes.js';
 import { v1LineProtocol } from './influx-v1-line-protocol.js';
 import {
   TelemetryDataRefused,
   type BatchOrigin,
   type EventQuery,
-  type OriginItems,
   type ReadingQuery,
   type StoredEvent,
   type StoredReading,
@@ -59,7 +56,7 @@ export const DEFAULT_PING_TIMEOUT_MS = 2_000;
  * 1.x, or 2.x and 3.x through their v1 compatibility API. The series layout, and why writes are
  * idempotent, is in influx-series-layout.ts.
  */
-export class InfluxTelemetryStore implements TelemetryStore {
+export class InfluxTelemetryStore extends InfluxPointWrites implements TelemetryStore {
   readonly backend = 'influxdb' as const;
   private readonly influx: InfluxDB;
   /**
@@ -70,6 +67,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
   private readonly writes = new Pool({});
 
   constructor(private readonly options: InfluxTelemetryOptions) {
+    super();
     const url = new URL(options.url);
     const host = {
       host: url.hostname,
@@ -85,24 +83,6 @@ export class InfluxTelemetryStore implements TelemetryStore {
   /** CREATE DATABASE is idempotent in InfluxQL: it succeeds when the database exists. */
   async init(): Promise<void> {
     await this.influx.createDatabase(this.options.database);
-  }
-
-  writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
-    return this.writeEventGroups([{ origin, items: events }]);
-  }
-
-  writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
-    return this.writeReadingGroups([{ origin, items: readings }]);
-  }
-
-  async writeEventGroups(groups: readonly OriginItems<EventItem>[]): Promise<void> {
-    const points = pointsOf(groups, eventPoint);
-    if (points.length > 0) await this.write(points);
-  }
-
-  async writeReadingGroups(groups: readonly OriginItems<ReadingItem>[]): Promise<void> {
-    const points = pointsOf(groups, readingPoint);
-    if (points.length > 0) await this.write(points);
   }
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
@@ -152,7 +132,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
   /** The client keeps no open connection beyond HTTP keep-alive; nothing to release. */
   async close(): Promise<void> {}
 
-  private async write(points: SeriesPoint[]): Promise<void> {
+  protected async write(points: SeriesPoint[]): Promise<void> {
     try {
       await this.writes.discard({
         method: 'POST',

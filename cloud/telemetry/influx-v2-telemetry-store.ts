@@ -1,6 +1,6 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { InfluxDB, setLogger, type Point, type WriteApi } from '@influxdata/influxdb-client';
-import type { EventItem, HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
+import type { HouseholdActivityItem } from '../../shared/contract/index.js';
 import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
 import { householdActivityDeleteBody, householdActivityFromRow, householdActivityPoint, householdActivitySelect, type HouseholdActivityRow } from './influx-household-activity.js';
 import { deleteThroughV2Api } from './influx-v2-delete.js';
@@ -8,20 +8,18 @@ import {
   EVENTS_MEASUREMENT,
   READINGS_MEASUREMENT,
   eventFromRow,
-  eventPoint,
-  pointsOf,
   inEventTimeOrder,
   readingFromRow,
-  readingPoint,
   selectStatement,
   type EventRow,
   type ReadingRow,
   type SeriesPoint,
 } from './influx-series-layout.js';
+import { InfluxPointWrites } from './influx-point-writes.js';
 import { toV2Point } from './influx-v2-line-protocol.js';
 import { retryAfterSeconds, worthRetrying, writeFailure } from './influx-v2-write-failure.js';
 import { InfluxqlHttpReader, authorization, endpoint } from './influxql-http-reader.js';
-import type { BatchOrigin, EventQuery, OriginItems, ReadingQuery, StoredEvent, StoredReading, TelemetryStore, TimeRange } from './telemetry-store.js';
+import type { BatchOrigin, EventQuery, ReadingQuery, StoredEvent, StoredReading, TelemetryStore, TimeRange } from './telemetry-store.js';
 
 export interface InfluxV2TelemetryOptions {
   /** http(s)://host:port[/path] of InfluxDB 2.x or 3.x. */
@@ -71,13 +69,14 @@ setLogger({ error: () => undefined, warn: () => undefined });
  * or a doubling backoff with jitter otherwise; then the failure goes to ingest, classified by
  * influx-v2-write-failure.ts.
  */
-export class InfluxV2TelemetryStore implements TelemetryStore {
+export class InfluxV2TelemetryStore extends InfluxPointWrites implements TelemetryStore {
   readonly backend = 'influxdb' as const;
   private readonly influx: InfluxDB;
   private readonly reader: InfluxqlHttpReader;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: InfluxV2TelemetryOptions) {
+    super();
     const timeout = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.influx = new InfluxDB({ url: options.url, token: options.token, timeout });
     this.reader = new InfluxqlHttpReader({ url: options.url, database: options.bucket, token: options.token, timeoutMs: timeout });
@@ -90,24 +89,6 @@ export class InfluxV2TelemetryStore implements TelemetryStore {
    * mapping 2.x makes for it (database = bucket name, retention policy autogen).
    */
   async init(): Promise<void> {}
-
-  writeEvents(origin: BatchOrigin, events: readonly EventItem[]): Promise<void> {
-    return this.writeEventGroups([{ origin, items: events }]);
-  }
-
-  writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {
-    return this.writeReadingGroups([{ origin, items: readings }]);
-  }
-
-  async writeEventGroups(groups: readonly OriginItems<EventItem>[]): Promise<void> {
-    const points = pointsOf(groups, eventPoint);
-    if (points.length > 0) await this.write(points);
-  }
-
-  async writeReadingGroups(groups: readonly OriginItems<ReadingItem>[]): Promise<void> {
-    const points = pointsOf(groups, readingPoint);
-    if (points.length > 0) await this.write(points);
-  }
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
     const rows = await this.select<EventRow>(EVENTS_MEASUREMENT, query, { gateway_id: query.gatewayId, device_id: query.deviceId, type: query.type });
@@ -152,7 +133,7 @@ export class InfluxV2TelemetryStore implements TelemetryStore {
   /** Each write closes its own write API; keep-alive sockets close with the process. */
   async close(): Promise<void> {}
 
-  private async write(points: readonly SeriesPoint[]): Promise<void> {
+  protected async write(points: readonly SeriesPoint[]): Promise<void> {
     const v2Points = points.map(toV2Point);
     for (let start = 0; start < v2Points.length; start += MAX_LINES_PER_REQUEST) {
       await this.writeRequest(v2Points.slice(start, start + MAX_LINES_PER_REQUEST));
