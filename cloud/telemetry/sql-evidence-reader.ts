@@ -16,6 +16,16 @@ interface BucketRow {
 }
 
 /**
+ * The newest reading or event time of each device ($3) of one gateway ($1, estate $2) since $4, in
+ * the order asked. Exported so a test can read the plan PostgreSQL makes of it.
+ */
+export const NEWEST_DATA_SQL = `SELECT d.device_id, GREATEST(
+    (SELECT max(event_time) FROM readings r WHERE r.device_id = d.device_id AND r.gateway_id = $1 AND r.estate_id = $2 AND r.event_time >= $4::timestamptz),
+    (SELECT max(event_time) FROM events e WHERE e.device_id = d.device_id AND e.gateway_id = $1 AND e.estate_id = $2 AND e.event_time >= $4::timestamptz)
+  ) AS newest
+  FROM unnest($3::text[]) WITH ORDINALITY AS d (device_id, n) ORDER BY d.n`;
+
+/**
  * Evidence reads on the SQL store. Buckets are date_bin(width, event_time, from) (PostgreSQL 14+),
  * so they start at from exactly as InfluxQL's GROUP BY time(width, offset) does; the last value is
  * the one with the latest event time (ties: the greatest id, in code units).
@@ -59,17 +69,15 @@ export class SqlEvidenceReader implements TelemetryEvidenceReader {
     }));
   }
 
-  /** Two index lookups per device on (device_id, event_time), newest first: no scan of the window. */
+  /** Two index lookups per device on (gateway_id, device_id, event_time), newest first: no scan of the window. */
   async newestData(query: NewestDataQuery): Promise<DeviceNewestData[]> {
     if (query.deviceIds.length === 0) return [];
-    const { rows } = await this.db.query<{ device_id: string; newest: Date | null }>(
-      `SELECT d.device_id, GREATEST(
-         (SELECT max(event_time) FROM readings r WHERE r.device_id = d.device_id AND r.gateway_id = $1 AND r.estate_id = $2 AND r.event_time >= $4::timestamptz),
-         (SELECT max(event_time) FROM events e WHERE e.device_id = d.device_id AND e.gateway_id = $1 AND e.estate_id = $2 AND e.event_time >= $4::timestamptz)
-       ) AS newest
-       FROM unnest($3::text[]) WITH ORDINALITY AS d (device_id, n) ORDER BY d.n`,
-      [query.gatewayId, query.estateId, [...query.deviceIds], timestampParam(query.since)],
-    );
+    const { rows } = await this.db.query<{ device_id: string; newest: Date | null }>(NEWEST_DATA_SQL, [
+      query.gatewayId,
+      query.estateId,
+      [...query.deviceIds],
+      timestampParam(query.since),
+    ]);
     return rows.map((row) => ({ deviceId: row.device_id, newestAt: epochMsOrNull(row.newest) }));
   }
 }
