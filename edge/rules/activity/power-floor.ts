@@ -33,6 +33,12 @@ export const FLOOR_WINDOW_BUCKETS = 18;
 export const FLOOR_WINDOW_MS = FLOOR_WINDOW_BUCKETS * BUCKET_MS;
 /** A floor this far above its recent low is a small load on (a TV is 60-120 W, an LED lamp 10-40 W). */
 export const SMALL_LOAD_W = 40;
+/**
+ * A floor this far above its recent low is a lamp on (an LED lamp is 10-40 W, far above the meter's
+ * 0.1 W resolution and a reading's noise), news only when the household's other witnesses are blind
+ * (care/meter-sightings.ts): with the water meter dead, lights at dusk are her at home.
+ */
+export const FAINT_LOAD_W = 15;
 const MAX_SKIPPED_BUCKETS = 2;
 /** Buckets of a raised floor before a rise is pending (risingSince): longer than a fridge's run. */
 const PENDING_AFTER_BUCKETS = 6;
@@ -43,8 +49,12 @@ export interface FloorStep {
   rose?: { watts: number; since: number };
 }
 
-/** Adds a power reading; `gap`: the frames before did not come without a break (start again). */
-export function stepFloor(previous: PowerFloor | undefined, at: number, watts: number, gap: boolean): FloorStep {
+/**
+ * Adds a power reading; `gap`: the frames before did not come without a break (start again);
+ * `faintCounts`: asked when the floor rose by FAINT_LOAD_W but less than SMALL_LOAD_W, whether such
+ * a rise is news now.
+ */
+export function stepFloor(previous: PowerFloor | undefined, at: number, watts: number, gap: boolean, faintCounts?: () => boolean): FloorStep {
   const bucket = Math.floor(at / BUCKET_MS);
   let floor: PowerFloor;
   if (!previous || gap || bucket < previous.bucket || bucket > previous.bucket + 1 + MAX_SKIPPED_BUCKETS) {
@@ -63,7 +73,8 @@ export function stepFloor(previous: PowerFloor | undefined, at: number, watts: n
   if (value === undefined) return { floor };
   if (floor.base === undefined || value <= floor.base || at - floor.base_at! > BASE_MEMORY_MS) floor = { ...floor, base: value, base_at: at };
   if (floor.low === undefined || value < floor.low) return { floor: { ...floor, low: value } };
-  if (value - floor.low < SMALL_LOAD_W) return { floor };
+  const rise = value - floor.low;
+  if (rise < SMALL_LOAD_W && (rise < FAINT_LOAD_W || !faintCounts?.())) return { floor };
   return { floor: { ...floor, low: value }, rose: { watts: value - floor.low, since: at - FLOOR_WINDOW_MS + BUCKET_MS } };
 }
 

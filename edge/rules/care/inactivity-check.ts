@@ -1,5 +1,6 @@
 import { clockMinutes, localDayNumber, localMidnight, MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
 import { absenceAt } from './absence.js';
+import type { SignalWatch } from '../activity/signal-watch.js';
 import { householdWatches, quietFacts, sayQuiet } from './care-alert.js';
 import type { CareCall } from './care-call-context.js';
 import { INACTIVITY_TIMER, quietStart, timerKey } from './care-state.js';
@@ -58,6 +59,9 @@ export function checkInactivity(call: CareCall): void {
   const blind = deadline.window === 'night' ? waterBlind(verdict) : inHomeMeterBlind(watches) || (cut !== undefined && (cut.to === undefined || cut.to > since));
   const blindLimitMs = blind ? weakLimitMs(call, deadline, since) : undefined;
   const limitMs = blindLimitMs !== undefined && blindLimitMs > deadline.limitMs ? blindLimitMs : deadline.limitMs;
+  // A meter that missed its last poll or two is not yet known blind: a quiet it watched until just
+  // now is looked at again before it is given the longer limit.
+  if (limitMs > deadline.limitMs && newlyBlind(watches, context.now)) return context.setTimer(timer, context.now + NO_DATA_RECHECK_MS);
   if (context.now < since + limitMs) return context.setTimer(timer, since + limitMs);
   const pending = smallLoadPending(call);
   if (pending !== undefined) return context.setTimer(timer, pending);
@@ -73,6 +77,11 @@ export function checkInactivity(call: CareCall): void {
     return;
   }
   sayQuiet(call, quietFacts(call, 'inactivity', verdict, since, { limit }));
+}
+
+/** An in-home meter of the household went blind less than NO_DATA_RECHECK_MS ago. */
+function newlyBlind(watches: readonly SignalWatch[], now: number): boolean {
+  return watches.some((watch) => watch.signal !== 'door' && watch.blind.some((device) => device.since !== undefined && now - device.since < NO_DATA_RECHECK_MS));
 }
 
 /** The limit a quiet is judged on when the water meter is blind (see checkInactivity). */

@@ -15,6 +15,8 @@ import type { CareCall } from './care-call-context.js';
 import { appliancesKey, unseenLoadsKey, DOOR_HEARTBEAT_FRAMES, doorKey, INACTIVITY_TIMER, meterKey, quietStart, timerKey, type CareMeterTrack, type Discounted, type DoorWatchState } from './care-state.js';
 import { inactivityDeadline } from './inactivity-limit.js';
 import { noteDiscounted, withdrawDiscounted } from './discounts.js';
+import { householdWatches } from './care-alert.js';
+import { signalBlind } from './quiet-verdict.js';
 import { inSleepHours } from './sleep-hours.js';
 import { see } from './sightings.js';
 import { noteEstateWaterUse } from './water-supply.js';
@@ -100,7 +102,8 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     context.setState(key, track);
     return step.gap;
   }
-  const floor = stepFloor(previous?.floor, context.now, watts, step.gap);
+  // With the water meter blind, a lamp switched on is news of her (activity/power-floor.ts FAINT_LOAD_W).
+  const floor = stepFloor(previous?.floor, context.now, watts, step.gap, () => signalBlind(householdWatches(call), 'water'));
   const unseen = unseenLoad(step.counterDelta, context.now - (previous?.at ?? context.now), step.previousRate, watts);
   const rise = step.previousRate === undefined ? undefined : watts - step.previousRate;
   const switching = rise !== undefined && rise >= SWITCH_ON_W && watts > household.standby_power_w;

@@ -5,7 +5,11 @@ import { isoWeekday, localDayNumber, localMinuteOfDay, MS_PER_DAY, MS_PER_HOUR, 
  * The household's own daytime quiet lengths (a frugal resident's long TV afternoons; a weekly day
  * at the day centre), learned from the quiet spans of the last weeks:
  * - at home: the daytime limit stretches to 1.2 x the second-longest quiet span of the last four
- *   weeks plus half an hour (the longest may have been an incident), by at most max_learned_extra_h;
+ *   weeks (the longest may have been an incident) plus the gap one hidden use can bridge, by at most
+ *   max_learned_extra_h. Her water is seen through the meter's steps (10 L on a CJ/T 188 meter): a
+ *   flush of 6-9 L may not move the counter, and shows only when a later use does, so a quiet the
+ *   meter watched can be her long quiet joined by an unseen use to the gap before or after it. Her
+ *   gaps that are not long quiets are shorter than MIN_QUIET_SPAN_MS: that much is added;
  * - after the door: a quiet that starts with the door at the time of a weekly outing she has made
  *   at least twice in the last five weeks (same weekday, within an hour) may last until her usual
  *   return plus an hour.
@@ -37,7 +41,8 @@ const OUTING_MEMORY_MS = 35 * MS_PER_DAY;
 const LEARN_AFTER_MS = 10 * MS_PER_DAY;
 const HOME_SPANS_NEEDED = 3;
 const HOME_FACTOR = 1.2;
-const HOME_SLACK_MS = 30 * MS_PER_MIN;
+/** The gap one use below the water meter's step can join to a long quiet (see above). */
+const HIDDEN_USE_GAP_MS = MIN_QUIET_SPAN_MS;
 const OUTING_TIMES_NEEDED = 2;
 const OUTING_WITHIN_MIN = 60;
 const OUTING_SLACK_MS = MS_PER_HOUR;
@@ -81,7 +86,7 @@ export function learnedDayLimit(household: CareHousehold, spans: readonly QuietS
     .map((span) => span.minutes * MS_PER_MIN)
     .sort((a, b) => b - a);
   if (home.length >= HOME_SPANS_NEEDED) {
-    const stretched = Math.min(HOME_FACTOR * home[1]! + HOME_SLACK_MS, baseMs + household.inactivity.max_learned_extra_h * MS_PER_HOUR);
+    const stretched = Math.min(HOME_FACTOR * home[1]! + HIDDEN_USE_GAP_MS, baseMs + household.inactivity.max_learned_extra_h * MS_PER_HOUR);
     if (stretched > limit.ms) limit = { ms: stretched, basis: 'quiet_lengths' };
   }
   if (opening.afterDoor) {

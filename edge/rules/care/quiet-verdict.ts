@@ -58,6 +58,11 @@ export function inHomeMeterBlind(watches: readonly SignalWatch[]): boolean {
   return watches.some((watch) => isInHome(watch.signal) && (!watch.watching || watch.blind.length > 0));
 }
 
+/** One signal of the household is blind now (offline, silent, a supply cut). */
+export function signalBlind(watches: readonly SignalWatch[], signal: ActivitySignal): boolean {
+  return watches.some((watch) => watch.signal === signal && (!watch.watching || watch.blind.length > 0));
+}
+
 function meterBlind(verdict: Extract<QuietVerdict, { kind: 'quiet' }>, signal: ActivitySignal): boolean {
   return !verdict.decidedOn.includes(signal) && verdict.blind.some((watch) => watch.signal === signal);
 }

@@ -48,7 +48,7 @@ describe('a meter that dies', () => {
     expect(brief(alerts)).toEqual([]);
   });
 
-  it('...while the same home with its meter alive and the resident fallen at 08:00 is called after her own longest quiet (7 h: 15:00)', () => {
+  it('...while the same home with its meter alive and the resident fallen at 08:00 is called after her own long quiet with room for a use the 10 L counter did not show (8 h 30 min: 16:30)', () => {
     const stayingIn = { ...EARLY_RISER, unitId: 'hh-wateronly', walk: 0 };
     const alerts = runScenario({
       homes: [{ routine: stayingIn, profile: EARLY_RISER_PROFILE, power: false }],
@@ -57,9 +57,9 @@ describe('a meter that dies', () => {
       quiet: [{ unitId: 'hh-wateronly', from: dayAt(16, '07:50') }],
       extra: [{ unitId: 'hh-wateronly', acts: [{ kind: 'water', at: dayAt(16, '07:55'), litres: 3, minutes: 1, what: 'wash' }] }],
     });
-    expect(brief(alerts)).toEqual(['03-18 15:00 raised household_care hh-wateronly']);
+    expect(brief(alerts)).toEqual(['03-18 16:30 raised household_care hh-wateronly']);
     // Watched by water alone, her quiet spells between uses run long: the learned limit says so.
-    expect(alerts[0]!.evidence).toMatchObject({ limit_h: 7, limit_basis: 'quiet_lengths' });
-    expect(alerts[0]!.reason.en).toContain('(daytime limit 7 h, her own long quiet afternoons)');
+    expect(alerts[0]!.evidence).toMatchObject({ limit_h: 8.5, limit_basis: 'quiet_lengths' });
+    expect(alerts[0]!.reason.en).toContain('(daytime limit 8 h 30 min, her own long quiet afternoons)');
   });
 });
