@@ -16,7 +16,10 @@ export function assertJsonValue(value: unknown, what: string): void {
   walk(value, [], what);
 }
 
-/** `ancestors`: the objects that hold this one (a cycle is one of them again; a shared one is not). */
+/**
+ * `ancestors`: the objects that hold this one (a cycle is one of them again; a shared one is not).
+ * Members that are not objects are checked here, not in a call each: most are numbers.
+ */
 function walk(value: unknown, ancestors: object[], what: string): void {
   if (typeof value === 'bigint') throw new TypeError(`${what} holds a BigInt, which JSON cannot`);
   if (typeof value !== 'object' || value === null) return;
@@ -27,9 +30,15 @@ function walk(value: unknown, ancestors: object[], what: string): void {
   }
   ancestors.push(value);
   if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) walk(value[index], ancestors, what);
+    for (let index = 0; index < value.length; index++) {
+      const member: unknown = value[index];
+      if (typeof member === 'object' ? member !== null : typeof member === 'bigint') walk(member, ancestors, what);
+    }
   } else {
-    for (const key in value) if (Object.hasOwn(value, key)) walk((value as Record<string, unknown>)[key], ancestors, what);
+    for (const key in value) {
+      const member = (value as Record<string, unknown>)[key];
+      if ((typeof member === 'object' ? member !== null : typeof member === 'bigint') && Object.hasOwn(value, key)) walk(member, ancestors, what);
+    }
   }
   ancestors.pop();
 }
