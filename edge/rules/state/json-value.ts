@@ -6,30 +6,52 @@
  * writing it out: most of a rule's state is numbers, and writing numbers as text is what makes
  * JSON.stringify cost several times the walk (measured on the rules bench's states).
  */
-export function assertJsonValue(value: unknown, what: string): void {
+export function assertJsonValue(value: unknown, what: JsonValueName): void {
   const kind = typeof value;
-  if (value === undefined || kind === 'function' || kind === 'symbol') throw new TypeError(`${what} is not a JSON value`);
+  if (value === undefined || kind === 'function' || kind === 'symbol') throw new TypeError(`${nameOf(what)} is not a JSON value`);
   if (kind === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    if (JSON.stringify(value) === undefined) throw new TypeError(`${what} is not a JSON value`);
+    if (JSON.stringify(value) === undefined) throw new TypeError(`${nameOf(what)} is not a JSON value`);
     return;
   }
-  walk(value, [], what);
+  // One array for every walk (a walk leaves it empty, a refused value is cleared here): a commit
+  // checks thousands of values, and an array grown for each was most of what it allocated.
+  if (ancestors.length !== 0) ancestors.length = 0;
+  walk(value, what);
 }
 
-/** `ancestors`: the objects that hold this one (a cycle is one of them again; a shared one is not). */
-function walk(value: unknown, ancestors: object[], what: string): void {
-  if (typeof value === 'bigint') throw new TypeError(`${what} holds a BigInt, which JSON cannot`);
+/**
+ * What a refusal names: a text, or a rule's state entry ("state <rule>/<key>"), whose text is
+ * made only when a value is refused (a commit checks thousands that are not).
+ */
+export type JsonValueName = string | { readonly rule: string; readonly key: string };
+
+function nameOf(what: JsonValueName): string {
+  return typeof what === 'string' ? what : `state ${what.rule}/${what.key}`;
+}
+
+/** The objects that hold the one being walked (a cycle is one of them again; a shared one is not). */
+const ancestors: object[] = [];
+
+/** Members that are not objects are checked here, not in a call each: most are numbers. */
+function walk(value: unknown, what: JsonValueName): void {
+  if (typeof value === 'bigint') throw new TypeError(`${nameOf(what)} holds a BigInt, which JSON cannot`);
   if (typeof value !== 'object' || value === null) return;
-  if (ancestors.includes(value)) throw new TypeError(`${what} is cyclic, which JSON cannot hold`);
+  if (ancestors.includes(value)) throw new TypeError(`${nameOf(what)} is cyclic, which JSON cannot hold`);
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     JSON.stringify(value); // throws what JSON.stringify would (a Date gives its text)
     return;
   }
   ancestors.push(value);
   if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) walk(value[index], ancestors, what);
+    for (let index = 0; index < value.length; index++) {
+      const member: unknown = value[index];
+      if (typeof member === 'object' ? member !== null : typeof member === 'bigint') walk(member, what);
+    }
   } else {
-    for (const key in value) if (Object.hasOwn(value, key)) walk((value as Record<string, unknown>)[key], ancestors, what);
+    for (const key in value) {
+      const member = (value as Record<string, unknown>)[key];
+      if ((typeof member === 'object' ? member !== null : typeof member === 'bigint') && Object.hasOwn(value, key)) walk(member, what);
+    }
   }
   ancestors.pop();
 }

@@ -44,7 +44,7 @@ export class MemoryRuleStateStore implements RuleStateStore {
   commit(changes: RuleStateChanges): void {
     this.assertOpen();
     // JSON must hold every value first: one it cannot throws before anything is changed (all or nothing).
-    for (const { rule, key, value } of changes.states) if (value !== undefined) assertJsonValue(value, `state ${rule}/${key}`);
+    for (const change of changes.states) if (change.value !== undefined) assertJsonValue(change.value, change);
     const episodes = changes.episodes.map((change) => ({ ...change, json: change.episode ? JSON.stringify(change.episode) : undefined }));
     const { data } = this;
     if (changes.engineTime !== undefined) data.engineTime = changes.engineTime;

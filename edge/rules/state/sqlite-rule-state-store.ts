@@ -158,7 +158,12 @@ const ROWS_PER_STATEMENT = 32;
 class RowWriter {
   private readonly many: SqliteStatement;
   private readonly one: SqliteStatement;
-  private pending: unknown[] = [];
+  /**
+   * The values of the rows not yet written, the first `filled` of them: one array for every
+   * statement (the statement copies what it binds), not one grown afresh for every 32 rows.
+   */
+  private readonly pending: unknown[];
+  private filled = 0;
 
   constructor(
     db: SqliteDatabase,
@@ -169,25 +174,28 @@ class RowWriter {
     const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
     this.many = db.prepare(`INSERT INTO ${into} VALUES ${Array.from({ length: ROWS_PER_STATEMENT }, () => row).join(', ')} ON CONFLICT ${conflict}`);
     this.one = db.prepare(`INSERT INTO ${into} VALUES ${row} ON CONFLICT ${conflict}`);
+    this.pending = new Array<unknown>(ROWS_PER_STATEMENT * columns).fill(null);
   }
 
   /** One row: its first `columns` values (no rest array per row: a commit writes thousands). */
   add(first: unknown, second: unknown, third: unknown, fourth?: unknown): void {
     const { pending } = this;
-    pending.push(first, second, third);
-    if (this.columns === 4) pending.push(fourth);
-    if (pending.length === ROWS_PER_STATEMENT * this.columns) {
+    pending[this.filled++] = first;
+    pending[this.filled++] = second;
+    pending[this.filled++] = third;
+    if (this.columns === 4) pending[this.filled++] = fourth;
+    if (this.filled === pending.length) {
       this.many.run(pending);
-      this.pending = [];
+      this.filled = 0;
     }
   }
 
   reset(): void {
-    this.pending = [];
+    this.filled = 0;
   }
 
   flush(): void {
-    for (let start = 0; start < this.pending.length; start += this.columns) this.one.run(this.pending.slice(start, start + this.columns));
-    this.pending = [];
+    for (let start = 0; start < this.filled; start += this.columns) this.one.run(this.pending.slice(start, start + this.columns));
+    this.filled = 0;
   }
 }
