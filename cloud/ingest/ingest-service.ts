@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import type { CloudMqttConnection, DetachHandler } from '../platform/cloud-mqtt-connection.js';
 import { CLOUD_PRESENCE_PUBLISH_OPTIONS, newCloudPresence } from '../platform/cloud-presence-message.js';
+import { DecodingTurns } from './decoding-turns.js';
 import { InOrderPerKey } from './in-order-per-key.js';
 import { INGEST_LANES, type IngestLane } from './ingest-lanes.js';
 import { senderOf, type MessageRouter, type RouteOutcome } from './message-router.js';
@@ -63,6 +64,8 @@ export class IngestService implements Component {
   private detachers: DetachHandler[] = [];
   private readonly receipts: Record<IngestLane, ReceiptPublisher>;
   private readonly inOrder = new InOrderPerKey();
+  /** Each lane's messages are decoded a few at a time per turn of the event loop (decoding-turns.ts). */
+  private readonly decodingTurns: Record<IngestLane, DecodingTurns> = { urgent: new DecodingTurns(), telemetry: new DecodingTurns() };
   /** The health check under way: every message held by a failed write waits for the same one. */
   private storesUpCheck: Promise<boolean> | null = null;
 
@@ -130,6 +133,7 @@ export class IngestService implements Component {
   }
 
   private async storeAndReceipt(lane: IngestLane, topic: string, payload: Buffer): Promise<void> {
+    await this.decodingTurns[lane].admit(payload.byteLength);
     const receipt = receiptFor(await this.process(topic, payload));
     if (receipt) this.receipts[lane].record(receipt.gatewayId, receipt.receipt);
   }
