@@ -6,6 +6,21 @@
  */
 export const DECODED_BYTES_PER_TURN = 256 * 1024;
 
+/**
+ * What decoding waits for besides its turn: room in the writes ahead. A message waits undecoded,
+ * its payload a Buffer outside the JavaScript heap; decoded, it is some 50 objects the garbage
+ * collector goes over at every collection until its write is through. Decoded no sooner than the
+ * writes can take it, a backlog of a burst (2,000 messages, 100,000 readings) is not 100,000
+ * readings kept alive for seconds, copied from the young generation and then marked in the old.
+ */
+export interface DecodingRoom {
+  hasRoom(): boolean;
+  /** Calls the listener once, when there may be room again. */
+  whenRoom(listener: () => void): void;
+}
+
+const ALWAYS_ROOM: DecodingRoom = { hasRoom: () => true, whenRoom: () => undefined };
+
 interface Waiting {
   bytes: number;
   admit: () => void;
@@ -19,17 +34,19 @@ interface Waiting {
  * idle. Here a message is decoded at once while this turn has decoded less than bytesPerTurn, and
  * otherwise waits for a later turn (setImmediate: after the I/O of the turn, so the store's replies
  * are read in between), in the order the messages came. The first message of a turn always goes,
- * however large.
+ * however large. Besides, messages are decoded only while `room` has room (DecodingRoom).
  */
 export class DecodingTurns {
   private spent = 0;
   private readonly waiting: Waiting[] = [];
   private next = 0;
   private turnScheduled = false;
+  private roomAwaited = false;
 
   constructor(
     private readonly bytesPerTurn: number = DECODED_BYTES_PER_TURN,
     private readonly laterTurn: (run: () => void) => void = (run) => void setImmediate(run),
+    private readonly room: DecodingRoom = ALWAYS_ROOM,
   ) {}
 
   /** Messages waiting for a later turn: for tests. */
@@ -39,7 +56,7 @@ export class DecodingTurns {
 
   /** Resolves when a payload of this many bytes may be decoded. */
   admit(bytes: number): Promise<void> {
-    if (this.waitingMessages === 0 && this.spent < this.bytesPerTurn) {
+    if (this.waitingMessages === 0 && this.spent < this.bytesPerTurn && this.room.hasRoom()) {
       this.spent += bytes;
       this.endTurnLater();
       return Promise.resolve();
@@ -57,7 +74,7 @@ export class DecodingTurns {
     this.laterTurn(() => {
       this.turnScheduled = false;
       this.spent = 0;
-      while (this.next < this.waiting.length && this.spent < this.bytesPerTurn) {
+      while (this.next < this.waiting.length && this.spent < this.bytesPerTurn && this.room.hasRoom()) {
         const message = this.waiting[this.next++]!;
         this.spent += message.bytes;
         message.admit();
@@ -68,6 +85,17 @@ export class DecodingTurns {
         this.next = 0;
       }
       if (this.spent > 0) this.endTurnLater();
+      else if (this.waitingMessages > 0) this.awaitRoom();
+    });
+  }
+
+  /** Once there is room again, the next turn goes on with the waiting messages. */
+  private awaitRoom(): void {
+    if (this.roomAwaited) return;
+    this.roomAwaited = true;
+    this.room.whenRoom(() => {
+      this.roomAwaited = false;
+      this.endTurnLater();
     });
   }
 }

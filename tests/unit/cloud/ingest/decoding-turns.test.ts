@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DecodingTurns } from '../../../../cloud/ingest/decoding-turns.js';
+import { DecodingTurns, type DecodingRoom } from '../../../../cloud/ingest/decoding-turns.js';
+import { WriteGroups } from '../../../../cloud/ingest/write-groups.js';
 
 /** Turns of the event loop run by hand: each call of runTurn() is the next turn. */
 function manualTurns() {
@@ -74,5 +75,55 @@ describe('decoding turns: a lane decodes a share of its messages per turn of the
     while (turns.waitingMessages > 0) await loop.runTurn();
     await Promise.all(all);
     expect(admitted).toEqual(Array.from({ length: 3_000 }, (_, index) => index));
+  });
+
+  it('decodes no sooner than the writes have room, and goes on once they have', async () => {
+    const loop = manualTurns();
+    let room = false;
+    const listeners: Array<() => void> = [];
+    const writes: DecodingRoom = { hasRoom: () => room, whenRoom: (listener) => void listeners.push(listener) };
+    const turns = new DecodingTurns(100, loop.laterTurn, writes);
+    const admitted: number[] = [];
+    const all = admitAll(turns, [10, 10], admitted);
+    await loop.runTurn();
+    expect(admitted).toEqual([]);
+    // Waiting for room, not turning the loop over and over.
+    expect(loop.pending()).toBe(0);
+    expect(listeners).toHaveLength(1);
+    room = true;
+    listeners.shift()!();
+    await loop.runTurn();
+    await Promise.all(all);
+    expect(admitted).toEqual([0, 1]);
+  });
+});
+
+describe('write groups as the room decoding waits for', () => {
+  it('have room while fewer than two writes of items wait, and say so once a write takes them', async () => {
+    let finishWrite: () => void = () => undefined;
+    const groups = new WriteGroups<string>(() => new Promise<void>((resolve) => (finishWrite = resolve)), { maxItems: 2, maxConcurrentWrites: 1 });
+    const origin = { gatewayId: 'gw-1', estateId: 'estate-1', receivedAt: 0 };
+    // The first two items go in a write at once; the next four wait for it.
+    const written = ['a', 'b', 'c', 'd', 'e', 'f'].map((item) => groups.write(origin, [item]));
+    expect(groups.backlog).toEqual({ messages: 4, items: 4, writes: 1 });
+    expect(groups.hasRoom()).toBe(false);
+    let told = 0;
+    groups.whenRoom(() => (told += 1));
+    expect(told).toBe(0);
+    finishWrite();
+    await written[0];
+    // The next write took two: two wait, under two writes' worth.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(groups.backlog.items).toBe(2);
+    expect(groups.hasRoom()).toBe(true);
+    expect(told).toBe(1);
+    groups.whenRoom(() => (told += 1));
+    expect(told).toBe(2);
+    finishWrite();
+    await written[3];
+    // The last write starts once the one before is through.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    finishWrite();
+    await Promise.all(written);
   });
 });
