@@ -29,8 +29,8 @@ interface PendingMessage<T> {
  * (ingest) holds the message back and sends no PUBACK and no receipt, as when it wrote alone.
  *
  * When to write: at once when maxItems are waiting, else at the end of the current turn of the event
- * loop (setImmediate), so every message MQTT.js parsed from one socket read (one packet after
- * another, on process.nextTick) goes in one write; no timer, so a lone message waits for nothing.
+ * loop (setImmediate), so every message decoded in one turn (decoding-turns.ts: a share of what
+ * MQTT.js parsed from a socket read) goes in one write; no timer, so a lone message waits for nothing.
  * While maxConcurrentWrites are under way the next write waits for one of them: the busier the
  * store, the larger the writes, the fewer per item.
  *
