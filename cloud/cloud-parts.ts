@@ -148,14 +148,16 @@ export function buildCloudParts(db: SqlDatabase, config: CloudConfig, options: C
 
   const ingestLogger = logger.child({ component: 'ingest' });
   const storesUp = async (): Promise<boolean> => (await databaseAnswers(db)) && (await telemetry.ping());
+  const telemetryWrites = new GroupedTelemetryWrites(consentCheckedStore(telemetry, db, ingestLogger), metrics);
   const ingest = new IngestService(
     connections,
     config.broker.embedded ? null : config.broker.share_group,
-    new MessageRouter(registry, tickets, new GroupedTelemetryWrites(consentCheckedStore(telemetry, db, ingestLogger), metrics), metrics, clock, ingestLogger),
+    new MessageRouter(registry, tickets, telemetryWrites, metrics, clock, ingestLogger),
     { storesUp },
     metrics,
     clock,
     ingestLogger,
+    telemetryWrites.readingsRoom,
   );
 
   const api = new ApiServer(

@@ -1,6 +1,7 @@
 import type { EventItem, HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
 import type { BatchOrigin, TelemetryStore } from '../telemetry/telemetry-store.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
+import type { DecodingRoom } from './decoding-turns.js';
 import { WriteGroups, type WriteGroupsObserver } from './write-groups.js';
 
 /** What ingest writes telemetry through: the store's per-message write methods. */
@@ -41,6 +42,11 @@ export class GroupedTelemetryWrites implements TelemetryWrites {
     });
     this.readings = new WriteGroups((groups) => store.writeReadingGroups(groups), { maxItems: MAX_ITEMS_PER_WRITE, maxConcurrentWrites: CONCURRENT_READING_WRITES }, observer('readings'));
     this.events = new WriteGroups((groups) => store.writeEventGroups(groups), { maxItems: MAX_ITEMS_PER_WRITE, maxConcurrentWrites: CONCURRENT_EVENT_WRITES }, observer('events'));
+  }
+
+  /** Room to decode more telemetry: the readings writes are not two writes behind (write-groups.ts hasRoom). */
+  get readingsRoom(): DecodingRoom {
+    return this.readings;
   }
 
   writeReadings(origin: BatchOrigin, readings: readonly ReadingItem[]): Promise<void> {

@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { CloudMetrics } from '../metrics/cloud-metrics.js';
 import type { CloudMqttConnection, DetachHandler } from '../platform/cloud-mqtt-connection.js';
 import { CLOUD_PRESENCE_PUBLISH_OPTIONS, newCloudPresence } from '../platform/cloud-presence-message.js';
+import { DECODED_BYTES_PER_TURN, DecodingTurns, type DecodingRoom } from './decoding-turns.js';
 import { InOrderPerKey } from './in-order-per-key.js';
 import { INGEST_LANES, type IngestLane } from './ingest-lanes.js';
 import { senderOf, type MessageRouter, type RouteOutcome } from './message-router.js';
@@ -63,10 +64,18 @@ export class IngestService implements Component {
   private detachers: DetachHandler[] = [];
   private readonly receipts: Record<IngestLane, ReceiptPublisher>;
   private readonly inOrder = new InOrderPerKey();
+  /**
+   * Each lane's messages are decoded a few at a time per turn of the event loop (decoding-turns.ts),
+   * the telemetry lane's no sooner than the readings writes have room for them.
+   */
+  private readonly decodingTurns: Record<IngestLane, DecodingTurns>;
   /** The health check under way: every message held by a failed write waits for the same one. */
   private storesUpCheck: Promise<boolean> | null = null;
 
-  /** shareGroup: null subscribes without $share (the embedded aedes broker has no shared subscriptions). */
+  /**
+   * shareGroup: null subscribes without $share (the embedded aedes broker has no shared subscriptions).
+   * telemetryRoom: what the telemetry lane's decoding waits for (grouped-telemetry-writes.ts readingsRoom).
+   */
   constructor(
     private readonly connections: Readonly<Record<IngestLane, IngestConnection>>,
     private readonly shareGroup: string | null,
@@ -75,7 +84,9 @@ export class IngestService implements Component {
     private readonly metrics: CloudMetrics,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    telemetryRoom?: DecodingRoom,
   ) {
+    this.decodingTurns = { urgent: new DecodingTurns(), telemetry: new DecodingTurns(DECODED_BYTES_PER_TURN, undefined, telemetryRoom) };
     const publisher = (lane: IngestLane): ReceiptPublisher =>
       new ReceiptPublisher((topic, payload) => this.connections[lane].publish(topic, payload, RECEIPT_PUBLISH_OPTIONS), clock, logger);
     this.receipts = { urgent: publisher('urgent'), telemetry: publisher('telemetry') };
@@ -130,6 +141,7 @@ export class IngestService implements Component {
   }
 
   private async storeAndReceipt(lane: IngestLane, topic: string, payload: Buffer): Promise<void> {
+    await this.decodingTurns[lane].admit(payload.byteLength);
     const receipt = receiptFor(await this.process(topic, payload));
     if (receipt) this.receipts[lane].record(receipt.gatewayId, receipt.receipt);
   }

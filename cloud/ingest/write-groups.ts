@@ -1,4 +1,5 @@
 import type { BatchOrigin, OriginItems } from '../telemetry/telemetry-store.js';
+import type { DecodingRoom } from './decoding-turns.js';
 import { storeRefusesData } from './store-failure.js';
 
 export interface WriteGroupsOptions {
@@ -28,8 +29,8 @@ interface PendingMessage<T> {
  * (ingest) holds the message back and sends no PUBACK and no receipt, as when it wrote alone.
  *
  * When to write: at once when maxItems are waiting, else at the end of the current turn of the event
- * loop (setImmediate), so every message MQTT.js parsed from one socket read (one packet after
- * another, on process.nextTick) goes in one write; no timer, so a lone message waits for nothing.
+ * loop (setImmediate), so every message decoded in one turn (decoding-turns.ts: a share of what
+ * MQTT.js parsed from a socket read) goes in one write; no timer, so a lone message waits for nothing.
  * While maxConcurrentWrites are under way the next write waits for one of them: the busier the
  * store, the larger the writes, the fewer per item.
  *
@@ -38,8 +39,9 @@ interface PendingMessage<T> {
  * items are then tried one by one, item-refusals.ts storeBatch): one bad item costs its neighbours
  * a second write, never their storage.
  */
-export class WriteGroups<T> {
+export class WriteGroups<T> implements DecodingRoom {
   private pending: PendingMessage<T>[] = [];
+  private roomListeners: Array<() => void> = [];
   private pendingItems = 0;
   private writing = 0;
   private turnScheduled = false;
@@ -53,6 +55,19 @@ export class WriteGroups<T> {
   /** Messages waiting for a write, and writes under way: for tests and the metrics. */
   get backlog(): { messages: number; items: number; writes: number } {
     return { messages: this.pending.length, items: this.pendingItems, writes: this.writing };
+  }
+
+  /**
+   * Room for more messages to be decoded (decoding-turns.ts): fewer than two writes' worth of items
+   * wait for a write, so the next write is full when one under way is through.
+   */
+  hasRoom(): boolean {
+    return this.pendingItems < 2 * this.options.maxItems;
+  }
+
+  whenRoom(listener: () => void): void {
+    if (this.hasRoom()) listener();
+    else this.roomListeners.push(listener);
   }
 
   write(origin: BatchOrigin, items: readonly T[]): Promise<void> {
@@ -97,7 +112,9 @@ export class WriteGroups<T> {
       count += 1;
     }
     this.pendingItems -= items;
-    return this.pending.splice(0, count);
+    const taken = this.pending.splice(0, count);
+    if (this.roomListeners.length > 0 && this.hasRoom()) this.roomListeners.splice(0).forEach((listener) => listener());
+    return taken;
   }
 
   private async writeTaken(messages: PendingMessage<T>[]): Promise<void> {

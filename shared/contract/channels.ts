@@ -7,8 +7,8 @@ import {
   EventsMessageSchema,
   ReceiptsMessageSchema,
   StatusMessageSchema,
-  TelemetryMessageSchema,
 } from './envelope.js';
+import { CompiledTelemetryMessageSchema } from './compiled-telemetry.js';
 
 interface ChannelSpec<S extends z.ZodType> {
   schema: S;
@@ -22,7 +22,7 @@ interface ChannelSpec<S extends z.ZodType> {
 export const CHANNEL_SPECS = {
   alerts: { schema: AlertsMessageSchema, qos: 1, retain: false, priority: 0 },
   events: { schema: EventsMessageSchema, qos: 1, retain: false, priority: 1 },
-  telemetry: { schema: TelemetryMessageSchema, qos: 1, retain: false, priority: 2 },
+  telemetry: { schema: CompiledTelemetryMessageSchema, qos: 1, retain: false, priority: 2 },
   // After telemetry: a new priority, since an outbox row keeps the priority it was written with.
   activity: { schema: ActivityMessageSchema, qos: 1, retain: false, priority: 3 },
   status: { schema: StatusMessageSchema, qos: 1, retain: true, priority: 0 },
