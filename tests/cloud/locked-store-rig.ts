@@ -45,6 +45,10 @@ export class LockedStoreRig {
       await sql.connect();
       await sql.query(`ALTER DATABASE "${new URL(postgres.url).pathname.slice(1)}" SET lock_timeout = '${LOCK_TIMEOUT}'`);
       await locker.connect();
+      // The locker itself waits for its locks however long it takes (the database's LOCK_TIMEOUT is
+      // for the cloud's sessions): an autovacuum of the new database holds SHARE UPDATE EXCLUSIVE on a
+      // table now and then, which LOCK TABLE … IN SHARE MODE waits for.
+      await locker.query('SET lock_timeout = 0');
       const cloud = await startTestCloud({ brokerUrl: mosquitto.url, servicePassword: passwords[SERVICE_USERNAME], databaseUrl: postgres.url, gatewayIds: [telemetryGateway, alarmGateway] });
       opened.push({ close: () => cloud.stop() });
       const telemetry = await GatewayPublisher.connect(mosquitto.url, telemetryGateway, passwords[telemetryGateway]!);
