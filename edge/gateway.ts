@@ -26,6 +26,7 @@ import { PolledDriver } from './bus/polled-driver.js';
 import { isUnstableSerialPath } from './bus/bus-config.js';
 import { ConfigSync } from './config-sync/config-sync.js';
 import { ActivityObservingSink } from './household-activity/activity-observing-sink.js';
+import { LatestDeviceStamps } from './pipeline/latest-device-stamps.js';
 import { CareStateTap } from './household-activity/care-state-tap.js';
 import { HouseholdActivityAggregator } from './household-activity/household-activity-aggregator.js';
 
@@ -103,6 +104,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   });
 
   const alertListeners = new Set<(alert: AlertItem) => void>();
+  const stamps = new LatestDeviceStamps();
   const pipeline = new DevicePipeline({
     engine: rules,
     clock,
@@ -110,6 +112,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     onAppended: () => uplink.kick(),
     onAlert: (alert) => alertListeners.forEach((listener) => listener(alert)),
     logger: logger.child({ component: 'pipeline' }),
+    stamps,
   });
 
   // Hourly activity aggregates of the households enrolled with consent (edge/household-activity/).
@@ -122,7 +125,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     statePath: householdActivityPath(dataDir, gatewayId),
     logger: logger.child({ component: 'household-activity' }),
   });
-  const sink = new ActivityObservingSink(pipeline, householdActivity, clock);
+  const sink = new ActivityObservingSink(pipeline, householdActivity, clock, stamps);
 
   // Rule parameters and care profiles: the cloud's retained config message, kept on disk; a local
   // file until the cloud has sent one; else the defaults (edge/config-sync/config-sync.ts).

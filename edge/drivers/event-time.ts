@@ -41,7 +41,10 @@ export function parseDeviceTime(raw: unknown, format: DeviceTimeFormat): number 
 }
 
 export interface JudgedTime {
-  /** The event time to use, epoch ms: never after the receive time. */
+  /**
+   * The event time to use, epoch ms: never after the device's own stamp, and never after the receive
+   * time but to keep the device's order (see judgeDeviceTime).
+   */
   eventMs: number;
   /**
    * How far the device's clock is off (its stamp minus the receive time, ms; positive is fast), when
@@ -50,18 +53,32 @@ export interface JudgedTime {
   wrongByMs: number | null;
 }
 
+/** A believed stamp of a device and the event time it was given. */
+export interface JudgedStamp {
+  deviceMs: number;
+  eventMs: number;
+}
+
 /**
  * The event time of data a device stamped `deviceMs` and the gateway received at `receivedAt`:
  * - more than DEVICE_CLOCK_TOLERANCE_MS ahead, or older than MAX_DEVICE_EVENT_AGE_MS: the device's
  *   clock is wrong; the receive time, and by how much it was off;
- * - ahead by less: the receive time (nothing is received before it happens), clock believed;
+ * - ahead by less: the receive time (nothing is received before it happens), clock believed; but
+ *   the device's order stays, given `latest`, the latest stamp of the device believed before: the
+ *   same stamp gets the same time, and a later stamp a time after it, at most its own stamp;
  * - otherwise the device's stamp.
- * So no event time is ever later than the gateway's own clock.
+ * So no event time is later than the gateway's own clock, except where a device's order needs it:
+ * a monitor whose clock is a few ms fast flushes a press and, stamped 1 ms later, the release
+ * together; the gateway reads both at one instant of its clock, and the release must stay after
+ * the press. That is at most one ms per message the device sent faster than the gateway's clock
+ * moved, and never past the device's stamp, itself within DEVICE_CLOCK_TOLERANCE_MS.
  */
-export function judgeDeviceTime(deviceMs: number, receivedAt: number): JudgedTime {
+export function judgeDeviceTime(deviceMs: number, receivedAt: number, latest?: JudgedStamp): JudgedTime {
   // Not a time at all: nothing to say about the clock (the driver counts an unreadable stamp).
   if (!Number.isFinite(deviceMs)) return { eventMs: receivedAt, wrongByMs: null };
   const offset = deviceMs - receivedAt;
   if (offset > DEVICE_CLOCK_TOLERANCE_MS || offset < -MAX_DEVICE_EVENT_AGE_MS) return { eventMs: receivedAt, wrongByMs: offset };
-  return { eventMs: Math.min(deviceMs, receivedAt), wrongByMs: null };
+  if (latest && deviceMs === latest.deviceMs) return { eventMs: latest.eventMs, wrongByMs: null };
+  const earliest = latest && deviceMs > latest.deviceMs ? latest.eventMs + 1 : -Infinity;
+  return { eventMs: Math.min(deviceMs, Math.max(receivedAt, earliest)), wrongByMs: null };
 }

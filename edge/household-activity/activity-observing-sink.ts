@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/time/clock.js';
 import type { Availability, DeviceDataProblem, DeviceSink } from '../drivers/driver.js';
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
+import type { LatestDeviceStamps } from '../pipeline/latest-device-stamps.js';
 import { stampEvent, stampFrame } from '../pipeline/receive-time.js';
 import type { HouseholdActivityAggregator } from './household-activity-aggregator.js';
 
@@ -15,16 +16,18 @@ export class ActivityObservingSink implements DeviceSink {
     private readonly pipeline: DeviceSink,
     private readonly aggregator: Pick<HouseholdActivityAggregator, 'event' | 'readings'>,
     private readonly clock: Clock,
+    /** The pipeline's (DevicePipelineOptions.stamps): a stamp it judged gets the same time here. */
+    private readonly stamps?: LatestDeviceStamps,
   ) {}
 
   event(event: CanonicalEvent): void {
     this.pipeline.event(event);
-    this.aggregator.event(stampEvent(event, this.clock.now()).item);
+    this.aggregator.event(stampEvent(event, this.clock.now(), this.stamps).item);
   }
 
   readings(frame: ReadingFrame): void {
     this.pipeline.readings(frame);
-    this.aggregator.readings(stampFrame(frame, this.clock.now()).item);
+    this.aggregator.readings(stampFrame(frame, this.clock.now(), this.stamps).item);
   }
 
   availability(deviceId: string, availability: Availability): void {

@@ -10,6 +10,7 @@ import type { RuleInputs } from '../rules/engine/rules-runtime.js';
 import type { UnsentItem } from '../rules/state/rule-state-store.js';
 import { DeviceClocks } from './device-clocks.js';
 import { countProblem, emptyStats, type GatewayStats } from './gateway-stats.js';
+import { LatestDeviceStamps } from './latest-device-stamps.js';
 import { stampEvent, stampFrame, type Stamped } from './receive-time.js';
 
 /**
@@ -33,6 +34,8 @@ export interface DevicePipelineOptions {
   onAlert: (alert: AlertItem) => void;
   logger: Logger;
   tickMs?: number;
+  /** Each device's latest stamp, to keep its order (receive-time.ts); shared with whatever else stamps the same inputs. */
+  stamps?: LatestDeviceStamps;
 }
 
 /** What an input sends up besides its alerts: events or readings. */
@@ -47,9 +50,11 @@ const NO_UPLINK: Uplink = { channel: 'events', items: [] };
  *
  * Time: drivers hand data in as they receive it, so the gateway's clock at the call is its receive
  * time. Every event and frame is judged against it (receive-time.ts): nothing gets an event time
- * later than its receipt, and a device whose clock is wrong has its data stamped by receive time,
- * reported in the status (deviceClocks()). So engine time, which the latest input moves, never runs
- * ahead of the gateway's clock: one fast device cannot fire another device's timers early.
+ * later than its receipt but to keep one device's order (a release stamped 1 ms after a press and
+ * read at the same instant stays after it: a few ms at most, never past the device's stamp), and a
+ * device whose clock is wrong has its data stamped by receive time, reported in the status
+ * (deviceClocks()). So engine time, which the latest input moves, never runs ahead of the gateway's
+ * clock by more than that: one fast device cannot fire another device's timers early.
  *
  * Rule state is committed per batch, not per reading: the inputs of up to RULE_STATE_COMMIT_MS go
  * into one transaction. An alert or event goes to the outbox only after the commit that holds it,
@@ -61,6 +66,7 @@ export class DevicePipeline implements DeviceSink, Component {
   private readonly counters: GatewayStats = emptyStats();
   private readonly offline = new Set<string>();
   private readonly clocks = new DeviceClocks();
+  private readonly stamps: LatestDeviceStamps;
   private tail: Promise<void> = Promise.resolve();
   private commitTimer: NodeJS.Timeout | null = null;
   /** Appends queued since start; failed ones by number, until a settled() has reported them. */
@@ -72,7 +78,9 @@ export class DevicePipeline implements DeviceSink, Component {
   private resendDue = false;
   private ticker: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: DevicePipelineOptions) {}
+  constructor(private readonly options: DevicePipelineOptions) {
+    this.stamps = options.stamps ?? new LatestDeviceStamps();
+  }
 
   /**
    * Starts after the rules: first what a power cut kept from the outbox goes in again, then the
@@ -100,7 +108,7 @@ export class DevicePipeline implements DeviceSink, Component {
 
   event(event: CanonicalEvent): void {
     this.counters.events += 1;
-    const stamped = this.judged(stampEvent(event, this.options.clock.now()), event.device_id);
+    const stamped = this.judged(stampEvent(event, this.options.clock.now(), this.stamps), event.device_id);
     const alerts = this.options.engine.onEvent(stamped);
     const uplinked = eventForUplink(stamped);
     if (!uplinked) this.counters.withheld_events += 1;
@@ -109,7 +117,7 @@ export class DevicePipeline implements DeviceSink, Component {
 
   readings(frame: ReadingFrame): void {
     this.counters.readings += frame.readings.length;
-    const stamped = this.judged(stampFrame(frame, this.options.clock.now()), frame.device_id);
+    const stamped = this.judged(stampFrame(frame, this.options.clock.now(), this.stamps), frame.device_id);
     const alerts = this.options.engine.onReadings(stamped);
     this.enqueue(alerts, { channel: 'telemetry', items: readingsForUplink(stamped) });
   }

@@ -3,6 +3,7 @@ import { toWireTime, type AlertItem } from '../../shared/contract/index.js';
 import { ManualClock } from '../../shared/time/clock.js';
 import { DEVICE_CLOCK_TOLERANCE_MS, MAX_DEVICE_EVENT_AGE_MS } from '../../edge/drivers/event-time.js';
 import type { CanonicalEvent, ReadingFrame } from '../../edge/model/device-data.js';
+import { LatestDeviceStamps } from '../../edge/pipeline/latest-device-stamps.js';
 import { CLOCK_OFFSET_ATTRIBUTE, stampEvent, stampFrame } from '../../edge/pipeline/receive-time.js';
 import { LIFT, T0 } from './edge-fixtures.js';
 import { on } from './mqtt-observer.js';
@@ -40,6 +41,24 @@ describe('event time judged against the gateway clock at receipt', () => {
     expect(ahead).toEqual({ item: { ...press(T0), attributes: { floor: 3 } }, wrongByMs: null });
     const behind = stampFrame(frameAt(T0 - 3 * SECOND), T0);
     expect(behind).toEqual({ item: frameAt(T0 - 3 * SECOND), wrongByMs: null });
+  });
+
+  it("keeps a device's order among stamps ahead of their receipt that arrive at one instant", () => {
+    const stamps = new LatestDeviceStamps();
+    const timeOf = (stamped: { item: { event_time: string } }): number => Date.parse(stamped.item.event_time);
+    // A monitor 5 ms fast flushes a press, a frame and the release, 1 ms apart by its clock, read at T0.
+    const pressed = stampEvent(press(T0 + 3), T0, stamps);
+    const sameMessage = stampFrame(frameAt(T0 + 3), T0 + 1, stamps);
+    const released = stampFrame(frameAt(T0 + 4), T0, stamps);
+    const later = stampFrame(frameAt(T0 + 5), T0, stamps);
+    expect([pressed, sameMessage, released, later].map(timeOf)).toEqual([T0, T0, T0 + 1, T0 + 2]);
+    expect([pressed, sameMessage, released, later].map((stamped) => stamped.wrongByMs)).toEqual([null, null, null, null]);
+    // Never past the device's own stamp; an older stamp is the receive time or its own, and moves nothing.
+    expect(timeOf(stampFrame(frameAt(T0 + 3), T0, stamps))).toBe(T0);
+    expect(timeOf(stampFrame(frameAt(T0 + 6), T0, stamps))).toBe(T0 + 3);
+    expect(timeOf(stampFrame(frameAt(T0 + 7), T0 + 10, stamps))).toBe(T0 + 7);
+    // Another device's stamps are judged on their own.
+    expect(timeOf(stampEvent({ ...press(T0 + 8), device_id: 'lift-other' }, T0 + 7, stamps))).toBe(T0 + 7);
   });
 });
 
