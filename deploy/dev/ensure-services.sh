@@ -72,6 +72,10 @@ bind-address = "127.0.0.1:8088"
   dir = "$INFLUX_DIR/data"
   wal-dir = "$INFLUX_DIR/wal"
   query-log-enabled = false
+  # Every meter of every gateway is a series of its own (tags gateway, estate, device, point):
+  # 10,000 gateways of 300 meters are 3 million, past InfluxDB 1.x's default of 1,000,000 series
+  # per database, beyond which it refuses new series ("max-series-per-database limit exceeded").
+  max-series-per-database = 0
 [http]
   enabled = true
   bind-address = "127.0.0.1:8086"
