@@ -10,6 +10,7 @@ import {
   topicFor,
 } from '../../../../shared/contract/index.js';
 import { CompiledTelemetryMessageSchema } from '../../../../shared/contract/compiled-telemetry.js';
+import { seededRandom } from '../../../../edge/simulator/random.js';
 
 const GATEWAY = 'gw-compiled';
 
@@ -47,18 +48,6 @@ const ODD_VALUES: readonly unknown[] = [
   '2026-13-01T00:00:00.000Z', '2026-11-24T24:00:00.000Z', '2026-11-24T23:60:00.000Z', '2026-11-24T23:59:60.000Z',
   '2026-11-24t08:50:57.123z', ' 2026-11-24T08:50:57.123Z', [], [1], {}, { a: 1 },
 ];
-
-/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function randomOf(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ENVELOPE_KEYS = ['schema_version', 'gateway_id', 'seq', 'sent_at', 'items'] as const;
 const READING_KEYS = ['id', 'device_id', 'point', 'value', 'unit', 'event_time'] as const;
@@ -131,7 +120,7 @@ describe('compiled telemetry schema: the same verdicts, output and errors as the
   it('answers every one of 5,000 generated valid and malformed messages as the schema as written does', () => {
     let accepted = 0;
     for (let seed = 1; seed <= 5_000; seed++) {
-      const input = mutatedMessage(randomOf(seed));
+      const input = mutatedMessage(seededRandom(seed));
       try {
         bothVerdicts(input);
       } catch (error) {
