@@ -1,5 +1,5 @@
 import { fromWireTime, toWireTime } from '../../shared/contract/index.js';
-import { judgeDeviceTime } from '../drivers/event-time.js';
+import { judgeDeviceTime, type JudgedTime } from '../drivers/event-time.js';
 import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
 import type { LatestDeviceStamps } from './latest-device-stamps.js';
 
@@ -40,7 +40,8 @@ export function stampFrame(frame: ReadingFrame, receivedAt: number, stamps?: Lat
   return { item: { ...frame, event_time: eventTime, readings: frame.readings.map((reading) => ({ ...reading, event_time: eventTime })) }, wrongByMs };
 }
 
-function judgeAndNote(deviceId: string, deviceMs: number, receivedAt: number, stamps: LatestDeviceStamps | undefined): { eventMs: number; wrongByMs: number | null } {
+/** judgeDeviceTime against the device's latest believed stamp, which a believed stamp then becomes. */
+function judgeAndNote(deviceId: string, deviceMs: number, receivedAt: number, stamps: LatestDeviceStamps | undefined): JudgedTime {
   const judgement = judgeDeviceTime(deviceMs, receivedAt, stamps?.get(deviceId));
   if (stamps && judgement.wrongByMs === null && Number.isFinite(deviceMs)) stamps.note(deviceId, { deviceMs, eventMs: judgement.eventMs });
   return judgement;

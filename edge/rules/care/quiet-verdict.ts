@@ -55,12 +55,17 @@ export function waterBlind(verdict: Extract<QuietVerdict, { kind: 'quiet' }>): b
  * verdict's words).
  */
 export function inHomeMeterBlind(watches: readonly SignalWatch[]): boolean {
-  return watches.some((watch) => isInHome(watch.signal) && (!watch.watching || watch.blind.length > 0));
+  return watches.some((watch) => isInHome(watch.signal) && watchBlind(watch));
 }
 
 /** One signal of the household is blind now (offline, silent, a supply cut). */
 export function signalBlind(watches: readonly SignalWatch[], signal: ActivitySignal): boolean {
-  return watches.some((watch) => watch.signal === signal && (!watch.watching || watch.blind.length > 0));
+  return watches.some((watch) => watch.signal === signal && watchBlind(watch));
+}
+
+/** A signal's watch sees nothing now: not watching at all, or a device of it blind. */
+function watchBlind(watch: SignalWatch): boolean {
+  return !watch.watching || watch.blind.length > 0;
 }
 
 function meterBlind(verdict: Extract<QuietVerdict, { kind: 'quiet' }>, signal: ActivitySignal): boolean {
