@@ -61,11 +61,13 @@ describe('the administrator sends test messages in the browser', () => {
       await page.locator(`[data-channel-id="${working}"] [data-action=test]`).click();
       expect((await arrived).url.pathname).toBe(`/hooks/${name}`);
       await page.locator(`[data-channel-id="${working}"] .result:text-is("${messages['settings.test_sent']}")`).waitFor();
-      // The channel test's own entry: the estate's daily digest, sent on the wall clock, may go to
-      // the same channel while the journey runs and sits in the log beside it.
-      const sent = log
-        .locator('li.delivery', { hasText: `Work orders ${name}` })
-        .filter({ has: page.locator(`.purpose:text-is("${messages['purpose.channel_test']}")`) });
+      // A channel test's own entry: the estate's daily digest, sent from 08:00 local time on the wall
+      // clock, goes to every channel of a new estate and may sit in the log beside it.
+      const channelTestEntry = (channelName: string) =>
+        log
+          .locator('li.delivery', { hasText: channelName })
+          .filter({ has: page.locator(`.purpose:text-is("${messages['purpose.channel_test']}")`) });
+      const sent = channelTestEntry(`Work orders ${name}`);
       await sent.waitFor();
       expect(await sent.getAttribute('data-status')).toBe('sent');
       expect(await sent.locator('.purpose').textContent()).toBe(messages['purpose.channel_test']);
@@ -75,7 +77,7 @@ describe('the administrator sends test messages in the browser', () => {
       const failure = page.locator(`[data-channel-id="${broken}"] .result`);
       await failure.and(page.locator('[data-classification]')).waitFor();
       expect(await failure.getAttribute('data-classification')).not.toBe('ok');
-      const failed = log.locator('li.delivery', { hasText: `Broken ${name}` });
+      const failed = channelTestEntry(`Broken ${name}`);
       await failed.waitFor();
       // A test is never retried: a refused one is a dead letter at once.
       expect(await failed.getAttribute('data-status')).toBe('dead');
