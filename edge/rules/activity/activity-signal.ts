@@ -10,6 +10,10 @@ export type ActivitySignal = (typeof ACTIVITY_SIGNALS)[number];
 /** Signals measured inside the home: the door and the gate only show comings and goings. */
 export const IN_HOME_SIGNALS: readonly ActivitySignal[] = ['water', 'electricity'];
 
+export function isInHomeSignal(signal: ActivitySignal): boolean {
+  return IN_HOME_SIGNALS.includes(signal);
+}
+
 /** The signal a device of a profile kind (edge/profiles/device-profile.ts) feeds, if any. */
 export function signalOfDeviceKind(kind: string): ActivitySignal | undefined {
   switch (kind) {

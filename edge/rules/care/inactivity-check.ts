@@ -1,3 +1,4 @@
+import { isInHomeSignal } from '../activity/activity-signal.js';
 import { clockMinutes, localDayNumber, localMidnight, MS_PER_HOUR, MS_PER_MIN } from '../activity/local-time.js';
 import { absenceAt } from './absence.js';
 import type { SignalWatch } from '../activity/signal-watch.js';
@@ -81,7 +82,7 @@ export function checkInactivity(call: CareCall): void {
 
 /** An in-home meter of the household went blind less than NO_DATA_RECHECK_MS ago. */
 function newlyBlind(watches: readonly SignalWatch[], now: number): boolean {
-  return watches.some((watch) => watch.signal !== 'door' && watch.blind.some((device) => device.since !== undefined && now - device.since < NO_DATA_RECHECK_MS));
+  return watches.some((watch) => isInHomeSignal(watch.signal) && watch.blind.some((device) => device.since !== undefined && now - device.since < NO_DATA_RECHECK_MS));
 }
 
 /** The limit a quiet is judged on when the water meter is blind (see checkInactivity). */

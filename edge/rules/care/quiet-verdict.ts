@@ -1,4 +1,4 @@
-import { IN_HOME_SIGNALS, type ActivitySignal } from '../activity/activity-signal.js';
+import { isInHomeSignal, type ActivitySignal } from '../activity/activity-signal.js';
 import type { SignalWatch } from '../activity/signal-watch.js';
 
 /**
@@ -17,8 +17,8 @@ export type QuietVerdict =
 export function judgeQuiet(watches: readonly SignalWatch[], quietStart: number, limitMs: number, now: number): QuietVerdict {
   const blind = watches.filter((watch) => !watch.watching || watch.blind.length > 0);
   const watching = watches.filter((watch) => watch.watching);
-  const hasInHome = watches.some((watch) => isInHome(watch.signal));
-  const deciding = hasInHome ? watching.filter((watch) => isInHome(watch.signal)) : watching;
+  const hasInHome = watches.some((watch) => isInHomeSignal(watch.signal));
+  const deciding = hasInHome ? watching.filter((watch) => isInHomeSignal(watch.signal)) : watching;
   if (deciding.length === 0) return { kind: 'no_data', blind };
   const watchedFrom = (watch: SignalWatch) => Math.max(quietStart, watch.since);
   const watchedThrough = (watch: SignalWatch) => now - watchedFrom(watch) >= limitMs;
@@ -31,10 +31,6 @@ export function judgeQuiet(watches: readonly SignalWatch[], quietStart: number, 
     decidedOn: watching.filter(watchedThrough).map((watch) => watch.signal),
     blind: [...new Set([...blind, ...partly])],
   };
-}
-
-function isInHome(signal: ActivitySignal): boolean {
-  return IN_HOME_SIGNALS.includes(signal);
 }
 
 /**
@@ -55,7 +51,7 @@ export function waterBlind(verdict: Extract<QuietVerdict, { kind: 'quiet' }>): b
  * verdict's words).
  */
 export function inHomeMeterBlind(watches: readonly SignalWatch[]): boolean {
-  return watches.some((watch) => isInHome(watch.signal) && watchBlind(watch));
+  return watches.some((watch) => isInHomeSignal(watch.signal) && watchBlind(watch));
 }
 
 /** One signal of the household is blind now (offline, silent, a supply cut). */
