@@ -84,7 +84,7 @@ export const DEFAULT_GATE_AWAY_AFTER_MIN = 50;
  * at or below this share of what the household's own last weeks make usual for those hours, with
  * her appliances and the half-hours she is seen in down as well (edge/rules/care/decline-check.ts).
  */
-export const DEFAULT_DECLINE_SHARE = 0.45;
+export const DEFAULT_DECLINE_SHARE = 0.5;
 /** Days of history before a decline is judged, and when in the day it is reviewed besides the morning check. */
 export const DEFAULT_DECLINE_MIN_DAYS = 10;
 export const DEFAULT_DECLINE_REVIEW_AT = '14:00';

@@ -44,7 +44,7 @@ describe('care config', () => {
       away_periods: [],
       gate: { away_after_min: 50 },
       visits: [],
-      decline: { enabled: true, share: 0.45, min_history_days: 10, review_at: '14:00' },
+      decline: { enabled: true, share: 0.5, min_history_days: 10, review_at: '14:00' },
       door_watch: { enabled: true, gate_match_min: 15, quiet_days: 3 },
       credential_refs: [],
     });

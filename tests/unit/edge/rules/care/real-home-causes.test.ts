@@ -205,4 +205,20 @@ describe('care rules in a real home, cause by cause', () => {
     expect(first.reason.en).toContain('much less active than usual over the last 24 h');
     expect(first.reason.en).toContain('a call or a check-on visit is suggested');
   });
+
+  it('a milder illness: she stays in, with under half her water and no cooking, yet still puts the kettle on twice a day (two thirds of her switch-ons); the "check on" comes within 36 h', () => {
+    const flat = new Flat(at(`${START} 00:00`));
+    ordinaryDays(flat, 0, 21);
+    for (let n = 21; n < 26; n++) {
+      const t = (hhmm: string) => at(`${dayOf(n)} ${hhmm}`);
+      flat.water(t('08:30'), 10).load(t('08:35'), 3, 1800).water(t('13:00'), 10).load(t('15:30'), 3, 1800).water(t('18:00'), 10).water(t('21:30'), 10);
+    }
+    flat.liveTo(at('2026-03-28 00:00'));
+
+    const first = flat.care()[0];
+    expect(first).toMatchObject({ state: 'raised', severity: 'minor', evidence: expect.objectContaining({ check: 'decline' }) });
+    expect(Date.parse(first!.event_time) - at('2026-03-23 08:30'), local(first!.event_time)).toBeLessThanOrEqual(36 * 60 * MINUTE);
+    // Her switch-ons alone are two thirds of usual: each kind of use is down, and all of them together by about half.
+    expect(first!.evidence).toMatchObject({ switch_ons_24h: 2 });
+  });
 });
