@@ -25,8 +25,6 @@ import { UplinkClient } from './uplink/uplink-client.js';
 import { PolledDriver } from './bus/polled-driver.js';
 import { isUnstableSerialPath } from './bus/bus-config.js';
 import { ConfigSync } from './config-sync/config-sync.js';
-import { ActivityObservingSink } from './household-activity/activity-observing-sink.js';
-import { LatestDeviceStamps } from './pipeline/latest-device-stamps.js';
 import { CareStateTap } from './household-activity/care-state-tap.js';
 import { HouseholdActivityAggregator } from './household-activity/household-activity-aggregator.js';
 
@@ -104,17 +102,6 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   });
 
   const alertListeners = new Set<(alert: AlertItem) => void>();
-  const stamps = new LatestDeviceStamps();
-  const pipeline = new DevicePipeline({
-    engine: rules,
-    clock,
-    outbox,
-    onAppended: () => uplink.kick(),
-    onAlert: (alert) => alertListeners.forEach((listener) => listener(alert)),
-    logger: logger.child({ component: 'pipeline' }),
-    stamps,
-  });
-
   // Hourly activity aggregates of the households enrolled with consent (edge/household-activity/).
   const householdActivity = new HouseholdActivityAggregator({
     devices: devices.map(deviceInfoOf),
@@ -125,7 +112,15 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     statePath: householdActivityPath(dataDir, gatewayId),
     logger: logger.child({ component: 'household-activity' }),
   });
-  const sink = new ActivityObservingSink(pipeline, householdActivity, clock, stamps);
+  const pipeline = new DevicePipeline({
+    engine: rules,
+    clock,
+    outbox,
+    onAppended: () => uplink.kick(),
+    onAlert: (alert) => alertListeners.forEach((listener) => listener(alert)),
+    logger: logger.child({ component: 'pipeline' }),
+    observers: [householdActivity],
+  });
 
   // Rule parameters and care profiles: the cloud's retained config message, kept on disk; a local
   // file until the cloud has sent one; else the defaults (edge/config-sync/config-sync.ts).
@@ -163,7 +158,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   for (const device of devices) {
     let driver = drivers.get(device.profile.driver);
     if (!driver) {
-      driver = createDriver(device.profile.driver, { gatewayId, sink, logger, clock, localBrokerUrl, embeddedBroker: localBroker, buses });
+      driver = createDriver(device.profile.driver, { gatewayId, sink: pipeline, logger, clock, localBrokerUrl, embeddedBroker: localBroker, buses });
       drivers.set(device.profile.driver, driver);
     }
     driver.addDevice(device);

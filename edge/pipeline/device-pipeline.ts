@@ -34,8 +34,17 @@ export interface DevicePipelineOptions {
   onAlert: (alert: AlertItem) => void;
   logger: Logger;
   tickMs?: number;
-  /** Each device's latest stamp, to keep its order (receive-time.ts); shared with whatever else stamps the same inputs. */
-  stamps?: LatestDeviceStamps;
+  /**
+   * Told of each event and frame with the event time judged here, after the rules and the outbox
+   * have it (the household activity aggregates, edge/household-activity/): what the pipeline does
+   * with an input never waits for them, and every one sees the same time the rules saw.
+   */
+  observers?: readonly DeviceDataObserver[];
+}
+
+export interface DeviceDataObserver {
+  event(event: CanonicalEvent): void;
+  readings(frame: ReadingFrame): void;
 }
 
 /** What an input sends up besides its alerts: events or readings. */
@@ -66,7 +75,9 @@ export class DevicePipeline implements DeviceSink, Component {
   private readonly counters: GatewayStats = emptyStats();
   private readonly offline = new Set<string>();
   private readonly clocks = new DeviceClocks();
-  private readonly stamps: LatestDeviceStamps;
+  /** Each device's latest stamp, to keep its order (receive-time.ts). */
+  private readonly stamps = new LatestDeviceStamps();
+  private readonly observers: readonly DeviceDataObserver[];
   private tail: Promise<void> = Promise.resolve();
   private commitTimer: NodeJS.Timeout | null = null;
   /** Appends queued since start; failed ones by number, until a settled() has reported them. */
@@ -79,7 +90,7 @@ export class DevicePipeline implements DeviceSink, Component {
   private ticker: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: DevicePipelineOptions) {
-    this.stamps = options.stamps ?? new LatestDeviceStamps();
+    this.observers = options.observers ?? [];
   }
 
   /**
@@ -113,6 +124,7 @@ export class DevicePipeline implements DeviceSink, Component {
     const uplinked = eventForUplink(stamped);
     if (!uplinked) this.counters.withheld_events += 1;
     this.enqueue(alerts, { channel: 'events', items: uplinked ? [uplinked] : [] });
+    for (const observer of this.observers) observer.event(stamped);
   }
 
   readings(frame: ReadingFrame): void {
@@ -120,6 +132,7 @@ export class DevicePipeline implements DeviceSink, Component {
     const stamped = this.judged(stampFrame(frame, this.options.clock.now(), this.stamps), frame.device_id);
     const alerts = this.options.engine.onReadings(stamped);
     this.enqueue(alerts, { channel: 'telemetry', items: readingsForUplink(stamped) });
+    for (const observer of this.observers) observer.readings(stamped);
   }
 
   availability(deviceId: string, availability: Availability): void {

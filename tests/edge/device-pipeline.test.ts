@@ -55,3 +55,38 @@ describe('device pipeline: appends to the outbox', () => {
     expect(stored.events.map((event) => event.id)).toEqual([press.id]);
   });
 });
+
+describe('device pipeline: observers', () => {
+  let outboxUnderTest: DurableOutbox | null = null;
+  afterEach(async () => {
+    await outboxUnderTest?.stop();
+    outboxUnderTest = null;
+  });
+
+  it('see each event and frame with the time the pipeline judged, the one its outbox items carry', async () => {
+    const clock = new ManualClock(T0);
+    outboxUnderTest = new DurableOutbox(join(tempDataDir(), 'outbox.sqlite'), clock);
+    await outboxUnderTest.start();
+    const engine = new RuleEngine({ rules: createDefaultRules(), store: new MemoryRuleStateStore(), devices: [], logger: silentLogger(), autoCommit: false, keepUnsent: true });
+    const seen: Array<{ id: string; event_time: string; attributes?: Record<string, unknown> }> = [];
+    const observer = { event: (event: EventItem) => seen.push(event), readings: () => undefined };
+    const pipeline = new DevicePipeline({ engine, clock, outbox: outboxUnderTest, onAppended: () => undefined, onAlert: () => undefined, logger: silentLogger(), observers: [observer] });
+
+    // A monitor 1 s fast sends two presses 1 ms apart by its clock, read at one instant: they keep
+    // their order (T0, T0 + 1). One an hour fast has its clock disbelieved: the receive time.
+    const at = (id: string, ms: number): EventItem => ({ ...press, id, event_time: toWireTime(ms) });
+    pipeline.event(at('press-fast-1', T0 + 1000));
+    pipeline.event(at('press-fast-2', T0 + 1001));
+    pipeline.event(at('press-wrong-clock', T0 + 3_600_000));
+    await pipeline.settled();
+
+    expect(seen.map((event) => [event.id, Date.parse(event.event_time) - T0])).toEqual([
+      ['press-fast-1', 0],
+      ['press-fast-2', 1],
+      ['press-wrong-clock', 0],
+    ]);
+    expect(seen[2]!.attributes).toMatchObject({ device_clock_offset_s: 3600 });
+    const stored = await contents(outboxUnderTest);
+    expect(stored.events.map((event) => [event.id, event.event_time])).toEqual(seen.map((event) => [event.id, event.event_time]));
+  });
+});
