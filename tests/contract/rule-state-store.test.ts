@@ -68,6 +68,31 @@ describe('SQLite rule state file', () => {
     file.close();
   });
 
+  it('is made with 16 KiB pages, and a file with 4 KiB pages is rewritten with them, keeping its data', () => {
+    const fresh = join(dir, 'fresh.sqlite');
+    new SqliteRuleStateStore(fresh).close();
+    const made = openSqlite(fresh, 'FULL');
+    expect(made.pragma('page_size', { simple: true })).toBe(16_384);
+    made.close();
+
+    // A file with 4 KiB pages, as earlier versions made: written by the store, then rewritten.
+    const path = join(dir, 'small-pages.sqlite');
+    const older = new SqliteRuleStateStore(path);
+    older.commit({ engineTime: 7, states: [{ rule: 'r', key: 'a', value: { at: 1 } }], timers: [{ rule: 'r', key: 't', at: 9 }], episodes: [] });
+    older.close();
+    const small = openSqlite(path, 'FULL', 4096);
+    expect(small.pragma('page_size', { simple: true })).toBe(4096);
+    small.close();
+
+    const store = new SqliteRuleStateStore(path);
+    expect(store.load()).toMatchObject({ engineTime: 7, states: [{ rule: 'r', key: 'a', value: { at: 1 } }], timers: [{ rule: 'r', key: 't', at: 9 }] });
+    store.close();
+    const file = openSqlite(path, 'FULL');
+    expect(file.pragma('page_size', { simple: true })).toBe(16_384);
+    expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
+    file.close();
+  });
+
   it('refuses a file written by newer software rather than misread it', () => {
     const path = join(dir, 'newer.sqlite');
     const db = openSqlite(path, 'FULL');

@@ -46,6 +46,21 @@ const FROM_VERSION_2 = `
 `;
 
 /**
+ * Page size of the file, bytes. A commit rewrites most rows (a meter's state changes with each of
+ * its frames) and most are hundreds of bytes: 16 KiB pages write the rules bench's commits with
+ * about a quarter less CPU and a third less wall time than SQLite's default 4 KiB (8 KiB: about half
+ * the gain; 32 and 64 KiB: no more).
+ */
+const PAGE_SIZE = 16_384;
+
+/**
+ * WAL pages written before SQLite copies them back into the file: 256 of 16 KiB, the 4 MiB its
+ * default of 1,000 pages (https://sqlite.org/pragma.html#pragma_wal_autocheckpoint) came to with
+ * 4 KiB pages, so the larger pages do not make the WAL file grow four times as large.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 256;
+
+/**
  * The gateway's rule state in a SQLite file in its data_dir, WAL mode with synchronous=FULL so a
  * committed input survives a power cut. One commit is one transaction (measured here: ~330k rows/s
  * at 100 rows per transaction, against ~7.6k single-row commits/s; tests/bench/README.md), so the
@@ -62,8 +77,9 @@ export class SqliteRuleStateStore implements RuleStateStore {
   private readonly apply: (changes: RuleStateChanges) => void;
 
   constructor(readonly path: string) {
-    this.db = openSqlite(path, 'FULL');
+    this.db = openSqlite(path, 'FULL', PAGE_SIZE);
     try {
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       const version = Number(this.db.pragma('user_version', { simple: true }));
       if (version > SCHEMA_VERSION) throw new Error(`${path}: rule state schema ${version} is newer than this software's ${SCHEMA_VERSION}`);
       this.db.transaction(() => {
