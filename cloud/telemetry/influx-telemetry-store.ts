@@ -138,7 +138,9 @@ export class InfluxTelemetryStore extends InfluxPointWrites implements Telemetry
         method: 'POST',
         path: '/write',
         query: { db: this.options.database, precision: 'ms', rp: this.options.retentionPolicy },
-        body: v1LineProtocol(points),
+        // Typed as a string, but the pool takes a Buffer as well: it measures the body with
+        // Buffer.from(body).length and sends it with req.write(body) (influx/lib/src/pool.js, stream).
+        body: v1LineProtocol(points) as unknown as string,
         auth: this.options.username === undefined ? undefined : `${this.options.username}:${this.options.password ?? ''}`,
       });
     } catch (error) {
