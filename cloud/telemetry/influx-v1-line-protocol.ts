@@ -28,16 +28,21 @@ export function v1LineProtocol(points: readonly SeriesPoint[]): Buffer {
   return body.bytes();
 }
 
+/** Lines encoded into the body at once: one Buffer.write per line cost more than the line's own bytes. */
+const LINES_PER_ENCODING = 64;
+
 /**
- * A /write body being written: each line goes straight into one UTF-8 buffer, so the body is never
- * one 1 MB string. Joining 5,000 lines into one copied each of them again, and the request then
- * encoded that string to UTF-8 twice (node-influx's pool measures a body with
- * Buffer.from(body).length before req.write(body) encodes it). Side by side on 5,000 readings, the
- * joined string and its encodings took 9-14 ms, this 4-7 ms.
+ * A /write body being written: its lines go into one UTF-8 buffer, LINES_PER_ENCODING joined at a
+ * time, so the body is never one 1 MB string. Joining 5,000 lines into one copied each of them
+ * again, and the request then encoded that string to UTF-8 twice (node-influx's pool measures a
+ * body with Buffer.from(body).length before req.write(body) encodes it). Side by side on 5,000
+ * readings, the joined string and its encodings took 9-14 ms, this 4-7 ms; on 100,000 decoded
+ * readings, one Buffer.write per line 90-140 ms of CPU, one per 64 lines 65-80 ms.
  */
 export class LineProtocolBody {
   private buffer: Buffer;
   private length = 0;
+  private waiting: string[] = [];
 
   constructor(lines: number) {
     this.buffer = Buffer.allocUnsafe(lines * BYTES_PER_LINE_GUESS);
@@ -45,7 +50,19 @@ export class LineProtocolBody {
 
   /** Appends one line (without its newline). */
   add(line: string): void {
-    const text = this.length === 0 ? line : `\n${line}`;
+    this.waiting.push(line);
+    if (this.waiting.length === LINES_PER_ENCODING) this.encodeWaiting();
+  }
+
+  /** The lines so far, newline-separated. */
+  bytes(): Buffer {
+    if (this.waiting.length > 0) this.encodeWaiting();
+    return this.buffer.subarray(0, this.length);
+  }
+
+  private encodeWaiting(): void {
+    const text = (this.length === 0 ? '' : '\n') + this.waiting.join('\n');
+    this.waiting = [];
     const room = this.length + text.length * MAX_UTF8_BYTES_PER_CODE_UNIT;
     if (room > this.buffer.length) {
       const larger = Buffer.allocUnsafe(Math.max(room, 2 * this.buffer.length));
@@ -53,11 +70,6 @@ export class LineProtocolBody {
       this.buffer = larger;
     }
     this.length += this.buffer.write(text, this.length, 'utf8');
-  }
-
-  /** The lines so far, newline-separated. */
-  bytes(): Buffer {
-    return this.buffer.subarray(0, this.length);
   }
 }
 

@@ -34,6 +34,18 @@ describe('v1ReadingLines', () => {
     expect(lines.toString('utf8').split('\n')).toHaveLength(5);
   });
 
+  it('stays the same over many lines, event times shared by neighbours or not', () => {
+    const groups: OriginItems<ReadingItem>[] = Array.from({ length: 3 }, (_, message) => ({
+      origin: { gatewayId: `gw-${message}`, estateId: 'estate-1', receivedAt: 1 },
+      items: Array.from({ length: 70 }, (_, i) =>
+        reading({ id: `r-${message}-${i}`, device_id: `meter-${i % 7}`, value: i / 3, event_time: `2026-12-06T03:50:0${Math.floor(i / 20)}.${String(i % 3).padStart(3, '0')}Z` }),
+      ),
+    }));
+    const lines = v1ReadingLines(groups);
+    expect(lines.equals(v1LineProtocol(pointsOf(groups, readingPoint)))).toBe(true);
+    expect(lines.toString('utf8').split('\n')).toHaveLength(210);
+  });
+
   it('writes nothing for groups without readings', () => {
     expect(v1ReadingLines([{ origin: { gatewayId: 'gw-1', estateId: 'e', receivedAt: 1 }, items: [] }]).byteLength).toBe(0);
   });
