@@ -131,10 +131,19 @@ export class MessageRouter {
     return refused ? { accepted: true, ...sender, refused } : { accepted: true, ...sender };
   }
 
-  /** The items whose event time can be, at the cloud's clock now; the others are refused. */
+  /**
+   * The items whose event time can be, at the cloud's clock now; the others are refused. A device's
+   * readings of one poll share its event time (edge/bus/polled-driver.ts) and lie side by side: a
+   * time is parsed and judged once for its run.
+   */
   private plausible<T extends { id: string; event_time: string }>(items: readonly T[], now: number, refuse: (reason: ItemRefusal, item: T, detail: string) => void): T[] {
+    let judgedTime: string | undefined;
+    let verdict: ReturnType<typeof judgeEventTime> = 'plausible';
     return items.filter((item) => {
-      const verdict = judgeEventTime(fromWireTime(item.event_time), now);
+      if (item.event_time !== judgedTime) {
+        judgedTime = item.event_time;
+        verdict = judgeEventTime(fromWireTime(item.event_time), now);
+      }
       if (verdict === 'plausible') return true;
       refuse(verdict, item, `event_time ${item.event_time} at cloud time ${new Date(now).toISOString()}`);
       return false;

@@ -60,6 +60,7 @@ export function eventPoint(origin: BatchOrigin, event: EventItem): SeriesPoint {
   };
 }
 
+/** The v1 store writes these points' lines straight from the readings (influx-v1-reading-lines.ts). */
 export function readingPoint(origin: BatchOrigin, reading: ReadingItem): SeriesPoint {
   return {
     measurement: READINGS_MEASUREMENT,

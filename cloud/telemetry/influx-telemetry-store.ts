@@ -1,7 +1,7 @@
 import { InfluxDB } from 'influx';
 // The client raises RequestError for a 3xx/4xx answer; its package index does not export the class, nor the Pool.
 import { Pool, RequestError } from 'influx/lib/src/pool.js';
-import type { HouseholdActivityItem } from '../../shared/contract/index.js';
+import type { HouseholdActivityItem, ReadingItem } from '../../shared/contract/index.js';
 import type { HouseholdActivityQuery, HouseholdKeyOfActivity, StoredHouseholdActivity } from './household-activity-store.js';
 import {
   HOUSEHOLD_ACTIVITY_MEASUREMENT,
@@ -26,10 +26,12 @@ import {
 } from './influx-series-layout.js';
 import { InfluxPointWrites } from './influx-point-writes.js';
 import { v1LineProtocol } from './influx-v1-line-protocol.js';
+import { v1ReadingLines } from './influx-v1-reading-lines.js';
 import {
   TelemetryDataRefused,
   type BatchOrigin,
   type EventQuery,
+  type OriginItems,
   type ReadingQuery,
   type StoredEvent,
   type StoredReading,
@@ -132,13 +134,25 @@ export class InfluxTelemetryStore extends InfluxPointWrites implements Telemetry
   /** The client keeps no open connection beyond HTTP keep-alive; nothing to release. */
   async close(): Promise<void> {}
 
+  /** Readings go straight to their lines (influx-v1-reading-lines.ts), without points. */
+  override async writeReadingGroups(groups: readonly OriginItems<ReadingItem>[]): Promise<void> {
+    if (groups.every((group) => group.items.length === 0)) return;
+    await this.send(v1ReadingLines(groups));
+  }
+
   protected async write(points: SeriesPoint[]): Promise<void> {
+    await this.send(v1LineProtocol(points));
+  }
+
+  private async send(body: Buffer): Promise<void> {
     try {
       await this.writes.discard({
         method: 'POST',
         path: '/write',
         query: { db: this.options.database, precision: 'ms', rp: this.options.retentionPolicy },
-        body: v1LineProtocol(points),
+        // Typed as a string, but the pool takes a Buffer as well: it measures the body with
+        // Buffer.from(body).length and sends it with req.write(body) (influx/lib/src/pool.js, stream).
+        body: body as unknown as string,
         auth: this.options.username === undefined ? undefined : `${this.options.username}:${this.options.password ?? ''}`,
       });
     } catch (error) {

@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from './child-process.js';
 import { benchGatewayId, READINGS_PER_MESSAGE, telemetryPayload } from './fleet-payloads.js';
 import type { BurstResult, SimulatorArgs } from './fleet-simulator-process.js';
 import { startOpenMosquitto, type OpenMosquitto } from './open-mosquitto.js';
-import { processCpuSeconds } from './cpu-time.js';
+import { cpuSecondsOf, processCpuSeconds } from './cpu-time.js';
 
 /** Simulated gateways sending one burst; the messages go round robin over them. */
 const GATEWAYS = 200;
@@ -234,19 +234,21 @@ function insertRows(clients: pg.Client[], readings: Array<{ gatewayId: string; r
 
 /**
  * CPU seconds used by the cloud (this process: the cloud runs in it, and the bench itself only
- * waits meanwhile), the PostgreSQL backends connected to the bench's database, and the broker:
- * printed with each round, to show where the time goes.
+ * waits meanwhile), the PostgreSQL backends connected to the bench's database, the broker, and
+ * every influxd process (the one InfluxDB both paths write to, with whatever else it does
+ * meanwhile: its cache snapshots and compactions land in whichever round is running): printed with
+ * each round, to show where the time goes.
  */
 function cpuCounters(client: pg.Client, brokerPid: number) {
-  type Reading = { cloud: number; postgres: number; broker: number };
+  type Reading = { cloud: number; postgres: number; broker: number; influxd: number };
   return {
     async read(): Promise<Reading> {
       const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
       const { user, system } = process.cpuUsage();
-      return { cloud: (user + system) / 1e6, postgres: rows.reduce((sum, row) => sum + processCpuSeconds(row.pid), 0), broker: processCpuSeconds(brokerPid) };
+      return { cloud: (user + system) / 1e6, postgres: rows.reduce((sum, row) => sum + processCpuSeconds(row.pid), 0), broker: processCpuSeconds(brokerPid), influxd: cpuSecondsOf('influxd') };
     },
     since(before: Reading, after: Reading): string {
-      return `CPU s: this process ${(after.cloud - before.cloud).toFixed(2)}, PostgreSQL ${(after.postgres - before.postgres).toFixed(2)}, broker ${(after.broker - before.broker).toFixed(2)}`;
+      return `CPU s: this process ${(after.cloud - before.cloud).toFixed(2)}, PostgreSQL ${(after.postgres - before.postgres).toFixed(2)}, broker ${(after.broker - before.broker).toFixed(2)}, influxd ${(after.influxd - before.influxd).toFixed(2)}`;
     },
   };
 }
