@@ -121,7 +121,7 @@ export class NotificationChannelService {
     });
     const report = await this.dispatcher.sendNow(deliveryId);
     if (!report) {
-      throw new AppError('rate_limited', 'channel_busy', 'the channel is at its rate limit (or the test is already being sent); the test message goes out when it can: see the delivery log', {
+      throw new AppError('rate_limited', 'channel_busy', 'the channel is at its rate limit (or another cloud instance is sending the test); the test message goes out when it can: see the delivery log', {
         details: { delivery_id: deliveryId },
       });
     }

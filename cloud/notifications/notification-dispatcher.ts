@@ -89,12 +89,21 @@ export class NotificationDispatcher implements Component {
 
   /**
    * Sends one delivery now (an administrator's channel test): the attempt, or null when it could not
-   * be claimed (the channel is at its rate limit, or it is already being sent).
+   * be claimed (the channel is at its rate limit, or another instance is sending it). A run of this
+   * instance that came first may have claimed it among the due deliveries: its attempt is the answer.
    */
   sendNow(deliveryId: string): Promise<AttemptReport | null> {
+    let attempted: AttemptReport | null = null;
+    const stopListening = this.onAttempt((report) => {
+      if (report.deliveryId === deliveryId) attempted = report;
+    });
     return this.enqueueRun(async () => {
-      const [claimed] = await claimDueDeliveries(this.db, this.clock.now(), 1, { deliveryId });
-      return claimed ? this.send(claimed) : null;
+      try {
+        const [claimed] = await claimDueDeliveries(this.db, this.clock.now(), 1, { deliveryId });
+        return claimed ? await this.send(claimed) : attempted;
+      } finally {
+        stopListening();
+      }
     });
   }
 

@@ -7,7 +7,7 @@ import { claimDueDeliveries } from '../../cloud/notifications/delivery-claims.js
 import { completeDelivery } from '../../cloud/notifications/delivery-completion.js';
 import { releaseDueNotifications } from '../../cloud/notifications/delivery-release.js';
 import type { Ticket } from '../../cloud/tickets/ticket.js';
-import { deliveryStatuses, notificationWorld, type NotificationWorld } from './notification-context.js';
+import { deliveryStatuses, ESTATE, notificationWorld, type NotificationWorld } from './notification-context.js';
 import { RobotReceiver } from './robot-receiver.js';
 
 const postgres = SQL_BACKENDS.find((backend) => backend.name === 'postgres')!;
@@ -154,6 +154,35 @@ describe('the notification dispatcher on PostgreSQL', () => {
     await world.notifications.dispatcher.runDue();
     expect(requestsTo('/slowly-failing')).toHaveLength(2);
     expect((await world.notifications.channels.deliveries(world.operator, 'sunrise', { status: 'dead' }))[0]).toMatchObject({ attempts: 2 });
+  });
+
+  it("answers an administrator's channel test with the attempt of the run that took it up first, not as a busy channel", async () => {
+    const { dispatcher, channels } = world.notifications;
+    await webhook('/slow');
+    receiver.answer((request) => (request.url.pathname === '/slow' ? 'hang' : { status: 200, body: {} }));
+    await world.enqueue({ ticketId: (await world.careVisit()).id });
+    // A run sends the care visit to the slow channel and waits on it; a second run waits behind it.
+    const slowArrived = receiver.nextRequest();
+    const first = dispatcher.runDue();
+    expect((await slowArrived).url.pathname).toBe('/slow');
+    const second = dispatcher.runDue();
+    const tested = await webhook('/tested');
+    // The test's delivery is committed when the service hands it to sendNow, behind both runs.
+    const handedOver = new Promise<void>((resolve) => {
+      const sendNow = dispatcher.sendNow.bind(dispatcher);
+      dispatcher.sendNow = (deliveryId) => {
+        resolve();
+        return sendNow(deliveryId);
+      };
+    });
+    const testing = channels.test(world.operator, ESTATE, tested);
+    await handedOver;
+    receiver.dropHanging();
+    await Promise.all([first, second]);
+
+    const report = await testing;
+    expect(report).toMatchObject({ status: 'sent', outcome: expect.objectContaining({ classification: 'ok' }) });
+    expect(requestsTo('/tested')).toHaveLength(1);
   });
 
   it('two dispatchers on one database send each delivery exactly once', async () => {

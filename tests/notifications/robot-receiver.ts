@@ -67,6 +67,12 @@ export class RobotReceiver {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** Drops the connections of the requests left hanging: their senders see the connection reset. */
+  dropHanging(): void {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+  }
+
   async close(): Promise<void> {
     for (const res of this.hanging) res.destroy();
     this.server.closeAllConnections();
