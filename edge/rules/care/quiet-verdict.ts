@@ -15,7 +15,7 @@ export type QuietVerdict =
   | { kind: 'no_data'; blind: SignalWatch[] };
 
 export function judgeQuiet(watches: readonly SignalWatch[], quietStart: number, limitMs: number, now: number): QuietVerdict {
-  const blind = watches.filter((watch) => !watch.watching || watch.blind.length > 0);
+  const blind = watches.filter(watchBlind);
   const watching = watches.filter((watch) => watch.watching);
   const hasInHome = watches.some((watch) => isInHomeSignal(watch.signal));
   const deciding = hasInHome ? watching.filter((watch) => isInHomeSignal(watch.signal)) : watching;
