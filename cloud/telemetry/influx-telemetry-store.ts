@@ -16,6 +16,7 @@ import {
   READINGS_MEASUREMENT,
   eventFromRow,
   inEventTimeOrder,
+  inReadingOrder,
   isRefusedWriteReason,
   readingFromRow,
   redactedReason,
@@ -93,7 +94,7 @@ export class InfluxTelemetryStore extends InfluxPointWrites implements Telemetry
       device_id: query.deviceId,
       type: query.type,
     });
-    return rows.map(eventFromRow);
+    return inEventTimeOrder(rows).map(eventFromRow);
   }
 
   async queryReadings(query: ReadingQuery): Promise<StoredReading[]> {
@@ -102,7 +103,7 @@ export class InfluxTelemetryStore extends InfluxPointWrites implements Telemetry
       device_id: query.deviceId,
       point: query.point,
     });
-    return rows.map(readingFromRow);
+    return inReadingOrder(rows).map(readingFromRow);
   }
 
   // ---- Household activity aggregates (begin): influx-household-activity.ts ----
@@ -160,14 +161,14 @@ export class InfluxTelemetryStore extends InfluxPointWrites implements Telemetry
     }
   }
 
-  private async select<R extends { time: number; id: string }>(
+  private async select<R extends { time: number }>(
     measurement: string,
     range: TimeRange & { limit?: number },
     tagFilters: Record<string, string | undefined>,
   ): Promise<R[]> {
     const influxql = selectStatement(measurement, this.options, range, tagFilters);
     const rows = await this.influx.query<Omit<R, 'time'> & { time: Date }>(influxql, { database: this.options.database, precision: 'ms' });
-    return inEventTimeOrder(rows.map((row) => ({ ...row, time: row.time.getTime() }) as unknown as R));
+    return rows.map((row) => ({ ...row, time: row.time.getTime() }) as unknown as R);
   }
 }
 

@@ -35,9 +35,7 @@ export function v1ReadingLines(groups: readonly OriginItems<ReadingItem>[]): Buf
           escapeTagOrKey(reading.device_id) +
           originTags +
           escapeTagOrKey(reading.point) +
-          ' id="' +
-          escapeStringField(reading.id) +
-          '",value=' +
+          ' value=' +
           String(reading.value) +
           ',unit="' +
           escapeStringField(reading.unit) +

@@ -9,6 +9,7 @@ import {
   READINGS_MEASUREMENT,
   eventFromRow,
   inEventTimeOrder,
+  inReadingOrder,
   readingFromRow,
   selectStatement,
   type EventRow,
@@ -92,12 +93,12 @@ export class InfluxV2TelemetryStore extends InfluxPointWrites implements Telemet
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
     const rows = await this.select<EventRow>(EVENTS_MEASUREMENT, query, { gateway_id: query.gatewayId, device_id: query.deviceId, type: query.type });
-    return rows.map(eventFromRow);
+    return inEventTimeOrder(rows).map(eventFromRow);
   }
 
   async queryReadings(query: ReadingQuery): Promise<StoredReading[]> {
     const rows = await this.select<ReadingRow>(READINGS_MEASUREMENT, query, { gateway_id: query.gatewayId, device_id: query.deviceId, point: query.point });
-    return rows.map(readingFromRow);
+    return inReadingOrder(rows).map(readingFromRow);
   }
 
   // ---- Household activity aggregates (begin): influx-household-activity.ts ----
@@ -171,13 +172,13 @@ export class InfluxV2TelemetryStore extends InfluxPointWrites implements Telemet
     await writeApi.close();
   }
 
-  private async select<R extends { time: number; id: string }>(
+  private async select<R extends { time: number }>(
     measurement: string,
     range: TimeRange & { limit?: number },
     tagFilters: Record<string, string | undefined>,
   ): Promise<R[]> {
     const rows = await this.reader.select<R>(selectStatement(measurement, { database: this.options.bucket }, range, tagFilters));
-    return inEventTimeOrder(rows);
+    return rows;
   }
 }
 

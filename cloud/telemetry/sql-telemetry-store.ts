@@ -41,7 +41,6 @@ interface EventRow {
 }
 
 interface ReadingRow {
-  id: string;
   gateway_id: string;
   estate_id: string;
   device_id: string;
@@ -138,12 +137,11 @@ export class SqlTelemetryStore implements TelemetryStore {
     if (query.deviceId !== undefined) where.push(`device_id = ${params.add(query.deviceId)}`);
     if (query.point !== undefined) where.push(`point = ${params.add(query.point)}`);
     const { rows } = await this.db.query<ReadingRow>(
-      `SELECT id, gateway_id, estate_id, device_id, point, value, unit, event_time
-       FROM readings${whereClause(where)} ORDER BY event_time, id COLLATE "C" LIMIT ${params.add(queryLimit(query.limit))}`,
+      `SELECT gateway_id, estate_id, device_id, point, value, unit, event_time
+       FROM readings${whereClause(where)} ORDER BY event_time, device_id COLLATE "C", point COLLATE "C" LIMIT ${params.add(queryLimit(query.limit))}`,
       params.values,
     );
     return rows.map((row) => ({
-      id: row.id,
       gateway_id: row.gateway_id,
       estate_id: row.estate_id,
       device_id: row.device_id,

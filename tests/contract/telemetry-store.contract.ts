@@ -19,8 +19,13 @@ function freshOrigin(): BatchOrigin {
   return { gatewayId: uniqueSlug('gw'), estateId: uniqueSlug('estate'), receivedAt: BASE_TIME + HOUR };
 }
 
-function stored<T extends EventItem | ReadingItem>(origin: BatchOrigin, item: T): T & { gateway_id: string; estate_id: string } {
-  return { ...item, gateway_id: origin.gatewayId, estate_id: origin.estateId };
+function stored(origin: BatchOrigin, event: EventItem): StoredEvent {
+  return { ...event, gateway_id: origin.gatewayId, estate_id: origin.estateId };
+}
+
+/** A reading comes back without its item id (StoredReading says why). */
+function storedReading(origin: BatchOrigin, { id: _id, ...reading }: ReadingItem): StoredReading {
+  return { ...reading, gateway_id: origin.gatewayId, estate_id: origin.estateId };
 }
 
 /**
@@ -77,7 +82,7 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
       ];
       await store.writeReadings(origin, readings);
       const found = await store.queryReadings({ ...WHOLE_DAY, gatewayId: origin.gatewayId });
-      expect(found).toEqual(readings.map((r) => stored(origin, r)));
+      expect(found).toEqual(readings.map((r) => storedReading(origin, r)));
     });
 
     it('keeps one copy of an item written twice, in two batches or within one', async () => {
@@ -90,7 +95,7 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
       await store.writeReadings(origin, readings);
       await store.writeReadings(origin, [...readings, ...readings]);
       expect(await store.queryEvents({ ...WHOLE_DAY, gatewayId: origin.gatewayId })).toEqual(events.map((e) => stored(origin, e)));
-      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: origin.gatewayId })).toEqual(readings.map((r) => stored(origin, r)));
+      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: origin.gatewayId })).toEqual(readings.map((r) => storedReading(origin, r)));
     });
 
     it('filters by event time over [from, to): from included, to excluded', async () => {
@@ -125,11 +130,11 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
       const power3 = readingItem({ device_id: 'meter-3', point: 'power', unit: 'W', at: BASE_TIME + 2 });
       const energy4 = readingItem({ device_id: 'meter-4', point: 'energy_total', at: BASE_TIME + 3 });
       await store.writeReadings(origin, [energy3, power3, energy4]);
-      const ids = (readings: StoredReading[]) => readings.map((r) => r.id);
+      const series = (readings: Array<Pick<ReadingItem, 'device_id' | 'point'>>) => readings.map((r) => `${r.device_id}/${r.point}`);
       const base = { ...WHOLE_DAY, gatewayId: origin.gatewayId };
-      expect(ids(await store.queryReadings({ ...base, deviceId: 'meter-3' }))).toEqual([energy3.id, power3.id]);
-      expect(ids(await store.queryReadings({ ...base, point: 'energy_total' }))).toEqual([energy3.id, energy4.id]);
-      expect(ids(await store.queryReadings({ ...base, deviceId: 'meter-4', point: 'power' }))).toEqual([]);
+      expect(series(await store.queryReadings({ ...base, deviceId: 'meter-3' }))).toEqual(series([energy3, power3]));
+      expect(series(await store.queryReadings({ ...base, point: 'energy_total' }))).toEqual(series([energy3, energy4]));
+      expect(series(await store.queryReadings({ ...base, deviceId: 'meter-4', point: 'power' }))).toEqual([]);
     });
 
     it('keeps gateways apart', async () => {
@@ -176,14 +181,14 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
       expect(found?.attributes).toEqual(attributes);
     });
 
-    it('keeps item ids with quotes, backslashes, braces, commas, outer spaces and Chinese intact', async () => {
+    it('keeps event ids with quotes, backslashes, braces, commas, outer spaces and Chinese intact, and takes readings with such ids', async () => {
       const origin = freshOrigin();
       const ids = ['say "hi" twice', 'C:\\path\\to\\"x"\\', '{"a","b"}', 'one,two,three', '  spaced out  ', 'NULL NULL', '读数 电表 一号'];
       const readings = ids.map((id, i) => readingItem({ id, at: BASE_TIME + i }));
       const events = ids.map((id, i) => eventItem({ id, at: BASE_TIME + i }));
       await store.writeReadings(origin, readings);
       await store.writeEvents(origin, events);
-      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: origin.gatewayId })).toEqual(readings.map((r) => stored(origin, r)));
+      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: origin.gatewayId })).toEqual(readings.map((r) => storedReading(origin, r)));
       expect(await store.queryEvents({ ...WHOLE_DAY, gatewayId: origin.gatewayId })).toEqual(events.map((e) => stored(origin, e)));
     });
 
@@ -208,9 +213,9 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
         await store.writeReadingGroups(readingGroups);
         await store.writeEventGroups(eventGroups);
       }
-      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: first!.gatewayId })).toEqual(firstReadings.map((r) => stored(first!, r)));
+      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: first!.gatewayId })).toEqual(firstReadings.map((r) => storedReading(first!, r)));
       expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: second!.gatewayId })).toEqual([]);
-      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: third!.gatewayId })).toEqual(thirdReadings.map((r) => stored(third!, r)));
+      expect(await store.queryReadings({ ...WHOLE_DAY, gatewayId: third!.gatewayId })).toEqual(thirdReadings.map((r) => storedReading(third!, r)));
       expect(await store.queryEvents({ ...WHOLE_DAY, gatewayId: first!.gatewayId })).toEqual(firstEvents.map((e) => stored(first!, e)));
       expect(await store.queryEvents({ ...WHOLE_DAY, gatewayId: third!.gatewayId })).toEqual(thirdEvents.map((e) => stored(third!, e)));
     });

@@ -62,7 +62,7 @@ describe('InfluxDB v2 write API and the v1 store on one InfluxDB', () => {
     await v1.writeReadings(origin, [byV1]);
     const range = { from: at, to: at + 2, gatewayId: origin.gatewayId };
     expect(await v1.queryReadings(range)).toEqual(await v2.queryReadings(range));
-    expect((await v1.queryReadings(range)).map((r) => r.id)).toEqual([byV2.id, byV1.id]);
+    expect((await v1.queryReadings(range)).map((r) => r.value)).toEqual([byV2.value, byV1.value]);
   });
 
   it("refuses for good what a real InfluxDB refuses (a field type conflict), writing the good points beside it", async () => {
