@@ -54,7 +54,8 @@ interface ReadingRow {
  * Telemetry in the cloud's SQL database: the embedded default. A batch, of one message or of many,
  * is one INSERT over unnest()ed arrays (one round trip however many items; the arrays' text built
  * by sql-array-literal.ts); ON CONFLICT DO NOTHING makes a redelivered item, or the same item twice
- * in one batch, leave one row.
+ * in one batch, leave one row: an event by its gateway and item id, a reading by its series and time
+ * (migration 012-readings-series-key).
  */
 export class SqlTelemetryStore implements TelemetryStore {
   readonly backend = 'sql' as const;
@@ -102,7 +103,7 @@ export class SqlTelemetryStore implements TelemetryStore {
     await this.db.query(
       `INSERT INTO readings (gateway_id, estate_id, received_at, id, device_id, point, value, unit, event_time)
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[])
-       ON CONFLICT (gateway_id, id) DO NOTHING`,
+       ON CONFLICT (gateway_id, device_id, event_time, point) DO NOTHING`,
       [...origins.columns, ...itemColumns(groups, [(r) => r.id, (r) => r.device_id, (r) => r.point, (r) => r.value, (r) => r.unit, (r) => r.event_time])],
     );
   }

@@ -4,8 +4,6 @@ import type { SqlDatabase } from '../../cloud/db/sql-database.js';
 import { timestampParam } from '../../cloud/db/sql-values.js';
 import { NEWEST_DATA_SQL, SqlEvidenceReader } from '../../cloud/telemetry/sql-evidence-reader.js';
 import { SqlTelemetryStore } from '../../cloud/telemetry/sql-telemetry-store.js';
-import type { OriginItems } from '../../cloud/telemetry/telemetry-store.js';
-import type { ReadingItem } from '../../shared/contract/index.js';
 import { SQL_BACKENDS, type OpenedSqlDatabase } from '../support/sql-backends.js';
 import { BASE_TIME, eventItem, readingItem } from '../support/wire-fixtures.js';
 
@@ -27,16 +25,24 @@ function nodesOf(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
 }
 
-/** Every fleet has a "meter-1": 200 gateways each with 30 readings of it (and an event, so the query's other half has rows). */
+/**
+ * Every fleet has a "meter-1": 200 gateways each with 30 readings of it (and an event, so the
+ * query's other half has rows). The readings go in by a plain INSERT: the store's conflict target
+ * is the key of migration 012, which the schema before 011 does not have.
+ */
 async function fillFleet(db: SqlDatabase): Promise<void> {
   const store = new SqlTelemetryStore(db);
-  const groups: OriginItems<ReadingItem>[] = [];
   for (let g = 0; g < GATEWAYS; g++) {
     const origin = { gatewayId: `gw-idx-${g}`, estateId: ESTATE, receivedAt: BASE_TIME };
-    groups.push({ origin, items: Array.from({ length: READINGS_EACH }, (_, i) => readingItem({ device_id: 'meter-1', at: BASE_TIME + i * MINUTE })) });
     await store.writeEvents(origin, [eventItem({ device_id: 'meter-1', at: BASE_TIME })]);
+    for (let i = 0; i < READINGS_EACH; i++) {
+      const reading = readingItem({ device_id: 'meter-1', at: BASE_TIME + i * MINUTE });
+      await db.query(
+        `INSERT INTO readings (gateway_id, id, estate_id, device_id, point, value, unit, event_time, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
+        [origin.gatewayId, reading.id, ESTATE, reading.device_id, reading.point, reading.value, reading.unit, timestampParam(BASE_TIME + i * MINUTE)],
+      );
+    }
   }
-  await store.writeReadingGroups(groups);
   await db.query('ANALYZE readings');
   await db.query('ANALYZE events');
 }
@@ -75,7 +81,7 @@ describe('SQL store: a device is looked up within its gateway', () => {
     await before?.cleanup();
   });
 
-  it('finds one gateway\'s meter-1 through (gateway_id, device_id, event_time), not through every gateway\'s meter-1', async () => {
+  it('finds one gateway\'s meter-1 through an index led by (gateway_id, device_id, event_time), not through every gateway\'s meter-1', async () => {
     const nodes = await newestDataPlan(current.db);
     expect(keyedByGatewayAndDevice(nodes, 'readings')).toBe(true);
     const newest = await new SqlEvidenceReader(current.db).newestData({

@@ -9,9 +9,10 @@ import { notificationsMigration } from './008-notifications.js';
 import { telemetryRetentionMigration } from './009-telemetry-retention.js';
 import { householdActivityMigration } from './010-household-activity.js';
 import { seriesIndexesMigration } from './011-series-indexes.js';
+import { readingsSeriesKeyMigration } from './012-readings-series-key.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in apply order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration, gatewayConfigsMigration, ticketWordsMigration, peopleAndAccessMigration, estatesAndHouseholdsMigration, gatewayCredentialsMigration, dispatchMigration, notificationsMigration, telemetryRetentionMigration, householdActivityMigration, seriesIndexesMigration];
+export const MIGRATIONS: readonly Migration[] = [initialMigration, gatewayConfigsMigration, ticketWordsMigration, peopleAndAccessMigration, estatesAndHouseholdsMigration, gatewayCredentialsMigration, dispatchMigration, notificationsMigration, telemetryRetentionMigration, householdActivityMigration, seriesIndexesMigration, readingsSeriesKeyMigration];
