@@ -51,6 +51,14 @@ interface ReadingRow {
 }
 
 /**
+ * The write of a batch of readings: one array per column, in the order gateway_id, estate_id,
+ * received_at, id, device_id, point, value, unit, event_time.
+ */
+export const INSERT_READINGS_SQL = `INSERT INTO readings (gateway_id, estate_id, received_at, id, device_id, point, value, unit, event_time)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[])
+  ON CONFLICT (gateway_id, device_id, event_time, point) DO NOTHING`;
+
+/**
  * Telemetry in the cloud's SQL database: the embedded default. A batch, of one message or of many,
  * is one INSERT over unnest()ed arrays (one round trip however many items; the arrays' text built
  * by sql-array-literal.ts); ON CONFLICT DO NOTHING makes a redelivered item, or the same item twice
@@ -101,9 +109,7 @@ export class SqlTelemetryStore implements TelemetryStore {
     const origins = originColumns(groups);
     if (origins.rows === 0) return;
     await this.db.query(
-      `INSERT INTO readings (gateway_id, estate_id, received_at, id, device_id, point, value, unit, event_time)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[])
-       ON CONFLICT (gateway_id, device_id, event_time, point) DO NOTHING`,
+      INSERT_READINGS_SQL,
       [...origins.columns, ...itemColumns(groups, [(r) => r.id, (r) => r.device_id, (r) => r.point, (r) => r.value, (r) => r.unit, (r) => r.event_time])],
     );
   }

@@ -7,6 +7,7 @@ import type { Cloud } from '../../cloud/cloud-service.js';
 import { readingPoint } from '../../cloud/telemetry/influx-series-layout.js';
 import { toV2Point } from '../../cloud/telemetry/influx-v2-line-protocol.js';
 import { SqlArrayLiteral } from '../../cloud/telemetry/sql-array-literal.js';
+import { INSERT_READINGS_SQL } from '../../cloud/telemetry/sql-telemetry-store.js';
 import { CONCURRENT_READING_WRITES, MAX_ITEMS_PER_WRITE } from '../../cloud/ingest/grouped-telemetry-writes.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
 import { createTestInfluxDatabase, type TestInfluxDatabase } from '../support/influxdb.js';
@@ -230,12 +231,7 @@ function insertRows(clients: pg.Client[], readings: Array<{ gatewayId: string; r
     await inParallel(batches, async (params) => {
       const client = free.pop()!;
       try {
-        await client.query(
-          `INSERT INTO readings (gateway_id, estate_id, received_at, id, device_id, point, value, unit, event_time)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[])
-           ON CONFLICT (gateway_id, id) DO NOTHING`,
-          params,
-        );
+        await client.query(INSERT_READINGS_SQL, params);
       } finally {
         free.push(client);
       }
