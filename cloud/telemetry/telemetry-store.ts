@@ -21,10 +21,11 @@ export interface StoredEvent extends EventItem {
 }
 
 /**
- * A reading as stores give it back: without its item id. The id makes a redelivered reading
- * idempotent on the way in (the SQL store's ON CONFLICT; in InfluxDB a point's series and time are
- * its identity); nobody reads it back, and in InfluxDB, a unique string in every point, it cost
- * about 40 % of influxd's CPU per reading (influx-series-layout.ts readingPoint).
+ * A reading as stores give it back: without its item id. In every store a reading is one value of
+ * one series (gateway, device, point) at one event time, and that is what a redelivered reading
+ * lands on (InfluxDB's point key; the SQL store's unique key, migration 012-readings-series-key).
+ * Nobody reads the id back, and in InfluxDB, a unique string in every point, it cost about 40 % of
+ * influxd's CPU per reading (influx-series-layout.ts readingPoint).
  */
 export interface StoredReading extends Omit<ReadingItem, 'id'> {
   gateway_id: string;
