@@ -80,6 +80,20 @@ describe('care rules in a real home, cause by cause', () => {
     expect(flat.bench.alerts.filter((alert) => alert.category === 'water_leak' && alert.state === 'raised')).toHaveLength(1);
   });
 
+  it('a late morning of a regular early riser (up, nothing used till 09:30) is waited for until 4 h after her usual window; a morning without her is raised then, before noon', () => {
+    const flat = new Flat(at(`${START} 00:00`));
+    for (let n = 0; n < 28; n++) ordinaryDay(flat, n, n % 2 ? '06:20' : '06:00');
+    // Monday 03-30: up after a bad night, and the tap and the kettle not before 09:30
+    ordinaryDay(flat, 28, '09:30');
+    flat.liveTo(at('2026-03-30 13:00'));
+    // Her window is 06:00-06:20: checked at 08:20 she would have been called on.
+    expect(flat.bench.alerts).toEqual([]);
+
+    flat.liveTo(at('2026-03-31 13:00')); // Tuesday: nothing at all
+    const care = flat.care();
+    expect(brief(care)[0]).toBe('03-31 10:20 raised household_care hh-1');
+  });
+
   it('weekday routine: four weeks of Saturday and Sunday lie-ins to 09:00 raise nothing; a Monday without her by her weekday hour does', () => {
     const flat = new Flat(at(`${START} 00:00`));
     for (let n = 0; n < 28; n++) {
@@ -91,9 +105,11 @@ describe('care rules in a real home, cause by cause', () => {
 
     flat.liveTo(at('2026-03-30 12:00')); // Monday: nothing at all
     const care = flat.care();
-    expect(brief(care)[0]).toBe('03-30 08:40 raised household_care hh-1');
-    expect(care[0]!.evidence.check).toBe('morning_check');
-    expect(care[0]!.reason.en).toContain('usually first water use 06:20-06:40; none by 08:40');
+    // her weekday window ends 06:40, and a late morning is waited for 4 h: by then her overnight
+    // limit has passed too, and it raises at her weekday morning check (her weekend one is 11:30)
+    expect(brief(care)[0]).toBe('03-30 10:40 raised household_care hh-1');
+    expect(care[0]!.evidence).toMatchObject({ check: 'inactivity', limit_window: 'night', waited_for_morning_check: '10:40' });
+    expect(care[0]!.reason.en).toContain('overnight limit 12 h, waited for the usual morning');
   });
 
   it('"not back yet" ends only on the door: a registered trip she returns from a day late gets one "check on" saying the return was missed, which the water heater does not clear', () => {
