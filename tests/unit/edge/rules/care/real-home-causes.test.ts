@@ -94,6 +94,19 @@ describe('care rules in a real home, cause by cause', () => {
     expect(brief(care)[0]).toBe('03-31 10:20 raised household_care hh-1');
   });
 
+  it('a switch-on still being judged holds the morning check no later than latest_check: a water heater reheating at 11:01 after a night fall does not put the call past noon', () => {
+    const flat = new Flat(at(`${START} 00:00`));
+    for (let n = 0; n < 28; n++) ordinaryDay(flat, n, n % 2 ? '09:30' : '09:00');
+    // Monday 03-30: nothing of her since the evening; the water heater reheats at 11:01 for 40 min
+    flat.load(at('2026-03-30 11:01'), 40, 2500);
+    flat.liveTo(at('2026-03-30 13:00'));
+    const care = flat.care();
+    // Her window ends 09:30: the check is at latest_check (11:30), where the heater, on for an hour
+    // before it is set aside, held it past noon (to 12:06) before.
+    expect(brief(care)[0]).toBe('03-30 11:30 raised household_care hh-1');
+    expect(care[0]!.evidence.check).toBe('morning_check');
+  });
+
   it('weekday routine: four weeks of Saturday and Sunday lie-ins to 09:00 raise nothing; a Monday without her by her weekday hour does', () => {
     const flat = new Flat(at(`${START} 00:00`));
     for (let n = 0; n < 28; n++) {
