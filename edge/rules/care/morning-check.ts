@@ -1,4 +1,4 @@
-import { clockMinutes, localMidnight } from '../activity/local-time.js';
+import { clockMinutes, localMidnight, MS_PER_MIN } from '../activity/local-time.js';
 import { absenceAt } from './absence.js';
 import { householdWatches, quietFacts, sayQuiet } from './care-alert.js';
 import type { CareCall } from './care-call-context.js';
@@ -50,7 +50,8 @@ export function checkMorning(call: CareCall): void {
   sayQuiet(
     call,
     quietFacts(call, 'morning_check', verdict, quietStart(call.state), {
-      routine: { ...routine, minHistoryDays: household.morning_check.min_history_days, defaultFirst: household.morning_check.default_first_activity },
+      // Said as checked: a check held for a sighting, a visit or a switch-on speaks at the time it made.
+      routine: { ...routine, checkAt: Math.floor((context.now - localMidnight(day, household.utc_offset_min)) / MS_PER_MIN), minHistoryDays: household.morning_check.min_history_days, defaultFirst: household.morning_check.default_first_activity },
     }),
   );
 }

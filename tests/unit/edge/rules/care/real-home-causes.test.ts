@@ -107,6 +107,20 @@ describe('care rules in a real home, cause by cause', () => {
     expect(care[0]!.evidence.check).toBe('morning_check');
   });
 
+  it('a morning check held for a switch-on speaks at the time it was made: held from 11:00 to latest_check, it says none by 11:30', () => {
+    const flat = new Flat(at(`${START} 00:00`));
+    for (let n = 0; n < 28; n++) ordinaryDay(flat, n, n % 2 ? '07:00' : '06:40');
+    // Monday 03-30: nothing of her since the evening; the water heater reheats at 10:50 for 40 min
+    flat.load(at('2026-03-30 10:50'), 40, 2500);
+    flat.liveTo(at('2026-03-30 13:00'));
+    const care = flat.care();
+    // Due at 11:00 (her window ends 07:00, and 4 h are given to a late morning), held by the reheat.
+    expect(brief(care)[0]).toBe('03-30 11:30 raised household_care hh-1');
+    expect(care[0]!.evidence).toMatchObject({ check: 'morning_check', checked_at: '11:30' });
+    expect(care[0]!.reason.en).toContain('none by 11:30');
+    expect(care[0]!.reason.zh).toContain('到 11:30 仍无任何活动');
+  });
+
   it('weekday routine: four weeks of Saturday and Sunday lie-ins to 09:00 raise nothing; a Monday without her by her weekday hour does', () => {
     const flat = new Flat(at(`${START} 00:00`));
     for (let n = 0; n < 28; n++) {
