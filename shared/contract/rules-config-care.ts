@@ -38,7 +38,10 @@ export const DEFAULT_NIGHT_LIMIT_H = 12;
  */
 export const DEFAULT_MAX_LEARNED_EXTRA_H = 3;
 
-/** Minutes after the usual first activity (upper quartile) before the morning check alerts. */
+/**
+ * Minutes after the usual first activity (upper quartile) before the morning check alerts, at least:
+ * a learned routine waits 4 h while that is half an hour before latest_check (morning-routine.ts).
+ */
 export const DEFAULT_MORNING_MARGIN_MIN = 120;
 /** The first activity assumed until the household's own history is long enough. */
 export const DEFAULT_FIRST_ACTIVITY = '08:00';

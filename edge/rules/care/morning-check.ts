@@ -1,4 +1,4 @@
-import { localMidnight } from '../activity/local-time.js';
+import { clockMinutes, localMidnight, MS_PER_MIN } from '../activity/local-time.js';
 import { absenceAt } from './absence.js';
 import { householdWatches, quietFacts, sayQuiet } from './care-alert.js';
 import type { CareCall } from './care-call-context.js';
@@ -14,7 +14,8 @@ import { visitAt } from './visits.js';
  * ("usually first water use 06:40-07:30; none by 09:30"); two night-time flushes of a resident
  * whose mornings begin with the kettle, and nothing more, are not up (isUp). Not when away or disabled; a registered
  * visit on at the time defers it to the visit's end; and only when a signal watched the whole usual
- * window (no data is not no activity). Made once a day; the next one is armed each time. The routine
+ * window (no data is not no activity); a switch-on still being judged holds it until its verdict,
+ * but not past latest_check. Made once a day; the next one is armed each time. The routine
  * is the one of the kind of day (weekdays, weekends: morning-routine.ts).
  */
 export function checkMorning(call: CareCall): void {
@@ -33,8 +34,11 @@ export function checkMorning(call: CareCall): void {
   if (today?.candidate && context.now < today.candidate.at + GOT_UP_WITHIN_MS) return context.setTimer(timer, today.candidate.at + GOT_UP_WITHIN_MS);
   const visit = visitAt(household, context.now);
   if (visit) return context.setTimer(timer, visit.end);
+  // A switch-on still being judged may be her (the TV just put on): the check waits for its verdict,
+  // but not past latest_check, when a night fall is near its noon limit.
   const pending = smallLoadPending(call);
-  if (pending !== undefined) return context.setTimer(timer, pending);
+  const latestAt = localMidnight(day, household.utc_offset_min, Math.max(routine.checkAt, clockMinutes(household.morning_check.latest_check)));
+  if (pending !== undefined && context.now < latestAt) return context.setTimer(timer, Math.min(pending, latestAt));
 
   markDone(call, day);
   // An open "check on" (a decline) is escalated by a missed morning; any other open alert says enough.
@@ -46,7 +50,8 @@ export function checkMorning(call: CareCall): void {
   sayQuiet(
     call,
     quietFacts(call, 'morning_check', verdict, quietStart(call.state), {
-      routine: { ...routine, minHistoryDays: household.morning_check.min_history_days, defaultFirst: household.morning_check.default_first_activity },
+      // Said as checked: a check held for a sighting, a visit or a switch-on speaks at the time it made.
+      routine: { ...routine, checkAt: Math.floor((context.now - localMidnight(day, household.utc_offset_min)) / MS_PER_MIN), minHistoryDays: household.morning_check.min_history_days, defaultFirst: household.morning_check.default_first_activity },
     }),
   );
 }

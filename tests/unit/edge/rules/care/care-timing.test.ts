@@ -60,9 +60,13 @@ describe('morning routine', () => {
     expect(morningRoutine(household({ morning_check: { default_first_activity: '10:30' } }), [], DAY0).checkAt).toBe(690);
   });
 
-  it('learns the usual window (interquartile range) and checks 2 h after its upper end, or 1.5 IQR when looser', () => {
+  it('learns the usual window (interquartile range) and checks 2 h after its upper end, or 1.5 IQR when looser, or 4 h while that is by 11:00', () => {
     const tight = history([400, 410, 420, 430, 405, 415, 425, 435, 400, 410, 420, 430, 405, 415], 'water');
-    expect(morningRoutine(household({ morning_check: { by_kind_of_day: false } }), tight, DAY0)).toEqual({ learned: true, kind: 'any', days: 14, usualFrom: 406, usualTo: 424, signal: 'water', checkAt: 544 });
+    // 07:04 + 4 h is past 11:00 (half an hour before latest_check): checked at 11:00
+    expect(morningRoutine(household({ morning_check: { by_kind_of_day: false } }), tight, DAY0)).toEqual({ learned: true, kind: 'any', days: 14, usualFrom: 406, usualTo: 424, signal: 'water', checkAt: 660 });
+    // a later latest_check leaves the 4 h whole, and the 2 h margin still bounds it when the wait is cut
+    expect(morningRoutine(household({ morning_check: { by_kind_of_day: false, latest_check: '13:00' } }), tight, DAY0).checkAt).toBe(424 + 240);
+    expect(morningRoutine(household({ morning_check: { by_kind_of_day: false, latest_check: '09:30' } }), tight, DAY0).checkAt).toBe(424 + 120);
     const loose = history([420, 480, 540, 600, 420, 480, 540, 600, 420, 480, 540, 600, 420, 480], 'electricity');
     expect(morningRoutine(household({ morning_check: { by_kind_of_day: false, latest_check: '12:00' } }), loose, DAY0)).toMatchObject({ usualFrom: 435, usualTo: 540, checkAt: 540 + 158 });
     // ...but not after latest_check (11:30 by default)

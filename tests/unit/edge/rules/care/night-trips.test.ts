@@ -43,8 +43,8 @@ describe('night-time trips before her usual window', () => {
     flat.liveTo(at('2026-03-30 13:00'));
 
     const care = flat.care();
-    // Her routine: out by about 07:20 (07:00-07:40 over four weeks); the check follows it by the margin.
-    expect(brief(care)).toEqual(['03-30 09:12 raised household_care hh-1', '03-30 12:05 updated household_care hh-1']);
+    // Her routine: out by about 07:20 (07:00-07:40 over four weeks); the check follows it by 4 h, but by 11:00.
+    expect(brief(care)).toEqual(['03-30 11:00 raised household_care hh-1', '03-30 12:05 updated household_care hh-1']);
     const [raised] = care;
     expect(raised!.evidence.check).toBe('morning_check');
     expect(Date.parse(raised!.event_time)).toBeLessThan(at('2026-03-30 12:00'));

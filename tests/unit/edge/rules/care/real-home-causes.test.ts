@@ -80,6 +80,47 @@ describe('care rules in a real home, cause by cause', () => {
     expect(flat.bench.alerts.filter((alert) => alert.category === 'water_leak' && alert.state === 'raised')).toHaveLength(1);
   });
 
+  it('a late morning of a regular early riser (up, nothing used till 09:30) is waited for until 4 h after her usual window; a morning without her is raised then, before noon', () => {
+    const flat = new Flat(at(`${START} 00:00`));
+    for (let n = 0; n < 28; n++) ordinaryDay(flat, n, n % 2 ? '06:20' : '06:00');
+    // Monday 03-30: up after a bad night, and the tap and the kettle not before 09:30
+    ordinaryDay(flat, 28, '09:30');
+    flat.liveTo(at('2026-03-30 13:00'));
+    // Her window is 06:00-06:20: checked at 08:20 she would have been called on.
+    expect(flat.bench.alerts).toEqual([]);
+
+    flat.liveTo(at('2026-03-31 13:00')); // Tuesday: nothing at all
+    const care = flat.care();
+    expect(brief(care)[0]).toBe('03-31 10:20 raised household_care hh-1');
+  });
+
+  it('a switch-on still being judged holds the morning check no later than latest_check: a water heater reheating at 11:01 after a night fall does not put the call past noon', () => {
+    const flat = new Flat(at(`${START} 00:00`));
+    for (let n = 0; n < 28; n++) ordinaryDay(flat, n, n % 2 ? '09:30' : '09:00');
+    // Monday 03-30: nothing of her since the evening; the water heater reheats at 11:01 for 40 min
+    flat.load(at('2026-03-30 11:01'), 40, 2500);
+    flat.liveTo(at('2026-03-30 13:00'));
+    const care = flat.care();
+    // Her window ends 09:30: the check is at latest_check (11:30), where the heater, on for an hour
+    // before it is set aside, held it past noon (to 12:06) before.
+    expect(brief(care)[0]).toBe('03-30 11:30 raised household_care hh-1');
+    expect(care[0]!.evidence.check).toBe('morning_check');
+  });
+
+  it('a morning check held for a switch-on speaks at the time it was made: held from 11:00 to latest_check, it says none by 11:30', () => {
+    const flat = new Flat(at(`${START} 00:00`));
+    for (let n = 0; n < 28; n++) ordinaryDay(flat, n, n % 2 ? '07:00' : '06:40');
+    // Monday 03-30: nothing of her since the evening; the water heater reheats at 10:50 for 40 min
+    flat.load(at('2026-03-30 10:50'), 40, 2500);
+    flat.liveTo(at('2026-03-30 13:00'));
+    const care = flat.care();
+    // Due at 11:00 (her window ends 07:00, and 4 h are given to a late morning), held by the reheat.
+    expect(brief(care)[0]).toBe('03-30 11:30 raised household_care hh-1');
+    expect(care[0]!.evidence).toMatchObject({ check: 'morning_check', checked_at: '11:30' });
+    expect(care[0]!.reason.en).toContain('none by 11:30');
+    expect(care[0]!.reason.zh).toContain('到 11:30 仍无任何活动');
+  });
+
   it('weekday routine: four weeks of Saturday and Sunday lie-ins to 09:00 raise nothing; a Monday without her by her weekday hour does', () => {
     const flat = new Flat(at(`${START} 00:00`));
     for (let n = 0; n < 28; n++) {
@@ -91,9 +132,11 @@ describe('care rules in a real home, cause by cause', () => {
 
     flat.liveTo(at('2026-03-30 12:00')); // Monday: nothing at all
     const care = flat.care();
-    expect(brief(care)[0]).toBe('03-30 08:40 raised household_care hh-1');
-    expect(care[0]!.evidence.check).toBe('morning_check');
-    expect(care[0]!.reason.en).toContain('usually first water use 06:20-06:40; none by 08:40');
+    // her weekday window ends 06:40, and a late morning is waited for 4 h: by then her overnight
+    // limit has passed too, and it raises at her weekday morning check (her weekend one is 11:30)
+    expect(brief(care)[0]).toBe('03-30 10:40 raised household_care hh-1');
+    expect(care[0]!.evidence).toMatchObject({ check: 'inactivity', limit_window: 'night', waited_for_morning_check: '10:40' });
+    expect(care[0]!.reason.en).toContain('overnight limit 12 h, waited for the usual morning');
   });
 
   it('"not back yet" ends only on the door: a registered trip she returns from a day late gets one "check on" saying the return was missed, which the water heater does not clear', () => {
