@@ -13,6 +13,11 @@ import type { Migration } from './migration.js';
  *
  * Rows of one series and time written under two item ids (a gateway that read one meter twice in
  * one millisecond) keep the one of the smaller id, as InfluxDB keeps one point.
+ *
+ * The upgrade reads the whole readings table twice (the duplicate search, then the index build)
+ * inside the migration's transaction, before the cloud starts taking messages: seconds for the
+ * embedded store's estates, longer for a table of hundreds of millions of rows, while the gateways
+ * keep their data in their outboxes.
  */
 export const readingsSeriesKeyMigration: Migration = {
   id: '012-readings-series-key',
