@@ -375,7 +375,7 @@ export class RuleEngine {
    * passed as they are, not in a closure: this runs for every rule on every meter frame.
    */
   private call(rule: Rule, scope: RuleScope, alerts: AlertItem[], hook: Hook, first: unknown, second?: unknown): void {
-    let changes: AlertChange[] | undefined;
+    let changes: readonly AlertChange[] | undefined;
     scope.begin();
     try {
       switch (hook) {
