@@ -217,7 +217,10 @@ export class RuleEngine {
   handleBatch(inputs: Iterable<EngineInput>): AlertItem[] {
     if (this.closed) return this.refuse();
     const alerts: AlertItem[] = [];
-    for (const input of inputs) this.handle(input, alerts);
+    // An array (what the gateway and the backtests hand in) is walked by index: iterating it made
+    // an iterator result per input, 2.6 MB of a rules bench run's 181 MB (sampled).
+    if (Array.isArray(inputs)) for (let index = 0; index < inputs.length; index++) this.handle(inputs[index] as EngineInput, alerts);
+    else for (const input of inputs) this.handle(input, alerts);
     this.keepUntilHandedOver(alerts);
     this.commit();
     return alerts;
@@ -375,7 +378,7 @@ export class RuleEngine {
    * passed as they are, not in a closure: this runs for every rule on every meter frame.
    */
   private call(rule: Rule, scope: RuleScope, alerts: AlertItem[], hook: Hook, first: unknown, second?: unknown): void {
-    let changes: AlertChange[] | undefined;
+    let changes: readonly AlertChange[] | undefined;
     scope.begin();
     try {
       switch (hook) {

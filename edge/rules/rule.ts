@@ -13,20 +13,28 @@ import type { CanonicalEvent, ReadingFrame } from '../model/device-data.js';
 export interface Rule {
   /** snake_case; the AlertItem.rule on the wire; episodes are keyed by subject + rule id. */
   readonly id: string;
-  onEvent?(event: CanonicalEvent, context: RuleContext): AlertChange[];
-  onReadings?(frame: ReadingFrame, context: RuleContext): AlertChange[];
+  onEvent?(event: CanonicalEvent, context: RuleContext): readonly AlertChange[];
+  onReadings?(frame: ReadingFrame, context: RuleContext): readonly AlertChange[];
   /** A device came online or went offline (edge/drivers/driver.ts Availability), at context.now. */
-  onAvailability?(device: DeviceInfo, availability: Availability, context: RuleContext): AlertChange[];
+  onAvailability?(device: DeviceInfo, availability: Availability, context: RuleContext): readonly AlertChange[];
   /** A timer this rule set has come due; context.now is the timer's time. */
-  onTimer?(key: string, context: RuleContext): AlertChange[];
+  onTimer?(key: string, context: RuleContext): readonly AlertChange[];
   /**
    * The engine has started (a gateway process, a backtest) and is about to handle its first input;
    * context.now is that input's time (or the last engine time, if later), before any due timer
    * fires. Lets a rule re-arm what the gateway's own downtime made meaningless (a device is not
    * to blame for the hours the gateway was off). devices: every device the gateway has.
    */
-  onStart?(devices: readonly DeviceInfo[], context: RuleContext): AlertChange[];
+  onStart?(devices: readonly DeviceInfo[], context: RuleContext): readonly AlertChange[];
 }
+
+/**
+ * What a hook returns when it changes no alert: one frozen array for every such call. Every rule
+ * sees every frame of the estate and most frames change nothing; an empty array made for each was
+ * some 4 % of the bytes the rules bench allocated (sampled), and every byte allocated brings the
+ * next scavenge nearer.
+ */
+export const NO_ALERT_CHANGES: readonly AlertChange[] = Object.freeze([]);
 
 /** What the engine tells a rule about a device: who it is about and its model. */
 export interface DeviceInfo {

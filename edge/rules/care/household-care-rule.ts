@@ -2,7 +2,7 @@ import type { Availability } from '../../drivers/driver.js';
 import type { ReadingFrame } from '../../model/device-data.js';
 import { signalOfDeviceKind } from '../activity/activity-signal.js';
 import { doorActivity, gateCardUse } from '../activity/event-activity.js';
-import type { AlertChange, DeviceInfo, Rule, RuleContext } from '../rule.js';
+import { NO_ALERT_CHANGES, type AlertChange, type DeviceInfo, type Rule, type RuleContext } from '../rule.js';
 import { forHousehold, type CareCall } from './care-call.js';
 import { doorKey, householdKey, INACTIVITY_TIMER, meterKey, MORNING_TIMER, parseTimerKey, REVIEW_TIMER, timerKey, type CareMeterTrack, type DoorWatchState } from './care-state.js';
 import { nextReview, reviewHousehold } from './decline-check.js';
@@ -55,7 +55,7 @@ export function createHouseholdCareRule(): Rule {
       );
     },
     onReadings(frame, context) {
-      if (frame.subject.kind !== 'unit') return [];
+      if (frame.subject.kind !== 'unit') return NO_ALERT_CHANGES;
       return forHousehold(context, frame.subject.id, meterFrame, frame);
     },
     onAvailability(device, availability, context) {

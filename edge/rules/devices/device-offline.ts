@@ -1,6 +1,6 @@
 import { fromWireTime, toWireTime, type Evidence, type Subject } from '../../../shared/contract/index.js';
 import type { OfflineReason } from '../../drivers/driver.js';
-import type { AlertChange, DeviceInfo, Rule, RuleContext } from '../rule.js';
+import { NO_ALERT_CHANGES, type AlertChange, type DeviceInfo, type Rule, type RuleContext } from '../rule.js';
 import { busDevices, busSubjectId, isBusOutage } from './bus-outage.js';
 import { backReason, busBackReason, busSilentReason, silentReason } from './device-offline-reasons.js';
 import { heartbeatLimitMs, withHeartbeat, type Heartbeat } from './heartbeat.js';
@@ -95,18 +95,20 @@ function limitFor(device: DeviceInfo, context: RuleContext): number | undefined 
 }
 
 /** A sign of life at context.now: noted (the timer moves on when it comes due); ends an open episode. */
-function seen(deviceId: string, context: RuleContext): AlertChange[] {
+function seen(deviceId: string, context: RuleContext): readonly AlertChange[] {
   const device = context.devices.get(deviceId);
-  if (!device) return [];
+  if (!device) return NO_ALERT_CHANGES;
   const limit = limitFor(device, context);
-  if (limit === undefined) return [];
+  if (limit === undefined) return NO_ALERT_CHANGES;
   const last = context.state<number>(deviceId);
-  if (last !== undefined && context.now <= last) return []; // a late or repeated sample: nothing new
+  if (last !== undefined && context.now <= last) return NO_ALERT_CHANGES; // a late or repeated sample: nothing new
   context.setState(deviceId, context.now);
   const subject = subjectOf(deviceId);
   const episode = context.episode(subject);
   // The first reading ever (or since the device became watched) arms the timer; so does the end of an episode.
   if (last === undefined || episode) context.setTimer(deviceId, context.now + limit);
+  // The common case, a device reading on with no alert of its own or of its bus open: nothing to change.
+  if (!episode && (device.bus === undefined || !context.episode(busSubject(device.bus)))) return NO_ALERT_CHANGES;
   const changes: AlertChange[] = [];
   if (episode) {
     const silentMs = context.now - (last ?? fromWireTime(episode.raised_at) - limit);

@@ -32,9 +32,13 @@ export class RuleScope implements RuleContext {
   /**
    * What the running rule call changed, to undo it should the rule throw: a flat journal of
    * (kind, key, previous) triples, reused from call to call (a rule sees every meter frame: no
-   * closure or record is made per write).
+   * closure or record is made per write). Its first journalLength entries are the running call's.
+   * It is emptied by overwriting its entries, never by setting its length: V8 drops an array's
+   * backing store at length 0, and growing it again on the next write was 13 % of all the bytes
+   * the rules bench allocated (some 29 MB of 219 MB a run, sampled).
    */
   private readonly journal: unknown[] = [];
+  private journalLength = 0;
 
   constructor(
     readonly rule: string,
@@ -71,7 +75,7 @@ export class RuleScope implements RuleContext {
     // A scope holds no undefined value (setting one deletes the key): undefined is "absent".
     if (this.recording) {
       const previous = this.states.get(key);
-      this.journal.push(STATE, key, previous === undefined ? ABSENT : previous);
+      this.record(STATE, key, previous === undefined ? ABSENT : previous);
     }
     if (value === undefined) this.states.delete(key);
     else this.states.set(key, value);
@@ -111,20 +115,19 @@ export class RuleScope implements RuleContext {
 
   begin(): void {
     this.recording = true;
-    // end() and rollback() leave it empty. Setting an array's length is a call into the runtime
-    // even when it is already 0 (it showed in profiles of every rule call): done only when needed.
-    if (this.journal.length !== 0) this.journal.length = 0;
+    // end() and rollback() leave it empty.
+    if (this.journalLength !== 0) this.forget();
   }
 
   end(): void {
     this.recording = false;
-    if (this.journal.length !== 0) this.journal.length = 0;
+    if (this.journalLength !== 0) this.forget();
   }
 
   rollback(): void {
     const { journal } = this;
     this.recording = false;
-    for (let index = journal.length - 3; index >= 0; index -= 3) {
+    for (let index = this.journalLength - 3; index >= 0; index -= 3) {
       const key = journal[index + 1] as string;
       const previous = journal[index + 2];
       if (journal[index] === STATE) {
@@ -133,7 +136,7 @@ export class RuleScope implements RuleContext {
       } else if (previous === undefined) this.host.timers.delete(this.rule, key);
       else this.host.timers.set(this.rule, key, previous as number);
     }
-    journal.length = 0;
+    this.forget();
   }
 
   /** Adds this scope's dirty entries (their current values) to a commit, and forgets them. */
@@ -167,7 +170,21 @@ export class RuleScope implements RuleContext {
   }
 
   private recordTimerUndo(key: string): void {
-    if (this.recording) this.journal.push(TIMER, key, this.host.timers.get(this.rule, key));
+    if (this.recording) this.record(TIMER, key, this.host.timers.get(this.rule, key));
+  }
+
+  private record(kind: typeof STATE | typeof TIMER, key: string, previous: unknown): void {
+    const { journal } = this;
+    journal[this.journalLength++] = kind;
+    journal[this.journalLength++] = key;
+    journal[this.journalLength++] = previous;
+  }
+
+  /** Empties the journal, letting go of the previous values it held (they would otherwise live on). */
+  private forget(): void {
+    const { journal } = this;
+    for (let index = 0; index < this.journalLength; index++) journal[index] = undefined;
+    this.journalLength = 0;
   }
 }
 

@@ -1,7 +1,7 @@
 import { toWireTime, type Evidence, type Reason, type Subject } from '../../../shared/contract/index.js';
 import type { LiftRuleParams } from '../../../shared/contract/rules-config-lift.js';
 import type { CanonicalEvent, ReadingFrame } from '../../model/device-data.js';
-import type { AlertChange, Rule, RuleContext } from '../rule.js';
+import { NO_ALERT_CHANGES, type AlertChange, type Rule, type RuleContext } from '../rule.js';
 import {
   monitorTrappedReason,
   pressedReason,
@@ -49,10 +49,10 @@ export function createLiftEntrapmentRule(): Rule {
   };
 }
 
-function onReadings(frame: ReadingFrame, context: RuleContext): AlertChange[] {
-  if (frame.subject.kind !== 'asset') return [];
+function onReadings(frame: ReadingFrame, context: RuleContext): readonly AlertChange[] {
+  if (frame.subject.kind !== 'asset') return NO_ALERT_CHANGES;
   const status = liftStatusOf(frame);
-  if (!status) return [];
+  if (!status) return NO_ALERT_CHANGES;
   const lift = frame.subject;
   const now = context.now;
   const state = context.state<EntrapmentState>(lift.id) ?? {};

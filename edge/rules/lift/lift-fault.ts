@@ -1,7 +1,7 @@
 import { LiftFaultSchema, toWireTime, type Evidence, type LiftFault, type Reason, type Subject } from '../../../shared/contract/index.js';
 import type { CanonicalEvent, ReadingFrame } from '../../model/device-data.js';
 import { durationText } from '../engine/duration-text.js';
-import type { AlertChange, Rule, RuleContext } from '../rule.js';
+import { NO_ALERT_CHANGES, type AlertChange, type Rule, type RuleContext } from '../rule.js';
 import {
   doorsSeen,
   faultCleared,
@@ -56,10 +56,10 @@ function onEvent(event: CanonicalEvent, context: RuleContext): AlertChange[] {
   return settle(lift, state, context);
 }
 
-function onReadings(frame: ReadingFrame, context: RuleContext): AlertChange[] {
-  if (frame.subject.kind !== 'asset') return [];
+function onReadings(frame: ReadingFrame, context: RuleContext): readonly AlertChange[] {
+  if (frame.subject.kind !== 'asset') return NO_ALERT_CHANGES;
   const status = liftStatusOf(frame);
-  if (!status) return [];
+  if (!status) return NO_ALERT_CHANGES;
   const lift = frame.subject;
   const loaded = context.state<LiftFaultState>(lift.id);
   if (loaded?.seen_at !== undefined && context.now < loaded.seen_at) return [];

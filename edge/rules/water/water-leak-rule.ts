@@ -5,7 +5,7 @@ import { signalOfDeviceKind } from '../activity/activity-signal.js';
 import { MS_PER_MIN } from '../activity/local-time.js';
 import { waterMeterSample, waterSample } from '../activity/meter-points.js';
 import { meterSilenceMs, stepMeter, type MeterTrack } from '../activity/meter-track.js';
-import type { AlertChange, Rule, RuleContext } from '../rule.js';
+import { NO_ALERT_CHANGES, type AlertChange, type Rule, type RuleContext } from '../rule.js';
 import { prefixedKey } from '../state/state-key.js';
 import { addInterval, runHours, slotStart, type FlowSlotParams, type FlowSlots } from './continuous-flow.js';
 import { addToDay, type DayVolume } from './daily-volume.js';
@@ -46,9 +46,9 @@ export function createWaterLeakRule(): Rule {
   return { id: WATER_LEAK_RULE_ID, onReadings: (frame, context) => onReadings(frame, context) };
 }
 
-function onReadings(frame: ReadingFrame, context: RuleContext): AlertChange[] {
+function onReadings(frame: ReadingFrame, context: RuleContext): readonly AlertChange[] {
   const sample = waterSample(frame);
-  if (!sample) return [];
+  if (!sample) return NO_ALERT_CHANGES;
   const limits = waterLimitsFor(context.config.water, frame.subject);
   if (!limits || (!limits.continuous_flow.enabled && !limits.daily_volume.enabled)) return [];
   const key = stateKey(frame.device_id);
@@ -91,7 +91,7 @@ function changes(
   previous: WaterLeakState | undefined,
   next: WaterLeakState,
   drySlotSeen: boolean,
-): AlertChange[] {
+): readonly AlertChange[] {
   const subject = frame.subject;
   const open = context.episode(subject);
   const flow = next.continuous ? flowFacts(frame.device_id, next.slots, params) : undefined;
@@ -104,7 +104,7 @@ function changes(
     const evidence = leakEvidence(frame.device_id, limits, flow, daily);
     return [open ? { action: 'update', subject, event_time: eventTime, reason, evidence } : { action: 'raise', subject, category: 'water_leak', severity: 'major', event_time: eventTime, reason, evidence }];
   }
-  if (!open || otherMeterLeaking(context, subject, frame.device_id)) return [];
+  if (!open || otherMeterLeaking(context, subject, frame.device_id)) return NO_ALERT_CHANGES;
   const cause = drySlotSeen ? 'flow_stopped' : 'new_day';
   return [{ action: 'clear', subject, event_time: toWireTime(context.now), reason: leakOverReason(subject, frame.device_id, cause), evidence: { cleared_by: cause } }];
 }

@@ -150,6 +150,35 @@ describe('rule engine: episodes and alert items', () => {
     expect(snapshot.timers).toEqual([]);
   });
 
+  it('undoes only the failing call: what earlier calls of the rule set stays, once or many times over', () => {
+    let calls = 0;
+    const sometimesFailing: Rule = {
+      id: 'sometimes_failing',
+      onEvent(_e, context) {
+        calls += 1;
+        context.setState('count', calls);
+        context.setState(`call:${calls}`, { at: context.now });
+        context.setTimer('t', context.now + calls * SECOND);
+        if (calls % 3 === 0) throw new Error('bug in a rule');
+        return [];
+      },
+    };
+    const data = new MemoryRuleStateStore();
+    const engine = memoryEngine({ rules: [sometimesFailing], store: data });
+    for (let input = 0; input < 7; input++) engine.onEvent(event(LIFT, T0 + input * SECOND, 'lift_power_lost'));
+    const snapshot = data.load();
+    // Calls 3 and 6 failed: call 7 is the last that stands, and nothing of 3 or 6 is left.
+    expect(Object.fromEntries(snapshot.states.map(({ key, value }) => [key, value]))).toEqual({
+      count: 7,
+      'call:1': { at: T0 },
+      'call:2': { at: T0 + SECOND },
+      'call:4': { at: T0 + 3 * SECOND },
+      'call:5': { at: T0 + 4 * SECOND },
+      'call:7': { at: T0 + 6 * SECOND },
+    });
+    expect(snapshot.timers).toEqual([{ rule: 'sometimes_failing', key: 't', at: T0 + 6 * SECOND + 7 * SECOND }]);
+  });
+
   it('refuses state a store could not keep, inside the rule call', () => {
     const rule: Rule = { id: 'bad_state', onEvent: (_e, context) => (context.setState('k', () => 1), [raise(context)]) };
     const engine = memoryEngine({ rules: [rule] });
