@@ -84,9 +84,9 @@ const LATE_WINDOW_SLACK_MIN = 60;
  * own spread does not foretell it: on the household simulator (seeds 1-16, 16,700 learned mornings),
  * first signs 2-4 h after the upper quartile of the usual window (and before noon) came on 3.8, 6.0
  * and 4.8 mornings in a thousand of residents whose usual window spans under 30 min, 30-60 min and
- * more. A night fall is
- * to be found by noon, so the check waits LATE_MORNING_MIN after the usual window, as long as that
- * is LATE_MORNING_SPARE_MIN before latest_check (11:00 by default: an hour before noon for the visit).
+ * more. A night fall is to be found by noon, so the check waits LATE_MORNING_MIN after the usual
+ * window, as long as that is LATE_MORNING_SPARE_MIN before latest_check (11:00 by default: an hour
+ * before noon for the visit).
  */
 const LATE_MORNING_MIN = 240;
 const LATE_MORNING_SPARE_MIN = 30;
