@@ -8,7 +8,7 @@ import { electricityMeterSample, electricitySample, waterMeterSample, waterSampl
 import { waterUse } from '../activity/meter-activity.js';
 import { meterSilenceMs, stepMeter, type MeterStep } from '../activity/meter-track.js';
 import { judgeHeld, LONE_AFTER_MS, MID_LOAD_MAX_W, type HeldLoad } from '../activity/held-load.js';
-import { loadHeldOn, stepFloor } from '../activity/power-floor.js';
+import { FLOOR_WINDOW_MS, loadHeldOn, stepFloor } from '../activity/power-floor.js';
 import { unseenLoad } from '../activity/unseen-load.js';
 import { steadyFlowOf, stepWaterFlow } from '../activity/water-flow.js';
 import type { CareCall } from './care-call-context.js';
@@ -136,11 +136,40 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     }
   }
   // A rise of the floor by a big load held on (a heater on its timer) was judged as its switch-on.
-  if (floor.rose && floor.rose.watts < SWITCH_ON_W && switchedOn(call, frame.device_id, floor.rose.since, floor.rose.watts, sleeping, 'small_load')) {
-    see(call, 'electricity', { at: floor.rose.since, what: 'small_load_on' });
+  if (floor.rose && floor.rose.watts < SWITCH_ON_W) {
+    const machine = machineInFloorWindow(call, context.now, track.held);
+    if (machine !== undefined) {
+      // Judged again at the next bucket (the low kept), and counted once the machine has left the window.
+      track.floor = { ...floor.floor, low: floor.floor.low! - floor.rose.watts };
+      noteFloorRaisedByMachine(call, floor.rose, machine);
+    } else if (switchedOn(call, frame.device_id, floor.rose.since, floor.rose.watts, sleeping, 'small_load')) {
+      see(call, 'electricity', { at: floor.rose.since, what: 'small_load_on' });
+    }
   }
   context.setState(key, track);
   return step.gap;
+}
+
+/**
+ * When a load set aside as the home's own machine (a water heater on its timer or thermostat, a
+ * fridge's defrost, a heater cycling), or one still held to be judged, came on within the floor's
+ * window. The floor is the lowest reading of the window: a machine running for part of it holds the
+ * floor up there, and the fridge's compressor, its defrost and the long recovery run after it (about
+ * an hour at 130-400 W) hold it up for the rest: a timed water heater coming on at 23:00 after a
+ * 22:00 defrost raises the floor by a compressor's 140 W with nobody there. Such a rise is not a
+ * small load of hers; one that stays up is counted once the machine has left the window.
+ */
+function machineInFloorWindow(call: CareCall, now: number, held: HeldLoad | undefined): number | undefined {
+  const from = now - FLOOR_WINDOW_MS;
+  if (held && held.at > from) return held.at;
+  const machine = (call.state.discounted ?? []).find((item) => (item.what === 'switch_on' || item.what === 'held_load') && item.at > from);
+  return machine?.at;
+}
+
+/** Notes a floor rise set aside for a machine in its window, once per machine. */
+function noteFloorRaisedByMachine(call: CareCall, rose: { watts: number; since: number }, machineAt: number): void {
+  const noted = (call.state.discounted ?? []).some((item) => item.why === 'machine_ran' && item.at > machineAt - FLOOR_WINDOW_MS);
+  if (!noted) noteDiscounted(call, { at: rose.since, what: 'small_load', watts: Math.round(rose.watts), why: 'machine_ran' });
 }
 
 /** Something left running changes how a quiet after the door is judged: the deadline is set again. */
