@@ -13,6 +13,7 @@ import { unseenLoad } from '../activity/unseen-load.js';
 import { steadyFlowOf, stepWaterFlow } from '../activity/water-flow.js';
 import type { CareCall } from './care-call-context.js';
 import { appliancesKey, unseenLoadsKey, DOOR_HEARTBEAT_FRAMES, doorKey, INACTIVITY_TIMER, meterKey, quietStart, timerKey, type CareMeterTrack, type Discounted, type DoorWatchState } from './care-state.js';
+import { machinesInFloorWindow, riseWithoutMachines } from './floor-machines.js';
 import { inactivityDeadline } from './inactivity-limit.js';
 import { noteDiscounted, withdrawDiscounted } from './discounts.js';
 import { householdWatches } from './care-alert.js';
@@ -137,33 +138,21 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
   }
   // A rise of the floor by a big load held on (a heater on its timer) was judged as its switch-on.
   if (floor.rose && floor.rose.watts < SWITCH_ON_W) {
-    const machine = machineInFloorWindow(call, context.now, track.held);
-    if (machine !== undefined) {
-      // Judged again at the next bucket (the low kept), and counted once the machine has left the window.
-      track.floor = { ...floor.floor, low: floor.floor.low! - floor.rose.watts };
-      noteFloorRaisedByMachine(call, floor.rose, machine);
+    // The home's machines in the window may be what holds the floor up (care/floor-machines.ts): less
+    // than half the rise left without them, it was theirs (a reading's noise and a compressor starting
+    // in a machine's switch-on poll move what is left by tens of watts).
+    const machines = machinesInFloorWindow(call, context.now, track.held, context.state<ApplianceModel>(appliancesKey(frame.device_id)));
+    const low = floor.floor.low! - floor.rose.watts;
+    if (machines.length > 0 && riseWithoutMachines(floor.floor, low, machines) < floor.rose.watts / 2) {
+      // Judged again at the next bucket (the low kept): counted once the machines no longer account for it.
+      track.floor = { ...floor.floor, low };
+      noteFloorRaisedByMachine(call, floor.rose, Math.min(...machines.map((machine) => machine.at)));
     } else if (switchedOn(call, frame.device_id, floor.rose.since, floor.rose.watts, sleeping, 'small_load')) {
       see(call, 'electricity', { at: floor.rose.since, what: 'small_load_on' });
     }
   }
   context.setState(key, track);
   return step.gap;
-}
-
-/**
- * When a load set aside as the home's own machine (a water heater on its timer or thermostat, a
- * fridge's defrost, a heater cycling), or one still held to be judged, came on within the floor's
- * window. The floor is the lowest reading of the window: a machine running for part of it holds the
- * floor up there, and the fridge's compressor, its defrost and the long recovery run after it (about
- * an hour at 130-400 W) hold it up for the rest: a timed water heater coming on at 23:00 after a
- * 22:00 defrost raises the floor by a compressor's 140 W with nobody there. Such a rise is not a
- * small load of hers; one that stays up is counted once the machine has left the window.
- */
-function machineInFloorWindow(call: CareCall, now: number, held: HeldLoad | undefined): number | undefined {
-  const from = now - FLOOR_WINDOW_MS;
-  if (held && held.at > from) return held.at;
-  const machine = (call.state.discounted ?? []).find((item) => (item.what === 'switch_on' || item.what === 'held_load') && item.at > from);
-  return machine?.at;
 }
 
 /** Notes a floor rise set aside for a machine in its window, once per machine. */

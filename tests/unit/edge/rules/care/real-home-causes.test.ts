@@ -89,6 +89,22 @@ describe('care rules in a real home, cause by cause', () => {
     expect(care[0]!.reason.zh).toContain('底电抬升');
   });
 
+  it("her TV under the water heater's reheat is still her: the reheat's own watts are taken off the floor, not the whole rise", () => {
+    const afternoons = (withTv: boolean) => {
+      const flat = new Flat(at(`${START} 00:00`), { inactivity: { learn_quiet: false } });
+      waterHeater(flat, 0, 7);
+      for (let n = 0; n < 7; n++) {
+        const t = (hhmm: string) => at(`${dayOf(n)} ${hhmm}`);
+        flat.water(t('07:00'), 10).load(t('07:00'), 60, 30).water(t('12:00'), 10).water(t('19:00'), 10).load(t('19:00'), 180, 110).water(t('21:30'), 10);
+        // The TV from 13:00 to 14:45: its floor rise is found at 14:30, with the 13:52 reheat in the window.
+        if (withTv) flat.load(t('13:00'), 105, 80);
+      }
+      return flat.liveTo(at('2026-03-09 00:00'));
+    };
+    expect(afternoons(true).care()).toEqual([]);
+    expect(afternoons(false).care().length).toBeGreaterThan(0);
+  });
+
   it('meter resolution: a tap left running at 3 L/min, read as 10, 20, 10 L steps, is one steady flow, not a stream of new uses', () => {
     const flat = new Flat(at(`${START} 00:00`), { inactivity: { learn_quiet: false } });
     ordinaryDays(flat, 0, 3);
