@@ -159,6 +159,16 @@ export function automaticLoads(model: ApplianceModel | undefined, now: number): 
   return (model?.loads ?? []).filter((load) => isAutomatic(load, now));
 }
 
+/**
+ * The learned size (W) of the load a step of `watts` is matched to, else the step itself: one step
+ * may carry a fridge compressor starting or stopping in the same poll (COINCIDENT_LOAD_W); the
+ * running mean of the load's steps does not.
+ */
+export function learnedSize(model: ApplianceModel | undefined, watts: number): number {
+  const index = matching(model?.loads ?? [], watts);
+  return index < 0 ? watts : model!.loads[index]!.w;
+}
+
 /** Its usual time from one switch-on to the next standby one, once learned (median of the gaps). */
 export function rhythmMs(load: LearnedLoad): number | undefined {
   const gaps = load.gaps ?? [];

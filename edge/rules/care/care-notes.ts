@@ -49,7 +49,7 @@ export function runningWaterNote(facts: QuietFacts, at: (time: number) => string
 
 function loadName(item: Discounted): Reason {
   const size = item.watts >= 1000 ? `${(item.watts / 1000).toFixed(1)} kW` : `${Math.round(item.watts / 10) * 10} W`;
-  if (item.what === 'small_load') return { en: `small ${size} load in the night`, zh: `夜间小负载 ${size}` };
+  if (item.what === 'small_load' && item.why !== 'machine_ran') return { en: `small ${size} load in the night`, zh: `夜间小负载 ${size}` };
   if (item.what === 'unseen_load') {
     const energy = `${item.watts} Wh`;
     return item.why === 'night'
@@ -63,6 +63,7 @@ function loadName(item: Discounted): Reason {
     night: { en: `${size} switch-on at night with nobody up`, zh: `夜间无人活动时启动的 ${size} 负载` },
     went_off: { en: `${size} load that switched itself off within ${HOLD_MS / 60_000} min (fridge defrost?)`, zh: `${HOLD_MS / 60_000} 分钟内自行关闭的 ${size} 负载（疑似冰箱除霜）` },
     alone_at_night: { en: `${size} load running at night with nobody seen for ${ATTENDED_WITHIN_MS / 60_000} min before it or ${CONFIRM_MS / 60_000} min after (water heater?)`, zh: `夜间启动、前 ${ATTENDED_WITHIN_MS / 60_000} 分钟及后 ${CONFIRM_MS / 60_000} 分钟均无人活动的 ${size} 负载（疑似热水器）` },
+    machine_ran: { en: `small ${size} rise of the power floor held up only while the home's own machines ran (fridge, water heater)`, zh: `仅在家中自动电器（冰箱、热水器）运行期间出现的 ${size} 底电抬升` },
     alone: { en: `${size} load running with nothing else seen for ${LONE_AFTER_MS / 3_600_000} h around it (water heater?)`, zh: `前后 ${LONE_AFTER_MS / 3_600_000} 小时无其他活动时运行的 ${size} 负载（疑似热水器）` },
   };
   return names[item.why];

@@ -63,9 +63,11 @@ export interface Discounted {
   /**
    * The appliance model's reason; went_off: a few hundred watts off again within HOLD_MS; alone: a
    * big load running with nothing else seen before or after it; alone_at_night: the same, switched
-   * on in the night window with nobody seen in the half hour before (activity/held-load.ts).
+   * on in the night window with nobody seen in the half hour before (activity/held-load.ts);
+   * machine_ran: a floor rise that the home's machines set aside in the floor's window account for
+   * (care/floor-machines.ts).
    */
-  why: DiscountReason | 'went_off' | 'alone' | 'alone_at_night';
+  why: DiscountReason | 'went_off' | 'alone' | 'alone_at_night' | 'machine_ran';
 }
 
 /**

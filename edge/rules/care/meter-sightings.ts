@@ -8,11 +8,12 @@ import { electricityMeterSample, electricitySample, waterMeterSample, waterSampl
 import { waterUse } from '../activity/meter-activity.js';
 import { meterSilenceMs, stepMeter, type MeterStep } from '../activity/meter-track.js';
 import { judgeHeld, LONE_AFTER_MS, MID_LOAD_MAX_W, type HeldLoad } from '../activity/held-load.js';
-import { loadHeldOn, stepFloor } from '../activity/power-floor.js';
+import { FLOOR_WINDOW_MS, loadHeldOn, stepFloor } from '../activity/power-floor.js';
 import { unseenLoad } from '../activity/unseen-load.js';
 import { steadyFlowOf, stepWaterFlow } from '../activity/water-flow.js';
 import type { CareCall } from './care-call-context.js';
 import { appliancesKey, unseenLoadsKey, DOOR_HEARTBEAT_FRAMES, doorKey, INACTIVITY_TIMER, meterKey, quietStart, timerKey, type CareMeterTrack, type Discounted, type DoorWatchState } from './care-state.js';
+import { machinesInFloorWindow, riseWithoutMachines } from './floor-machines.js';
 import { inactivityDeadline } from './inactivity-limit.js';
 import { noteDiscounted, withdrawDiscounted } from './discounts.js';
 import { householdWatches } from './care-alert.js';
@@ -136,11 +137,28 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     }
   }
   // A rise of the floor by a big load held on (a heater on its timer) was judged as its switch-on.
-  if (floor.rose && floor.rose.watts < SWITCH_ON_W && switchedOn(call, frame.device_id, floor.rose.since, floor.rose.watts, sleeping, 'small_load')) {
-    see(call, 'electricity', { at: floor.rose.since, what: 'small_load_on' });
+  if (floor.rose && floor.rose.watts < SWITCH_ON_W) {
+    // The home's machines in the window may be what holds the floor up (care/floor-machines.ts): less
+    // than half the rise left without them, it was theirs (a reading's noise and a compressor starting
+    // in a machine's switch-on poll move what is left by tens of watts).
+    const machines = machinesInFloorWindow(call, context.now, track.held, context.state<ApplianceModel>(appliancesKey(frame.device_id)));
+    const low = floor.floor.low! - floor.rose.watts;
+    if (machines.length > 0 && riseWithoutMachines(floor.floor, low, machines) < floor.rose.watts / 2) {
+      // Judged again at the next bucket (the low kept): counted once the machines no longer account for it.
+      track.floor = { ...floor.floor, low };
+      noteFloorRaisedByMachine(call, floor.rose, Math.min(...machines.map((machine) => machine.at)));
+    } else if (switchedOn(call, frame.device_id, floor.rose.since, floor.rose.watts, sleeping, 'small_load')) {
+      see(call, 'electricity', { at: floor.rose.since, what: 'small_load_on' });
+    }
   }
   context.setState(key, track);
   return step.gap;
+}
+
+/** Notes a floor rise set aside for a machine in its window, once per machine. */
+function noteFloorRaisedByMachine(call: CareCall, rose: { watts: number; since: number }, machineAt: number): void {
+  const noted = (call.state.discounted ?? []).some((item) => item.why === 'machine_ran' && item.at > machineAt - FLOOR_WINDOW_MS);
+  if (!noted) noteDiscounted(call, { at: rose.since, what: 'small_load', watts: Math.round(rose.watts), why: 'machine_ran' });
 }
 
 /** Something left running changes how a quiet after the door is judged: the deadline is set again. */

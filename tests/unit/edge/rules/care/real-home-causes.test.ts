@@ -64,6 +64,47 @@ describe('care rules in a real home, cause by cause', () => {
     expect(flat.bench.alerts.filter((alert) => alert.evidence.cleared_by === 'electricity')).toEqual([]);
   });
 
+  it("a fridge's defrost and recovery run handing over to the water heater on its 23:00 timer hold the power floor up for 90 minutes: that is not a small load of hers, and the call after her evening fall is not put off to the morning", () => {
+    const flat = new Flat(at(`${START} 00:00`), { inactivity: { learn_quiet: false } }, { standingW: 52 });
+    for (let n = 0; n < 6; n++) {
+      // The fridge's compressor (140 W) runs 15 minutes in every 40; the night-tariff water heater
+      // (2.5 kW) comes on at 23:00 and reheats the tank for 45 minutes.
+      for (let minute = 0; minute < 24 * 60; minute += 40) if (n !== 4 || minute < 21 * 60 || minute > 23 * 60) flat.load(at(`${dayOf(n)} 00:00`) + minute * MINUTE, 15, 140);
+      flat.load(at(`${dayOf(n)} 23:00`), 45, 2486);
+    }
+    ordinaryDays(flat, 0, 4);
+    // Friday: up at 07:00, water till 16:30, then she falls. At 22:02 the compressor starts, the
+    // defrost heater (+195 W, under a switch-on) follows at 22:16, and the recovery run after it lasts
+    // until the water heater comes on: the lowest reading of 22:05-23:35 is the compressor's.
+    flat.water(at('2026-03-06 07:00'), 10).load(at('2026-03-06 07:05'), 3, 1800).water(at('2026-03-06 12:00'), 10).water(at('2026-03-06 16:30'), 10);
+    flat.load(at('2026-03-06 22:02'), 14, 140).load(at('2026-03-06 22:16'), 16, 335).load(at('2026-03-06 22:32'), 34, 140).load(at('2026-03-06 23:34'), 12, 140);
+    flat.door(at('2026-03-07 09:00'), 'in'); // the housekeeper
+    flat.liveTo(at('2026-03-07 12:00'));
+
+    const care = flat.care();
+    // Counted from 22:05 as her, the floor's rise put the call past the housekeeper's 09:00 visit.
+    expect(brief(care)).toEqual(['03-06 22:30 raised household_care hh-1', '03-07 09:00 cleared household_care hh-1']);
+    expect(care[0]!.reason.en).toContain('since 16:30');
+    expect(care[0]!.reason.en).toContain('held up only while the home\'s own machines ran');
+    expect(care[0]!.reason.zh).toContain('底电抬升');
+  });
+
+  it("her TV under the water heater's reheat is still her: the reheat's own watts are taken off the floor, not the whole rise", () => {
+    const afternoons = (withTv: boolean) => {
+      const flat = new Flat(at(`${START} 00:00`), { inactivity: { learn_quiet: false } });
+      waterHeater(flat, 0, 7);
+      for (let n = 0; n < 7; n++) {
+        const t = (hhmm: string) => at(`${dayOf(n)} ${hhmm}`);
+        flat.water(t('07:00'), 10).load(t('07:00'), 60, 30).water(t('12:00'), 10).water(t('19:00'), 10).load(t('19:00'), 180, 110).water(t('21:30'), 10);
+        // The TV from 13:00 to 14:45: its floor rise is found at 14:30, with the 13:52 reheat in the window.
+        if (withTv) flat.load(t('13:00'), 105, 80);
+      }
+      return flat.liveTo(at('2026-03-09 00:00'));
+    };
+    expect(afternoons(true).care()).toEqual([]);
+    expect(afternoons(false).care().length).toBeGreaterThan(0);
+  });
+
   it('meter resolution: a tap left running at 3 L/min, read as 10, 20, 10 L steps, is one steady flow, not a stream of new uses', () => {
     const flat = new Flat(at(`${START} 00:00`), { inactivity: { learn_quiet: false } });
     ordinaryDays(flat, 0, 3);
