@@ -29,7 +29,8 @@ export interface Rule {
 }
 
 /**
- * What a hook returns when it changes no alert: one frozen array for every such call. Every rule
+ * What a hook returns when it changes no alert, on the paths a rule takes for nearly every frame:
+ * one frozen array for every such call (an empty literal elsewhere is as right). Every rule
  * sees every frame of the estate and most frames change nothing; an empty array made for each was
  * some 4 % of the bytes the rules bench allocated (sampled), and every byte allocated brings the
  * next scavenge nearer.

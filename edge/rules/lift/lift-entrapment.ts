@@ -56,7 +56,7 @@ function onReadings(frame: ReadingFrame, context: RuleContext): readonly AlertCh
   const lift = frame.subject;
   const now = context.now;
   const state = context.state<EntrapmentState>(lift.id) ?? {};
-  if (state.seen_at !== undefined && now < state.seen_at) return [];
+  if (state.seen_at !== undefined && now < state.seen_at) return NO_ALERT_CHANGES;
   const next: EntrapmentState = { ...state, seen_at: now };
   const kind = stopKindOf(status);
   if (kind !== undefined && kind !== (state.stop?.kind ?? null)) {
@@ -70,7 +70,7 @@ function onReadings(frame: ReadingFrame, context: RuleContext): readonly AlertCh
   }
   context.setState(lift.id, next);
   const episode = context.episode(lift);
-  if (!episode || !passengerCanLeave(status) || now <= (state.signal_at ?? -Infinity)) return [];
+  if (!episode || !passengerCanLeave(status) || now <= (state.signal_at ?? -Infinity)) return NO_ALERT_CHANGES;
   return [release(lift, now, status.occupied === false ? 'car_empty' : 'doors_open_in_door_zone')];
 }
 

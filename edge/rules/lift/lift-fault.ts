@@ -62,7 +62,7 @@ function onReadings(frame: ReadingFrame, context: RuleContext): readonly AlertCh
   if (!status) return NO_ALERT_CHANGES;
   const lift = frame.subject;
   const loaded = context.state<LiftFaultState>(lift.id);
-  if (loaded?.seen_at !== undefined && context.now < loaded.seen_at) return [];
+  if (loaded?.seen_at !== undefined && context.now < loaded.seen_at) return NO_ALERT_CHANGES;
   const params = liftParams(context.config, lift.id);
   const state: LiftFaultState = { ...loaded, seen_at: context.now };
   if (status.floor !== undefined) state.floor = status.floor;
