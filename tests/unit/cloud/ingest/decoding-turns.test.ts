@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecodingTurns, type DecodingRoom } from '../../../../cloud/ingest/decoding-turns.js';
+import { DecodingTurns, LEAST_BYTES_PER_MESSAGE, type DecodingRoom } from '../../../../cloud/ingest/decoding-turns.js';
 import { WriteGroups } from '../../../../cloud/ingest/write-groups.js';
 
 /** Turns of the event loop run by hand: each call of runTurn() is the next turn. */
@@ -24,7 +24,7 @@ function admitAll(turns: DecodingTurns, sizes: number[], admitted: number[]): Ar
 describe('decoding turns: a lane decodes a share of its messages per turn of the event loop', () => {
   it('admits messages at once until the turn has decoded its bytes, the rest in later turns in the order they came', async () => {
     const loop = manualTurns();
-    const turns = new DecodingTurns(100, loop.laterTurn);
+    const turns = new DecodingTurns(100, loop.laterTurn, undefined, 0);
     const admitted: number[] = [];
     const all = admitAll(turns, [40, 40, 40, 40, 40, 40, 40], admitted);
     await Promise.resolve();
@@ -41,7 +41,7 @@ describe('decoding turns: a lane decodes a share of its messages per turn of the
 
   it('lets the first message of a turn go however large, and one that comes while others wait goes after them', async () => {
     const loop = manualTurns();
-    const turns = new DecodingTurns(100, loop.laterTurn);
+    const turns = new DecodingTurns(100, loop.laterTurn, undefined, 0);
     const admitted: number[] = [];
     admitAll(turns, [500, 10], admitted);
     await Promise.resolve();
@@ -54,7 +54,7 @@ describe('decoding turns: a lane decodes a share of its messages per turn of the
 
   it('starts each turn afresh, and schedules nothing once no message came in the last one', async () => {
     const loop = manualTurns();
-    const turns = new DecodingTurns(100, loop.laterTurn);
+    const turns = new DecodingTurns(100, loop.laterTurn, undefined, 0);
     await turns.admit(100);
     await loop.runTurn();
     // A new turn: the next message goes at once.
@@ -67,9 +67,35 @@ describe('decoding turns: a lane decodes a share of its messages per turn of the
     expect(loop.pending()).toBe(0);
   });
 
+  it('charges a small message its least cost: a flood of small messages leaves the turn as often as messages of that size would', async () => {
+    const loop = manualTurns();
+    const turns = new DecodingTurns(100, loop.laterTurn, undefined, 25);
+    const admitted: number[] = [];
+    // Five messages of 1 byte, each charged 25: four reach 100, the fifth waits for the next turn.
+    const all = admitAll(turns, [1, 1, 1, 1, 1, 60], admitted);
+    await Promise.resolve();
+    expect(admitted).toEqual([0, 1, 2, 3]);
+    await loop.runTurn();
+    // A message larger than the least cost is charged its own bytes: 25 + 60 < 100, both go.
+    expect(admitted).toEqual([0, 1, 2, 3, 4, 5]);
+    await Promise.all(all);
+  });
+
+  it('charges every message at least LEAST_BYTES_PER_MESSAGE by default', async () => {
+    const loop = manualTurns();
+    const turns = new DecodingTurns(4 * LEAST_BYTES_PER_MESSAGE, loop.laterTurn);
+    const admitted: number[] = [];
+    const all = admitAll(turns, Array.from({ length: 6 }, () => 1_000), admitted);
+    await Promise.resolve();
+    expect(admitted).toEqual([0, 1, 2, 3]);
+    await loop.runTurn();
+    expect(admitted).toEqual([0, 1, 2, 3, 4, 5]);
+    await Promise.all(all);
+  });
+
   it('keeps the order across many turns of a long queue', async () => {
     const loop = manualTurns();
-    const turns = new DecodingTurns(10, loop.laterTurn);
+    const turns = new DecodingTurns(10, loop.laterTurn, undefined, 0);
     const admitted: number[] = [];
     const all = admitAll(turns, Array.from({ length: 3_000 }, () => 10), admitted);
     while (turns.waitingMessages > 0) await loop.runTurn();
@@ -82,7 +108,7 @@ describe('decoding turns: a lane decodes a share of its messages per turn of the
     let room = false;
     const listeners: Array<() => void> = [];
     const writes: DecodingRoom = { hasRoom: () => room, whenRoom: (listener) => void listeners.push(listener) };
-    const turns = new DecodingTurns(100, loop.laterTurn, writes);
+    const turns = new DecodingTurns(100, loop.laterTurn, writes, 0);
     const admitted: number[] = [];
     const all = admitAll(turns, [10, 10], admitted);
     await loop.runTurn();
