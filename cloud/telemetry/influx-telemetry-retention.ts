@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../db/sql-database.js';
-import { EVENTS_MEASUREMENT, READINGS_MEASUREMENT } from './influx-series-layout.js';
+import { EVENTS_MEASUREMENT, READINGS_MEASUREMENT, unitOf } from './influx-series-layout.js';
 import { qualifiedMeasurement, quoteIdentifier, quoteString, timeLiteral } from './influxql.js';
 import type { InfluxqlHttpReader } from './influxql-http-reader.js';
 import { influxMonthsDuration, type RetentionCutoffs, type RetentionSettings } from './retention-settings.js';
@@ -8,13 +8,15 @@ import type { HourlyQuery, HourlyReading, RetentionOutcome, TelemetryRetention }
 /** The measurement of the hourly tier, in its own retention policy; a name apart from readings, so a DELETE of one never touches the other. */
 export const HOURLY_MEASUREMENT = 'readings_hourly';
 
+/** A row of the hourly tier; its unit as in readings (influx-series-layout.ts readingPoint): a tag, or an earlier version's field. */
 interface HourlyRow {
   time: number;
   gateway_id: string;
   estate_id: string;
   device_id: string;
   point: string;
-  unit: string;
+  unit_tag: string | null;
+  unit_field: string | null;
   count: number;
   mean: number;
   min: number;
@@ -62,7 +64,8 @@ export class InfluxTelemetryRetention implements TelemetryRetention {
     const into = qualifiedMeasurement(HOURLY_MEASUREMENT, database, hourlyPolicy);
     const from = qualifiedMeasurement(READINGS_MEASUREMENT, database, rawPolicy);
     await this.influxql.execute(
-      `SELECT count("value") AS "count", mean("value") AS "mean", min("value") AS "min", max("value") AS "max", last("value") AS "last", last("unit") AS "unit"` +
+      // GROUP BY * carries the unit tag over; points of earlier versions carry the unit as a field instead.
+      `SELECT count("value") AS "count", mean("value") AS "mean", min("value") AS "min", max("value") AS "max", last("value") AS "last", last("unit"::field) AS "unit"` +
         ` INTO ${into} FROM ${from} WHERE time >= ${timeLiteral(cutoffs.downsampleFrom)} AND time < ${timeLiteral(cutoffs.readingsBefore)}` +
         ` GROUP BY time(1h), * fill(none)`,
     );
@@ -74,25 +77,28 @@ export class InfluxTelemetryRetention implements TelemetryRetention {
 
   async hourlyReadings(query: HourlyQuery): Promise<HourlyReading[]> {
     const rows = await this.influxql.select<HourlyRow>(
-      `SELECT * FROM ${qualifiedMeasurement(HOURLY_MEASUREMENT, this.options.database, this.options.hourlyPolicy)}` +
+      `SELECT "count", "mean", "min", "max", "last", "unit"::tag AS "unit_tag", "unit"::field AS "unit_field", "device_id", "estate_id", "gateway_id", "point"` +
+        ` FROM ${qualifiedMeasurement(HOURLY_MEASUREMENT, this.options.database, this.options.hourlyPolicy)}` +
         ` WHERE "estate_id" = ${quoteString(query.estateId)} AND "gateway_id" = ${quoteString(query.gatewayId)}` +
         ` AND time >= ${timeLiteral(query.from)} AND time < ${timeLiteral(query.to)}`,
     );
-    return rows
+    const hours = rows
       .map((row) => ({
         gatewayId: row.gateway_id,
         estateId: row.estate_id,
         deviceId: row.device_id,
         point: row.point,
-        unit: row.unit,
+        unit: unitOf(row) ?? '',
         hour: row.time,
         count: row.count,
         mean: row.mean,
         min: row.min,
         max: row.max,
         last: row.last,
+        unitTagged: Boolean(row.unit_tag),
       }))
-      .sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.point < b.point ? -1 : a.point > b.point ? 1 : a.hour - b.hour));
+      .sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.point < b.point ? -1 : a.point > b.point ? 1 : a.hour - b.hour || Number(a.unitTagged) - Number(b.unitTagged)));
+    return mergedHours(hours);
   }
 
   /** CREATE RETENTION POLICY fails when one of that name exists with other settings; ALTER then. */
@@ -107,6 +113,33 @@ export class InfluxTelemetryRetention implements TelemetryRetention {
     const policies = await this.influxql.select<{ name: string; default: boolean }>(`SHOW RETENTION POLICIES ON ${quoteIdentifier(this.options.database)}`);
     return policies.find((policy) => policy.default)?.name ?? 'autogen';
   }
+}
+
+/**
+ * One row per series and hour. The hour in which an earlier version gave way to this one holds
+ * points of both layouts, and GROUP BY * folds them into two hourly points, one without the unit tag
+ * and one with it: they are one hour of one series, merged as the SQL store merges an hour folded
+ * twice (counts add, means weigh by count, min and max widen), its last value and unit the tagged
+ * one's, written after the other. Rows come sorted by series and hour, the untagged first.
+ */
+function mergedHours(hours: ReadonlyArray<HourlyReading & { unitTagged: boolean }>): HourlyReading[] {
+  const merged: HourlyReading[] = [];
+  for (const { unitTagged: _, ...hour } of hours) {
+    const previous = merged[merged.length - 1];
+    if (!previous || previous.deviceId !== hour.deviceId || previous.point !== hour.point || previous.hour !== hour.hour) {
+      merged.push(hour);
+      continue;
+    }
+    const count = previous.count + hour.count;
+    merged[merged.length - 1] = {
+      ...hour,
+      count,
+      mean: (previous.mean * previous.count + hour.mean * hour.count) / count,
+      min: Math.min(previous.min, hour.min),
+      max: Math.max(previous.max, hour.max),
+    };
+  }
+  return merged;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { fromWireTime, type ReadingItem } from '../../shared/contract/index.js';
 import { READINGS_MEASUREMENT } from './influx-series-layout.js';
-import { LineProtocolBody, escapeStringField, escapeTagOrKey } from './influx-v1-line-protocol.js';
+import { LineProtocolBody, escapeTagOrKey } from './influx-v1-line-protocol.js';
 import type { OriginItems } from './telemetry-store.js';
 
 /**
@@ -35,11 +35,11 @@ export function v1ReadingLines(groups: readonly OriginItems<ReadingItem>[]): Buf
           escapeTagOrKey(reading.device_id) +
           originTags +
           escapeTagOrKey(reading.point) +
+          ',unit=' +
+          escapeTagOrKey(reading.unit) +
           ' value=' +
           String(reading.value) +
-          ',unit="' +
-          escapeStringField(reading.unit) +
-          '" ' +
+          ' ' +
           timestamp,
       );
     }

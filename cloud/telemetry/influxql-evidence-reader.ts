@@ -27,17 +27,14 @@ export class InfluxqlEvidenceReader implements TelemetryEvidenceReader {
   ) {}
 
   /**
-   * Two statements: each series' latest unit (last() per series, answered from its newest points),
-   * which picks the series of the units asked for; then the buckets of those series, filtered by
-   * their point tags, which the series index answers, rather than by the unit field, which InfluxDB
-   * would read point by point. A series is taken or left by its latest unit.
+   * Two statements: each series' latest unit (seriesUnits), which picks the series of the units
+   * asked for; then the buckets of those series, filtered by their point tags, which the series
+   * index answers. A series is taken or left by its latest unit.
    */
   async readingBuckets(query: ReadingBucketQuery): Promise<ReadingBucket[]> {
     if (query.deviceIds.length === 0 || query.units?.length === 0) return [];
     const range = [`time >= ${timeLiteral(query.from)}`, `time < ${timeLiteral(query.to)}`];
-    const series = await this.reader.select<{ device_id: string; point: string; unit: string }>(
-      `SELECT last("unit") AS "unit" FROM ${this.from(READINGS_MEASUREMENT)} WHERE ${[...this.scope(query), ...range].join(' AND ')} GROUP BY "device_id", "point"`,
-    );
+    const series = await this.seriesUnits([...this.scope(query), ...range].join(' AND '));
     const wanted = series.filter((s) => query.units === undefined || query.units.includes(s.unit));
     if (wanted.length === 0) return [];
     const unitOf = new Map(wanted.map((s) => [`${s.device_id}\u0000${s.point}`, s.unit]));
@@ -77,6 +74,34 @@ export class InfluxqlEvidenceReader implements TelemetryEvidenceReader {
     const newest = new Map<string, number>();
     for (const row of [...readings, ...events]) newest.set(row.device_id, Math.max(row.time, newest.get(row.device_id) ?? row.time));
     return query.deviceIds.map((deviceId) => ({ deviceId, newestAt: newest.get(deviceId) ?? null }));
+  }
+
+  /**
+   * The latest unit of each device's point among the readings `where` picks. The unit is a tag
+   * (influx-series-layout.ts readingPoint): last("value") per device, point and unit says when each
+   * unit was last seen, answered from each series' newest points. Points written by earlier
+   * versions carry it as a field instead and group under an empty unit tag; their unit is then
+   * read from the field, once, and only when there are such points.
+   */
+  private async seriesUnits(where: string): Promise<Array<{ device_id: string; point: string; unit: string }>> {
+    const from = this.from(READINGS_MEASUREMENT);
+    const groups = await this.reader.select<{ time: number; device_id: string; point: string; unit: string }>(
+      `SELECT last("value") FROM ${from} WHERE ${where} GROUP BY "device_id", "point", "unit"`,
+    );
+    const key = (row: { device_id: string; point: string }): string => `${row.device_id}\u0000${row.point}`;
+    const fieldUnits = groups.some((group) => !group.unit)
+      ? new Map(
+          (await this.reader.select<{ device_id: string; point: string; unit: string | null }>(`SELECT last("unit"::field) AS "unit" FROM ${from} WHERE ${where} GROUP BY "device_id", "point"`)).map((row) => [key(row), row.unit]),
+        )
+      : undefined;
+    const latest = new Map<string, { time: number; device_id: string; point: string; unit: string }>();
+    for (const group of groups) {
+      const unit = group.unit || fieldUnits?.get(key(group));
+      if (!unit) continue;
+      const known = latest.get(key(group));
+      if (!known || group.time > known.time) latest.set(key(group), { ...group, unit });
+    }
+    return [...latest.values()];
   }
 
   private scope(query: { estateId: string; gatewayId: string; deviceIds: readonly string[] }): string[] {

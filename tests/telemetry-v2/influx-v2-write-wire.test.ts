@@ -56,7 +56,7 @@ describe('InfluxDB v2 write API on the wire', () => {
     expect(write!.headers['content-encoding']).toBeUndefined();
     // Tags and fields in key order; 229 without an "i" suffix is a float; the timestamp in ms.
     expect(write!.body).toBe(
-      `readings,device_id=meter-3,estate_id=estate-1,gateway_id=gw-1,point=energy_total unit="kWh",value=229 ${BASE_TIME + 5}`,
+      `readings,device_id=meter-3,estate_id=estate-1,gateway_id=gw-1,point=energy_total,unit=kWh value=229 ${BASE_TIME + 5}`,
     );
   });
 
