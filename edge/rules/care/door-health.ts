@@ -3,10 +3,12 @@ import type { QuietSpan } from './quiet-lengths.js';
 
 /**
  * Is the household's door controller dead? It speaks only when someone passes, so its silence
- * says nothing by itself, and a dead one makes the household look quiet on two signals. Two signs
+ * says nothing by itself, and a dead one makes the household look quiet on two signals. Three signs
  * from the household's own signals (a controller with a heartbeat is the device-offline rule's):
  * - gate: the household's card at the estate gate twice, with no door event within
  *   gate_match_min of either (going out, the door comes first; coming home, it follows);
+ * - home: one such card, and her water used a day or more after it with no door event since: she
+ *   is home, and nobody gets in or out without the door (homeAfterCard);
  * - quiet: no door event for quiet_days, while water and electricity show the household active,
  *   and for so many days that her own door use makes it unlikely: a resident who opens the door on
  *   most days and not for three is a dead door; one who goes out twice a week is not, on her fourth
@@ -35,10 +37,15 @@ export interface DoorHealth {
   suspected?: { since: number; by: DoorSign };
 }
 
-export type DoorSign = 'gate' | 'quiet';
+export type DoorSign = 'gate' | 'home' | 'quiet';
 
 const UNMATCHED_NEEDED = 2;
 const DAYS_KEPT = 28;
+/**
+ * Water used this long after a card at the gate that found no door event: a washing machine left
+ * on its delay timer (24 h at most) no longer explains it, she is home.
+ */
+const HOME_AFTER_CARD_MS = MS_PER_DAY;
 /** Card uses remembered. */
 const CARDS_KEPT = 10;
 /** Door use watched this long before its quiet says anything. */
@@ -88,8 +95,9 @@ export function settledGate(health: DoorHealth | undefined, now: number, matchMi
  * The sign that the controller is dead, if any. `lifeShown`: water and electricity show her active
  * lately; `today`: the local day of `now`.
  */
-export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number, wentOut = false): DoorSign | undefined {
+export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number, wentOut = false, lastWaterAt?: number): DoorSign | undefined {
   if ((health?.unmatched?.length ?? 0) >= UNMATCHED_NEEDED) return 'gate';
+  if (homeAfterCard(health, lastWaterAt)) return 'home';
   // A card at the gate with no door event around it: she went out unseen (and may look gone from the estate since).
   const seenOut = wentOut || (health?.unmatched?.length ?? 0) > 0;
   if ((!lifeShown && !seenOut) || lastDoorAt - watchedSince < QUIET_LEARNED_AFTER_MS) return undefined;
@@ -104,6 +112,18 @@ export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt
   // Her gate cards of the quiet's days are left out as her door days are (each is an unmatched card of the gate sign).
   const wentOutUnseen = quietChance(before(health?.gate_days), watched, quietDaysSeen);
   return stayedIn <= QUIET_CHANCE * (seenOut ? 1 : wentOutUnseen) ? 'quiet' : undefined;
+}
+
+/**
+ * Her water used a day or more after a card at the gate that found no door event (and no door event
+ * since: a door event forgets the card): whichever way she passed the gate, she has been home since,
+ * and nobody leaves or gets back in without the door. The card set her gone from the estate, and
+ * her meters are not taken for her until the door speaks (absence.ts): a dead door would keep her
+ * gone, unwatched, for as long as it is dead.
+ */
+export function homeAfterCard(health: DoorHealth | undefined, lastWaterAt: number | undefined): boolean {
+  if (lastWaterAt === undefined) return false;
+  return (health?.unmatched ?? []).some((at) => lastWaterAt - at >= HOME_AFTER_CARD_MS);
 }
 
 /**

@@ -3,7 +3,7 @@ import { formatLocal } from '../activity/local-time.js';
 import type { DoorSign } from './door-health.js';
 
 /** Reasons of the door-controller watch, for facilities, in Chinese and English. */
-export function doorSuspectedReason(deviceId: string, unitId: string, sign: DoorSign, unmatched: readonly number[], lastDoorAt: number, utcOffsetMin: number, now: number): Reason {
+export function doorSuspectedReason(deviceId: string, unitId: string, sign: DoorSign, unmatched: readonly number[], lastDoorAt: number, utcOffsetMin: number, now: number, lastWaterAt?: number): Reason {
   const at = (time: number) => formatLocal(time, utcOffsetMin, now);
   const last = at(lastDoorAt);
   if (sign === 'gate') {
@@ -11,6 +11,14 @@ export function doorSuspectedReason(deviceId: string, unitId: string, sign: Door
     return {
       en: `Door controller ${deviceId} of household ${unitId} may be dead: the household's card was used at the estate gate at ${cards.join(', ')} with no door event around it; last door event ${last}. Please check the controller.`,
       zh: `住户 ${unitId} 的门禁 ${deviceId} 可能已失效：住户门卡于 ${cards.join('、')} 在小区门禁使用，前后均无开门记录；最后一次开门 ${last}。请检查门禁设备。`,
+    };
+  }
+  if (sign === 'home' && lastWaterAt !== undefined) {
+    const cards = unmatched.slice(-3).map(at);
+    const water = at(lastWaterAt);
+    return {
+      en: `Door controller ${deviceId} of household ${unitId} may be dead: the household's card was used at the estate gate at ${cards.join(', ')} with no door event around it, and water was used at home a day later (last ${water}) with no door event since ${last}. Please check the controller.`,
+      zh: `住户 ${unitId} 的门禁 ${deviceId} 可能已失效：住户门卡于 ${cards.join('、')} 在小区门禁使用，前后均无开门记录；其后一天以上家中仍在用水（最近 ${water}），而自 ${last} 起无开门记录。请检查门禁设备。`,
     };
   }
   return {

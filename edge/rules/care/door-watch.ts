@@ -50,7 +50,7 @@ export function reviewDoor(call: CareCall): void {
   const life = compareActivity(call.state.days, context.now, LIFE_WINDOW_MS, household.utc_offset_min);
   const lifeShown = !absenceAt(household, call.state.activity, context.now) && !life.awayInWindow && life.historyDays >= LIFE_HISTORY_DAYS && life.seen >= LIFE_SHOWN_SHARE * life.usual;
   const wentOut = outingWithoutDoor(call.state.quiet_spans, lastDoorAt);
-  const sign = doorSign(door, context.now, lastDoorAt, call.state.watch_start, household.door_watch.quiet_days, lifeShown, localDayNumber(context.now, household.utc_offset_min), wentOut);
+  const sign = doorSign(door, context.now, lastDoorAt, call.state.watch_start, household.door_watch.quiet_days, lifeShown, localDayNumber(context.now, household.utc_offset_min), wentOut, call.state.activity.last.water?.at);
   if (door !== call.state.door) {
     call.state = { ...call.state, ...(door ? { door } : {}) };
     call.dirty = true;
@@ -65,7 +65,7 @@ export function reviewDoor(call: CareCall): void {
       category: 'device_offline',
       severity: 'minor',
       event_time: toWireTime(context.now),
-      reason: doorSuspectedReason(subject.id, call.unit.id, sign, call.state.door?.unmatched ?? [], lastDoorAt, household.utc_offset_min, context.now),
+      reason: doorSuspectedReason(subject.id, call.unit.id, sign, call.state.door?.unmatched ?? [], lastDoorAt, household.utc_offset_min, context.now, call.state.activity.last.water?.at),
       evidence: {
         device_kind: 'door_access_controller',
         subject_kind: 'unit',
@@ -73,6 +73,7 @@ export function reviewDoor(call: CareCall): void {
         sign,
         last_door_event_at: toWireTime(lastDoorAt),
         gate_cards_without_door: (call.state.door?.unmatched ?? []).length,
+        ...(sign === 'home' && call.state.activity.last.water ? { water_at: toWireTime(call.state.activity.last.water.at) } : {}),
       },
     });
   }
