@@ -5,7 +5,7 @@ import { absenceAt } from './absence.js';
 import { compareActivity } from './activity-days.js';
 import type { CareCall } from './care-call-context.js';
 import { doorKey, type DoorWatchState } from './care-state.js';
-import { doorSign, outingWithoutDoor, settledGate, withDoorEvent, withGateCard } from './door-health.js';
+import { doorSign, outingWithoutDoor, settledGate, withDoorEvent, withGateCard, withQuietEnded } from './door-health.js';
 import { doorBackReason, doorSuspectedReason } from './door-reasons.js';
 
 /** Water and electricity show her active: at least this share of her usual half-hours over two days. */
@@ -39,6 +39,15 @@ export function gateCardSeen(call: CareCall, at: number): void {
   call.dirty = true;
 }
 
+/** Her water ended a quiet watched since `from` (the last sign of her, or since a meter watched it). */
+export function quietEndedByWater(call: CareCall, from: number, at: number): void {
+  if (!call.household.door_watch.enabled || !call.household.signals.door || from <= call.state.watch_start) return;
+  const door = withQuietEnded(call.state.door, from, at);
+  if (!door) return;
+  call.state = { ...call.state, door };
+  call.dirty = true;
+}
+
 /** Looks for the signs of a dead door controller (at the morning check and the daily review). */
 export function reviewDoor(call: CareCall): void {
   const { context, household } = call;
@@ -65,7 +74,7 @@ export function reviewDoor(call: CareCall): void {
       category: 'device_offline',
       severity: 'minor',
       event_time: toWireTime(context.now),
-      reason: doorSuspectedReason(subject.id, call.unit.id, sign, call.state.door?.unmatched ?? [], lastDoorAt, household.utc_offset_min, context.now, call.state.activity.last.water?.at),
+      reason: doorSuspectedReason(subject.id, call.unit.id, sign, call.state.door ?? {}, lastDoorAt, household.utc_offset_min, context.now, call.state.activity.last.water?.at),
       evidence: {
         device_kind: 'door_access_controller',
         subject_kind: 'unit',
@@ -74,6 +83,7 @@ export function reviewDoor(call: CareCall): void {
         last_door_event_at: toWireTime(lastDoorAt),
         gate_cards_without_door: (call.state.door?.unmatched ?? []).length,
         ...(sign === 'home' && call.state.activity.last.water ? { water_at: toWireTime(call.state.activity.last.water.at) } : {}),
+        ...(sign === 'away' ? { days_away: (call.state.door?.days_away ?? []).length } : {}),
       },
     });
   }
