@@ -3,10 +3,16 @@ import type { QuietSpan } from './quiet-lengths.js';
 
 /**
  * Is the household's door controller dead? It speaks only when someone passes, so its silence
- * says nothing by itself, and a dead one makes the household look quiet on two signals. Two signs
+ * says nothing by itself, and a dead one makes the household look quiet on two signals. Four signs
  * from the household's own signals (a controller with a heartbeat is the device-offline rule's):
  * - gate: the household's card at the estate gate twice, with no door event within
  *   gate_match_min of either (going out, the door comes first; coming home, it follows);
+ * - home: one such card, and her water used a day or more after it with no door event since: she
+ *   is home, and nobody gets in or out without the door (homeAfterCard);
+ * - away: she came home twice with no door event since the last one: her water after a quiet of a
+ *   day or more that one of her meters watched without a break (withQuietEnded: at home she would
+ *   have shown herself), or a daytime quiet far longer than any she had at home (outingWithoutDoor).
+ *   One may be a bad day at home; two are not;
  * - quiet: no door event for quiet_days, while water and electricity show the household active,
  *   and for so many days that her own door use makes it unlikely: a resident who opens the door on
  *   most days and not for three is a dead door; one who goes out twice a week is not, on her fourth
@@ -18,15 +24,17 @@ import type { QuietSpan } from './quiet-lengths.js';
  *   suspected when staying in is at most QUIET_CHANCE as likely as going out unseen. A daytime
  *   quiet since the last door event far longer than any she had at home before (outingWithoutDoor:
  *   a day at the family's, a day-centre day) says she went out unseen, and staying in no longer
- *   explains the quiet door: her door use alone decides. So does one card at the gate with no door
- *   event around it, even while her meters are not taken for her (she then looks gone from the
- *   estate, and only the door would say she is back).
+ *   explains the quiet door: her door use alone decides. So does one day away (withQuietEnded),
+ *   and one card at the gate with no door event around it, even while her meters are not taken for
+ *   her (she then looks gone from the estate, and only the door would say she is back).
  */
 export interface DoorHealth {
   /** Household card uses at the gate waiting for their door event, epoch ms. */
   gate_pending?: number[];
   /** Card uses that found none, since the last door event. */
   unmatched?: number[];
+  /** Quiets of a day or more that her water ended, since the last door event: [from, to], epoch ms. */
+  days_away?: Array<[number, number]>;
   /** Local days with a door event, the last four weeks. */
   days?: number[];
   /** Local days with the household's card at the estate gate, the last four weeks. */
@@ -35,10 +43,19 @@ export interface DoorHealth {
   suspected?: { since: number; by: DoorSign };
 }
 
-export type DoorSign = 'gate' | 'quiet';
+export type DoorSign = 'gate' | 'home' | 'away' | 'quiet';
 
 const UNMATCHED_NEEDED = 2;
 const DAYS_KEPT = 28;
+/**
+ * Water used this long after a card at the gate that found no door event: a washing machine left
+ * on its delay timer (24 h at most) no longer explains it, she is home.
+ */
+const HOME_AFTER_CARD_MS = MS_PER_DAY;
+/** A quiet this long without a sign of her is a day away (at the family's), not a day at home. */
+const DAY_AWAY_MS = MS_PER_DAY;
+/** Returns home the door did not see that make it dead at once, as two cards at the gate do. */
+const RETURNS_NEEDED = 2;
 /** Card uses remembered. */
 const CARDS_KEPT = 10;
 /** Door use watched this long before its quiet says anything. */
@@ -88,10 +105,13 @@ export function settledGate(health: DoorHealth | undefined, now: number, matchMi
  * The sign that the controller is dead, if any. `lifeShown`: water and electricity show her active
  * lately; `today`: the local day of `now`.
  */
-export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number, wentOut = false): DoorSign | undefined {
+export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt: number, watchedSince: number, quietDays: number, lifeShown: boolean, today: number, wentOut = false, lastWaterAt?: number): DoorSign | undefined {
   if ((health?.unmatched?.length ?? 0) >= UNMATCHED_NEEDED) return 'gate';
+  if (homeAfterCard(health, lastWaterAt)) return 'home';
+  const daysAway = health?.days_away?.length ?? 0;
+  if (daysAway + (wentOut ? 1 : 0) >= RETURNS_NEEDED) return 'away';
   // A card at the gate with no door event around it: she went out unseen (and may look gone from the estate since).
-  const seenOut = wentOut || (health?.unmatched?.length ?? 0) > 0;
+  const seenOut = wentOut || daysAway > 0 || (health?.unmatched?.length ?? 0) > 0;
   if ((!lifeShown && !seenOut) || lastDoorAt - watchedSince < QUIET_LEARNED_AFTER_MS) return undefined;
   const quiet = (now - lastDoorAt) / MS_PER_DAY;
   if (quiet < quietDays) return undefined;
@@ -104,6 +124,28 @@ export function doorSign(health: DoorHealth | undefined, now: number, lastDoorAt
   // Her gate cards of the quiet's days are left out as her door days are (each is an unmatched card of the gate sign).
   const wentOutUnseen = quietChance(before(health?.gate_days), watched, quietDaysSeen);
   return stayedIn <= QUIET_CHANCE * (seenOut ? 1 : wentOutUnseen) ? 'quiet' : undefined;
+}
+
+/**
+ * Her water used a day or more after a card at the gate that found no door event (and no door event
+ * since: a door event forgets the card): whichever way she passed the gate, she has been home since,
+ * and nobody leaves or gets back in without the door. The card set her gone from the estate, and
+ * her meters are not taken for her until the door speaks (absence.ts): a dead door would keep her
+ * gone, unwatched, for as long as it is dead.
+ */
+export function homeAfterCard(health: DoorHealth | undefined, lastWaterAt: number | undefined): boolean {
+  if (lastWaterAt === undefined) return false;
+  return (health?.unmatched ?? []).some((at) => lastWaterAt - at >= HOME_AFTER_CARD_MS);
+}
+
+/**
+ * Her water after a quiet of a day or more (DAY_AWAY_MS) with no door event: she came home from a
+ * day away and the door did not see it (or, far less often, she lay a whole day at home). Kept
+ * until the next door event, which forgets it.
+ */
+export function withQuietEnded(health: DoorHealth | undefined, from: number, to: number): DoorHealth | undefined {
+  if (to - from < DAY_AWAY_MS) return undefined;
+  return { ...health, days_away: [...(health?.days_away ?? []), [from, to] as [number, number]].slice(-CARDS_KEPT) };
 }
 
 /**

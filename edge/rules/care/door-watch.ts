@@ -5,7 +5,7 @@ import { absenceAt } from './absence.js';
 import { compareActivity } from './activity-days.js';
 import type { CareCall } from './care-call-context.js';
 import { doorKey, type DoorWatchState } from './care-state.js';
-import { doorSign, outingWithoutDoor, settledGate, withDoorEvent, withGateCard } from './door-health.js';
+import { doorSign, outingWithoutDoor, settledGate, withDoorEvent, withGateCard, withQuietEnded } from './door-health.js';
 import { doorBackReason, doorSuspectedReason } from './door-reasons.js';
 
 /** Water and electricity show her active: at least this share of her usual half-hours over two days. */
@@ -39,6 +39,15 @@ export function gateCardSeen(call: CareCall, at: number): void {
   call.dirty = true;
 }
 
+/** Her water ended a quiet watched since `from` (the last sign of her, or since a meter watched it). */
+export function quietEndedByWater(call: CareCall, from: number, at: number): void {
+  if (!call.household.door_watch.enabled || !call.household.signals.door || from <= call.state.watch_start) return;
+  const door = withQuietEnded(call.state.door, from, at);
+  if (!door) return;
+  call.state = { ...call.state, door };
+  call.dirty = true;
+}
+
 /** Looks for the signs of a dead door controller (at the morning check and the daily review). */
 export function reviewDoor(call: CareCall): void {
   const { context, household } = call;
@@ -50,7 +59,7 @@ export function reviewDoor(call: CareCall): void {
   const life = compareActivity(call.state.days, context.now, LIFE_WINDOW_MS, household.utc_offset_min);
   const lifeShown = !absenceAt(household, call.state.activity, context.now) && !life.awayInWindow && life.historyDays >= LIFE_HISTORY_DAYS && life.seen >= LIFE_SHOWN_SHARE * life.usual;
   const wentOut = outingWithoutDoor(call.state.quiet_spans, lastDoorAt);
-  const sign = doorSign(door, context.now, lastDoorAt, call.state.watch_start, household.door_watch.quiet_days, lifeShown, localDayNumber(context.now, household.utc_offset_min), wentOut);
+  const sign = doorSign(door, context.now, lastDoorAt, call.state.watch_start, household.door_watch.quiet_days, lifeShown, localDayNumber(context.now, household.utc_offset_min), wentOut, call.state.activity.last.water?.at);
   if (door !== call.state.door) {
     call.state = { ...call.state, ...(door ? { door } : {}) };
     call.dirty = true;
@@ -65,7 +74,7 @@ export function reviewDoor(call: CareCall): void {
       category: 'device_offline',
       severity: 'minor',
       event_time: toWireTime(context.now),
-      reason: doorSuspectedReason(subject.id, call.unit.id, sign, call.state.door?.unmatched ?? [], lastDoorAt, household.utc_offset_min, context.now),
+      reason: doorSuspectedReason(subject.id, call.unit.id, sign, call.state.door ?? {}, lastDoorAt, household.utc_offset_min, context.now, call.state.activity.last.water?.at),
       evidence: {
         device_kind: 'door_access_controller',
         subject_kind: 'unit',
@@ -73,6 +82,8 @@ export function reviewDoor(call: CareCall): void {
         sign,
         last_door_event_at: toWireTime(lastDoorAt),
         gate_cards_without_door: (call.state.door?.unmatched ?? []).length,
+        ...(sign === 'home' && call.state.activity.last.water ? { water_at: toWireTime(call.state.activity.last.water.at) } : {}),
+        ...(sign === 'away' ? { days_away: (call.state.door?.days_away ?? []).length } : {}),
       },
     });
   }

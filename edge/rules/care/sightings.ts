@@ -10,7 +10,7 @@ import { householdWatches } from './care-alert.js';
 import type { CareCall } from './care-call-context.js';
 import { activityReturnedReason } from './care-reasons.js';
 import { GOT_UP_WITHIN_MS, INACTIVITY_TIMER, MAX_FIRSTS_KEPT, NIGHT_UP_SIGNS, meterKey, quietStart, timerKey, type CareMeterTrack, type DayStart } from './care-state.js';
-import { doorEventSeen } from './door-watch.js';
+import { doorEventSeen, quietEndedByWater } from './door-watch.js';
 import { inactivityDeadline, startsDaytime } from './inactivity-limit.js';
 import { EARLY_RISING_SLACK_MIN, morningDay, morningRoutine } from './morning-routine.js';
 import { withQuietSpan } from './quiet-lengths.js';
@@ -49,6 +49,7 @@ export function see(call: CareCall, signal: ActivitySignal, sighting: Sighting, 
   if (!recorded.newest) return;
 
   noteQuiet(call, quietFrom, sighting.at, openedWithDoor, absentBefore);
+  if (signal === 'water' && Number.isFinite(quietFrom)) quietEndedByWater(call, Math.max(quietFrom, meterWatchedSince(call)), sighting.at);
   const days = withActiveSlot(call.state.days, sighting.at, household.utc_offset_min);
   if (days) call.state = { ...call.state, days };
   noteFirstOfDay(call, signal, sighting.at, absentBefore !== undefined);
@@ -63,6 +64,17 @@ export function see(call: CareCall, signal: ActivitySignal, sighting: Sighting, 
     });
     call.state = { ...call.state, raised_by: undefined };
   }
+}
+
+/**
+ * Since when one of her meters (water, electricity) has watched without a break, and with no gap
+ * its counter bridged (when in it the use fell is unknown): a quiet is no longer than what one of
+ * them watched of it (no data is not no activity).
+ */
+function meterWatchedSince(call: CareCall): number {
+  const broken = (id: string) => call.context.state<CareMeterTrack>(meterKey(id))?.broken_at ?? Number.NEGATIVE_INFINITY;
+  const meters = householdWatches(call).filter((watch) => watch.watching && (watch.signal === 'water' || watch.signal === 'electricity'));
+  return Math.min(Number.POSITIVE_INFINITY, ...meters.map((watch) => Math.max(watch.since, ...watch.devices.map(broken))));
 }
 
 function doorWatches(call: CareCall): boolean {

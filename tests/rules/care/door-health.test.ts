@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doorSign, outingWithoutDoor, quietChance, withDoorEvent, withGateCard, type DoorHealth } from '../../../edge/rules/care/door-health.js';
+import { doorSign, homeAfterCard, outingWithoutDoor, quietChance, withDoorEvent, withGateCard, withQuietEnded, type DoorHealth } from '../../../edge/rules/care/door-health.js';
 import { DAY, HOUR, MINUTE } from './harness.js';
 
 /**
@@ -66,6 +66,43 @@ describe('the door controller watch', () => {
     expect(sign(cardWithoutDoor, 6, false)).toBe('quiet');
     expect(sign(history(18, 15), 6, false)).toBeUndefined();
     expect(sign(history(18, 15), 6, true)).toBeUndefined();
+  });
+
+  it('one card at the gate with no door event, and her water a day later: she is home, and nobody gets in or out without the door', () => {
+    // She seldom uses her door and never stays in long without it: a quiet of three days says nothing yet.
+    const card = LAST_DOOR + 3 * DAY;
+    const health: DoorHealth = { ...history(12, 6), unmatched: [card] };
+    const sign = (now: number, lastWaterAt: number | undefined) => doorSign(health, now, LAST_DOOR, WATCHED_SINCE, QUIET_DAYS, false, Math.floor(now / DAY), false, lastWaterAt);
+    // Water within the day after the card: a washing machine on its delay timer could have run it.
+    expect(sign(card + DAY, card + 20 * HOUR)).toBeUndefined();
+    expect(sign(card + DAY, undefined)).toBeUndefined();
+    expect(sign(card + DAY + 4 * HOUR, card + DAY + 2 * HOUR)).toBe('home');
+    // A door event forgets the card: she came back through a door that works.
+    const back = withDoorEvent(health, Math.floor((card + 2 * HOUR) / DAY));
+    expect(homeAfterCard(back, card + DAY + 2 * HOUR)).toBe(false);
+    expect(homeAfterCard(health, card + DAY + 2 * HOUR)).toBe(true);
+  });
+
+  it('twice home without the door, a day away among them: a resident who seldom opens her door is not left to its quiet', () => {
+    // Her door on nine days of the four weeks, no gate card: ten days without it are not yet the door.
+    const seldom = history(9, 0);
+    const sign = (health: DoorHealth, quiet: number, wentOut: boolean) => {
+      const now = LAST_DOOR + quiet * DAY + 4 * HOUR;
+      return doorSign(health, now, LAST_DOOR, WATCHED_SINCE, QUIET_DAYS, true, Math.floor(now / DAY), wentOut);
+    };
+    expect(sign(seldom, 10, true)).toBeUndefined();
+    // No sign of her from 13:00 until her water 23 h later: it may have been a long day at home.
+    expect(withQuietEnded(seldom, LAST_DOOR + 2 * DAY - 3 * HOUR, LAST_DOOR + 3 * DAY - 4 * HOUR)).toBeUndefined();
+    // A day and a half: she was away, and came back without the door.
+    const dayAway = withQuietEnded(seldom, LAST_DOOR + 2 * DAY - 3 * HOUR, LAST_DOOR + 3 * DAY + 9 * HOUR)!;
+    expect(dayAway.days_away).toEqual([[LAST_DOOR + 2 * DAY - 3 * HOUR, LAST_DOOR + 3 * DAY + 9 * HOUR]]);
+    expect(sign(dayAway, 4, false)).toBeUndefined();
+    // With a daytime outing the door did not see either, or a second day away: twice home unseen.
+    expect(sign(dayAway, 4, true)).toBe('away');
+    const twice = withQuietEnded(dayAway, LAST_DOOR + 5 * DAY, LAST_DOOR + 6 * DAY + 2 * HOUR)!;
+    expect(sign(twice, 7, false)).toBe('away');
+    // A door event forgets them.
+    expect(withDoorEvent(twice, FIRST_DAY + 40).days_away).toBeUndefined();
   });
 
   it('an outing without the door: a daytime quiet since the last door event of five hours and half as long again as any at home before', () => {
