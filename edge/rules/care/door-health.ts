@@ -53,7 +53,7 @@ const DAYS_KEPT = 28;
  */
 const HOME_AFTER_CARD_MS = MS_PER_DAY;
 /** A quiet this long without a sign of her is a day away (at the family's), not a day at home. */
-const DAY_AWAY_MS = MS_PER_DAY;
+export const DAY_AWAY_MS = MS_PER_DAY;
 /** Returns home the door did not see that make it dead at once, as two cards at the gate do. */
 const RETURNS_NEEDED = 2;
 /** Card uses remembered. */

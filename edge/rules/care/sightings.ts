@@ -10,6 +10,7 @@ import { householdWatches } from './care-alert.js';
 import type { CareCall } from './care-call-context.js';
 import { activityReturnedReason } from './care-reasons.js';
 import { GOT_UP_WITHIN_MS, INACTIVITY_TIMER, MAX_FIRSTS_KEPT, NIGHT_UP_SIGNS, meterKey, quietStart, timerKey, type CareMeterTrack, type DayStart } from './care-state.js';
+import { DAY_AWAY_MS } from './door-health.js';
 import { doorEventSeen, quietEndedByWater } from './door-watch.js';
 import { inactivityDeadline, startsDaytime } from './inactivity-limit.js';
 import { EARLY_RISING_SLACK_MIN, morningDay, morningRoutine } from './morning-routine.js';
@@ -49,7 +50,8 @@ export function see(call: CareCall, signal: ActivitySignal, sighting: Sighting, 
   if (!recorded.newest) return;
 
   noteQuiet(call, quietFrom, sighting.at, openedWithDoor, absentBefore);
-  if (signal === 'water' && Number.isFinite(quietFrom)) quietEndedByWater(call, Math.max(quietFrom, meterWatchedSince(call)), sighting.at);
+  // Only a quiet of a day away or more can be one (door-health.ts withQuietEnded); most sightings end a short one.
+  if (signal === 'water' && Number.isFinite(quietFrom) && sighting.at - quietFrom >= DAY_AWAY_MS) quietEndedByWater(call, Math.max(quietFrom, meterWatchedSince(call)), sighting.at);
   const days = withActiveSlot(call.state.days, sighting.at, household.utc_offset_min);
   if (days) call.state = { ...call.state, days };
   noteFirstOfDay(call, signal, sighting.at, absentBefore !== undefined);
