@@ -90,11 +90,14 @@ export function readingPoint(origin: BatchOrigin, reading: ReadingItem): SeriesP
 }
 
 /**
- * The columns of readings for a SELECT: the unit as a tag (this version's points) and as a field
- * (earlier versions' points) under names of their own. `SELECT *` would name them "unit" and
- * "unit_1", which of them is which depending on what the shard holds.
+ * The unit for a SELECT of readings or of their hourly tier: as a tag (this version's points) and as
+ * a field (earlier versions' points) under names of their own, which unitOf reads. `SELECT *` would
+ * name them "unit" and "unit_1", which of them is which depending on what the shard holds.
  */
-export const READING_COLUMNS = '"value", "unit"::tag AS "unit_tag", "unit"::field AS "unit_field", "device_id", "estate_id", "gateway_id", "point"';
+export const UNIT_COLUMNS = '"unit"::tag AS "unit_tag", "unit"::field AS "unit_field"';
+
+/** The columns of readings for a SELECT. */
+export const READING_COLUMNS = `"value", ${UNIT_COLUMNS}, "device_id", "estate_id", "gateway_id", "point"`;
 
 /** A reading's unit from its row: the tag, or the field of a point written by an earlier version. */
 export function unitOf(row: { unit_tag?: string | null; unit_field?: string | null }): string | undefined {

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../db/sql-database.js';
-import { EVENTS_MEASUREMENT, READINGS_MEASUREMENT, unitOf } from './influx-series-layout.js';
+import { EVENTS_MEASUREMENT, READINGS_MEASUREMENT, UNIT_COLUMNS, unitOf } from './influx-series-layout.js';
 import { qualifiedMeasurement, quoteIdentifier, quoteString, timeLiteral } from './influxql.js';
 import type { InfluxqlHttpReader } from './influxql-http-reader.js';
 import { influxMonthsDuration, type RetentionCutoffs, type RetentionSettings } from './retention-settings.js';
@@ -77,7 +77,7 @@ export class InfluxTelemetryRetention implements TelemetryRetention {
 
   async hourlyReadings(query: HourlyQuery): Promise<HourlyReading[]> {
     const rows = await this.influxql.select<HourlyRow>(
-      `SELECT "count", "mean", "min", "max", "last", "unit"::tag AS "unit_tag", "unit"::field AS "unit_field", "device_id", "estate_id", "gateway_id", "point"` +
+      `SELECT "count", "mean", "min", "max", "last", ${UNIT_COLUMNS}, "device_id", "estate_id", "gateway_id", "point"` +
         ` FROM ${qualifiedMeasurement(HOURLY_MEASUREMENT, this.options.database, this.options.hourlyPolicy)}` +
         ` WHERE "estate_id" = ${quoteString(query.estateId)} AND "gateway_id" = ${quoteString(query.gatewayId)}` +
         ` AND time >= ${timeLiteral(query.from)} AND time < ${timeLiteral(query.to)}`,
