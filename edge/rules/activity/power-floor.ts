@@ -57,7 +57,10 @@ export interface FloorStep {
 export function stepFloor(previous: PowerFloor | undefined, at: number, watts: number, gap: boolean, faintCounts?: () => boolean): FloorStep {
   const bucket = Math.floor(at / BUCKET_MS);
   let floor: PowerFloor;
-  if (!previous || gap || bucket < previous.bucket || bucket > previous.bucket + 1 + MAX_SKIPPED_BUCKETS) {
+  const restart = !previous || gap || bucket < previous.bucket || bucket > previous.bucket + 1 + MAX_SKIPPED_BUCKETS;
+  // The floor the window showed before this reading: a faint rise is news only as it happens.
+  const before = restart ? undefined : floorValue(previous!);
+  if (restart) {
     // A first reading, or a gap: the window starts again (the standby level is kept).
     floor = { bucket, current: watts, done: [], ...(previous?.base !== undefined ? { base: previous.base, base_at: previous.base_at! } : {}) };
   } else if (bucket === previous.bucket) {
@@ -74,8 +77,19 @@ export function stepFloor(previous: PowerFloor | undefined, at: number, watts: n
   if (floor.base === undefined || value <= floor.base || at - floor.base_at! > BASE_MEMORY_MS) floor = { ...floor, base: value, base_at: at };
   if (floor.low === undefined || value < floor.low) return { floor: { ...floor, low: value } };
   const rise = value - floor.low;
-  if (rise < SMALL_LOAD_W && (rise < FAINT_LOAD_W || !faintCounts?.())) return { floor };
+  if (rise < SMALL_LOAD_W && (rise < FAINT_LOAD_W || !faintJustRose(before, floor.low) || !faintCounts?.())) return { floor };
   return { floor: { ...floor, low: value }, rose: { watts: value - floor.low, since: at - FLOOR_WINDOW_MS + BUCKET_MS } };
+}
+
+/**
+ * The floor has just come FAINT_LOAD_W above its low: it stood below that before this reading. A
+ * faint rise that is older was not news when it came (the water meter watched then), and it is not
+ * news hours later either: a resident who fell with the TV on keeps the floor where it was all
+ * night, and one missed poll of her water meter at dawn must not make a lamp of it, switched on as
+ * if she had got up.
+ */
+function faintJustRose(before: number | undefined, low: number): boolean {
+  return before === undefined || before - low < FAINT_LOAD_W;
 }
 
 /**
