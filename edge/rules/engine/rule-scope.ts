@@ -30,6 +30,12 @@ export class RuleScope implements RuleContext {
    * no value, until that commit has written the deletion.
    */
   private readonly slots = new Map<string, StateSlot>();
+  /**
+   * The slot last looked up or made: a rule reads a key and then writes it (a meter's track, a
+   * household's state), and the write finds the slot here, not in a map of thousands of keys
+   * (its lookups were the largest single item of the rules bench's profile, 4.7 %).
+   */
+  private lastSlot: StateSlot | undefined;
   readonly episodes = new Map<string, ActiveEpisode>();
   /** The slots changed since the last commit, the first dirtyCount of them, in the order first changed. */
   private readonly dirtySlots: Array<StateSlot | undefined> = [];
@@ -71,12 +77,13 @@ export class RuleScope implements RuleContext {
   }
 
   state<T>(key: string): T | undefined {
-    return this.slots.get(key)?.value as T | undefined;
+    return this.slot(key)?.value as T | undefined;
   }
 
   /** A value the store held at start (not a change to commit). */
   loadState(key: string, value: unknown): void {
     this.slots.set(key, { key, value, dirty: false });
+    this.lastSlot = undefined;
   }
 
   setState(key: string, value: unknown): void {
@@ -86,10 +93,10 @@ export class RuleScope implements RuleContext {
       throw new TypeError(`state ${this.rule}/${key}: ${typeof value} is not a JSON value`);
     }
     // Undefined is "absent": setting it deletes the key.
-    let slot = this.slots.get(key);
+    let slot = this.slot(key);
     if (!slot) {
       if (value === undefined) return; // nothing to delete, nothing to undo
-      this.slots.set(key, (slot = { key, value: undefined, dirty: false }));
+      this.slots.set(key, (slot = this.lastSlot = { key, value: undefined, dirty: false }));
     }
     if (this.recording) this.record(STATE, slot, slot.value);
     slot.value = value;
@@ -101,8 +108,9 @@ export class RuleScope implements RuleContext {
 
   setTimer(key: string, at: number): void {
     if (!Number.isFinite(at)) throw new TypeError(`timer ${this.rule}/${key}: at must be a finite epoch ms, got ${at}`);
-    this.recordTimerUndo(key);
-    this.host.timers.set(this.rule, key, at);
+    // The queue says when it was due before: no lookup of its own for the undo journal.
+    const previous = this.host.timers.set(this.rule, key, at);
+    if (this.recording) this.record(TIMER, key, previous);
     this.dirtyTimers.add(key);
   }
 
@@ -191,8 +199,17 @@ export class RuleScope implements RuleContext {
       dirtySlots[index] = undefined; // overwritten, not truncated (see journal)
     }
     this.dirtyCount = 0;
+    this.lastSlot = undefined; // it may have left the map
     this.dirtyTimers.clear();
     this.dirtyEpisodes.clear();
+  }
+
+  private slot(key: string): StateSlot | undefined {
+    const last = this.lastSlot;
+    if (last !== undefined && last.key === key) return last;
+    const slot = this.slots.get(key);
+    if (slot !== undefined) this.lastSlot = slot;
+    return slot;
   }
 
   private recordTimerUndo(key: string): void {
