@@ -124,12 +124,12 @@ export class RuleEngine {
     }
     const snapshot = this.store.load();
     this.engineTime = snapshot.engineTime;
-    this.directory = new EngineDeviceDirectory(options.devices ?? [], (deviceId) => this.directoryScope.states.get(deviceId));
+    this.directory = new EngineDeviceDirectory(options.devices ?? [], (deviceId) => this.directoryScope.state(deviceId));
     this.host = { now: snapshot.engineTime ?? 0, config: options.config ?? DEFAULT_RULES_CONFIG, devices: this.directory, timers: this.timers };
     this.directoryScope = this.scope(DIRECTORY_SCOPE);
     this.levelsScope = this.scope(POINT_LEVELS_SCOPE);
     this.ruleScopes = this.rules.map((rule) => ({ rule, scope: this.scope(rule.id) }));
-    for (const { rule, key, value } of snapshot.states) this.scope(rule).states.set(key, value);
+    for (const { rule, key, value } of snapshot.states) this.scope(rule).loadState(key, value);
     for (const { rule, key, at } of snapshot.timers) this.timers.set(rule, key, at);
     for (const episode of snapshot.episodes) this.scope(episode.rule).episodes.set(subjectKey(episode.subject), episode);
     this.unsentItems = new UnsentItems(this.keepUnsent ? snapshot.unsent : []);

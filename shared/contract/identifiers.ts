@@ -36,6 +36,18 @@ export function toWireTime(epochMs: number): string {
  * ranges checked here, is left to Date.parse, so the result is always what Date.parse gives.
  */
 export function fromWireTime(wireTime: string): number {
+  // Inputs come in runs of one instant (a poll of the estate's meters): the same text again is read once.
+  if (wireTime === lastRead.text) return lastRead.epochMs;
+  const epochMs = readWireTime(wireTime);
+  lastRead.text = wireTime;
+  lastRead.epochMs = epochMs;
+  return epochMs;
+}
+
+/** The text fromWireTime last read, and what it read. */
+const lastRead = { text: '', epochMs: Number.NaN };
+
+function readWireTime(wireTime: string): number {
   if (
     wireTime.length !== 24 ||
     wireTime.charCodeAt(4) !== DASH ||
@@ -59,9 +71,19 @@ export function fromWireTime(wireTime: string): number {
   if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {
     return Date.parse(wireTime);
   }
-  // A day past the month's end (02-30) runs on into the next month, in both.
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // A day past the month's end (02-30) runs on into the next month, in both. The day's start is
+  // worked out once per date (Date.UTC was most of the cost): the engine's inputs come day by day.
+  if (year !== lastDate.year || month !== lastDate.month || day !== lastDate.day) {
+    lastDate.year = year;
+    lastDate.month = month;
+    lastDate.day = day;
+    lastDate.start = Date.UTC(year, month - 1, day);
+  }
+  return lastDate.start + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
+
+/** The date fromWireTime last read, and its start (epoch ms). */
+const lastDate = { year: -1, month: -1, day: -1, start: 0 };
 
 const DASH = 0x2d;
 const COLON = 0x3a;

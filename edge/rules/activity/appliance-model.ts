@@ -60,8 +60,11 @@ export interface SwitchOn {
   sleeping: boolean;
   /** The household's latest door, water or gate sign before it (epoch ms). */
   lastSignAt: number | undefined;
-  /** Water is running steadily (a tap left on): a heater's reheat is the flow's doing. */
-  waterFlowing?: boolean;
+  /**
+   * Water is running steadily (a tap left on): a heater's reheat is the flow's doing. Asked only of
+   * a switch-on of a load that runs by itself (looking means reading the household's water meters).
+   */
+  waterFlowing?: () => boolean;
 }
 
 export const MAX_LOADS = 8;
@@ -199,7 +202,7 @@ function isCycling(offs: ReadonlyArray<{ at: number; w: number }>, on: SwitchOn)
 }
 
 function reasonFor(load: LearnedLoad, on: SwitchOn): DiscountReason | undefined {
-  if (isAutomatic(load, on.at) && (on.waterFlowing || on.sleeping || !isEarly(load, on.at))) return 'automatic';
+  if (isAutomatic(load, on.at) && (on.waterFlowing?.() || on.sleeping || !isEarly(load, on.at))) return 'automatic';
   if (isTimed(load, on)) return 'timed';
   return undefined;
 }

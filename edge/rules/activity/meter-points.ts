@@ -36,7 +36,22 @@ export interface ElectricitySample {
   energyKwh: number | undefined;
 }
 
-export function waterSample(frame: ReadingFrame): WaterSample | undefined {
+/**
+ * The frame's water sample, or undefined for a frame without water points. The care and the leak
+ * rule both ask for each frame in turn: the last frame's answer is kept and handed out again, the
+ * same object (read it, do not change it).
+ */
+export function waterSample(frame: ReadingFrame): Readonly<WaterSample> | undefined {
+  if (frame !== lastWater.frame) {
+    lastWater.frame = frame;
+    lastWater.sample = readWaterSample(frame);
+  }
+  return lastWater.sample;
+}
+
+const lastWater: { frame: ReadingFrame | undefined; sample: WaterSample | undefined } = { frame: undefined, sample: undefined };
+
+function readWaterSample(frame: ReadingFrame): WaterSample | undefined {
   const volume = converted(frame, WATER_VOLUME_POINTS, VOLUME_TO_M3) ?? totalVolume(frame);
   const flowM3h = converted(frame, WATER_FLOW_POINTS, FLOW_TO_M3H);
   if (volume === undefined && flowM3h === undefined) return undefined;

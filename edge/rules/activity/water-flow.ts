@@ -124,7 +124,7 @@ export function stepWaterFlow(flow: WaterFlow | undefined, at: number, litres: n
 type StepUse = 'none' | 'flow' | 'on_top';
 
 function stepResult(base: WaterFlow, at: number, litres: number, delta: number, next: FlowRun | undefined, use: StepUse): WaterFlowStep {
-  const steady = delta > 0 && next ? steadyFlowOf({ ...base, run: next }) : undefined;
+  const steady = delta > 0 && next ? steadyRun(base.step, next) : undefined;
   const confirming = steady !== undefined && !steady.confirmed && at - steady.since >= CONFIRMED_AFTER_MS && steady.steps >= CONFIRMED_AFTER_STEPS;
   const run = next && confirming ? { ...next, confirmed: true as const } : next;
   const result: WaterFlowStep = { flow: run ? { ...base, run } : base, newUse: use === 'on_top' || (use === 'flow' && !steady) };
@@ -157,5 +157,10 @@ function extend(run: FlowRun, here: StepAt, delta: number, step: number): FlowRu
 /** The run is an established steady flow still consistent at the last poll. */
 export function steadyFlowOf(flow: WaterFlow | undefined): FlowRun | undefined {
   const run = flow?.run;
-  return run && flow.step !== undefined && run.steps >= STEADY_AFTER_STEPS && run.lo * SLOWEST_FLOW_STEP_MS >= flow.step ? run : undefined;
+  return run && steadyRun(flow.step, run);
+}
+
+/** The same for a run and the counter's step apart (no flow object made to ask). */
+function steadyRun(step: number | undefined, run: FlowRun): FlowRun | undefined {
+  return step !== undefined && run.steps >= STEADY_AFTER_STEPS && run.lo * SLOWEST_FLOW_STEP_MS >= step ? run : undefined;
 }

@@ -1,4 +1,5 @@
 import type { CareHousehold, CareRulesConfig } from '../../../shared/contract/rules-config-care.js';
+import { memoByObject } from '../engine/object-memo.js';
 
 /**
  * Lookup of enrolled households by unit id and by gate card reference, built once per config
@@ -9,18 +10,12 @@ export interface EnrolledHouseholds {
   byCredential: ReadonlyMap<string, readonly string[]>;
 }
 
-const cache = new WeakMap<CareRulesConfig, EnrolledHouseholds>();
-
-export function enrolledHouseholds(config: CareRulesConfig): EnrolledHouseholds {
-  const cached = cache.get(config);
-  if (cached) return cached;
+export const enrolledHouseholds = memoByObject((config: CareRulesConfig): EnrolledHouseholds => {
   const byUnit = new Map<string, CareHousehold>();
   const byCredential = new Map<string, string[]>();
   for (const household of config.households) {
     byUnit.set(household.unit_id, household);
     for (const ref of household.credential_refs) byCredential.set(ref, [...(byCredential.get(ref) ?? []), household.unit_id]);
   }
-  const built = { byUnit, byCredential };
-  cache.set(config, built);
-  return built;
-}
+  return { byUnit, byCredential };
+});

@@ -215,7 +215,7 @@ function switchedOn(call: CareCall, deviceId: string, at: number, watts: number,
   if (what === 'switch_on' || what === 'unseen_load') {
     // Loads seen only in the energy register are learned apart, sized by their energy (Wh).
     const key = what === 'switch_on' ? appliancesKey(deviceId) : unseenLoadsKey(deviceId);
-    const judged = judgeSwitchOn(context.state<ApplianceModel>(key), { ...on, waterFlowing: waterFlowing(call) });
+    const judged = judgeSwitchOn(context.state<ApplianceModel>(key), { ...on, waterFlowing: () => waterFlowing(call) });
     context.setState(key, judged.model);
     discount = judged.discount;
   } else if (sleeping && (on.lastSignAt === undefined || at - on.lastSignAt > ATTENDED_WITHIN_MS)) {

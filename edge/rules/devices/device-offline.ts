@@ -1,6 +1,7 @@
 import { fromWireTime, toWireTime, type Evidence, type Subject } from '../../../shared/contract/index.js';
 import type { OfflineReason } from '../../drivers/driver.js';
 import { NO_ALERT_CHANGES, type AlertChange, type DeviceInfo, type Rule, type RuleContext } from '../rule.js';
+import { prefixedKey } from '../state/state-key.js';
 import { busDevices, busSubjectId, isBusOutage } from './bus-outage.js';
 import { backReason, busBackReason, busSilentReason, silentReason } from './device-offline-reasons.js';
 import { heartbeatLimitMs, withHeartbeat, type Heartbeat } from './heartbeat.js';
@@ -13,10 +14,10 @@ export const DEVICE_OFFLINE_RULE_ID = 'device_offline';
  * said; beat:<device id> a learned heartbeat (heartbeat.ts); held:<device id> until when its own
  * alert waits after its bus came back; bus:<bus> how many silent devices the bus alert names.
  */
-const whyKey = (deviceId: string): string => `why:${deviceId}`;
-const beatKey = (deviceId: string): string => `beat:${deviceId}`;
-const heldKey = (deviceId: string): string => `held:${deviceId}`;
-const busKey = (bus: string): string => `bus:${bus}`;
+const whyKey = prefixedKey('why');
+const beatKey = prefixedKey('beat');
+const heldKey = prefixedKey('held');
+const busKey = prefixedKey('bus');
 
 /**
  * No data is not no activity (edge/rules/README.md): a device without a good reading for longer than its

@@ -1,4 +1,5 @@
 import { DEFAULT_PUSH_SILENCE_S, type DeviceRulesConfig } from '../../../shared/contract/rules-config-devices.js';
+import { memoByObject } from '../engine/object-memo.js';
 import type { DeviceInfo } from '../rule.js';
 
 /**
@@ -8,14 +9,13 @@ import type { DeviceInfo } from '../rule.js';
  */
 export function silenceLimitMs(device: DeviceInfo, config: DeviceRulesConfig): number | undefined {
   // Asked for every frame of every device: worked out once per device and config.
-  let known = limitsByConfig.get(config);
-  if (!known) limitsByConfig.set(config, (known = new WeakMap()));
+  const known = limitsByConfig(config);
   let limit = known.get(device);
   if (limit === undefined) known.set(device, (limit = configuredLimitMs(device, config) ?? null));
   return limit ?? undefined;
 }
 
-const limitsByConfig = new WeakMap<DeviceRulesConfig, WeakMap<DeviceInfo, number | null>>();
+const limitsByConfig = memoByObject((_config: DeviceRulesConfig) => new WeakMap<DeviceInfo, number | null>());
 
 function configuredLimitMs(device: DeviceInfo, config: DeviceRulesConfig): number | undefined {
   const own = config.per_device[device.id];

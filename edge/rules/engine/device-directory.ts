@@ -25,6 +25,7 @@ export class EngineDeviceDirectory implements DeviceDirectory {
   private readonly byId = new Map<string, DeviceInfo>();
   /** By subject kind, then id: asked on every sighting, with no key string to build for it. */
   private readonly bySubject = new Map<string, Map<string, DeviceInfo[]>>();
+  private lastAsked: DeviceInfo | undefined;
 
   constructor(
     devices: readonly DeviceInfo[],
@@ -41,8 +42,16 @@ export class EngineDeviceDirectory implements DeviceDirectory {
     }
   }
 
+  /**
+   * Every rule asks after the device of each frame in turn (and the engine before them): the last
+   * device asked for is answered without a lookup.
+   */
   get(deviceId: string): DeviceInfo | undefined {
-    return this.byId.get(deviceId);
+    const last = this.lastAsked;
+    if (last !== undefined && last.id === deviceId) return last;
+    const device = this.byId.get(deviceId);
+    if (device !== undefined) this.lastAsked = device;
+    return device;
   }
 
   /** The directory's own list, not a copy: the care rule asks on every sighting. */

@@ -41,19 +41,22 @@ export class TimerQueue {
     return this.live.get(rule)?.get(key)?.at;
   }
 
-  set(rule: string, key: string, at: number): void {
+  /** Sets (or moves) a timer; returns when it was due before, undefined for a new one (for an undo). */
+  set(rule: string, key: string, at: number): number | undefined {
     let timers = this.live.get(rule);
     if (!timers) this.live.set(rule, (timers = new Map()));
     const current = timers.get(key);
+    const previous = current?.at;
     if (current && at >= current.at) {
       current.at = at; // its heap entry is at or before `at`; it is re-queued when it surfaces
-      return;
+      return previous;
     }
     if (!current) this.size++;
     const seq = ++this.seq;
     timers.set(key, { at, seq });
     this.push({ at, rule, key, seq });
     if (this.heap.length > 2 * this.size + COMPACT_SLACK) this.rebuild();
+    return previous;
   }
 
   delete(rule: string, key: string): void {

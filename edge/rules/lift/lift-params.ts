@@ -1,7 +1,8 @@
 import type { LiftRuleParams, LiftRulesConfig } from '../../../shared/contract/rules-config-lift.js';
 import type { RulesConfig } from '../../../shared/contract/rules-config.js';
+import { memoByObject } from '../engine/object-memo.js';
 
-const merged = new WeakMap<LiftRulesConfig, Map<string, LiftRuleParams>>();
+const merged = memoByObject((_lifts: LiftRulesConfig) => new Map<string, LiftRuleParams>());
 
 /**
  * The parameters of one lift: its per_lift overrides over the defaults, section by section. Cached
@@ -9,8 +10,7 @@ const merged = new WeakMap<LiftRulesConfig, Map<string, LiftRuleParams>>();
  */
 export function liftParams(config: RulesConfig, liftId: string): LiftRuleParams {
   const lifts = config.lifts;
-  let byLift = merged.get(lifts);
-  if (!byLift) merged.set(lifts, (byLift = new Map()));
+  const byLift = merged(lifts);
   let params = byLift.get(liftId);
   if (!params) {
     const own = lifts.per_lift[liftId] ?? {};

@@ -44,13 +44,30 @@ export class MemoryRuleStateStore implements RuleStateStore {
   commit(changes: RuleStateChanges): void {
     this.assertOpen();
     // JSON must hold every value first: one it cannot throws before anything is changed (all or nothing).
-    for (const change of changes.states) if (change.value !== undefined) assertJsonValue(change.value, change);
+    // What a value shares with the one it replaces was shown to pass when that was committed.
+    // Indexed loops: a commit names thousands of states (the rules bench: some 6,000).
+    const { states } = changes;
+    for (let index = 0; index < states.length; index++) {
+      const change = states[index]!;
+      if (change.value !== undefined) assertJsonValue(change.value, change, this.data.states.get(change.rule)?.get(change.key));
+    }
     const episodes = changes.episodes.map((change) => ({ ...change, json: change.episode ? JSON.stringify(change.episode) : undefined }));
     const { data } = this;
     if (changes.engineTime !== undefined) data.engineTime = changes.engineTime;
-    for (const { rule, key, value } of changes.states) {
-      if (value === undefined) data.states.get(rule)?.delete(key);
-      else byRule(data.states, rule).set(key, value);
+    // A commit names the states rule by rule (the engine collects them scope by scope).
+    let rule: string | undefined;
+    let byKey: Map<string, unknown> | undefined;
+    for (let index = 0; index < states.length; index++) {
+      const { rule: ruleOf, key, value } = states[index]!;
+      if (ruleOf !== rule) {
+        rule = ruleOf;
+        byKey = data.states.get(rule);
+      }
+      if (value === undefined) byKey?.delete(key);
+      else {
+        byKey ??= byRule(data.states, rule);
+        byKey.set(key, value);
+      }
     }
     for (const { rule, key, at } of changes.timers) {
       if (at === undefined) data.timers.get(rule)?.delete(key);

@@ -59,7 +59,7 @@ export function addInterval(previous: FlowSlots | undefined, interval: WaterInte
     }
     const start = slotStart(index, params);
     const end = start + params.slotMs;
-    slots = { ...slots, litres: slots.litres + shareIn({ ...interval, from, litres }, start, end), flowing: slots.flowing || (interval.flowing && index === last) };
+    slots = { ...slots, litres: slots.litres + shareIn(from, interval.to, litres, start, end), flowing: slots.flowing || (interval.flowing && index === last) };
     if (interval.to >= end) {
       if (slots.whole && !slotUsed(slots, params)) drySlotSeen = true;
       slots = closedSlot(slots, params);

@@ -18,5 +18,5 @@ export function addToDay(previous: DayVolume | undefined, interval: WaterInterva
   const { from, litres } = interval;
   if (from === undefined || litres === undefined) return record;
   const start = localMidnight(day, utcOffsetMin);
-  return { day, litres: record.litres + shareIn({ ...interval, from, litres }, start, start + MS_PER_DAY) };
+  return { day, litres: record.litres + shareIn(from, interval.to, litres, start, start + MS_PER_DAY) };
 }

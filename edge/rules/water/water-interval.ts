@@ -13,10 +13,13 @@ export interface WaterInterval {
   flowing: boolean;
 }
 
-/** The share of `litres` used inside [start, end) when used evenly over (from, to]. */
-export function shareIn(interval: WaterInterval & { from: number; litres: number }, start: number, end: number): number {
-  const span = interval.to - interval.from;
+/**
+ * The share of `litres` used inside [start, end) when used evenly over (from, to]: a known
+ * interval's, passed as numbers (no object per slot for the narrowing).
+ */
+export function shareIn(from: number, to: number, litres: number, start: number, end: number): number {
+  const span = to - from;
   if (span <= 0) return 0;
-  const overlap = Math.max(0, Math.min(end, interval.to) - Math.max(start, interval.from));
-  return (interval.litres * overlap) / span;
+  const overlap = Math.max(0, Math.min(end, to) - Math.max(start, from));
+  return (litres * overlap) / span;
 }

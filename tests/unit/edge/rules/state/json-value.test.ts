@@ -39,4 +39,22 @@ describe('assertJsonValue', () => {
     expect(stringifyRefuses(value)).toBe(false);
     expect(() => assertJsonValue(value, 'state r/k')).not.toThrow();
   });
+
+  describe('beside the value it replaces, which passed', () => {
+    const routine = { firsts: [{ day: 1, minute: 420 }], spans: [[1, 2]] };
+    const checked = { at: 1, routine, floor: { done: [1, 2, 3] } };
+
+    it('still walks what is new in it', () => {
+      expect(() => assertJsonValue({ ...checked, floor: { done: [1, 2n] } }, 'state r/k', checked)).toThrow(/BigInt/);
+      expect(() => assertJsonValue({ ...checked, routine: { ...routine, firsts: [...routine.firsts, { day: 2n }] } }, 'state r/k', checked)).toThrow(/BigInt/);
+      const cyclic: Record<string, unknown> = { ...checked };
+      cyclic.floor = { back: cyclic };
+      expect(() => assertJsonValue(cyclic, 'state r/k', checked)).toThrow(/cyclic/);
+    });
+
+    it('passes a value sharing its members, or the same value again', () => {
+      expect(() => assertJsonValue({ ...checked, at: 2 }, 'state r/k', checked)).not.toThrow();
+      expect(() => assertJsonValue(checked, 'state r/k', checked)).not.toThrow();
+    });
+  });
 });
