@@ -115,8 +115,9 @@ export class RuleScope implements RuleContext {
   }
 
   clearTimer(key: string): void {
-    if (this.host.timers.get(this.rule, key) === undefined) return;
-    this.recordTimerUndo(key);
+    const previous = this.host.timers.get(this.rule, key);
+    if (previous === undefined) return;
+    if (this.recording) this.record(TIMER, key, previous);
     this.host.timers.delete(this.rule, key);
     this.dirtyTimers.add(key);
   }
@@ -210,10 +211,6 @@ export class RuleScope implements RuleContext {
     const slot = this.slots.get(key);
     if (slot !== undefined) this.lastSlot = slot;
     return slot;
-  }
-
-  private recordTimerUndo(key: string): void {
-    if (this.recording) this.record(TIMER, key, this.host.timers.get(this.rule, key));
   }
 
   /** `entry`: the state's slot, or the timer's key. */
