@@ -169,7 +169,9 @@ describe('two cloud instances in one share group', () => {
     const whileGone = await raiseAlerts(9, `while ${gone.name} is down`);
     await ticketed([...burst, ...whileGone], `tickets for the alerts around the ${how} of ${gone.name}, before it is back`);
     expect(gone.current).toBeUndefined();
-    // The survivor opened every ticket raised while the other was gone.
+    // The survivor opened every ticket raised while the other was gone. It logs a ticket once its
+    // row is committed, and its output is read here a moment after the rows are seen.
+    await eventually(`${survivor.name}'s log of the tickets it opened`, () => survivor.ticketsOpened().length - survivorTicketsBefore >= whileGone.length).catch(() => undefined);
     expect(survivor.ticketsOpened().length - survivorTicketsBefore).toBeGreaterThanOrEqual(whileGone.length);
     return resentSince(marks);
   }
@@ -178,7 +180,8 @@ describe('two cloud instances in one share group', () => {
     const [first, second] = rig.instances;
     const bothUp = await raiseAlerts(12, 'both up');
     await ticketed(bothUp, 'tickets while both instances are up');
-    // The broker dealt alerts to both members.
+    // The broker dealt alerts to both members (each logs its tickets a moment after their rows are seen).
+    await eventually('both instances to log a ticket', () => first.ticketsOpened().length > 0 && second.ticketsOpened().length > 0).catch(() => undefined);
     expect(first.ticketsOpened().length).toBeGreaterThan(0);
     expect(second.ticketsOpened().length).toBeGreaterThan(0);
 
