@@ -18,6 +18,11 @@ export class SqlArrayLiteral {
   private text = '';
   private elements = 0;
 
+  /** Elements appended so far. */
+  get length(): number {
+    return this.elements;
+  }
+
   /** Appends one element. */
   add(value: string | number): this {
     this.text += this.elements++ === 0 ? quoteElement(value) : `,${quoteElement(value)}`;

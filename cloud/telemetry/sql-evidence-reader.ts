@@ -28,7 +28,7 @@ export const NEWEST_DATA_SQL = `SELECT d.device_id, GREATEST(
 /**
  * Evidence reads on the SQL store. Buckets are date_bin(width, event_time, from) (PostgreSQL 14+),
  * so they start at from exactly as InfluxQL's GROUP BY time(width, offset) does; the last value is
- * the one with the latest event time (ties: the greatest id, in code units).
+ * the one with the latest event time (a series holds one reading per time: migration 012).
  */
 export class SqlEvidenceReader implements TelemetryEvidenceReader {
   constructor(private readonly db: SqlExecutor) {}
@@ -49,8 +49,8 @@ export class SqlEvidenceReader implements TelemetryEvidenceReader {
     const { rows } = await this.db.query<BucketRow>(
       `SELECT device_id, point, date_bin(${width}::interval, event_time, ${from}::timestamptz) AS start,
               count(*) AS count, avg(value) AS mean, min(value) AS min, max(value) AS max,
-              (array_agg(value ORDER BY event_time DESC, id COLLATE "C" DESC))[1] AS last,
-              (array_agg(unit ORDER BY event_time DESC, id COLLATE "C" DESC))[1] AS unit
+              (array_agg(value ORDER BY event_time DESC))[1] AS last,
+              (array_agg(unit ORDER BY event_time DESC))[1] AS unit
        FROM readings WHERE ${where.join(' AND ')}
        GROUP BY device_id, point, start
        ORDER BY device_id COLLATE "C", point COLLATE "C", start`,

@@ -39,8 +39,8 @@ export class SqlTelemetryRetention implements TelemetryRetention {
     const written = await tx.query(
       `INSERT INTO readings_hourly AS h (gateway_id, estate_id, device_id, point, hour, unit, count, sum, min, max, last, last_time)
        SELECT gateway_id, (array_agg(estate_id ORDER BY event_time DESC))[1], device_id, point, ${UTC_HOURS} AS hour,
-              (array_agg(unit ORDER BY event_time DESC, id COLLATE "C" DESC))[1], count(*), sum(value), min(value), max(value),
-              (array_agg(value ORDER BY event_time DESC, id COLLATE "C" DESC))[1], max(event_time)
+              (array_agg(unit ORDER BY event_time DESC))[1], count(*), sum(value), min(value), max(value),
+              (array_agg(value ORDER BY event_time DESC))[1], max(event_time)
        FROM readings WHERE event_time < $1::timestamptz
        GROUP BY gateway_id, device_id, point, hour
        ON CONFLICT (gateway_id, device_id, point, hour) DO UPDATE SET

@@ -2,12 +2,12 @@ import { createInterface } from 'node:readline';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { fromWireTime, type ReadingItem } from '../../shared/contract/index.js';
+import type { ReadingItem } from '../../shared/contract/index.js';
 import type { Cloud } from '../../cloud/cloud-service.js';
 import { readingPoint } from '../../cloud/telemetry/influx-series-layout.js';
 import { toV2Point } from '../../cloud/telemetry/influx-v2-line-protocol.js';
-import { SqlArrayLiteral } from '../../cloud/telemetry/sql-array-literal.js';
-import { INSERT_READINGS_SQL } from '../../cloud/telemetry/sql-telemetry-store.js';
+import { INSERT_READINGS_SQL, readingWriteParams } from '../../cloud/telemetry/sql-telemetry-store.js';
+import type { OriginItems } from '../../cloud/telemetry/telemetry-store.js';
 import { CONCURRENT_READING_WRITES, MAX_ITEMS_PER_WRITE } from '../../cloud/ingest/grouped-telemetry-writes.js';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
 import { createTestInfluxDatabase, type TestInfluxDatabase } from '../support/influxdb.js';
@@ -199,31 +199,22 @@ function postLines(influx: TestInfluxDatabase, readings: Array<{ gatewayId: stri
 }
 
 /**
- * Builds the parameters of INSERTs of the readings over unnest(): the same array text as the store
- * sends (SqlArrayLiteral). The function returned runs them and resolves to the seconds it took, so
- * the clock sees the store alone, as with the InfluxDB baseline's pre-serialised line protocol.
+ * Builds the parameters of INSERTs of the readings over unnest(): the same statement and array text
+ * as the store sends (readingWriteParams), each message's readings under its origin. The function
+ * returned runs them and resolves to the seconds it took, so the clock sees the store alone, as with
+ * the InfluxDB baseline's pre-serialised line protocol.
  */
 function insertRows(clients: pg.Client[], readings: Array<{ gatewayId: string; reading: ReadingItem }>): () => Promise<number> {
-  const receivedAt = new Date().toISOString();
-  const column = (rows: typeof readings, value: (row: (typeof readings)[number]) => string | number): string => {
-    const literal = new SqlArrayLiteral();
-    for (const row of rows) literal.add(value(row));
-    return literal.toString();
-  };
+  const receivedAt = Date.now();
   const batches: string[][] = [];
   for (let start = 0; start < readings.length; start += MAX_ITEMS_PER_WRITE) {
+    const groups: Array<OriginItems<ReadingItem>> = [];
     const rows = readings.slice(start, start + MAX_ITEMS_PER_WRITE);
-    batches.push([
-      column(rows, (row) => row.gatewayId),
-      column(rows, () => ESTATE.id),
-      column(rows, () => receivedAt),
-      column(rows, (row) => row.reading.id),
-      column(rows, (row) => row.reading.device_id),
-      column(rows, (row) => row.reading.point),
-      column(rows, (row) => row.reading.value),
-      column(rows, (row) => row.reading.unit),
-      column(rows, (row) => new Date(fromWireTime(row.reading.event_time)).toISOString()),
-    ]);
+    for (let first = 0; first < rows.length; first += READINGS_PER_MESSAGE) {
+      const message = rows.slice(first, first + READINGS_PER_MESSAGE);
+      groups.push({ origin: { gatewayId: message[0]!.gatewayId, estateId: ESTATE.id, receivedAt }, items: message.map((row) => row.reading) });
+    }
+    batches.push(readingWriteParams(groups).params);
   }
   return async () => {
     const free = [...clients];

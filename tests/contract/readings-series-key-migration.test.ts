@@ -8,9 +8,14 @@ import { createTestPostgresDatabase, type TestPostgresDatabase } from '../suppor
 import { BASE_TIME, readingItem } from '../support/wire-fixtures.js';
 
 const KEY_MIGRATION = '012-readings-series-key';
+const WITHOUT_ID_MIGRATION = '013-readings-without-item-id';
 const BEFORE_KEY = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.id === KEY_MIGRATION));
+const UP_TO_KEY = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.id === KEY_MIGRATION) + 1);
 
-/** Readings keyed by series and time (cloud/db/migrations/012-readings-series-key.ts), on a database that held rows keyed by item id. */
+/**
+ * Readings keyed by series and time (cloud/db/migrations/012-readings-series-key.ts), on a database
+ * that held rows keyed by item id, and then kept without it (013-readings-without-item-id.ts).
+ */
 describe('readings keyed by series and time, on an upgraded database', () => {
   let database: TestPostgresDatabase;
   let db: SqlDatabase;
@@ -39,9 +44,19 @@ describe('readings keyed by series and time, on an upgraded database', () => {
     await insert('id-d', 'meter-2', 'energy_total', BASE_TIME, 4);
     await insert('id-e', 'meter-1', 'energy_total', BASE_TIME + 1, 5);
 
-    expect(await migrate(db)).toEqual([KEY_MIGRATION]);
-    const rows = async () => (await db.query<{ id: string }>('SELECT id FROM readings ORDER BY id')).rows.map((row) => row.id);
-    expect(await rows()).toEqual(['id-a', 'id-c', 'id-d', 'id-e']);
+    expect(await migrate(db, undefined, UP_TO_KEY)).toEqual([KEY_MIGRATION]);
+    const ids = (await db.query<{ id: string }>('SELECT id FROM readings ORDER BY id')).rows.map((row) => row.id);
+    expect(ids).toEqual(['id-a', 'id-c', 'id-d', 'id-e']);
+
+    // Without the item id, every row stays, known by its series and time.
+    expect(await migrate(db)).toEqual([WITHOUT_ID_MIGRATION]);
+    const columns = await db.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'readings' AND column_name = 'id'");
+    expect(columns.rows).toEqual([]);
+    const rows = async () =>
+      (await db.query<{ device_id: string; point: string; value: number }>('SELECT device_id, point, value FROM readings ORDER BY value')).rows.map(
+        (row) => `${row.device_id} ${row.point} ${row.value}`,
+      );
+    expect(await rows()).toEqual(['meter-1 energy_total 1', 'meter-1 power 3', 'meter-2 energy_total 4', 'meter-1 energy_total 5']);
 
     // A redelivery under a new id, and the same reading twice in one batch: one row each.
     const store = new SqlTelemetryStore(db);
@@ -49,7 +64,7 @@ describe('readings keyed by series and time, on an upgraded database', () => {
     const again = readingItem({ id: 'id-f-redelivered', device_id: 'meter-1', point: 'energy_total', at: BASE_TIME, value: 9 });
     const fresh = readingItem({ id: 'id-g-fresh', device_id: 'meter-3', point: 'energy_total', at: BASE_TIME, value: 7 });
     await store.writeReadings(origin, [again, fresh, fresh]);
-    expect(await rows()).toEqual(['id-a', 'id-c', 'id-d', 'id-e', 'id-g-fresh']);
+    expect(await rows()).toEqual(['meter-1 energy_total 1', 'meter-1 power 3', 'meter-2 energy_total 4', 'meter-1 energy_total 5', 'meter-3 energy_total 7']);
     const found = await store.queryReadings({ from: BASE_TIME, to: BASE_TIME + 1, gatewayId: 'gw-1', deviceId: 'meter-1', point: 'energy_total' });
     expect(found.map((r) => r.value)).toEqual([1]);
   });

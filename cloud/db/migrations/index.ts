@@ -10,9 +10,10 @@ import { telemetryRetentionMigration } from './009-telemetry-retention.js';
 import { householdActivityMigration } from './010-household-activity.js';
 import { seriesIndexesMigration } from './011-series-indexes.js';
 import { readingsSeriesKeyMigration } from './012-readings-series-key.js';
+import { readingsWithoutItemIdMigration } from './013-readings-without-item-id.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in apply order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration, gatewayConfigsMigration, ticketWordsMigration, peopleAndAccessMigration, estatesAndHouseholdsMigration, gatewayCredentialsMigration, dispatchMigration, notificationsMigration, telemetryRetentionMigration, householdActivityMigration, seriesIndexesMigration, readingsSeriesKeyMigration];
+export const MIGRATIONS: readonly Migration[] = [initialMigration, gatewayConfigsMigration, ticketWordsMigration, peopleAndAccessMigration, estatesAndHouseholdsMigration, gatewayCredentialsMigration, dispatchMigration, notificationsMigration, telemetryRetentionMigration, householdActivityMigration, seriesIndexesMigration, readingsSeriesKeyMigration, readingsWithoutItemIdMigration];
