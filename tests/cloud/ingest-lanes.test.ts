@@ -55,13 +55,13 @@ describe('ingest lanes', () => {
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE readings IN SHARE MODE');
     const seqs = new Set<number>();
-    const ids: string[] = [];
+    const devices: string[] = [];
     try {
       // A drain's burst, published without waiting for each PUBACK.
       const published: Array<Promise<void>> = [];
       for (let message = 0; message < TELEMETRY_MESSAGES; message++) {
         const reading = readingItem({ device_id: `meter-${message}`, at: Date.now() });
-        ids.push(reading.id);
+        devices.push(reading.device_id);
         const envelope = telemetry.envelope([reading]);
         seqs.add(envelope.seq as number);
         published.push(telemetry.publish('telemetry', envelope));
@@ -85,7 +85,7 @@ describe('ingest lanes', () => {
       expect(await count('SELECT count(*) AS n FROM events WHERE id = $1', [event.id])).toBe(0);
       expect(cloud.messagesInFlightOn('urgent')).toBe(0);
       expect(receiptsOf(telemetry, seqs)).toEqual([]);
-      expect(await count('SELECT count(*) AS n FROM readings WHERE id = ANY($1::text[])', [ids])).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM readings WHERE gateway_id = $1 AND device_id = ANY($2::text[])', [telemetry.gatewayId, devices])).toBe(0);
     } finally {
       await locker.query('ROLLBACK');
     }
@@ -93,7 +93,7 @@ describe('ingest lanes', () => {
     // Then every telemetry message, those the broker kept back included, is stored and receipted once.
     await eventually('a receipt for every telemetry message', () => receiptsOf(telemetry, seqs).length >= TELEMETRY_MESSAGES, BACKLOG_TIMEOUT_MS);
     expect(new Set(receiptsOf(telemetry, seqs).map((receipt) => `${receipt.seq}:${receipt.outcome}`))).toEqual(new Set([...seqs].map((seq) => `${seq}:stored`)));
-    expect(await count('SELECT count(*) AS n FROM readings WHERE id = ANY($1::text[])', [ids])).toBe(TELEMETRY_MESSAGES);
+    expect(await count('SELECT count(*) AS n FROM readings WHERE gateway_id = $1 AND device_id = ANY($2::text[])', [telemetry.gatewayId, devices])).toBe(TELEMETRY_MESSAGES);
     expect(await alarms.receiptOf(eventEnvelope.seq as number)).toEqual({ seq: eventEnvelope.seq, outcome: 'stored' });
     expect(await count('SELECT count(*) AS n FROM events WHERE id = $1', [event.id])).toBe(1);
     await eventually('every message acknowledged to the broker', () => cloud.messagesInFlight === 0);

@@ -44,8 +44,8 @@ describe('pipelined ingest', () => {
     const values = (await cloud.metrics.registry.getSingleMetric(name)!.get()).values;
     return values.reduce((sum, value) => sum + value.value, 0);
   };
-  const readingsStored = async (ids: string[]): Promise<number> => {
-    const { rows } = await sql.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE gateway_id = $1 AND id = ANY($2::text[])', [telemetryGateway, ids]);
+  const readingsStored = async (devices: string[]): Promise<number> => {
+    const { rows } = await sql.query<{ n: string }>('SELECT count(*) AS n FROM readings WHERE gateway_id = $1 AND device_id = ANY($2::text[])', [telemetryGateway, devices]);
     return Number(rows[0]!.n);
   };
   /** Readings of distinct meters, so that none is the same point as another. */
@@ -62,13 +62,13 @@ describe('pipelined ingest', () => {
     const retriesBefore = await metric('estatecare_ingest_storage_retries_total');
     await lockReadings();
     const seqs: number[] = [];
-    const ids: string[] = [];
+    const devices: string[] = [];
     try {
       // Published without waiting for each PUBACK from the broker: a burst, as an outbox drain sends.
       const published: Array<Promise<void>> = [];
       for (let message = 0; message < MESSAGES; message++) {
         const items = burstOfReadings(message);
-        ids.push(...items.map((item) => item.id));
+        devices.push(...items.map((item) => item.device_id));
         const envelope = telemetry.envelope(items);
         seqs.push(envelope.seq as number);
         published.push(telemetry.publish('telemetry', envelope));
@@ -88,7 +88,7 @@ describe('pipelined ingest', () => {
       // The alert went through; the backlog is still held, every message of it, and none receipted.
       expect(receiptsOf(telemetry, seqs)).toEqual([]);
       expect(cloud.messagesInFlight).toBeGreaterThanOrEqual(MESSAGES);
-      expect(await readingsStored(ids)).toBe(0);
+      expect(await readingsStored(devices)).toBe(0);
     } finally {
       await unlockReadings();
     }
@@ -97,11 +97,11 @@ describe('pipelined ingest', () => {
     expect(new Set(receiptsOf(telemetry, seqs).map((receipt) => `${receipt.seq}:${receipt.outcome}:${JSON.stringify(receipt.refused)}`))).toEqual(
       new Set(seqs.map((seq) => `${seq}:stored:undefined`)),
     );
-    expect(await readingsStored(ids)).toBe(MESSAGES * READINGS_PER_MESSAGE);
+    expect(await readingsStored(devices)).toBe(MESSAGES * READINGS_PER_MESSAGE);
     await eventually('every message acknowledged to the broker', () => cloud.messagesInFlight === 0);
     // Once the lock went, what was held went in grouped writes, far fewer than one per message: the
     // rows of one INSERT share its transaction id.
-    const { rows: writes } = await sql.query<{ n: string }>('SELECT count(DISTINCT xmin::text) AS n FROM readings WHERE id = ANY($1::text[])', [ids]);
+    const { rows: writes } = await sql.query<{ n: string }>('SELECT count(DISTINCT xmin::text) AS n FROM readings WHERE gateway_id = $1 AND device_id = ANY($2::text[])', [telemetryGateway, devices]);
     expect(Number(writes[0]!.n)).toBeLessThan(MESSAGES / 4);
   });
 });

@@ -39,7 +39,7 @@ for (const backend of SQL_BACKENDS) {
       const recent = readingItem({ at: AFTER_RUN - 29 * DAY });
       await telemetry.writeReadings(origin, [old, recent]);
       await telemetry.writeEvents(origin, [eventItem({ at: AFTER_RUN - 31 * DAY }), eventItem({ at: AFTER_RUN - 29 * DAY })]);
-      Object.assign(ids, { oldReading: old.id, recentReading: recent.id });
+      ids.recentReading = new Date(AFTER_RUN - 29 * DAY).toISOString();
       // A household's hours: one older than the raw readings' 30 days, one younger.
       const hour = (at: number) => {
         const start = new Date(Math.floor(at / 3_600_000) * 3_600_000).toISOString();
@@ -83,7 +83,8 @@ for (const backend of SQL_BACKENDS) {
     it("runs once across two instances after 03:30: raw telemetry past 30 days goes to hours, a household's hours past 30 days go, closed tickets past three years go", async () => {
       clock.set(AFTER_RUN);
       expect(await tickBoth()).toBe(1);
-      expect((await opened.db.query<{ id: string }>('SELECT id FROM readings')).rows.map((row) => row.id)).toEqual([ids.recentReading]);
+      const kept = await opened.db.query<{ event_time: Date }>('SELECT event_time FROM readings');
+      expect(kept.rows.map((row) => new Date(row.event_time).toISOString())).toEqual([ids.recentReading]);
       expect(await count('SELECT count(*) AS n FROM events')).toBe(1);
       expect(await count('SELECT count(*) AS n FROM readings_hourly')).toBe(1);
       expect((await opened.db.query<{ id: string }>('SELECT id FROM tickets ORDER BY id')).rows.map((row) => row.id).sort()).toEqual([ids.closedRecently, ids.openForYears].sort());

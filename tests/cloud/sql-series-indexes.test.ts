@@ -30,16 +30,20 @@ function nodesOf(plan: PlanNode): PlanNode[] {
  * query's other half has rows). The readings go in by a plain INSERT: the store's conflict target
  * is the key of migration 012, which the schema before 011 does not have.
  */
-async function fillFleet(db: SqlDatabase): Promise<void> {
+async function fillFleet(db: SqlDatabase, schema: 'current' | 'before 011'): Promise<void> {
   const store = new SqlTelemetryStore(db);
+  // Before 013 a reading's row held its item id.
+  const withItemId = schema === 'before 011';
   for (let g = 0; g < GATEWAYS; g++) {
     const origin = { gatewayId: `gw-idx-${g}`, estateId: ESTATE, receivedAt: BASE_TIME };
     await store.writeEvents(origin, [eventItem({ device_id: 'meter-1', at: BASE_TIME })]);
     for (let i = 0; i < READINGS_EACH; i++) {
       const reading = readingItem({ device_id: 'meter-1', at: BASE_TIME + i * MINUTE });
+      const values = [origin.gatewayId, ESTATE, reading.device_id, reading.point, reading.value, reading.unit, timestampParam(BASE_TIME + i * MINUTE)];
       await db.query(
-        `INSERT INTO readings (gateway_id, id, estate_id, device_id, point, value, unit, event_time, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-        [origin.gatewayId, reading.id, ESTATE, reading.device_id, reading.point, reading.value, reading.unit, timestampParam(BASE_TIME + i * MINUTE)],
+        `INSERT INTO readings (gateway_id, estate_id, device_id, point, value, unit, event_time, received_at${withItemId ? ', id' : ''})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7${withItemId ? ', $8' : ''})`,
+        withItemId ? [...values, reading.id] : values,
       );
     }
   }
@@ -74,7 +78,7 @@ describe('SQL store: a device is looked up within its gateway', () => {
     current = await postgres.open();
     // The schema before 011, to show what the plan check tells apart.
     before = await postgres.open(MIGRATIONS.filter((migration) => migration.id < '011'));
-    await Promise.all([fillFleet(current.db), fillFleet(before.db)]);
+    await Promise.all([fillFleet(current.db, 'current'), fillFleet(before.db, 'before 011')]);
   }, 120_000);
   afterAll(async () => {
     await current?.cleanup();
