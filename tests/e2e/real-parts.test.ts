@@ -87,6 +87,13 @@ describe('end to end on real parts: Mosquitto, PostgreSQL, InfluxDB', () => {
       return rows.length > 0 ? rows : undefined;
     });
     expect(ticket).toMatchObject({ type: 'lift_entrapment', priority: 'P1', status: 'open', subject_id: 'lift-b2-a' });
+    // Dispatch runs after the ticket is committed. The supervisor account made below to read the
+    // ticket would be the one it falls back to (cloud/dispatch/dispatch-people.ts), so it is made
+    // only once dispatch has found nobody at work in the estate.
+    await eventually('dispatch in the ticket audit', async () => {
+      const { rows } = await sql.query<{ action: string }>('SELECT action FROM ticket_audit WHERE ticket_id = $1', [ticket!.id]);
+      return rows.length > 1 ? rows : undefined;
+    });
 
     const influxClient = new InfluxDB({ host: '127.0.0.1', port: Number(new URL(influx.url).port), database: influx.database });
     const events = await eventually('the alarm event in InfluxDB', async () => {
