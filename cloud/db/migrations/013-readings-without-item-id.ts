@@ -10,6 +10,11 @@ import type { Migration } from './migration.js';
  * DROP COLUMN only marks the column dropped in the catalogue (PostgreSQL documentation, ALTER
  * TABLE: "The DROP COLUMN form does not physically remove the column"): instant however large the
  * table; the rows written before keep their bytes until retention deletes them.
+ *
+ * An instance still on the code before, beside one that has migrated, has its readings writes
+ * refused (SQLSTATE 42703, undefined column): neither a store that is down nor data it refuses
+ * (cloud/ingest/store-failure.ts), so ingest sets such a message aside unreceipted after three tries
+ * and its gateway sends it again later, to whichever instance then takes it.
  */
 export const readingsWithoutItemIdMigration: Migration = {
   id: '013-readings-without-item-id',
