@@ -89,8 +89,8 @@ export interface UplinkOptions {
  * #2015: messages published while offline never reach the client's store): when the connection
  * drops, the batch in flight and every envelope awaiting its receipt go back to the outbox and are
  * sent again after the reconnect (receipts sent to the old connection are lost with it). MQTT.js
- * may also replay its own copy; the cloud drops the duplicate by item id, and acknowledging in the
- * outbox is idempotent.
+ * would replay its own copy as well; the uplink drops it when the connection goes (onConnectionLost),
+ * and a duplicate that reaches the cloud otherwise changes nothing there.
  *
  * Last will: a retained status {online:false, reason:'connection_lost'} [MQTT-3.1.2-8], rebuilt
  * before every reconnect. The broker stores it at CONNECT, so its seq and sent_at are those of the
@@ -400,8 +400,19 @@ export class UplinkClient implements Component {
     }
   }
 
-  /** The in-flight batch and every envelope awaiting a receipt go back to the outbox; the drain loop moves on. */
+  /**
+   * The in-flight batch and every envelope awaiting a receipt go back to the outbox; the drain loop
+   * moves on. MQTT.js would also replay, at the next CONNECT, every publish of this connection still
+   * without its PUBACK, clean session or not (its client.js _onConnect sends its whole outgoing
+   * store): those copies are dropped here, since the outbox sends the same items again itself. A
+   * copy replayed after the outbox had thinned or evicted its items would reach the cloud while the
+   * gateway's budget log counted them as lost.
+   */
   private onConnectionLost(): void {
+    const client = this.client;
+    if (client) {
+      for (const [messageId, entry] of Object.entries(client.outgoing)) if (!entry.volatile) client.removeOutgoingMessage(Number(messageId));
+    }
     const keys = this.inFlight;
     this.inFlight = null;
     if (keys) void this.options.outbox.release(keys);

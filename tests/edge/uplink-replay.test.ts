@@ -76,6 +76,66 @@ describe('uplink outage', () => {
     expect(status?.message.status.online).toBe(true);
   });
 
+  it('sends an alert in flight when the connection dropped once more, from its outbox only: the MQTT client replays no copy of its own', async () => {
+    const seen: DecodedMessage[] = [];
+    const broker = new Aedes();
+    await broker.listen();
+    // The alert's first publish reaches the broker, which never answers it: no PUBACK, as when the
+    // connection breaks right after the packet left.
+    let holdAlerts = false;
+    const held: string[] = [];
+    broker.authorizePublish = (_client, packet, callback) => {
+      if (holdAlerts && packet.topic.endsWith('/alerts')) held.push(packet.topic);
+      else callback(null);
+    };
+    broker.on('publish', (packet, client) => {
+      if (client && packet.topic.startsWith('estatecare/')) seen.push(decodeMessage(packet.topic, packet.payload as Buffer));
+    });
+    const gatewayConnections: Array<{ close: () => void }> = [];
+    broker.on('client', (client) => gatewayConnections.push(client));
+    const server: Server = createServer(broker.handle);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closeBroker = async () => {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    const config = validateConfig(
+      GatewayConfigSchema,
+      {
+        gateway: { id: 'test-no-replay-gw' },
+        data_dir: tempDataDir(),
+        uplink: { url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, reconnect_period_ms: 100 },
+        local_broker: { embedded: true, port: 0, device_credentials: testDeviceCredentials(['lift-1']) },
+        devices: [{ id: 'lift-1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-1' }, mqtt: { topic: 'lift/1' } }],
+      },
+      'test',
+      { env: {} },
+    );
+    gateway = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
+    await gateway.start();
+    await eventually('the first online status', () => seen.some((m) => m.channel === 'status'));
+
+    holdAlerts = true;
+    const device = await connectTestDevice(gateway.localBrokerUrl, 'lift-1');
+    const time = new Date().toISOString();
+    await device.publishAsync('lift/1', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, passenger_status: 1 }), { qos: 1 });
+    await device.publishAsync('lift/1', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });
+    await device.endAsync();
+    await eventually('the alert held at the broker', () => held.length === 1);
+    holdAlerts = false;
+    gatewayConnections.splice(0).forEach((connection) => connection.close());
+
+    // After the reconnect the outbox sends the alert again. A copy replayed by the client would come
+    // first on the connection: the client sends its stored publishes before any new one.
+    const alerts = await eventually('the alert after the reconnect', () => {
+      const found = seen.filter((m): m is Extract<DecodedMessage, { channel: 'alerts' }> => m.channel === 'alerts');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.message.items).toHaveLength(1);
+    expect(alerts[0]!.message.items[0]!.category).toBe('lift_entrapment');
+  });
+
   it('starts and stops while the cloud broker cannot be reached at all', async () => {
     const unused = await cloudBroker(0, []);
     await unused.close();
