@@ -12,9 +12,15 @@ import { connectTestDevice, testDeviceCredentials } from '../support/device-logi
 import { eventually } from '../support/net.js';
 
 /** A cloud broker the test can take down and bring back on the same port: aedes in process. */
-async function cloudBroker(port: number, seen: DecodedMessage[]): Promise<{ port: number; close: () => Promise<void> }> {
+async function cloudBroker(
+  port: number,
+  seen: DecodedMessage[],
+  options: { authorizePublish?: Aedes['authorizePublish']; onClient?: (client: { close: () => void }) => void } = {},
+): Promise<{ port: number; close: () => Promise<void> }> {
   const broker = new Aedes();
   await broker.listen();
+  if (options.authorizePublish) broker.authorizePublish = options.authorizePublish;
+  if (options.onClient) broker.on('client', options.onClient);
   broker.on('publish', (packet, client) => {
     if (client && packet.topic.startsWith('estatecare/')) seen.push(decodeMessage(packet.topic, packet.payload as Buffer));
   });
@@ -29,6 +35,32 @@ async function cloudBroker(port: number, seen: DecodedMessage[]): Promise<{ port
   };
 }
 
+/** A gateway with one MQTT lift monitor (lift-1 on lift/1), its uplink to the broker on `port`. */
+function liftGateway(gatewayId: string, port: number): Gateway {
+  const config = validateConfig(
+    GatewayConfigSchema,
+    {
+      gateway: { id: gatewayId },
+      data_dir: tempDataDir(),
+      uplink: { url: `mqtt://127.0.0.1:${port}`, reconnect_period_ms: 100 },
+      local_broker: { embedded: true, port: 0, device_credentials: testDeviceCredentials(['lift-1']) },
+      devices: [{ id: 'lift-1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-1' }, mqtt: { topic: 'lift/1' } }],
+    },
+    'test',
+    { env: {} },
+  );
+  return createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
+}
+
+/** lift-1 reports an empty car, then its alarm button pressed: an entrapment alert. */
+async function pressLiftAlarm(gateway: Gateway): Promise<void> {
+  const device = await connectTestDevice(gateway.localBrokerUrl, 'lift-1');
+  const time = new Date().toISOString();
+  await device.publishAsync('lift/1', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, passenger_status: 1 }), { qos: 1 });
+  await device.publishAsync('lift/1', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });
+  await device.endAsync();
+}
+
 describe('uplink outage', () => {
   let gateway: Gateway | null = null;
   let closeBroker: (() => Promise<void>) | null = null;
@@ -41,29 +73,13 @@ describe('uplink outage', () => {
     const seen: DecodedMessage[] = [];
     const first = await cloudBroker(0, seen);
     closeBroker = first.close;
-    const config = validateConfig(
-      GatewayConfigSchema,
-      {
-        gateway: { id: 'test-replay-gw' },
-        data_dir: tempDataDir(),
-        uplink: { url: `mqtt://127.0.0.1:${first.port}`, reconnect_period_ms: 100 },
-        local_broker: { embedded: true, port: 0, device_credentials: testDeviceCredentials(['lift-1']) },
-        devices: [{ id: 'lift-1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-1' }, mqtt: { topic: 'lift/1' } }],
-      },
-      'test',
-      { env: {} },
-    );
-    gateway = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
+    gateway = liftGateway('test-replay-gw', first.port);
     await gateway.start();
     await eventually('the first online status', () => seen.some((m) => m.channel === 'status'));
 
     await first.close();
     closeBroker = null;
-    const device = await connectTestDevice(gateway.localBrokerUrl, 'lift-1');
-    const time = new Date().toISOString();
-    await device.publishAsync('lift/1', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, passenger_status: 1 }), { qos: 1 });
-    await device.publishAsync('lift/1', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });
-    await device.endAsync();
+    await pressLiftAlarm(gateway);
     await eventually('the alert at the edge', () => gateway!.stats().alerts === 1);
 
     seen.length = 0;
@@ -78,62 +94,36 @@ describe('uplink outage', () => {
 
   it('sends an alert in flight when the connection dropped once more, from its outbox only: the MQTT client replays no copy of its own', async () => {
     const seen: DecodedMessage[] = [];
-    const broker = new Aedes();
-    await broker.listen();
     // The alert's first publish reaches the broker, which never answers it: no PUBACK, as when the
     // connection breaks right after the packet left.
     let holdAlerts = false;
-    const held: string[] = [];
-    broker.authorizePublish = (_client, packet, callback) => {
-      if (holdAlerts && packet.topic.endsWith('/alerts')) held.push(packet.topic);
-      else callback(null);
-    };
-    broker.on('publish', (packet, client) => {
-      if (client && packet.topic.startsWith('estatecare/')) seen.push(decodeMessage(packet.topic, packet.payload as Buffer));
-    });
-    const gatewayConnections: Array<{ close: () => void }> = [];
-    broker.on('client', (client) => gatewayConnections.push(client));
-    const server: Server = createServer(broker.handle);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closeBroker = async () => {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    };
-    const config = validateConfig(
-      GatewayConfigSchema,
-      {
-        gateway: { id: 'test-no-replay-gw' },
-        data_dir: tempDataDir(),
-        uplink: { url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`, reconnect_period_ms: 100 },
-        local_broker: { embedded: true, port: 0, device_credentials: testDeviceCredentials(['lift-1']) },
-        devices: [{ id: 'lift-1', profile: 'lift_monitor_gbt24476', subject: { kind: 'asset', id: 'lift-1' }, mqtt: { topic: 'lift/1' } }],
+    const heldSeqs: number[] = [];
+    const connections: Array<{ close: () => void }> = [];
+    const broker = await cloudBroker(0, seen, {
+      authorizePublish: (_client, packet, callback) => {
+        if (holdAlerts && packet.topic.endsWith('/alerts')) heldSeqs.push(decodeMessage(packet.topic, packet.payload as Buffer).message.seq);
+        else callback(null);
       },
-      'test',
-      { env: {} },
-    );
-    gateway = createGateway(config, { logger: silentLogger(), profilesDir: PROFILES_DIR });
+      onClient: (client) => connections.push(client),
+    });
+    closeBroker = broker.close;
+    gateway = liftGateway('test-no-replay-gw', broker.port);
     await gateway.start();
     await eventually('the first online status', () => seen.some((m) => m.channel === 'status'));
 
     holdAlerts = true;
-    const device = await connectTestDevice(gateway.localBrokerUrl, 'lift-1');
-    const time = new Date().toISOString();
-    await device.publishAsync('lift/1', JSON.stringify({ time, seq: 1, car_status: 0, door_zone: 2, passenger_status: 1 }), { qos: 1 });
-    await device.publishAsync('lift/1', JSON.stringify({ time, seq: 2, event_code: 90 }), { qos: 1 });
-    await device.endAsync();
-    await eventually('the alert held at the broker', () => held.length === 1);
+    await pressLiftAlarm(gateway);
+    await eventually('the alert held at the broker', () => heldSeqs.length === 1);
     holdAlerts = false;
-    gatewayConnections.splice(0).forEach((connection) => connection.close());
+    connections.splice(0).forEach((connection) => connection.close());
 
-    // After the reconnect the outbox sends the alert again. A copy replayed by the client would come
-    // first on the connection: the client sends its stored publishes before any new one.
-    const alerts = await eventually('the alert after the reconnect', () => {
-      const found = seen.filter((m): m is Extract<DecodedMessage, { channel: 'alerts' }> => m.channel === 'alerts');
-      return found.length > 0 ? found : undefined;
-    });
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.message.items).toHaveLength(1);
-    expect(alerts[0]!.message.items[0]!.category).toBe('lift_entrapment');
+    // After the reconnect the outbox sends the alert again, in an envelope of its own. A copy
+    // replayed by the client (the held envelope, its seq) would come before it on the connection:
+    // the client sends its stored publishes before any new one.
+    const alerts = (): Array<Extract<DecodedMessage, { channel: 'alerts' }>> => seen.filter((m): m is Extract<DecodedMessage, { channel: 'alerts' }> => m.channel === 'alerts');
+    await eventually("the outbox's envelope of the alert", () => alerts().some((m) => m.message.seq !== heldSeqs[0]));
+    expect(alerts().map((m) => m.message.seq === heldSeqs[0])).toEqual([false]);
+    expect(alerts()[0]!.message.items.map((item) => item.category)).toEqual(['lift_entrapment']);
   });
 
   it('starts and stops while the cloud broker cannot be reached at all', async () => {
