@@ -65,11 +65,22 @@ export function formatLocal(at: number, utcOffsetMin: number, today?: number): s
   return onToday ? clock : `${dayKey(day).slice(5)} ${clock}`;
 }
 
-/** A duration for a reason: '6 h 10 min' / '6 小时 10 分'. */
+/**
+ * Hours from which a duration is said in days and hours: "the door unused for 23 days 3 h" reads at
+ * a glance where "555 h 42 min" does not, and the minutes of so long a span say nothing.
+ */
+const DAYS_FROM_HOURS = 48;
+
+/** A duration for a reason: '6 h 10 min' / '6 小时 10 分'; from two days on, '23 days 3 h' / '23 天 3 小时'. */
 export function formatDuration(ms: number): { en: string; zh: string } {
   const total = Math.max(0, Math.round(ms / MS_PER_MIN));
   const hours = Math.floor(total / 60);
   const minutes = total % 60;
+  if (hours >= DAYS_FROM_HOURS) {
+    const days = Math.floor(hours / 24);
+    const rest = hours % 24;
+    return rest === 0 ? { en: `${days} days`, zh: `${days} 天` } : { en: `${days} days ${rest} h`, zh: `${days} 天 ${rest} 小时` };
+  }
   if (hours === 0) return { en: `${minutes} min`, zh: `${minutes} 分钟` };
   if (minutes === 0) return { en: `${hours} h`, zh: `${hours} 小时` };
   return { en: `${hours} h ${minutes} min`, zh: `${hours} 小时 ${minutes} 分` };
