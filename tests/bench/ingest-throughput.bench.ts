@@ -103,13 +103,14 @@ async function benchIngest(backend: Backend): Promise<BenchRow[]> {
     };
     const bare = async (): Promise<number> => {
       await emptyReadings();
-      const readings = sameReadings(randomBytes(4).toString('hex'));
-      const write = backend === 'influxdb' ? postLines(bareInflux!, readings) : insertRows(pools, readings);
+      const messages = sameMessages(randomBytes(4).toString('hex'));
+      const readings = messages.reduce((sum, message) => sum + message.items.length, 0);
+      const write = backend === 'influxdb' ? postLines(bareInflux!, messages) : insertRows(pools, messages);
       const before = await cpu.read();
       const seconds = await write();
       const used = cpu.since(before, await cpu.read());
-      process.stderr.write(`    bare: ${Math.round(readings.length / seconds)} readings/s in ${seconds.toFixed(2)} s; ${used}\n`);
-      return readings.length / seconds;
+      process.stderr.write(`    bare: ${Math.round(readings / seconds)} readings/s in ${seconds.toFixed(2)} s; ${used}\n`);
+      return readings / seconds;
     };
 
     const rates: Record<'ours' | 'bare', number[]> = { ours: [], bare: [] };
@@ -163,30 +164,31 @@ export async function runBurst(args: SimulatorArgs): Promise<BurstResult> {
   throw new Error(`the simulator exited with ${await exited} before it was done`);
 }
 
-/** The readings of one burst, as the simulator sends them (same gateways, meters, values and count). */
-function sameReadings(run: string): Array<{ gatewayId: string; reading: ReadingItem }> {
+/** The messages of one burst as the simulator sends them (same gateways, meters, values and count), each under its origin. */
+function sameMessages(run: string): Array<OriginItems<ReadingItem>> {
   const at = Date.now();
-  const readings: Array<{ gatewayId: string; reading: ReadingItem }> = [];
+  const messages: Array<OriginItems<ReadingItem>> = [];
   for (let i = 0; i < MESSAGES; i++) {
     const gatewayId = benchGatewayId(i % GATEWAYS);
     const message = JSON.parse(telemetryPayload(gatewayId, Math.floor(i / GATEWAYS) + 1, at, run)) as { items: ReadingItem[] };
-    for (const reading of message.items) readings.push({ gatewayId, reading });
+    messages.push({ origin: { gatewayId, estateId: ESTATE.id, receivedAt: at }, items: message.items });
   }
-  return readings;
+  return messages;
+}
+
+/** The messages in writes of at most MAX_ITEMS_PER_WRITE readings, as the cloud groups them. */
+function inWrites(messages: ReadonlyArray<OriginItems<ReadingItem>>): Array<Array<OriginItems<ReadingItem>>> {
+  const perWrite = Math.floor(MAX_ITEMS_PER_WRITE / READINGS_PER_MESSAGE);
+  const writes: Array<Array<OriginItems<ReadingItem>>> = [];
+  for (let start = 0; start < messages.length; start += perWrite) writes.push(messages.slice(start, start + perWrite));
+  return writes;
 }
 
 /** Serialises the readings as line protocol; the function returned POSTs them and resolves to the seconds it took. */
-function postLines(influx: TestInfluxDatabase, readings: Array<{ gatewayId: string; reading: ReadingItem }>): () => Promise<number> {
-  const receivedAt = Date.now();
-  const bodies: string[] = [];
-  for (let start = 0; start < readings.length; start += MAX_ITEMS_PER_WRITE) {
-    bodies.push(
-      readings
-        .slice(start, start + MAX_ITEMS_PER_WRITE)
-        .map(({ gatewayId, reading }) => toV2Point(readingPoint({ gatewayId, estateId: ESTATE.id, receivedAt }, reading)).toLineProtocol()!)
-        .join('\n'),
-    );
-  }
+function postLines(influx: TestInfluxDatabase, messages: ReadonlyArray<OriginItems<ReadingItem>>): () => Promise<number> {
+  const bodies = inWrites(messages).map((groups) =>
+    groups.flatMap(({ origin, items }) => items.map((reading) => toV2Point(readingPoint(origin, reading)).toLineProtocol()!)).join('\n'),
+  );
   const url = new URL(`/write?db=${encodeURIComponent(influx.database)}&precision=ms`, influx.url);
   return async () => {
     const start = performance.now();
@@ -204,18 +206,8 @@ function postLines(influx: TestInfluxDatabase, readings: Array<{ gatewayId: stri
  * returned runs them and resolves to the seconds it took, so the clock sees the store alone, as with
  * the InfluxDB baseline's pre-serialised line protocol.
  */
-function insertRows(clients: pg.Client[], readings: Array<{ gatewayId: string; reading: ReadingItem }>): () => Promise<number> {
-  const receivedAt = Date.now();
-  const batches: string[][] = [];
-  for (let start = 0; start < readings.length; start += MAX_ITEMS_PER_WRITE) {
-    const groups: Array<OriginItems<ReadingItem>> = [];
-    const rows = readings.slice(start, start + MAX_ITEMS_PER_WRITE);
-    for (let first = 0; first < rows.length; first += READINGS_PER_MESSAGE) {
-      const message = rows.slice(first, first + READINGS_PER_MESSAGE);
-      groups.push({ origin: { gatewayId: message[0]!.gatewayId, estateId: ESTATE.id, receivedAt }, items: message.map((row) => row.reading) });
-    }
-    batches.push(readingWriteParams(groups).params);
-  }
+function insertRows(clients: pg.Client[], messages: ReadonlyArray<OriginItems<ReadingItem>>): () => Promise<number> {
+  const batches = inWrites(messages).map((groups) => readingWriteParams(groups).params);
   return async () => {
     const free = [...clients];
     const start = performance.now();
