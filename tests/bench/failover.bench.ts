@@ -21,7 +21,7 @@ const TRAFFIC_PERIOD_MS = 100;
 const READINGS_PER_MESSAGE = 20;
 /** Alerts raised in this window before the kill and as long after it: those the dying instance may have been dealt. */
 const AROUND_KILL_MS = 1_000;
-/** The target: an alert raised while one instance is dead is a ticket within this, at p99. */
+/** The target: an alert raised while one instance is dead is a ticket within this, at p99. */
 const DEAD_P99_TARGET_MS = 1_000;
 const TICKETS_GIVE_UP_MS = 5 * 60_000;
 

@@ -27,7 +27,7 @@ const BACKENDS = rampBackends(process.env.FLEET_RAMP_STORES) ?? (['sql', 'influx
 const STEP_SECONDS = 30;
 /** The first seconds of a step are not measured: the new gateways' first messages (a registry lookup each, a session at the broker) come in then. */
 const WARMUP_SECONDS = 12;
-/** The issue's targets at the load held. */
+/** The targets at the load held: receipt and alert-to-ticket p99 under 1 s. */
 const RECEIPT_P99_MS = 1_000;
 const TICKET_P99_MS = 1_000;
 /** The goal: one instance holds this many gateways on each store. */
@@ -72,7 +72,7 @@ async function storeAtRest(cpuSeconds: () => number): Promise<number> {
 
 /**
  * A fleet of simulated gateways on the wire against one cloud instance, ramped until it is no
- * longer held, once on each store. Each gateway sends issue 14's load (fleet-simulator-process.ts:
+ * longer held, once on each store. Each gateway sends the fleet load (fleet-simulator-process.ts:
  * some 300 meters, a telemetry message of 50 readings every 10 s, status every minute, an event
  * every 30 s, an alert every 10 minutes, each at its own phase), all from one simulator process over
  * 8 MQTT connections through a private ACL-free Mosquitto (open-mosquitto.ts says why), into the

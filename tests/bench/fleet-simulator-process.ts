@@ -6,7 +6,7 @@
  *
  * burst: every message built first, then all published at once; prints {type:"done"} with the
  *   seconds from the first publish to the last receipt.
- * fleet: the load of issue 14 per gateway (a telemetry message of 50 readings every 10 s, status
+ * fleet: the fleet load per gateway (a telemetry message of 50 readings every 10 s, status
  *   every minute, an event every 30 s, an alert every 10 min), each gateway at its own phase, in
  *   steps of a growing number of gateways; prints {type:"step-start"} as a step begins and
  *   {type:"step"} with its receipt latencies once they are in.
@@ -24,6 +24,8 @@ export interface BurstResult {
   seconds: number;
   /** From the first publish to the broker's last PUBACK: the wire's share of `seconds`. */
   publishedSeconds: number;
+  /** CPU seconds the simulator itself used from the first publish to the last receipt: its share of the machine. */
+  cpuSeconds: number;
   receipts: number;
   rejected: number;
 }
@@ -115,11 +117,13 @@ async function burst({ run, gateways, messages }: Extract<SimulatorArgs, { mode:
   const done = new Promise<void>((resolve) => onReceipt.push(() => receipts === messages && resolve()));
   const published = new Promise<void>((resolve) => (allAcknowledged = resolve));
   const start = performance.now();
+  const cpuAtStart = process.cpuUsage();
   for (const { gatewayId, seq, payload } of built) publish(gatewayId, 'telemetry', seq, payload, Date.now());
   await published;
   const publishedSeconds = (performance.now() - start) / 1000;
   await done;
-  print({ type: 'done', seconds: (performance.now() - start) / 1000, publishedSeconds, receipts, rejected } satisfies BurstResult);
+  const cpu = process.cpuUsage(cpuAtStart);
+  print({ type: 'done', seconds: (performance.now() - start) / 1000, publishedSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, receipts, rejected } satisfies BurstResult);
 }
 
 async function fleet({ run, steps, stepSeconds, warmupSeconds }: Extract<SimulatorArgs, { mode: 'fleet' }>): Promise<void> {

@@ -26,7 +26,7 @@ const TARGET_RATIO = 0.5;
 const BACKLOG = 1_000_000;
 const BACKLOG_CHUNK = 20_000;
 const ALERT_PROBES = 21;
-/** The issue asks for a new alert out within a second of reconnecting; the take is a small part of it. */
+/** A new alert is to be out within a second of reconnecting; the take is a small part of it. */
 const TARGET_ALERT_TAKE_MS = 50;
 /** Every gateway's outbox has a disk budget (outbox.max_bytes); the benches run with the default one. */
 const BUDGET = { maxBytes: DEFAULT_OUTBOX_MAX_BYTES };

@@ -18,7 +18,7 @@ import { simulateEstate } from '../../../edge/simulator/households/simulated-est
  * - no care alert cleared by an appliance, nor while she lay fallen or was away;
  * - an estate-wide power cut raises one device alert (the bus), not one per meter.
  * An illness (a decline over days, caught by a gentler "check on" within 36 h) is scored and shown in
- * the table, not asserted: it is the issue's aim beyond the targets, and not every simulated
+ * the table, not asserted: it is an aim beyond the targets, and not every simulated
  * illness of a frugal resident shows within 36 h.
  * `npx tsx tests/rules/households/print-care-scores.ts SEED...` prints the same scores with the
  * cause of every false visit (seeds 1-6 when none is given), and `estatecare backtest
