@@ -136,7 +136,10 @@ export function judgeSwitchOn(model: ApplianceModel | undefined, on: SwitchOn): 
  */
 export function noteSwitchOff(model: ApplianceModel | undefined, at: number, watts: number): { model: ApplianceModel; misjudged?: { at: number; watts: number } } {
   const loads = model?.loads ?? [];
-  const index = matching(loads, watts);
+  // What goes off is what was on: a 2,020 W step down is the 2,160 W load that came on (a heater
+  // whose steps mostly carried a compressor starting), not an idle 1,910 W one nearer in size.
+  const running = matching(loads, watts, (load) => load.on !== undefined);
+  const index = running >= 0 ? running : matching(loads, watts);
   const offs = [...recentOffs(model?.offs, at), { at, w: watts }].slice(-OFFS_KEPT);
   const load = index < 0 ? undefined : loads[index]!;
   if (!load) return { model: { loads, offs } };
@@ -147,6 +150,25 @@ export function noteSwitchOff(model: ApplianceModel | undefined, at: number, wat
   const usual = typicalDuration(load);
   const misjudged = on?.automatic && ranMs !== undefined && usual !== undefined && usual >= MIN_TELLING_DURATION_MS && ranMs < SHORT_SHARE * usual ? { at: on.at, watts: load.w } : undefined;
   return { model: { loads: loads.map((item, i) => (i === index ? next : item)), offs }, ...(misjudged ? { misjudged } : {}) };
+}
+
+/**
+ * The loads still taken to be on that the meter's reading now rules out: a load cannot run while
+ * the whole home draws less than it does. Its switch-off was missed or taken for another load's;
+ * left on, its next switch-off (days later) would be taken for a run of days, and its real runs
+ * would look too short to be the machine's (noteSwitchOff's misjudged). The same model when none is.
+ */
+export function settleStopped(model: ApplianceModel | undefined, watts: number): ApplianceModel | undefined {
+  const stopped = (load: LearnedLoad) => load.on !== undefined && load.w - tolerance(load.w) > watts;
+  if (!model || !model.loads.some(stopped)) return model;
+  return {
+    ...model,
+    loads: model.loads.map((load) => {
+      if (!stopped(load)) return load;
+      const { on: _stopped, ...rest } = load;
+      return rest;
+    }),
+  };
 }
 
 /** How long the load usually runs by itself (median of its night runs), once known. */
@@ -233,11 +255,13 @@ function tolerance(watts: number): number {
   return Math.max(MATCH_W, MATCH_SHARE * watts);
 }
 
-function matching(loads: readonly LearnedLoad[], watts: number): number {
+/** The load nearest in size to a step of `watts` within its tolerance (among those `eligible`), else -1. */
+function matching(loads: readonly LearnedLoad[], watts: number, eligible?: (load: LearnedLoad) => boolean): number {
   let best = -1;
   let bestApart = Number.POSITIVE_INFINITY;
   for (let index = 0; index < loads.length; index++) {
     const load = loads[index]!;
+    if (eligible && !eligible(load)) continue;
     const apart = Math.abs(load.w - watts);
     if (apart <= tolerance(load.w) && apart < bestApart) {
       best = index;

@@ -2,7 +2,7 @@ import type { CareHousehold } from '../../../shared/contract/rules-config-care.j
 import type { ReadingFrame } from '../../model/device-data.js';
 import { clockMinutes, localMinuteOfDay } from '../activity/local-time.js';
 import { signalOfDeviceKind } from '../activity/activity-signal.js';
-import { ATTENDED_WITHIN_MS, judgeSwitchOn, noteSwitchOff, type ApplianceModel } from '../activity/appliance-model.js';
+import { ATTENDED_WITHIN_MS, judgeSwitchOn, noteSwitchOff, settleStopped, type ApplianceModel } from '../activity/appliance-model.js';
 import { withdrawSightings } from '../activity/household-activity.js';
 import { electricityMeterSample, electricitySample, waterMeterSample, waterSample, type WaterSample } from '../activity/meter-points.js';
 import { waterUse } from '../activity/meter-activity.js';
@@ -94,6 +94,7 @@ function steadyFlowFound(call: CareCall, since: number): void {
 function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<typeof electricityMeterSample>): boolean {
   const { context, household } = call;
   const key = meterKey(frame.device_id);
+  const modelKey = appliancesKey(frame.device_id);
   const previous = context.state<CareMeterTrack>(key);
   const step = stepMeter(previous, context.now, sample, meterSilenceMs(context.devices.get(frame.device_id)?.pollIntervalMs));
   if (!step) return false;
@@ -128,20 +129,25 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     if (hold) track.held = { kind: hold.kind, at: context.now, watts: rise, before: step.previousRate!, ...(hold.night ? { night: true } : {}) };
     else if (counted) see(call, 'electricity', { at: context.now, what: 'power_on' });
   } else if (rise !== undefined && rise <= -SWITCH_ON_W) {
-    const appliances = appliancesKey(frame.device_id);
-    const off = noteSwitchOff(context.state<ApplianceModel>(appliances), context.now, -rise);
-    context.setState(appliances, off.model);
+    const off = noteSwitchOff(context.state<ApplianceModel>(modelKey), context.now, -rise);
+    // A load the reading now rules out went off too, its step lost in another's (settleStopped).
+    context.setState(modelKey, settleStopped(off.model, watts));
     if (off.misjudged) {
       withdrawDiscounted(call, off.misjudged.at);
       see(call, 'electricity', { at: off.misjudged.at, what: 'power_on' });
     }
+  } else if (rise === undefined) {
+    // After a gap in the readings: what went off meanwhile.
+    const appliances = context.state<ApplianceModel>(modelKey);
+    const settled = settleStopped(appliances, watts);
+    if (settled !== appliances) context.setState(modelKey, settled);
   }
   // A rise of the floor by a big load held on (a heater on its timer) was judged as its switch-on.
   if (floor.rose && floor.rose.watts < SWITCH_ON_W) {
     // The home's machines in the window may be what holds the floor up (care/floor-machines.ts): less
     // than half the rise left without them, it was theirs (a reading's noise and a compressor starting
     // in a machine's switch-on poll move what is left by tens of watts).
-    const machines = machinesInFloorWindow(call, context.now, track.held, context.state<ApplianceModel>(appliancesKey(frame.device_id)));
+    const machines = machinesInFloorWindow(call, context.now, track.held, context.state<ApplianceModel>(modelKey));
     const low = floor.floor.low! - floor.rose.watts;
     if (machines.length > 0 && riseWithoutMachines(floor.floor, low, machines) < floor.rose.watts / 2) {
       // Judged again at the next bucket (the low kept): counted once the machines no longer account for it.
