@@ -132,9 +132,10 @@ export function judgeSwitchOn(model: ApplianceModel | undefined, on: SwitchOn): 
  * A step down: a load switched off (for the thermostat test, and its running time). `misjudged`:
  * a switch-on set aside as the automatic load was off again far sooner than that load ever runs by
  * itself (a kettle of the water heater's size: a few minutes, where a reheat takes twenty): it was
- * not the machine, and counts as activity from when it came on.
+ * not the machine, and counts as activity from when it came on. `drawing`: the home's power at the
+ * reading; any other load it rules out went off too, its step lost in this one (settleStopped).
  */
-export function noteSwitchOff(model: ApplianceModel | undefined, at: number, watts: number): { model: ApplianceModel; misjudged?: { at: number; watts: number } } {
+export function noteSwitchOff(model: ApplianceModel | undefined, at: number, watts: number, drawing: number): { model: ApplianceModel; misjudged?: { at: number; watts: number } } {
   const loads = model?.loads ?? [];
   // What goes off is what was on: a 2,020 W step down is the 2,160 W load that came on (a heater
   // whose steps mostly carried a compressor starting), not an idle 1,910 W one nearer in size.
@@ -142,14 +143,14 @@ export function noteSwitchOff(model: ApplianceModel | undefined, at: number, wat
   const index = running >= 0 ? running : matching(loads, watts);
   const offs = [...recentOffs(model?.offs, at), { at, w: watts }].slice(-OFFS_KEPT);
   const load = index < 0 ? undefined : loads[index]!;
-  if (!load) return { model: { loads, offs } };
+  if (!load) return { model: settleStopped({ loads, offs }, drawing) };
   const { on, ...rest } = load;
   const next: LearnedLoad = { ...rest, off: at };
   const ranMs = on === undefined ? undefined : at - on.at;
   if (on?.night && ranMs !== undefined) next.durations = [...(load.durations ?? []), ranMs].slice(-DURATIONS_KEPT);
   const usual = typicalDuration(load);
   const misjudged = on?.automatic && ranMs !== undefined && usual !== undefined && usual >= MIN_TELLING_DURATION_MS && ranMs < SHORT_SHARE * usual ? { at: on.at, watts: load.w } : undefined;
-  return { model: { loads: loads.map((item, i) => (i === index ? next : item)), offs }, ...(misjudged ? { misjudged } : {}) };
+  return { model: settleStopped({ loads: loads.map((item, i) => (i === index ? next : item)), offs }, drawing), ...(misjudged ? { misjudged } : {}) };
 }
 
 /**
@@ -158,7 +159,7 @@ export function noteSwitchOff(model: ApplianceModel | undefined, at: number, wat
  * left on, its next switch-off (days later) would be taken for a run of days, and its real runs
  * would look too short to be the machine's (noteSwitchOff's misjudged). The same model when none is.
  */
-export function settleStopped(model: ApplianceModel | undefined, watts: number): ApplianceModel | undefined {
+export function settleStopped<Model extends ApplianceModel | undefined>(model: Model, watts: number): Model {
   const stopped = (load: LearnedLoad) => load.on !== undefined && load.w - tolerance(load.w) > watts;
   if (!model || !model.loads.some(stopped)) return model;
   return {

@@ -129,9 +129,8 @@ function onPowerFrame(call: CareCall, frame: ReadingFrame, sample: ReturnType<ty
     if (hold) track.held = { kind: hold.kind, at: context.now, watts: rise, before: step.previousRate!, ...(hold.night ? { night: true } : {}) };
     else if (counted) see(call, 'electricity', { at: context.now, what: 'power_on' });
   } else if (rise !== undefined && rise <= -SWITCH_ON_W) {
-    const off = noteSwitchOff(context.state<ApplianceModel>(modelKey), context.now, -rise);
-    // A load the reading now rules out went off too, its step lost in another's (settleStopped).
-    context.setState(modelKey, settleStopped(off.model, watts));
+    const off = noteSwitchOff(context.state<ApplianceModel>(modelKey), context.now, -rise, watts);
+    context.setState(modelKey, off.model);
     if (off.misjudged) {
       withdrawDiscounted(call, off.misjudged.at);
       see(call, 'electricity', { at: off.misjudged.at, what: 'power_on' });
